@@ -1,0 +1,250 @@
+/**
+ * The contact-me wire protocol, shared by the PartyKit room (`party/`) and the
+ * elements (`widget/`).
+ *
+ * Every frame is one JSON object with a `type` field. The unions are split by
+ * direction: {@link ClientMessage} (browser → room) and {@link ServerMessage}
+ * (room → browser). Both sides validate every frame they receive with
+ * {@link parseClientMessage} / {@link parseServerMessage}; nothing is cast.
+ *
+ * Signaling payloads follow the W3C webrtc-pc "perfect negotiation" example:
+ * a `signal` frame carries either a `description` (RTCSessionDescriptionInit)
+ * or a `candidate` (RTCIceCandidateInit, or `null` for end-of-candidates,
+ * RFC 8838 §4) — never both.
+ *
+ * @module
+ */
+import * as v from "valibot";
+
+/** Protocol version, sent by the room in `welcome`. Bumped on breaking change. */
+export const PROTOCOL_VERSION = 1;
+
+/** Largest frame the room accepts, in bytes of UTF-8 (64 KiB). */
+export const MAX_FRAME_BYTES = 64 * 1024;
+/** Longest visitor message, in UTF-16 code units. */
+export const MAX_TEXT_LENGTH = 4000;
+/** Longest visitor display name, in UTF-16 code units. */
+export const MAX_NAME_LENGTH = 80;
+/** Longest SDP blob accepted in an offer or answer, in characters. */
+export const MAX_SDP_LENGTH = 32 * 1024;
+
+/** Media kinds a call may carry. */
+export const CallMedia = v.picklist(["audio", "video"]);
+export type CallMedia = v.InferOutput<typeof CallMedia>;
+
+/** Opaque id of one call, chosen by the room. */
+const CallId = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
+/** Optional visitor display name. */
+const Name = v.optional(v.pipe(v.string(), v.trim(), v.maxLength(MAX_NAME_LENGTH)));
+
+/** RTCSessionDescriptionInit as it travels: only offers and answers. */
+export const SessionDescription = v.object({
+  type: v.picklist(["offer", "answer"]),
+  sdp: v.pipe(v.string(), v.maxLength(MAX_SDP_LENGTH)),
+});
+
+/** RTCIceCandidateInit as it travels (RFC 8445 candidate line plus its m-line). */
+export const IceCandidate = v.object({
+  candidate: v.pipe(v.string(), v.maxLength(1024)),
+  sdpMid: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(64)))),
+  sdpMLineIndex: v.optional(v.nullable(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(255)))),
+  usernameFragment: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(256)))),
+});
+
+/**
+ * Signaling between the two peers of one call; relayed by the room only to the
+ * other peer of `callId`. Exactly one of `description` and `candidate`.
+ */
+const SignalBody = {
+  type: v.literal("signal"),
+  callId: CallId,
+  description: v.optional(SessionDescription),
+  candidate: v.optional(v.nullable(IceCandidate)),
+};
+const Signal = v.pipe(
+  v.object(SignalBody),
+  v.check(
+    (s) => (s.description === undefined) !== (s.candidate === undefined),
+    "a signal carries exactly one of description and candidate",
+  ),
+);
+
+// ---------------------------------------------------------------- client → room
+
+/** Visitor → room: a text message for the host. */
+export const TextMessage = v.object({
+  type: v.literal("text"),
+  text: v.pipe(v.string(), v.trim(), v.minLength(1, "message is empty"), v.maxLength(MAX_TEXT_LENGTH, `message is longer than ${MAX_TEXT_LENGTH} characters`)),
+  name: Name,
+  /** URL of the page the visitor wrote from. */
+  page: v.optional(v.pipe(v.string(), v.maxLength(2048))),
+  /** Client-chosen id, echoed in `sent` so the sender can match its message. */
+  clientId: v.optional(v.pipe(v.string(), v.maxLength(64))),
+});
+
+/** Visitor → room: ring the available hosts. */
+export const CallRequest = v.object({ type: v.literal("call"), media: CallMedia, name: Name });
+/** Visitor → room: withdraw its ringing call. */
+export const CancelCall = v.object({ type: v.literal("cancel") });
+/** Either peer → room: end the call `callId`. */
+export const HangUp = v.object({ type: v.literal("hangup"), callId: CallId });
+/** Host → room: go available (true) or away (false). */
+export const SetAvailable = v.object({ type: v.literal("available"), available: v.boolean() });
+/** Host → room: take the ringing call `callId`. */
+export const Accept = v.object({ type: v.literal("accept"), callId: CallId });
+/** Host → room: refuse the ringing call `callId`. */
+export const Decline = v.object({ type: v.literal("decline"), callId: CallId });
+
+/** Every frame a browser may send. */
+export const ClientMessage = v.variant("type", [
+  TextMessage,
+  CallRequest,
+  CancelCall,
+  v.object(SignalBody),
+  HangUp,
+  SetAvailable,
+  Accept,
+  Decline,
+]);
+export type ClientMessage = v.InferOutput<typeof ClientMessage>;
+export type SignalMessage = v.InferOutput<typeof Signal>;
+
+/** Message types only a signed-in host may send. */
+export const HOST_ONLY: ReadonlySet<ClientMessage["type"]> = new Set(["available", "accept", "decline"]);
+/** Message types only a visitor may send. */
+export const VISITOR_ONLY: ReadonlySet<ClientMessage["type"]> = new Set(["text", "call", "cancel"]);
+
+// ---------------------------------------------------------------- room → client
+
+/** Stable error codes in `error` frames. */
+export const ErrorCode = v.picklist([
+  "bad_json",
+  "bad_message",
+  "too_large",
+  "rate_limited",
+  "forbidden",
+  "not_found",
+  "unavailable",
+  "busy",
+]);
+export type ErrorCode = v.InferOutput<typeof ErrorCode>;
+
+/** Why a call ended, as told to each peer. */
+export const EndReason = v.picklist(["hangup", "disconnected", "unavailable", "cancelled"]);
+export type EndReason = v.InferOutput<typeof EndReason>;
+
+const IceServer = v.object({
+  urls: v.union([v.string(), v.array(v.string())]),
+  username: v.optional(v.string()),
+  credential: v.optional(v.string()),
+});
+
+export const ServerMessage = v.variant("type", [
+  /** First frame on every connection. */
+  v.object({
+    type: v.literal("welcome"),
+    protocol: v.number(),
+    role: v.picklist(["host", "visitor"]),
+    /** This connection's id. */
+    id: v.string(),
+    /** RTCIceServer list for RTCPeerConnection (STUN/TURN). */
+    iceServers: v.array(IceServer),
+    /** Host display name (hosts only). */
+    name: v.optional(v.string()),
+  }),
+  /** Whether any host is available; pushed on every change. */
+  v.object({ type: v.literal("presence"), available: v.boolean() }),
+  /** To the sending visitor: the room stored and forwarded its message. */
+  v.object({ type: v.literal("sent"), id: v.string(), clientId: v.optional(v.string()), at: v.number() }),
+  /** To hosts: a visitor's message. `at` is ms since the epoch. */
+  v.object({
+    type: v.literal("text"),
+    id: v.string(),
+    visitorId: v.string(),
+    text: v.string(),
+    name: v.optional(v.string()),
+    page: v.optional(v.string()),
+    at: v.number(),
+  }),
+  /** To hosts: a visitor is calling. */
+  v.object({
+    type: v.literal("ring"),
+    callId: CallId,
+    visitorId: v.string(),
+    media: CallMedia,
+    name: v.optional(v.string()),
+  }),
+  /** To hosts: a ring stopped without this host taking it. */
+  v.object({
+    type: v.literal("ring-ended"),
+    callId: CallId,
+    reason: v.picklist(["cancelled", "answered", "declined", "disconnected"]),
+  }),
+  /** To the visitor: ringing started. */
+  v.object({ type: v.literal("ringing"), callId: CallId, media: CallMedia }),
+  /**
+   * To both peers: the call is accepted; start negotiating. `polite` is this
+   * side's role in perfect negotiation (the visitor is polite).
+   */
+  v.object({ type: v.literal("accepted"), callId: CallId, media: CallMedia, polite: v.boolean(), peerName: v.optional(v.string()) }),
+  /** To the visitor: the host declined. */
+  v.object({ type: v.literal("declined"), callId: CallId }),
+  /** Relayed from the other peer of `callId`. */
+  Signal,
+  /** To either peer: the call is over. */
+  v.object({ type: v.literal("ended"), callId: CallId, reason: EndReason }),
+  /** A frame was refused; the connection stays usable. */
+  v.object({ type: v.literal("error"), code: ErrorCode, message: v.string() }),
+]);
+export type ServerMessage = v.InferOutput<typeof ServerMessage>;
+
+/** Narrow a union member by its `type`. */
+export type MessageOf<U extends { type: string }, T extends U["type"]> = Extract<U, { type: T }>;
+
+/** Result of parsing one frame. */
+export type Parsed<T> =
+  | { ok: true; message: T }
+  | { ok: false; code: "bad_json" | "bad_message" | "too_large"; message: string };
+
+function parseWith<T>(
+  schema: v.GenericSchema<unknown, T>,
+  raw: string | ArrayBuffer | ArrayBufferView,
+  maxBytes: number,
+): Parsed<T> {
+  if (typeof raw !== "string") return { ok: false, code: "bad_message", message: "binary frames are not accepted" };
+  // A UTF-16 code unit is at most 3 UTF-8 bytes; only measure exactly when close.
+  if (raw.length * 3 > maxBytes && new TextEncoder().encode(raw).byteLength > maxBytes) {
+    return { ok: false, code: "too_large", message: `frame exceeds ${maxBytes} bytes` };
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(raw);
+  } catch {
+    return { ok: false, code: "bad_json", message: "frame is not valid JSON" };
+  }
+  const result = v.safeParse(schema, data);
+  if (result.success) return { ok: true, message: result.output };
+  const issue = result.issues[0];
+  const path = v.getDotPath(issue);
+  return { ok: false, code: "bad_message", message: path ? `${path}: ${issue.message}` : issue.message };
+}
+
+/**
+ * Validate a frame from a browser.
+ * @param raw the WebSocket message as received
+ * @returns the typed message, or an error code (`bad_json`, `bad_message`,
+ *   `too_large`) with a human-readable reason that never echoes the input
+ */
+export function parseClientMessage(raw: string | ArrayBuffer | ArrayBufferView): Parsed<ClientMessage> {
+  const parsed = parseWith(ClientMessage, raw, MAX_FRAME_BYTES);
+  if (parsed.ok && parsed.message.type === "signal") {
+    const checked = v.safeParse(Signal, parsed.message);
+    if (!checked.success) return { ok: false, code: "bad_message", message: checked.issues[0].message };
+  }
+  return parsed;
+}
+
+/** Validate a frame from the room; same contract as {@link parseClientMessage}. */
+export function parseServerMessage(raw: string | ArrayBuffer | ArrayBufferView): Parsed<ServerMessage> {
+  return parseWith(ServerMessage, raw, Number.POSITIVE_INFINITY);
+}

@@ -1,0 +1,403 @@
+import { LitElement, css, html, nothing, type PropertyValues } from "lit";
+import { property, query, state } from "lit/decorators.js";
+import type { CallMedia, ServerMessage } from "../party/protocol.ts";
+import { CallController, type CallStatus } from "./call-controller.ts";
+import { attachStream } from "./media.ts";
+import { SignalingController, defaultHost, type RoomAddress } from "./signaling.ts";
+import { baseStyles } from "./styles.ts";
+import { visitorStrings } from "./strings.ts";
+
+/** A message this visitor sent, as shown in the panel. */
+interface SentMessage {
+  clientId: string;
+  text: string;
+  state: "sending" | "sent";
+}
+
+type View = "menu" | "message" | "call";
+
+/**
+ * The visitor's widget: a **Contact me** button that opens a panel to send the
+ * site's owner a message or start an audio or video call.
+ *
+ * It opens no connection until the panel is first opened; then it holds one
+ * WebSocket to the site's room (reconnecting on its own).
+ *
+ * @element contact-me
+ *
+ * @attr room - Room id, one per site. Default `default`.
+ * @attr host - PartyKit host (`name.user.partykit.dev`). Default: the origin the script came from.
+ * @attr party - Party name. Default `main`.
+ * @attr modes - Space-separated subset of `text audio video`. Default all three.
+ * @attr position - `bottom-right` (default), `bottom-left` or `inline`.
+ *
+ * @fires contact-me-call-start - A call connected. `detail: {media: "audio" | "video"}`.
+ * @fires contact-me-call-end - A call ended. `detail: {status: CallStatus}`.
+ * @fires contact-me-message-sent - The room stored a message. `detail: {text: string}`.
+ *
+ * @csspart launcher - The **Contact me** button.
+ * @csspart panel - The dialog.
+ * @csspart header - The panel's title bar.
+ * @csspart presence - The host's presence (Available / Away).
+ * @csspart close - The close button.
+ * @csspart menu - The action buttons.
+ * @csspart messages - The list of sent messages.
+ * @csspart message - One sent message.
+ * @csspart form - The message form.
+ * @csspart call - The call view.
+ * @csspart call-status - The call status line.
+ * @csspart remote-video - The host's video (video calls).
+ * @csspart remote-audio - The host's audio (audio calls).
+ * @csspart local-video - The visitor's own camera preview.
+ * @csspart hang-up - The Hang up button.
+ *
+ * @cssprop --contact-me-accent - Accent colour (buttons, focus ring).
+ * @cssprop --contact-me-on-accent - Text on the accent colour.
+ * @cssprop --contact-me-background - Panel background.
+ * @cssprop --contact-me-foreground - Text colour.
+ * @cssprop --contact-me-muted - Secondary text.
+ * @cssprop --contact-me-border - Borders.
+ * @cssprop --contact-me-danger - Hang up and errors.
+ * @cssprop --contact-me-ok - The Available dot.
+ * @cssprop --contact-me-radius - Panel corner radius.
+ * @cssprop --contact-me-font - Font family.
+ * @cssprop --contact-me-width - Panel width. Default `22rem`.
+ * @cssprop --contact-me-z-index - Stacking of the floating button and panel. Default `2147483000`.
+ */
+export class ContactMe extends LitElement {
+  static override styles = [
+    baseStyles,
+    css`
+      :host {
+        position: fixed;
+        bottom: 1.25rem;
+        right: 1.25rem;
+        z-index: var(--contact-me-z-index, 2147483000);
+        display: flex;
+        flex-direction: column-reverse;
+        align-items: flex-end;
+        gap: 0.75rem;
+      }
+      :host([position="bottom-left"]) {
+        right: auto;
+        left: 1.25rem;
+        align-items: flex-start;
+      }
+      :host([position="inline"]) {
+        position: static;
+        align-items: flex-start;
+        flex-direction: column;
+      }
+      [part="launcher"] {
+        border-radius: 999px;
+        padding: 0.75em 1.25em;
+        box-shadow: 0 4px 16px rgb(0 0 0 / 0.18);
+        font-weight: 600;
+      }
+      [part="panel"] {
+        width: var(--contact-me-width, 22rem);
+        max-width: calc(100vw - 2.5rem);
+        max-height: calc(100vh - 6rem);
+        overflow: auto;
+        box-sizing: border-box;
+        background: var(--_bg);
+        border: 1px solid var(--_border);
+        border-radius: var(--_radius);
+        box-shadow: 0 8px 32px rgb(0 0 0 / 0.22);
+        padding: 1rem;
+        display: grid;
+        gap: 0.75rem;
+      }
+      [part="header"] {
+        display: flex;
+        align-items: center;
+        gap: 0.75em;
+      }
+      [part="header"] h2 {
+        font-size: 1.1em;
+        margin: 0;
+        flex: 1;
+      }
+      [part="close"] {
+        padding: 0.2em 0.6em;
+      }
+      [part="menu"] {
+        display: grid;
+        gap: 0.5em;
+      }
+      .hint {
+        margin: 0;
+        font-size: 0.85em;
+        color: var(--_muted);
+      }
+      [part="messages"] {
+        list-style: none;
+        margin: 0;
+        padding: 0;
+        display: grid;
+        gap: 0.4em;
+      }
+      [part="message"] {
+        justify-self: end;
+        max-width: 85%;
+        background: var(--_accent);
+        color: var(--_on-accent);
+        padding: 0.4em 0.7em;
+        border-radius: 10px;
+        white-space: pre-wrap;
+        overflow-wrap: anywhere;
+      }
+      [part="message"] small {
+        display: block;
+        opacity: 0.8;
+        font-size: 0.75em;
+      }
+      [part="form"] {
+        display: grid;
+        gap: 0.5em;
+      }
+      [part="local-video"] {
+        width: 35%;
+        justify-self: end;
+      }
+    `,
+  ];
+
+  /** Room id: one per site. */
+  @property() room = "default";
+  /** PartyKit host; defaults to the origin the script was loaded from. */
+  @property() host = "";
+  /** Party name on the PartyKit project. */
+  @property() party = "main";
+  /** Space-separated modes offered: `text`, `audio`, `video`. */
+  @property() modes = "text audio video";
+  /** Where the widget sits: `bottom-right`, `bottom-left`, `inline`. */
+  @property({ reflect: true }) position: "bottom-right" | "bottom-left" | "inline" = "bottom-right";
+
+  @state() private open = false;
+  @state() private view: View = "menu";
+  @state() private available: boolean | undefined;
+  @state() private messages: SentMessage[] = [];
+  @state() private notice = "";
+
+  @query('[part="launcher"]') private launcher!: HTMLButtonElement;
+  @query('[part="remote-video"]') private remoteVideo?: HTMLVideoElement;
+  @query('[part="remote-audio"]') private remoteAudio?: HTMLAudioElement;
+  @query('[part="local-video"]') private localVideo?: HTMLVideoElement;
+
+  private readonly strings = visitorStrings;
+  private readonly signaling = new SignalingController(this, (m) => this.onServerMessage(m));
+  private readonly call = new CallController(this, (m) => this.signaling.send(m), (s) => this.onCallStatus(s));
+
+  /** Statistics of the current call's RTCPeerConnection, or null outside a call. */
+  getCallStats(): Promise<RTCStatsReport | null> {
+    return this.call.getStats();
+  }
+
+  private get address(): RoomAddress {
+    return { host: this.host || defaultHost(), room: this.room, party: this.party };
+  }
+
+  private get modeSet(): Set<string> {
+    return new Set(this.modes.split(/\s+/).filter(Boolean));
+  }
+
+  override render() {
+    const s = this.strings;
+    return html`
+      <button part="launcher" class="primary" aria-expanded=${this.open} aria-controls="panel" @click=${this.toggle}>
+        ${s.launcher}
+      </button>
+      ${this.open ? this.renderPanel() : nothing}
+    `;
+  }
+
+  private renderPanel() {
+    const s = this.strings;
+    const socket = this.signaling.status;
+    const presence =
+      socket === "reconnecting"
+        ? s.reconnecting
+        : this.available === undefined
+          ? s.connecting
+          : this.available
+            ? s.available
+            : s.away;
+    return html`
+      <div part="panel" id="panel" role="dialog" aria-label=${s.title} @keydown=${this.onKeydown}>
+        <div part="header">
+          <h2>${s.title}</h2>
+          <span part="presence" class="presence ${this.available ? "on" : ""}">${presence}</span>
+          <button part="close" aria-label=${s.close} @click=${this.close}>×</button>
+        </div>
+        ${this.notice ? html`<p class="error" role="alert">${this.notice}</p>` : nothing}
+        ${this.view === "menu" ? this.renderMenu() : this.view === "message" ? this.renderMessage() : this.renderCall()}
+      </div>
+    `;
+  }
+
+  private renderMenu() {
+    const s = this.strings;
+    const modes = this.modeSet;
+    const canCall = this.available === true;
+    return html`
+      <div part="menu">
+        ${modes.has("text") ? html`<button @click=${() => this.show("message")}>${s.sendMessage}</button>` : nothing}
+        ${modes.has("audio")
+          ? html`<button ?disabled=${!canCall} @click=${() => this.startCall("audio")}>${s.audioCall}</button>`
+          : nothing}
+        ${modes.has("video")
+          ? html`<button ?disabled=${!canCall} @click=${() => this.startCall("video")}>${s.videoCall}</button>`
+          : nothing}
+        ${!canCall && (modes.has("audio") || modes.has("video")) ? html`<p class="hint">${s.awayHint}</p>` : nothing}
+      </div>
+    `;
+  }
+
+  private renderMessage() {
+    const s = this.strings;
+    return html`
+      ${this.messages.length
+        ? html`<ul part="messages" aria-live="polite">
+            ${this.messages.map(
+              (m) => html`<li part="message">${m.text}<small>${m.state === "sent" ? s.sent : s.sending}</small></li>`,
+            )}
+          </ul>`
+        : nothing}
+      <form part="form" @submit=${this.onSubmit}>
+        <label>${s.yourName}<input name="name" autocomplete="name" maxlength="80" /></label>
+        <label>${s.message}<textarea name="text" rows="3" required maxlength="4000"></textarea></label>
+        <div class="row">
+          <button type="submit" class="primary">${s.send}</button>
+          <button type="button" @click=${() => this.show("menu")}>${s.back}</button>
+        </div>
+      </form>
+    `;
+  }
+
+  private renderCall() {
+    const s = this.strings;
+    const call = this.call;
+    const text: Record<CallStatus, string> = {
+      idle: "",
+      preparing: s.preparing,
+      calling: s.calling,
+      connecting: s.callConnecting,
+      connected: s.connected,
+      reconnecting: s.callReconnecting,
+      declined: s.declined,
+      ended: s.ended,
+      failed: s.failed,
+      blocked: s.blocked,
+      unavailable: s.unavailable,
+      busy: s.busy,
+    };
+    const video = call.media === "video";
+    return html`
+      <div part="call" class="call" style="display:grid;gap:0.6em">
+        <p part="call-status" class="status" role="status" aria-live="polite">${text[call.status]}</p>
+        ${call.error && !call.live ? html`<p class="error">${call.error}</p>` : nothing}
+        ${call.live && video
+          ? html`<video part="remote-video" autoplay playsinline aria-label=${s.remoteVideo}></video>
+              <video part="local-video" autoplay playsinline muted aria-label=${s.localVideo}></video>`
+          : nothing}
+        ${call.live && !video ? html`<audio part="remote-audio" autoplay></audio>` : nothing}
+        ${call.live
+          ? html`<button part="hang-up" class="danger" @click=${() => this.call.hangUp()}>${s.hangUp}</button>`
+          : html`<button @click=${this.leaveCall}>${s.newCall}</button>`}
+      </div>
+    `;
+  }
+
+  protected override updated(changed: PropertyValues): void {
+    super.updated(changed);
+    attachStream(this.remoteVideo, this.call.remoteStream);
+    attachStream(this.remoteAudio, this.call.remoteStream);
+    attachStream(this.localVideo, this.call.localStream);
+  }
+
+  private toggle() {
+    if (this.open) this.close();
+    else {
+      this.open = true;
+      this.signaling.connect(this.address);
+      this.dispatchEvent(new CustomEvent("contact-me-open", { bubbles: true, composed: true }));
+    }
+  }
+
+  private close() {
+    if (!this.open) return;
+    this.open = false;
+    this.dispatchEvent(new CustomEvent("contact-me-close", { bubbles: true, composed: true }));
+    void this.updateComplete.then(() => this.launcher?.focus());
+  }
+
+  private onKeydown(event: KeyboardEvent) {
+    if (event.key === "Escape") {
+      event.stopPropagation();
+      this.close();
+    }
+  }
+
+  private show(view: View) {
+    this.view = view;
+    this.notice = "";
+  }
+
+  private async startCall(media: CallMedia) {
+    this.show("call");
+    if (await this.call.acquire(media)) this.call.ring(media);
+  }
+
+  private leaveCall() {
+    this.call.reset();
+    this.show("menu");
+  }
+
+  private onSubmit(event: SubmitEvent) {
+    event.preventDefault();
+    const form = event.currentTarget as HTMLFormElement;
+    const textArea = form.elements.namedItem("text") as HTMLTextAreaElement;
+    const name = (form.elements.namedItem("name") as HTMLInputElement).value.trim();
+    const text = textArea.value.trim();
+    if (!text) return;
+    const clientId = crypto.randomUUID();
+    this.messages = [...this.messages, { clientId, text, state: "sending" }];
+    this.signaling.send({ type: "text", text, clientId, page: location.href, ...(name ? { name } : {}) });
+    textArea.value = "";
+    this.notice = "";
+  }
+
+  private onCallStatus(status: CallStatus) {
+    if (status === "connected") {
+      this.dispatchEvent(new CustomEvent("contact-me-call-start", { detail: { media: this.call.media }, bubbles: true, composed: true }));
+    } else if (!this.call.live && status !== "idle") {
+      this.dispatchEvent(new CustomEvent("contact-me-call-end", { detail: { status }, bubbles: true, composed: true }));
+    }
+  }
+
+  private onServerMessage(message: ServerMessage) {
+    if (this.call.handle(message)) return;
+    switch (message.type) {
+      case "presence":
+        this.available = message.available;
+        break;
+      case "sent": {
+        const sent = this.messages.find((m) => m.clientId === message.clientId);
+        if (!sent) break;
+        this.messages = this.messages.map((m) => (m === sent ? { ...m, state: "sent" } : m));
+        this.dispatchEvent(new CustomEvent("contact-me-message-sent", { detail: { text: sent.text }, bubbles: true, composed: true }));
+        break;
+      }
+      case "error":
+        this.notice = message.message;
+        break;
+    }
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "contact-me": ContactMe;
+  }
+}
