@@ -206,6 +206,15 @@ export type Parsed<T> =
   | { ok: true; message: T }
   | { ok: false; code: "bad_json" | "bad_message" | "too_large"; message: string };
 
+/**
+ * Default issue messages name what was expected, never what was received, so
+ * an error frame cannot reflect a stranger's input back.
+ */
+const PARSE_CONFIG: v.Config<v.BaseIssue<unknown>> = {
+  abortEarly: true,
+  message: (issue) => (issue.expected ? `expected ${issue.expected}` : `invalid ${issue.type}`),
+};
+
 function parseWith<T>(
   schema: v.GenericSchema<unknown, T>,
   raw: string | ArrayBuffer | ArrayBufferView,
@@ -222,7 +231,7 @@ function parseWith<T>(
   } catch {
     return { ok: false, code: "bad_json", message: "frame is not valid JSON" };
   }
-  const result = v.safeParse(schema, data);
+  const result = v.safeParse(schema, data, PARSE_CONFIG);
   if (result.success) return { ok: true, message: result.output };
   const issue = result.issues[0];
   const path = v.getDotPath(issue);
@@ -238,7 +247,7 @@ function parseWith<T>(
 export function parseClientMessage(raw: string | ArrayBuffer | ArrayBufferView): Parsed<ClientMessage> {
   const parsed = parseWith(ClientMessage, raw, MAX_FRAME_BYTES);
   if (parsed.ok && parsed.message.type === "signal") {
-    const checked = v.safeParse(Signal, parsed.message);
+    const checked = v.safeParse(Signal, parsed.message, PARSE_CONFIG);
     if (!checked.success) return { ok: false, code: "bad_message", message: checked.issues[0].message };
   }
   return parsed;

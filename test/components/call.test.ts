@@ -1,0 +1,138 @@
+/// <reference types="mocha" />
+// PeerCall in the browser: two real RTCPeerConnections in one page, signals
+// passed in-page, so the timing of delivery is under the test's control.
+import { expect, waitUntil } from "@open-wc/testing";
+import { PeerCall, type PeerCallError, type Signal } from "../../widget/call.ts";
+
+/** A one-way signal channel that can hold frames back and reorder them. */
+class Channel {
+  held: Signal[] = [];
+  sent: Signal[] = [];
+  open = true;
+  drop?: (s: Signal) => boolean;
+  constructor(private readonly to: () => PeerCall) {}
+  send = (signal: Signal) => {
+    this.sent.push(signal);
+    if (this.drop?.(signal)) return;
+    if (this.open) setTimeout(() => void this.to().receive(signal), 0);
+    else this.held.push(signal);
+  };
+  release(order: (held: Signal[]) => Signal[] = (h) => h) {
+    const frames = order(this.held);
+    this.held = [];
+    this.open = true;
+    for (const s of frames) void this.to().receive(s);
+  }
+}
+
+const calls: PeerCall[] = [];
+const streams: MediaStream[] = [];
+
+function makePair() {
+  let a!: PeerCall;
+  let b!: PeerCall;
+  const toB = new Channel(() => b);
+  const toA = new Channel(() => a);
+  a = new PeerCall({ polite: false, send: toB.send });
+  b = new PeerCall({ polite: true, send: toA.send });
+  const errors: PeerCallError[] = [];
+  for (const c of [a, b]) c.addEventListener("error", (e) => errors.push((e as CustomEvent<PeerCallError>).detail));
+  calls.push(a, b);
+  return { a, b, toA, toB, errors };
+}
+
+async function media(video = true): Promise<MediaStream> {
+  const s = await navigator.mediaDevices.getUserMedia({ audio: true, video });
+  streams.push(s);
+  return s;
+}
+
+const connected = (...cs: PeerCall[]) =>
+  waitUntil(() => cs.every((c) => c.connectionState === "connected"), "peers did not connect", { timeout: 15000 });
+
+afterEach(() => {
+  calls.splice(0).forEach((c) => c.close());
+  streams.splice(0).forEach((s) => s.getTracks().forEach((t) => t.stop()));
+});
+
+describe("PeerCall (perfect negotiation)", () => {
+  it("connects when one side offers, and each side receives the other's tracks", async () => {
+    const { a, b, errors } = makePair();
+    a.addStream(await media());
+    b.addStream(await media());
+    await connected(a, b);
+    await waitUntil(() => a.remoteStream.getTracks().length === 2 && b.remoteStream.getTracks().length === 2);
+    expect(errors).to.deep.equal([]);
+  });
+
+  it("settles glare: both offer at once, the polite side yields", async () => {
+    const { a, b, toA, toB, errors } = makePair();
+    toA.open = toB.open = false; // hold every frame until both offers exist
+    a.addStream(await media());
+    b.addStream(await media());
+    await waitUntil(() => toA.held.some((s) => s.description?.type === "offer") && toB.held.some((s) => s.description?.type === "offer"));
+    // Both offers cross on the wire.
+    toA.release();
+    toB.release();
+    await connected(a, b);
+    await waitUntil(() => a.pc.signalingState === "stable" && b.pc.signalingState === "stable");
+    // The impolite side's offer won: the polite side answered it.
+    expect(toA.sent.some((s) => s.description?.type === "answer")).to.equal(true);
+    expect(toB.sent.some((s) => s.description?.type === "answer")).to.equal(false);
+    await waitUntil(() => a.remoteStream.getTracks().length === 2 && b.remoteStream.getTracks().length === 2);
+    expect(errors).to.deep.equal([]);
+  });
+
+  it("settles glare on renegotiation (both add a track mid-call)", async () => {
+    const { a, b, toA, toB, errors } = makePair();
+    a.addStream(await media(false));
+    b.addStream(await media(false));
+    await connected(a, b);
+    await waitUntil(() => a.pc.signalingState === "stable" && b.pc.signalingState === "stable");
+    toA.open = toB.open = false;
+    const [va, vb] = [await media(), await media()];
+    a.pc.addTrack(va.getVideoTracks()[0], va);
+    b.pc.addTrack(vb.getVideoTracks()[0], vb);
+    await waitUntil(() => toA.held.some((s) => s.description?.type === "offer") && toB.held.some((s) => s.description?.type === "offer"));
+    toA.release();
+    toB.release();
+    await waitUntil(
+      () => a.remoteStream.getVideoTracks().length === 1 && b.remoteStream.getVideoTracks().length === 1,
+      "video did not arrive on both sides",
+      { timeout: 15000 },
+    );
+    await waitUntil(() => a.pc.signalingState === "stable" && b.pc.signalingState === "stable");
+    expect(a.connectionState).to.equal("connected");
+    expect(errors).to.deep.equal([]);
+  });
+
+  it("applies ICE candidates that arrive before the remote description", async () => {
+    const { a, b, toA, toB, errors } = makePair();
+    // The answerer's candidates never reach the offerer: the connection can
+    // only form if the answerer used the offerer's early candidates.
+    toA.drop = (s) => s.candidate !== undefined;
+    toB.open = false;
+    a.addStream(await media());
+    await waitUntil(() => a.pc.iceGatheringState === "complete", "offerer did not finish gathering", { timeout: 10000 });
+    const candidates = toB.held.filter((s) => s.candidate);
+    expect(candidates.length).to.be.greaterThan(0);
+    toB.release((held) => [...held.filter((s) => s.candidate), ...held.filter((s) => s.description)]);
+    await connected(a, b);
+    expect(errors).to.deep.equal([]);
+  });
+
+  it("stops cleanly when closed mid-negotiation", async () => {
+    const { a, b, toA, toB, errors } = makePair();
+    toB.open = false;
+    a.addStream(await media());
+    await waitUntil(() => toB.held.some((s) => s.description));
+    const received = b.receive(toB.held.find((s) => s.description)!);
+    b.close();
+    await received;
+    const sentBefore = toA.sent.length;
+    await new Promise((r) => setTimeout(r, 300));
+    expect(toA.sent.length).to.equal(sentBefore);
+    expect(b.connectionState).to.equal("closed");
+    expect(errors).to.deep.equal([]);
+  });
+});

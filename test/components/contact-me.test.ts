@@ -1,0 +1,79 @@
+/// <reference types="mocha" />
+// <contact-me> as a visitor meets it, without a room to talk to: the view's
+// own behaviour (opening, modes, keyboard, presence while connecting).
+import { expect, fixture, html, waitUntil } from "@open-wc/testing";
+import "../../widget/index.ts";
+import type { ContactMe } from "../../widget/contact-me.ts";
+import { define } from "../../widget/define.ts";
+
+// A port nothing listens on: the socket keeps retrying, presence stays unknown.
+const NOWHERE = "127.0.0.1:9";
+
+const $ = (el: Element, sel: string) => el.shadowRoot!.querySelector(sel);
+const $$ = (el: Element, sel: string) => [...el.shadowRoot!.querySelectorAll(sel)];
+const byText = (el: Element, text: string) =>
+  $$(el, "button").find((b) => b.textContent?.trim() === text) as HTMLButtonElement | undefined;
+
+describe("<contact-me>", () => {
+  it("shows only the Contact me button until opened", async () => {
+    const el = await fixture<ContactMe>(html`<contact-me host=${NOWHERE}></contact-me>`);
+    expect(byText(el, "Contact me")).to.exist;
+    expect($(el, '[role="dialog"]')).to.equal(null);
+    expect(el.shadowRoot!.mode).to.equal("open");
+  });
+
+  it("opens a dialog named Contact with the three actions; calls wait for presence", async () => {
+    const el = await fixture<ContactMe>(html`<contact-me host=${NOWHERE}></contact-me>`);
+    byText(el, "Contact me")!.click();
+    await el.updateComplete;
+    const dialog = $(el, '[role="dialog"]')!;
+    expect(dialog.getAttribute("aria-label")).to.equal("Contact");
+    expect($(el, '[part="presence"]')!.textContent).to.equal("Connecting…");
+    expect(byText(el, "Send a message")!.disabled).to.equal(false);
+    expect(byText(el, "Audio call")!.disabled).to.equal(true);
+    expect(byText(el, "Video call")!.disabled).to.equal(true);
+  });
+
+  it("offers only the modes asked for", async () => {
+    const el = await fixture<ContactMe>(html`<contact-me host=${NOWHERE} modes="text audio"></contact-me>`);
+    byText(el, "Contact me")!.click();
+    await el.updateComplete;
+    expect(byText(el, "Audio call")).to.exist;
+    expect(byText(el, "Video call")).to.equal(undefined);
+  });
+
+  it("closes on Escape and returns focus to the button", async () => {
+    const el = await fixture<ContactMe>(html`<contact-me host=${NOWHERE}></contact-me>`);
+    const launcher = byText(el, "Contact me")!;
+    launcher.click();
+    await el.updateComplete;
+    expect(launcher.getAttribute("aria-expanded")).to.equal("true");
+    byText(el, "Send a message")!.focus();
+    byText(el, "Send a message")!.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true, composed: true }));
+    await el.updateComplete;
+    expect($(el, '[role="dialog"]')).to.equal(null);
+    await waitUntil(() => el.shadowRoot!.activeElement === launcher, "focus did not return to the button");
+  });
+
+  it("shows a sent message in the panel at once, marked Sending…", async () => {
+    const el = await fixture<ContactMe>(html`<contact-me host=${NOWHERE}></contact-me>`);
+    byText(el, "Contact me")!.click();
+    await el.updateComplete;
+    byText(el, "Send a message")!.click();
+    await el.updateComplete;
+    ($(el, "textarea") as HTMLTextAreaElement).value = "Hello there";
+    byText(el, "Send")!.click();
+    await el.updateComplete;
+    const item = $(el, '[part="message"]')!;
+    expect(item.textContent).to.contain("Hello there");
+    expect(item.textContent).to.contain("Sending…");
+  });
+
+  it("reflects position and tolerates being defined twice", async () => {
+    const el = await fixture<ContactMe>(html`<contact-me host=${NOWHERE} position="inline"></contact-me>`);
+    expect(el.getAttribute("position")).to.equal("inline");
+    expect(getComputedStyle(el).position).to.equal("static");
+    expect(() => define("contact-me", class extends HTMLElement {})).not.to.throw();
+    expect(customElements.get("contact-me")).to.equal(el.constructor);
+  });
+});

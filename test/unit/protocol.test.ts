@@ -1,0 +1,76 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { MAX_FRAME_BYTES, MAX_TEXT_LENGTH, parseClientMessage, parseServerMessage } from "../../party/protocol.ts";
+
+const code = (raw: string) => {
+  const r = parseClientMessage(raw);
+  return r.ok ? "ok" : r.code;
+};
+
+describe("parseClientMessage", () => {
+  it("accepts each client frame", () => {
+    for (const frame of [
+      { type: "text", text: "hi", name: "Ann", page: "https://a.example/", clientId: "c1" },
+      { type: "call", media: "video" },
+      { type: "cancel" },
+      { type: "hangup", callId: "x" },
+      { type: "available", available: true },
+      { type: "accept", callId: "x" },
+      { type: "decline", callId: "x" },
+      { type: "signal", callId: "x", description: { type: "offer", sdp: "v=0" } },
+      { type: "signal", callId: "x", candidate: { candidate: "candidate:1 1 udp 1 127.0.0.1 5000 typ host", sdpMid: "0", sdpMLineIndex: 0 } },
+    ]) {
+      assert.equal(code(JSON.stringify(frame)), "ok", JSON.stringify(frame));
+    }
+  });
+
+  it("trims text and refuses empty or over-long text", () => {
+    const r = parseClientMessage(JSON.stringify({ type: "text", text: "  hi  " }));
+    assert.ok(r.ok && r.message.type === "text" && r.message.text === "hi");
+    assert.equal(code(JSON.stringify({ type: "text", text: "   " })), "bad_message");
+    assert.equal(code(JSON.stringify({ type: "text", text: "x".repeat(MAX_TEXT_LENGTH + 1) })), "bad_message");
+    assert.equal(code(JSON.stringify({ type: "text", text: "x".repeat(MAX_TEXT_LENGTH) })), "ok");
+  });
+
+  it("names bad JSON, unknown types, wrong fields and binary frames", () => {
+    assert.equal(code("{nope"), "bad_json");
+    assert.equal(code(JSON.stringify({ type: "launch" })), "bad_message");
+    assert.equal(code(JSON.stringify({ type: "call", media: "hologram" })), "bad_message");
+    assert.equal(code(JSON.stringify([1, 2])), "bad_message");
+    const bin = parseClientMessage(new Uint8Array([1, 2]));
+    assert.ok(!bin.ok && bin.code === "bad_message");
+  });
+
+  it("refuses a signal with both or neither of description and candidate", () => {
+    assert.equal(code(JSON.stringify({ type: "signal", callId: "x" })), "bad_message");
+    assert.equal(
+      code(JSON.stringify({ type: "signal", callId: "x", description: { type: "answer", sdp: "" }, candidate: null })),
+      "bad_message",
+    );
+    assert.equal(code(JSON.stringify({ type: "signal", callId: "x", description: { type: "rollback", sdp: "" } })), "bad_message");
+  });
+
+  it("refuses frames over 64 KiB, counting UTF-8 bytes", () => {
+    const ascii = JSON.stringify({ type: "text", text: "x".repeat(MAX_FRAME_BYTES) });
+    assert.equal(code(ascii), "too_large");
+    // 30,000 three-byte characters: under 64 Ki code units, over 64 KiB of UTF-8.
+    const wide = JSON.stringify({ type: "text", text: "€".repeat(30_000) });
+    assert.ok(wide.length < MAX_FRAME_BYTES);
+    assert.equal(code(wide), "too_large");
+  });
+
+  it("never echoes the input in its error message", () => {
+    const r = parseClientMessage(JSON.stringify({ type: "call", media: "<script>alert(1)</script>" }));
+    assert.ok(!r.ok);
+    assert.ok(!r.message.includes("<script>"), r.message);
+  });
+});
+
+describe("parseServerMessage", () => {
+  it("accepts room frames and refuses malformed ones", () => {
+    assert.ok(parseServerMessage(JSON.stringify({ type: "presence", available: true })).ok);
+    assert.ok(parseServerMessage(JSON.stringify({ type: "ended", callId: "c", reason: "hangup" })).ok);
+    assert.ok(!parseServerMessage(JSON.stringify({ type: "presence", available: "yes" })).ok);
+    assert.ok(!parseServerMessage("not json").ok);
+  });
+});
