@@ -170,6 +170,8 @@ export class CallController implements ReactiveController {
     this.peerName = peerName;
     const peer = new PeerCall({
       polite,
+      // The host (impolite) opens negotiation; the visitor answers with its media.
+      awaitRemoteOffer: polite,
       iceServers: this.iceServers,
       send: (signal) => {
         if (this.peer === peer) this.send({ type: "signal", callId, ...signal } as ClientMessage);

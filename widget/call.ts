@@ -9,6 +9,12 @@
  * sides offering at once): the polite peer rolls back its own offer, the
  * impolite one ignores the colliding offer.
  *
+ * With `awaitRemoteOffer`, local tracks are held until the other peer's first
+ * offer and attached while answering it, so a call that one side opens starts
+ * without glare: Chromium may never gather candidates for an answer made right
+ * after an implicit rollback, leaving the call stuck in "connecting". Later
+ * renegotiations (either side adding media) still use the full pattern.
+ *
  * ICE candidates that arrive before the remote description are queued and
  * applied once it is set. Every `await` re-checks that the call was not closed
  * meanwhile. Failures are reported as {@link PeerCallError} with stable codes.
@@ -47,6 +53,11 @@ export interface PeerCallOptions {
   iceServers?: RTCIceServer[];
   /** Delivers one signal to the other peer. */
   send: (signal: Signal) => void;
+  /**
+   * Hold local tracks until the first remote offer and send them in the
+   * answer (for the peer that does not open the call). Default false.
+   */
+  awaitRemoteOffer?: boolean;
 }
 
 /**
@@ -67,6 +78,8 @@ export class PeerCall extends EventTarget {
   private ignoreOffer = false;
   private isSettingRemoteAnswerPending = false;
   private readonly pendingCandidates: RTCIceCandidateInit[] = [];
+  /** Streams held back until the first remote offer; undefined once sent. */
+  private heldStreams: MediaStream[] | undefined;
   /** Incoming signals are applied one at a time, in arrival order. */
   private queue: Promise<void> = Promise.resolve();
 
@@ -74,6 +87,7 @@ export class PeerCall extends EventTarget {
     super();
     this.polite = options.polite;
     this.sendSignal = options.send;
+    if (options.awaitRemoteOffer) this.heldStreams = [];
     this.pc = new RTCPeerConnection({ iceServers: options.iceServers ?? [] });
     this.pc.onnegotiationneeded = () => void this.negotiate();
     this.pc.onicecandidate = ({ candidate }) => {
@@ -98,9 +112,13 @@ export class PeerCall extends EventTarget {
     return this.closed ? "closed" : this.pc.connectionState;
   }
 
-  /** Send every track of `stream` to the peer (triggers negotiation). */
+  /**
+   * Send every track of `stream` to the peer: at once (triggering
+   * negotiation), or with the answer to the first offer under `awaitRemoteOffer`.
+   */
   addStream(stream: MediaStream): void {
-    for (const track of stream.getTracks()) this.pc.addTrack(track, stream);
+    if (this.heldStreams) this.heldStreams.push(stream);
+    else for (const track of stream.getTracks()) this.pc.addTrack(track, stream);
   }
 
   /** Apply one signal from the other peer. Never throws; failures emit `error`. */
@@ -161,6 +179,10 @@ export class PeerCall extends EventTarget {
     }
     await this.flushCandidates();
     if (this.closed || description.type !== "offer") return;
+    const held = this.heldStreams;
+    this.heldStreams = undefined;
+    // addTrack reuses the transceivers the offer created, so the answer carries our media.
+    for (const stream of held ?? []) for (const track of stream.getTracks()) this.pc.addTrack(track, stream);
     try {
       await this.pc.setLocalDescription();
       if (this.closed) return;

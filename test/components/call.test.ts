@@ -28,13 +28,13 @@ class Channel {
 const calls: PeerCall[] = [];
 const streams: MediaStream[] = [];
 
-function makePair() {
+function makePair(awaitRemoteOffer = false) {
   let a!: PeerCall;
   let b!: PeerCall;
   const toB = new Channel(() => b);
   const toA = new Channel(() => a);
   a = new PeerCall({ polite: false, send: toB.send });
-  b = new PeerCall({ polite: true, send: toA.send });
+  b = new PeerCall({ polite: true, send: toA.send, awaitRemoteOffer });
   const errors: PeerCallError[] = [];
   for (const c of [a, b]) c.addEventListener("error", (e) => errors.push((e as CustomEvent<PeerCallError>).detail));
   calls.push(a, b);
@@ -103,6 +103,17 @@ describe("PeerCall (perfect negotiation)", () => {
     );
     await waitUntil(() => a.pc.signalingState === "stable" && b.pc.signalingState === "stable");
     expect(a.connectionState).to.equal("connected");
+    expect(errors).to.deep.equal([]);
+  });
+
+  it("with awaitRemoteOffer, the polite side sends its media in the answer and never offers", async () => {
+    const { a, b, toA, errors } = makePair(true);
+    b.addStream(await media()); // before the offer exists: held back
+    a.addStream(await media());
+    await connected(a, b);
+    await waitUntil(() => a.remoteStream.getTracks().length === 2 && b.remoteStream.getTracks().length === 2);
+    await waitUntil(() => a.pc.signalingState === "stable" && b.pc.signalingState === "stable");
+    expect(toA.sent.filter((s) => s.description).map((s) => s.description!.type)).to.deep.equal(["answer"]);
     expect(errors).to.deep.equal([]);
   });
 

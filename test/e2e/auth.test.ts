@@ -1,0 +1,187 @@
+/// <reference types="node" />
+/**
+ * Only the holder of stack.hostKey acts as host: in the dashboard, over HTTP and
+ * over the room's WebSocket. Bad frames are refused without dropping the
+ * connection.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import WebSocket from "ws";
+import { WAIT_MS, eventually, signIn, uniqueRoom, visible } from "../support/browser.ts";
+import { useStack } from "../support/stack.ts";
+
+const stack = useStack();
+
+type Frame = Record<string, unknown> & { type?: unknown };
+
+/** A raw WebSocket to the room that records every frame it receives. */
+class RawSocket {
+  readonly frames: Frame[] = [];
+  readonly #ws: WebSocket;
+  #seen = 0;
+
+  private constructor(ws: WebSocket) {
+    this.#ws = ws;
+    ws.on("message", (data) => this.frames.push(JSON.parse(String(data)) as Frame));
+  }
+
+  /** Connect; resolves once open, rejects with the HTTP status if refused. */
+  static open(url: string): Promise<RawSocket> {
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(url);
+      const socket = new RawSocket(ws);
+      const timer = setTimeout(() => reject(new Error(`no answer from ${url}`)), WAIT_MS);
+      ws.once("open", () => {
+        clearTimeout(timer);
+        resolve(socket);
+      });
+      ws.once("unexpected-response", (_req, res) => {
+        clearTimeout(timer);
+        res.resume();
+        reject(Object.assign(new Error(`upgrade refused: HTTP ${res.statusCode}`), { status: res.statusCode }));
+        ws.terminate();
+      });
+      ws.once("error", (err) => {
+        clearTimeout(timer);
+        reject(err);
+      });
+    });
+  }
+
+  get isOpen(): boolean {
+    return this.#ws.readyState === WebSocket.OPEN;
+  }
+
+  send(raw: string): void {
+    this.#ws.send(raw);
+  }
+
+  /** The next frame (after those already returned) matching `pred`. */
+  async next(what: string, pred: (f: Frame) => boolean = () => true): Promise<Frame> {
+    const index = await eventually(
+      what,
+      async () => this.frames.findIndex((f, i) => i >= this.#seen && pred(f)),
+      (i) => i >= 0,
+      10_000,
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}; frames: ${JSON.stringify(this.frames)}`);
+    });
+    this.#seen = index + 1;
+    return this.frames[index] as Frame;
+  }
+
+  close(): void {
+    this.#ws.close();
+  }
+}
+
+const api = (room: string, path: string): string => `${stack.server.origin}/parties/main/${room}${path}`;
+const wsUrl = (room: string, query = ""): string => `${stack.server.origin.replace(/^http/, "ws")}/parties/main/${room}${query}`;
+
+async function presence(room: string): Promise<unknown> {
+  const res = await fetch(api(room, "/presence"));
+  assert.equal(res.status, 200);
+  return res.json();
+}
+
+async function session(room: string, key: string): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(api(room, "/host/session"), {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ key }),
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+/** Expect `RawSocket.open(url)` to be refused with HTTP 401. */
+async function refused(url: string): Promise<void> {
+  await assert.rejects(RawSocket.open(url), (err: Error & { status?: number }) => {
+    assert.equal(err.status, 401, err.message);
+    return true;
+  });
+}
+
+test("a wrong host key in the dashboard shows an alert and keeps the sign-in form", () =>
+  stack.run(async (pages) => {
+    const room = uniqueRoom("auth-ui");
+    const host = await pages.open(`${stack.server.origin}/host.html?room=${room}`);
+    await signIn(host.page, `not-${stack.hostKey}`);
+    const alert = host.page.getByRole("alert");
+    await visible(alert);
+    assert.match((await alert.textContent()) ?? "", /Wrong host key/);
+    await visible(host.page.getByRole("textbox", { name: "Host key" }));
+    assert.equal(await host.page.getByRole("switch").count(), 0, "no availability switch before signing in");
+  }));
+
+test("POST /host/session answers 401 to a wrong key and a token to the right one", async () => {
+  const room = uniqueRoom("auth-http");
+  const wrong = await session(room, `not-${stack.hostKey}`);
+  assert.equal(wrong.status, 401);
+  assert.deepEqual(wrong.body, { error: "forbidden", message: "Wrong host key" });
+
+  const right = await session(room, stack.hostKey);
+  assert.equal(right.status, 200);
+  const token = (right.body as { token?: unknown }).token;
+  assert.equal(typeof token, "string");
+  assert.ok((token as string).length > 0);
+});
+
+test("a host WebSocket without a valid token is refused with 401 before the upgrade", async () => {
+  const room = uniqueRoom("auth-ws");
+  await refused(wsUrl(room, "?role=host"));
+  await refused(wsUrl(room, "?role=host&token=not-a-token"));
+
+  const { body } = await session(room, stack.hostKey);
+  const token = (body as { token: string }).token;
+
+  const host = await RawSocket.open(wsUrl(room, `?role=host&token=${encodeURIComponent(token)}`));
+  try {
+    const welcome = await host.next("welcome", (f) => f.type === "welcome");
+    assert.equal(welcome.role, "host");
+    assert.equal(welcome.protocol, 1);
+  } finally {
+    host.close();
+  }
+});
+
+test("a visitor cannot act as host, and bad JSON does not drop the connection", async () => {
+  const room = uniqueRoom("auth-visitor");
+  const visitor = await RawSocket.open(wsUrl(room, "?via=test"));
+  try {
+    const welcome = await visitor.next("welcome");
+    assert.equal(welcome.type, "welcome");
+    assert.equal(welcome.protocol, 1);
+    assert.equal(welcome.role, "visitor");
+    assert.equal(typeof welcome.id, "string");
+    assert.deepEqual(welcome.iceServers, []);
+    assert.deepEqual(await visitor.next("presence"), { type: "presence", available: false });
+
+    visitor.send(JSON.stringify({ type: "available", available: true }));
+    const forbidden = await visitor.next("forbidden error", (f) => f.type === "error");
+    assert.equal(forbidden.code, "forbidden");
+    assert.equal(typeof forbidden.message, "string");
+    assert.deepEqual(await presence(room), { available: false });
+    assert.ok(
+      !visitor.frames.some((f) => f.type === "presence" && f.available === true),
+      "no presence change was broadcast",
+    );
+
+    for (const frame of [{ type: "accept", callId: "c1" }, { type: "decline", callId: "c1" }]) {
+      visitor.send(JSON.stringify(frame));
+      assert.equal((await visitor.next(`error for ${frame.type}`, (f) => f.type === "error")).code, "forbidden");
+    }
+
+    visitor.send("{not json");
+    const badJson = await visitor.next("bad_json error", (f) => f.type === "error");
+    assert.equal(badJson.code, "bad_json");
+    assert.ok(visitor.isOpen, "the socket stays open after bad JSON");
+
+    visitor.send(JSON.stringify({ type: "text", text: "still here", clientId: "after-bad-json" }));
+    const sent = await visitor.next("sent", (f) => f.type === "sent" || f.type === "error");
+    assert.equal(sent.type, "sent", JSON.stringify(sent));
+    assert.equal(sent.clientId, "after-bad-json");
+    assert.ok(visitor.isOpen);
+  } finally {
+    visitor.close();
+  }
+});

@@ -1,0 +1,75 @@
+/// <reference types="node" />
+/**
+ * What every end-to-end test file needs: one real `partykit dev` (with a
+ * random HOST_KEY, no STUN since there is no internet, and optionally the
+ * Slack stand-in) and one Chromium, started in `before` and stopped in `after`.
+ * @module
+ */
+import { randomUUID } from "node:crypto";
+import { after, before } from "node:test";
+import type { Browser } from "playwright-core";
+import { launchChromium, openHost, openVisitor, setAvailable, uniqueRoom, visible, withPages, type Pages } from "./browser.ts";
+import { startPartykit, type PartykitServer } from "./partykit.ts";
+import { startSlackStandIn, type SlackStandIn } from "./slack.ts";
+
+export interface Stack {
+  readonly hostKey: string;
+  readonly server: PartykitServer;
+  readonly browser: Browser;
+  /** Present when asked for with `{slack: true}`. */
+  readonly slack: SlackStandIn;
+  /** Run `fn` with fresh pages; a failure carries the pages' and server's diagnostics. */
+  run(fn: (pages: Pages) => Promise<void>): Promise<void>;
+}
+
+/** Register `before`/`after` hooks for this file's server and browser. */
+export function useStack(options: { slack?: boolean } = {}): Stack {
+  const hostKey = randomUUID();
+  let server: PartykitServer | undefined;
+  let browser: Browser | undefined;
+  let slack: SlackStandIn | undefined;
+  before(async () => {
+    if (options.slack) slack = await startSlackStandIn();
+    const vars: Record<string, string> = { HOST_KEY: hostKey, ICE_SERVERS: "[]" };
+    if (slack) vars.SLACK_WEBHOOK_URL = slack.webhookUrl;
+    server = await startPartykit({ vars });
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+    await slack?.stop();
+  });
+  const need = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`${what} is not started (used outside a test?)`);
+    return value;
+  };
+  return {
+    hostKey,
+    get server() {
+      return need(server, "partykit dev");
+    },
+    get browser() {
+      return need(browser, "Chromium");
+    },
+    get slack() {
+      return need(slack, "the Slack stand-in");
+    },
+    run(fn) {
+      return withPages(this.browser, () => this.server.logs(), fn);
+    },
+  };
+}
+
+/**
+ * In a new room: a signed-in host who is Available, and a visitor whose open
+ * panel shows **Available**.
+ */
+export async function availableHostAndVisitor(stack: Stack, pages: Pages, prefix: string) {
+  const room = uniqueRoom(prefix);
+  const host = await openHost(pages, stack.server.origin, room, stack.hostKey);
+  await setAvailable(host.page, true);
+  const visitor = await openVisitor(pages, stack.server.origin, room);
+  await visible(visitor.panel.getByText("Available", { exact: true }));
+  return { room, host, visitor };
+}
