@@ -1,15 +1,24 @@
 /**
- * Host authentication: the host key check and the short-lived host token
- * that authorizes a host WebSocket in `onBeforeConnect`.
+ * Credentials of the room, all HMAC-SHA256 through Web Crypto.
  *
- * A token is `<expiry>.<signature>`: expiry in unix seconds, signature the
- * base64url HMAC-SHA256 (Web Crypto) of `host:<room>:<expiry>` keyed with
- * `HOST_KEY`. Changing `HOST_KEY` revokes every token.
+ * - Host key check: constant time, over every configured host.
+ * - Host token (`POST /host/session` → `?token=` on the host socket):
+ *   `<name, base64url>.<expiry>.<signature>`, signed with that host's own key
+ *   over `host:<room>:<name>:<expiry>`, so removing or changing a host's key
+ *   revokes its tokens. Lifetime {@link HOST_TOKEN_TTL_S}.
+ * - Visitor resume token (`?resume=` on reconnect): `<visitorId>.<expiry>.<signature>`,
+ *   signed with the room's own secret (random, kept in room storage) over
+ *   `visitor:<room>:<visitorId>:<expiry>`. Lifetime {@link RESUME_TOKEN_TTL_S};
+ *   what it may resume is further bounded by the room's 30 s grace.
+ *
+ * Expiries are unix seconds; signatures base64url without padding.
  * @module
  */
 
-/** How long a host token lasts, in seconds (12 hours). */
+/** Host token lifetime, in seconds (12 hours). */
 export const HOST_TOKEN_TTL_S = 12 * 60 * 60;
+/** Resume token lifetime, in seconds (24 hours). */
+export const RESUME_TOKEN_TTL_S = 24 * 60 * 60;
 
 const encoder = new TextEncoder();
 
@@ -30,11 +39,23 @@ export async function sameSecret(candidate: string, expected: string): Promise<b
   return diff === 0;
 }
 
+/**
+ * The name of the host whose key is `candidate`, checking every host so the
+ * time taken does not depend on which one matched.
+ */
+export async function findHost(hosts: ReadonlyMap<string, string>, candidate: string): Promise<string | undefined> {
+  let found: string | undefined;
+  for (const [name, key] of hosts) {
+    if ((await sameSecret(candidate, key)) && found === undefined) found = name;
+  }
+  return found;
+}
+
 function hmacKey(secret: string, usage: KeyUsage): Promise<CryptoKey> {
   return crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [usage]);
 }
 
-function toBase64Url(bytes: ArrayBuffer): string {
+function toBase64Url(bytes: ArrayBuffer | Uint8Array): string {
   let s = "";
   for (const b of new Uint8Array(bytes)) s += String.fromCharCode(b);
   return btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
@@ -42,33 +63,84 @@ function toBase64Url(bytes: ArrayBuffer): string {
 
 function fromBase64Url(text: string): Uint8Array<ArrayBuffer> | null {
   if (!/^[A-Za-z0-9_-]*$/.test(text)) return null;
-  const bin = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
-  return Uint8Array.from(bin, (c) => c.charCodeAt(0));
+  try {
+    const bin = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
+    return Uint8Array.from(bin, (c) => c.charCodeAt(0));
+  } catch {
+    return null;
+  }
+}
+
+async function sign(secret: string, message: string): Promise<string> {
+  const key = await hmacKey(secret, "sign");
+  return toBase64Url(await crypto.subtle.sign("HMAC", key, encoder.encode(message)));
+}
+
+/** HMAC verification by Web Crypto is constant-time. */
+async function verify(secret: string, message: string, signature: string): Promise<boolean> {
+  const sig = fromBase64Url(signature);
+  if (!sig) return false;
+  const key = await hmacKey(secret, "verify");
+  return crypto.subtle.verify("HMAC", key, sig, encoder.encode(message));
+}
+
+/** Split `<a>.<expiry>.<sig>`; null when malformed or expired at `now` (ms). */
+function parseSigned(token: string, now: number): { subject: string; expiry: number; sig: string } | null {
+  const match = /^([A-Za-z0-9_-]{1,128})\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(token);
+  if (!match) return null;
+  const expiry = Number(match[2]);
+  if (expiry * 1000 <= now) return null;
+  return { subject: match[1], expiry, sig: match[3] };
 }
 
 /**
- * Issue a host token for `room`.
- * @param hostKey the room's `HOST_KEY`
+ * Issue a host token for host `name` of `room`.
+ * @param hostKey that host's key
  * @param now current time in ms (for tests)
  */
-export async function issueHostToken(hostKey: string, room: string, now = Date.now()): Promise<string> {
+export async function issueHostToken(hostKey: string, name: string, room: string, now = Date.now()): Promise<string> {
   const expiry = Math.floor(now / 1000) + HOST_TOKEN_TTL_S;
-  const key = await hmacKey(hostKey, "sign");
-  const sig = await crypto.subtle.sign("HMAC", key, encoder.encode(`host:${room}:${expiry}`));
-  return `${expiry}.${toBase64Url(sig)}`;
+  const subject = toBase64Url(encoder.encode(name));
+  return `${subject}.${expiry}.${await sign(hostKey, `host:${room}:${name}:${expiry}`)}`;
 }
 
 /**
- * Check a host token. HMAC verification by Web Crypto is constant-time.
- * @returns true only for an unexpired token signed with `hostKey` for `room`
+ * Check a host token against the configured hosts.
+ * @returns the host's name, or undefined for a malformed, expired, forged or revoked token
  */
-export async function verifyHostToken(token: string, hostKey: string, room: string, now = Date.now()): Promise<boolean> {
-  const match = /^(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(token);
-  if (!match) return false;
-  const expiry = Number(match[1]);
-  if (expiry * 1000 <= now) return false;
-  const sig = fromBase64Url(match[2]);
-  if (!sig) return false;
-  const key = await hmacKey(hostKey, "verify");
-  return crypto.subtle.verify("HMAC", key, sig, encoder.encode(`host:${room}:${expiry}`));
+export async function verifyHostToken(
+  token: string,
+  hosts: ReadonlyMap<string, string>,
+  room: string,
+  now = Date.now(),
+): Promise<string | undefined> {
+  const parsed = parseSigned(token, now);
+  if (!parsed) return undefined;
+  const nameBytes = fromBase64Url(parsed.subject);
+  if (!nameBytes) return undefined;
+  const name = new TextDecoder().decode(nameBytes);
+  const key = hosts.get(name);
+  if (key === undefined) return undefined;
+  return (await verify(key, `host:${room}:${name}:${parsed.expiry}`, parsed.sig)) ? name : undefined;
+}
+
+/** A new random secret for signing resume tokens (256 bits, base64url). */
+export function newRoomSecret(): string {
+  return toBase64Url(crypto.getRandomValues(new Uint8Array(32)));
+}
+
+/** Issue a resume token binding `visitorId` (a UUID) to `room`. */
+export async function issueResumeToken(secret: string, visitorId: string, room: string, now = Date.now()): Promise<string> {
+  const expiry = Math.floor(now / 1000) + RESUME_TOKEN_TTL_S;
+  return `${visitorId}.${expiry}.${await sign(secret, `visitor:${room}:${visitorId}:${expiry}`)}`;
+}
+
+/**
+ * Check a resume token.
+ * @returns the visitor id, or undefined for a malformed, expired or forged token
+ */
+export async function verifyResumeToken(token: string, secret: string, room: string, now = Date.now()): Promise<string | undefined> {
+  const parsed = parseSigned(token, now);
+  if (!parsed || !/^[0-9a-f-]{36}$/.test(parsed.subject)) return undefined;
+  return (await verify(secret, `visitor:${room}:${parsed.subject}:${parsed.expiry}`, parsed.sig)) ? parsed.subject : undefined;
 }

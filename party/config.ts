@@ -17,12 +17,83 @@ export const DEFAULT_ICE_SERVERS: IceServer[] = [{ urls: "stun:stun.l.google.com
 
 /** Configuration of one room. */
 export interface RoomConfig {
-  /** Secret the host signs in with; `undefined` when unset (nobody can sign in). */
-  hostKey: string | undefined;
+  /** Host name → host key. Empty when neither `HOSTS` nor `HOST_KEY` is set (nobody can sign in). */
+  hosts: ReadonlyMap<string, string>;
   /** Slack incoming-webhook URL; `undefined` disables forwarding. */
   slackWebhookUrl: string | undefined;
   /** ICE servers handed to both peers of every call. */
   iceServers: IceServer[];
+  /** Origins allowed to embed the room (visitor sockets, HTTP); `undefined` allows any. */
+  allowedOrigins: ReadonlySet<string> | undefined;
+  /** Callers that may wait in line beyond those ringing (`MAX_QUEUE`, default 10). */
+  maxQueue: number;
+  /** How long a call rings before it ends with "No answer", in ms (`RING_TIMEOUT_S`, default 45 s). */
+  ringTimeoutMs: number;
+}
+
+/** Display name of the single host configured by `HOST_KEY`. */
+export const DEFAULT_HOST_NAME = "Host";
+
+/**
+ * Parse the hosts: `HOSTS`, a JSON object `{"<name>": "<key>", …}` (names 1–40
+ * characters, keys at least 8), or else `HOST_KEY` alone, meaning one host
+ * named `Host`. Invalid entries are skipped and reported.
+ */
+export function parseHosts(hostsRaw: unknown, hostKey: unknown): Map<string, string> {
+  const hosts = new Map<string, string>();
+  const raw = nonEmpty(hostsRaw);
+  if (raw) {
+    let value: unknown;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      console.error("HOSTS is not valid JSON; expected {\"<name>\": \"<key>\", …}");
+    }
+    if (typeof value === "object" && value !== null && !Array.isArray(value)) {
+      for (const [name, key] of Object.entries(value)) {
+        const trimmed = name.trim();
+        if (trimmed.length < 1 || trimmed.length > 40 || typeof key !== "string" || key.length < 8) {
+          console.error(`HOSTS: skipped entry "${trimmed.slice(0, 40)}" (name 1-40 characters, key a string of 8 or more)`);
+          continue;
+        }
+        hosts.set(trimmed, key);
+      }
+    }
+    if (hosts.size > 0) return hosts;
+  }
+  const single = nonEmpty(hostKey);
+  if (single) hosts.set(DEFAULT_HOST_NAME, single);
+  return hosts;
+}
+
+/**
+ * Parse `ALLOWED_ORIGINS`: comma-separated origins (`https://example.com`).
+ * @returns the normalized set, or `undefined` when unset (any origin)
+ */
+export function parseAllowedOrigins(raw: unknown): Set<string> | undefined {
+  const text = nonEmpty(raw);
+  if (!text) return undefined;
+  const origins = new Set<string>();
+  for (const part of text.split(",")) {
+    const item = part.trim();
+    if (!item) continue;
+    try {
+      origins.add(new URL(item).origin);
+    } catch {
+      console.error(`ALLOWED_ORIGINS: "${item}" is not an origin; skipped`);
+    }
+  }
+  return origins;
+}
+
+/** Parse a whole number within [min, max], else the default. */
+export function parseInteger(raw: unknown, fallback: number, min: number, max: number, name: string): number {
+  const text = nonEmpty(raw);
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (Number.isInteger(n) && n >= min && n <= max) return n;
+  console.error(`${name} must be a whole number from ${min} to ${max}; using ${fallback}`);
+  return fallback;
 }
 
 function isIceServer(value: unknown): value is IceServer {
@@ -60,8 +131,11 @@ function nonEmpty(value: unknown): string | undefined {
 /** Read a room's configuration from its env. */
 export function readConfig(env: Record<string, unknown>): RoomConfig {
   return {
-    hostKey: nonEmpty(env.HOST_KEY),
+    hosts: parseHosts(env.HOSTS, env.HOST_KEY),
     slackWebhookUrl: nonEmpty(env.SLACK_WEBHOOK_URL),
     iceServers: parseIceServers(env.ICE_SERVERS),
+    allowedOrigins: parseAllowedOrigins(env.ALLOWED_ORIGINS),
+    maxQueue: parseInteger(env.MAX_QUEUE, 10, 0, 1000, "MAX_QUEUE"),
+    ringTimeoutMs: parseInteger(env.RING_TIMEOUT_S, 45, 5, 3600, "RING_TIMEOUT_S") * 1000,
   };
 }

@@ -94,6 +94,9 @@ export const SetAvailable = v.object({ type: v.literal("available"), available: 
 export const Accept = v.object({ type: v.literal("accept"), callId: CallId });
 /** Host → room: refuse the ringing call `callId`. */
 export const Decline = v.object({ type: v.literal("decline"), callId: CallId });
+/** Liveness: the room answers `ping` with `pong`, and a client answers the room's `ping` with `pong`. */
+export const Ping = v.object({ type: v.literal("ping") });
+export const Pong = v.object({ type: v.literal("pong") });
 
 /** Every frame a browser may send. */
 export const ClientMessage = v.variant("type", [
@@ -105,6 +108,8 @@ export const ClientMessage = v.variant("type", [
   SetAvailable,
   Accept,
   Decline,
+  Ping,
+  Pong,
 ]);
 export type ClientMessage = v.InferOutput<typeof ClientMessage>;
 export type SignalMessage = v.InferOutput<typeof Signal>;
@@ -113,6 +118,9 @@ export type SignalMessage = v.InferOutput<typeof Signal>;
 export const HOST_ONLY: ReadonlySet<ClientMessage["type"]> = new Set(["available", "accept", "decline"]);
 /** Message types only a visitor may send. */
 export const VISITOR_ONLY: ReadonlySet<ClientMessage["type"]> = new Set(["text", "call", "cancel"]);
+
+/** Seconds a visitor's or host's dropped socket may take to come back before its call or queue place ends. */
+export const RESUME_GRACE_S = 30;
 
 // ---------------------------------------------------------------- room → client
 
@@ -124,19 +132,35 @@ export const ErrorCode = v.picklist([
   "rate_limited",
   "forbidden",
   "not_found",
+  "queue_full",
   "unavailable",
   "busy",
 ]);
 export type ErrorCode = v.InferOutput<typeof ErrorCode>;
 
 /** Why a call ended, as told to each peer. */
-export const EndReason = v.picklist(["hangup", "disconnected", "unavailable", "cancelled"]);
+export const EndReason = v.picklist(["hangup", "disconnected", "unavailable", "cancelled", "no-answer"]);
 export type EndReason = v.InferOutput<typeof EndReason>;
 
 const IceServer = v.object({
   urls: v.union([v.string(), v.array(v.string())]),
   username: v.optional(v.string()),
   credential: v.optional(v.string()),
+});
+
+/** A waiting call as the dashboard lists it. */
+const QueueEntry = v.object({
+  callId: CallId,
+  name: v.optional(v.string()),
+  media: CallMedia,
+  /** `ringing` (answer now), `queued` (waiting in line) or `reconnecting` (visitor's socket dropped). */
+  state: v.picklist(["ringing", "queued", "reconnecting"]),
+  /** Place in line, from 1, while queued. */
+  position: v.optional(v.number()),
+  /** When the visitor asked, ms since the epoch. */
+  since: v.number(),
+  /** True when it is ringing for this host (not declined by it, host free). */
+  ringsHere: v.boolean(),
 });
 
 export const ServerMessage = v.variant("type", [
@@ -151,9 +175,23 @@ export const ServerMessage = v.variant("type", [
     iceServers: v.array(IceServer),
     /** Host display name (hosts only). */
     name: v.optional(v.string()),
+    /** Visitors: token to present as `?resume=` when reconnecting (keeps queue place and call for 30 s). */
+    resumeToken: v.optional(v.string()),
   }),
   /** Whether any host is available; pushed on every change. */
   v.object({ type: v.literal("presence"), available: v.boolean() }),
+  /** To hosts: who is signed in. */
+  v.object({
+    type: v.literal("hosts"),
+    hosts: v.array(v.object({ name: v.string(), available: v.boolean(), inCall: v.boolean() })),
+  }),
+  /** To hosts: every waiting call, in queue order (a snapshot, sent on each change). */
+  v.object({ type: v.literal("queue"), calls: v.array(QueueEntry) }),
+  /** To hosts: calls that rang out unanswered, newest first. */
+  v.object({
+    type: v.literal("missed"),
+    calls: v.array(v.object({ callId: CallId, name: v.optional(v.string()), media: CallMedia, at: v.number() })),
+  }),
   /** To the sending visitor: the room stored and forwarded its message. */
   v.object({ type: v.literal("sent"), id: v.string(), clientId: v.optional(v.string()), at: v.number() }),
   /** To hosts: a visitor's message. `at` is ms since the epoch. */
@@ -166,33 +204,30 @@ export const ServerMessage = v.variant("type", [
     page: v.optional(v.string()),
     at: v.number(),
   }),
-  /** To hosts: a visitor is calling. */
-  v.object({
-    type: v.literal("ring"),
-    callId: CallId,
-    visitorId: v.string(),
-    media: CallMedia,
-    name: v.optional(v.string()),
-  }),
-  /** To hosts: a ring stopped without this host taking it. */
-  v.object({
-    type: v.literal("ring-ended"),
-    callId: CallId,
-    reason: v.picklist(["cancelled", "answered", "declined", "disconnected"]),
-  }),
-  /** To the visitor: ringing started. */
+  /** To the visitor: its call is ringing at the hosts. */
   v.object({ type: v.literal("ringing"), callId: CallId, media: CallMedia }),
+  /** To the visitor: every host is busy; it waits in line at `position` (from 1). */
+  v.object({ type: v.literal("queued"), callId: CallId, media: CallMedia, position: v.number() }),
   /**
    * To both peers: the call is accepted; start negotiating. `polite` is this
    * side's role in perfect negotiation (the visitor is polite).
    */
   v.object({ type: v.literal("accepted"), callId: CallId, media: CallMedia, polite: v.boolean(), peerName: v.optional(v.string()) }),
-  /** To the visitor: the host declined. */
+  /** To a peer that reconnected: its call goes on (keep the RTCPeerConnection). */
+  v.object({ type: v.literal("resumed"), callId: CallId, media: CallMedia, polite: v.boolean(), peerName: v.optional(v.string()) }),
+  /** To the other hosts: `by` accepted the call. */
+  v.object({ type: v.literal("answered"), callId: CallId, by: v.string() }),
+  /** To the visitor: the hosts declined. */
   v.object({ type: v.literal("declined"), callId: CallId }),
   /** Relayed from the other peer of `callId`. */
   Signal,
+  /** To a peer: the other side's socket dropped (`false`) or came back (`true`). */
+  v.object({ type: v.literal("peer"), callId: CallId, connected: v.boolean() }),
   /** To either peer: the call is over. */
   v.object({ type: v.literal("ended"), callId: CallId, reason: EndReason }),
+  /** Liveness, both ways. */
+  v.object({ type: v.literal("ping") }),
+  v.object({ type: v.literal("pong") }),
   /** A frame was refused; the connection stays usable. */
   v.object({ type: v.literal("error"), code: ErrorCode, message: v.string() }),
 ]);

@@ -1,166 +1,308 @@
 /**
  * The contact-me room: one PartyKit room per site.
  *
- * It does host presence, call set-up (ring → accept/decline) and the relay of
- * signaling (SDP offer/answer, ICE candidates) between the two peers of one
- * call, and forwards visitor text to the host dashboards and Slack. Media
- * never passes through it: calls are peer-to-peer WebRTC.
+ * It does host presence, the call queue (ring → accept/decline, first accept
+ * wins, waiting in line), the relay of signaling (SDP offer/answer, ICE
+ * candidates) between the two peers of one call, and forwards visitor text to
+ * the host dashboards and Slack. Media never passes through it: calls are
+ * peer-to-peer WebRTC.
  *
- * Everything a decision needs lives in connection state (kept across
- * hibernation), so the room holds no maps that an eviction could lose.
+ * State: the calls, missed calls and the room's signing secret are in room
+ * storage (written through, cached in memory); identity, liveness and rate
+ * limits are in each connection's state. Both survive hibernation.
  *
  * HTTP endpoints (under `/parties/main/<room>`):
- * - `POST /host/session` `{"key": string}` → `200 {"token"}` | `401 {"error":"forbidden"}`
- *   | `503 {"error":"unavailable"}` when `HOST_KEY` is unset.
+ * - `POST /host/session` `{"key": string}` → `200 {"token","name"}` |
+ *   `401 {"error":"forbidden"}` | `503 {"error":"unavailable"}` when no host is configured.
  * - `GET /presence` → `200 {"available": boolean}`.
  *
- * WebSocket: visitors connect with no credentials; hosts add
- * `?role=host&token=<token from /host/session>`, checked in
+ * WebSocket: visitors connect with no credentials (`?resume=<token>` after a
+ * drop); hosts add `?role=host&token=<token>`, checked in
  * {@link ContactRoom.onBeforeConnect} before the socket opens.
  * @module
  */
 import type * as Party from "partykit/server";
-import { issueHostToken, sameSecret, verifyHostToken } from "./auth.ts";
+import { findHost, issueHostToken, issueResumeToken, newRoomSecret, verifyHostToken, verifyResumeToken } from "./auth.ts";
 import { readConfig, type RoomConfig } from "./config.ts";
+import { RATES, take, type Bucket, type RateName } from "./limits.ts";
 import {
   HOST_ONLY,
   PROTOCOL_VERSION,
+  RESUME_GRACE_S,
   VISITOR_ONLY,
   parseClientMessage,
-  type CallMedia,
   type ClientMessage,
   type EndReason,
   type ErrorCode,
   type MessageOf,
   type ServerMessage,
 } from "./protocol.ts";
+import { placeCalls, type CallRecord, type HostPresence } from "./queue.ts";
 import { postToWebhook } from "./slack.ts";
 
-/** Header set by `onBeforeConnect`: the role the connection was granted. */
-const ROLE_HEADER = "x-contact-me-role";
-/** Display name of the single host configured by `HOST_KEY`. */
-const HOST_NAME = "Host";
+/** Header set by `onBeforeConnect`: the signed-in host's name (absent for visitors). */
+const HOST_HEADER = "x-contact-me-host";
+/** Silence after which a host (or a visitor with a call) is taken as gone, in ms. */
+export const LIVENESS_TIMEOUT_MS = 7_000;
+/** How often the room pings hosts and calling visitors, in ms. */
+export const PING_INTERVAL_MS = 2_000;
+/** Missed calls kept for the dashboard. */
+const MISSED_KEPT = 50;
 
-/** A visitor's call, ringing or in progress. */
-interface VisitorCall {
-  id: string;
-  media: CallMedia;
-  state: "ringing" | "active";
-  /** Connection id of the host, once accepted. */
-  peer?: string;
+interface Common {
+  /** Last frame received, ms since the epoch. */
+  lastSeen: number;
+  buckets: Partial<Record<RateName, Bucket>>;
+  /** Set when the room closed this socket for silence. */
+  gone?: boolean;
 }
-
-interface VisitorState {
+interface VisitorState extends Common {
   role: "visitor";
-  name?: string;
-  call?: VisitorCall;
+  visitorId: string;
 }
-
-interface HostState {
+interface HostState extends Common {
   role: "host";
   name: string;
   available: boolean;
-  /** The call this host accepted. */
-  call?: { id: string; media: CallMedia; peer: string };
 }
-
 type State = VisitorState | HostState;
 type Conn = Party.Connection<State>;
 
-const JSON_HEADERS = {
-  "content-type": "application/json",
-  "access-control-allow-origin": "*",
-  "access-control-allow-methods": "GET, POST, OPTIONS",
-  "access-control-allow-headers": "content-type",
-};
+interface MissedCall {
+  callId: string;
+  name?: string;
+  media: CallRecord["media"];
+  at: number;
+}
 
-function json(body: unknown, status = 200): Response {
-  return new Response(JSON.stringify(body), { status, headers: JSON_HEADERS });
+function corsHeaders(origin: string | null, allowed: ReadonlySet<string> | undefined): Record<string, string> {
+  return {
+    "content-type": "application/json",
+    "access-control-allow-origin": allowed ? (origin && allowed.has(origin) ? origin : "null") : "*",
+    "access-control-allow-methods": "GET, POST, OPTIONS",
+    "access-control-allow-headers": "content-type",
+    vary: "origin",
+  };
+}
+
+/** A request whose `Origin` is present and not in `ALLOWED_ORIGINS` (when set). */
+function foreignOrigin(req: Party.Request, allowed: ReadonlySet<string> | undefined): boolean {
+  const origin = req.headers.get("origin");
+  return allowed !== undefined && origin !== null && !allowed.has(origin);
 }
 
 export default class ContactRoom implements Party.Server {
   /** Sockets hibernate between frames: idle visitors cost no memory. */
   readonly options = { hibernate: true };
-  /** Last presence pushed to clients; `undefined` after a wake-up. */
+
+  private config: RoomConfig;
+  /** Cache of storage key `calls`. */
+  private calls: CallRecord[] = [];
+  /** Cache of storage key `missed`, newest first. */
+  private missed: MissedCall[] = [];
+  /** Cache of storage key `seq`: arrival counter for queue order. */
+  private seq = 0;
+  /** Cache of storage key `secret`: signs resume tokens. */
+  private secret = "";
+  private loaded: Promise<void> | undefined;
+  /** Last frames pushed, to send only changes; rebuilt after a wake-up. */
   private lastPresence: boolean | undefined;
-  private configCache: RoomConfig | undefined;
+  private readonly lastSent = new Map<string, string>();
 
-  constructor(readonly room: Party.Room) {}
-
-  private get config(): RoomConfig {
-    return (this.configCache ??= readConfig(this.room.env));
+  constructor(readonly room: Party.Room) {
+    this.config = readConfig(room.env);
   }
 
+  // ------------------------------------------------------------------ edge checks
+
   /**
-   * Authenticates host sockets before they open. The role header is always
-   * overwritten, so a client can never claim a role by sending it.
+   * Authenticates host sockets before they open, and refuses visitor sockets
+   * from origins outside `ALLOWED_ORIGINS`. The host header is always
+   * rewritten, so a client can never claim it.
    */
   static async onBeforeConnect(req: Party.Request, lobby: Party.Lobby): Promise<Party.Request | Response> {
+    const config = readConfig(lobby.env);
     const url = new URL(req.url);
-    let role = "visitor";
+    req.headers.delete(HOST_HEADER);
     if (url.searchParams.get("role") === "host") {
-      const { hostKey } = readConfig(lobby.env);
-      const token = url.searchParams.get("token") ?? "";
-      if (!hostKey || !(await verifyHostToken(token, hostKey, lobby.id))) {
-        return new Response("Unauthorized: sign in with the host key", { status: 401 });
-      }
-      role = "host";
+      const name = await verifyHostToken(url.searchParams.get("token") ?? "", config.hosts, lobby.id);
+      if (!name) return new Response("Unauthorized: sign in with the host key", { status: 401 });
+      req.headers.set(HOST_HEADER, encodeURIComponent(name));
+      return req;
     }
-    req.headers.set(ROLE_HEADER, role);
+    if (foreignOrigin(req, config.allowedOrigins)) {
+      return new Response("Forbidden: this site may not embed this room", { status: 403 });
+    }
+    return req;
+  }
+
+  /** Refuses HTTP requests from origins outside `ALLOWED_ORIGINS`. */
+  static onBeforeRequest(req: Party.Request, lobby: Party.Lobby): Party.Request | Response {
+    const { allowedOrigins } = readConfig(lobby.env);
+    if (foreignOrigin(req, allowedOrigins)) {
+      return new Response(JSON.stringify({ error: "forbidden", message: "Origin not allowed" }), {
+        status: 403,
+        headers: { "content-type": "application/json" },
+      });
+    }
     return req;
   }
 
   getConnectionTags(_conn: Party.Connection, ctx: Party.ConnectionContext): string[] {
-    return [ctx.request.headers.get(ROLE_HEADER) === "host" ? "host" : "visitor"];
+    return [ctx.request.headers.has(HOST_HEADER) ? "host" : "visitor"];
   }
 
-  onConnect(conn: Conn, ctx: Party.ConnectionContext): void {
-    const isHost = ctx.request.headers.get(ROLE_HEADER) === "host";
-    conn.setState(isHost ? { role: "host", name: HOST_NAME, available: false } : { role: "visitor" });
+  // ------------------------------------------------------------------ storage
+
+  private load(): Promise<void> {
+    return (this.loaded ??= (async () => {
+      const stored = await this.room.storage.get<CallRecord[] | MissedCall[] | number | string>(["calls", "missed", "seq", "secret"]);
+      this.calls = (stored.get("calls") as CallRecord[] | undefined) ?? [];
+      this.missed = (stored.get("missed") as MissedCall[] | undefined) ?? [];
+      this.seq = (stored.get("seq") as number | undefined) ?? 0;
+      this.secret = (stored.get("secret") as string | undefined) ?? "";
+      if (!this.secret) {
+        this.secret = newRoomSecret();
+        await this.room.storage.put("secret", this.secret);
+      }
+      // After a restart, sockets the stored calls refer to are gone: start their grace now.
+      const now = Date.now();
+      for (const call of this.calls) {
+        if (call.visitorGoneAt === undefined && !this.room.getConnection(call.visitorConn)) call.visitorGoneAt = now;
+        if (call.hostConn && call.hostGoneAt === undefined && !this.room.getConnection(call.hostConn)) call.hostGoneAt = now;
+      }
+    })());
+  }
+
+  onStart(): Promise<void> {
+    return this.load();
+  }
+
+  private saveCalls(): void {
+    void this.room.storage.put({ calls: this.calls, seq: this.seq });
+  }
+
+  // ------------------------------------------------------------------ connections
+
+  async onConnect(conn: Conn, ctx: Party.ConnectionContext): Promise<void> {
+    await this.load();
+    const now = Date.now();
+    const hostHeader = ctx.request.headers.get(HOST_HEADER);
+    if (hostHeader !== null) {
+      const name = decodeURIComponent(hostHeader);
+      conn.setState({ role: "host", name, available: false, lastSeen: now, buckets: {} });
+      this.send(conn, { type: "welcome", protocol: PROTOCOL_VERSION, role: "host", id: conn.id, iceServers: this.config.iceServers, name });
+      this.send(conn, { type: "presence", available: this.isAvailable() });
+      this.send(conn, { type: "missed", calls: this.missed });
+      // A host returning within the grace takes its call back.
+      const call = this.calls.find((c) => c.state === "active" && c.host === name && c.hostGoneAt !== undefined);
+      if (call) {
+        call.hostConn = conn.id;
+        call.hostGoneAt = undefined;
+        this.saveCalls();
+        this.send(conn, { type: "resumed", callId: call.id, media: call.media, polite: false, peerName: call.name });
+        this.sendTo(call.visitorConn, { type: "peer", callId: call.id, connected: true });
+      }
+      this.reconcile();
+      return;
+    }
+
+    const resume = new URL(ctx.request.url).searchParams.get("resume");
+    const resumedId = resume ? await verifyResumeToken(resume, this.secret, this.room.id) : undefined;
+    const visitorId = resumedId ?? crypto.randomUUID();
+    conn.setState({ role: "visitor", visitorId, lastSeen: now, buckets: {} });
     this.send(conn, {
       type: "welcome",
       protocol: PROTOCOL_VERSION,
-      role: isHost ? "host" : "visitor",
+      role: "visitor",
       id: conn.id,
       iceServers: this.config.iceServers,
-      ...(isHost ? { name: HOST_NAME } : {}),
+      resumeToken: await issueResumeToken(this.secret, visitorId, this.room.id),
     });
     this.send(conn, { type: "presence", available: this.isAvailable() });
+    const call = resumedId ? this.calls.find((c) => c.visitorId === resumedId) : undefined;
+    if (!call) return;
+    // Back within the grace: same place in line, or the same call.
+    call.visitorConn = conn.id;
+    call.visitorGoneAt = undefined;
+    if (call.state === "active") {
+      this.saveCalls();
+      this.send(conn, { type: "resumed", callId: call.id, media: call.media, polite: true, peerName: call.host });
+      if (call.hostConn) this.sendTo(call.hostConn, { type: "peer", callId: call.id, connected: true });
+      return;
+    }
+    this.reconcile(undefined, new Set([call.id]));
   }
 
+  async onClose(conn: Conn): Promise<void> {
+    await this.load();
+    this.leave(conn);
+  }
+
+  async onError(conn: Conn): Promise<void> {
+    await this.load();
+    this.leave(conn);
+  }
+
+  /** A socket is gone: its calls wait out the grace; a host's availability goes with it. */
+  private leave(conn: Conn): void {
+    const state = conn.state;
+    if (!state) return;
+    const now = Date.now();
+    for (const call of this.calls) {
+      if (state.role === "visitor" && call.visitorConn === conn.id && call.visitorGoneAt === undefined) {
+        call.visitorGoneAt = now;
+        if (call.state === "active" && call.hostConn) this.sendTo(call.hostConn, { type: "peer", callId: call.id, connected: false });
+      }
+      if (state.role === "host" && call.state === "active" && call.hostConn === conn.id && call.hostGoneAt === undefined) {
+        call.hostGoneAt = now;
+        this.sendTo(call.visitorConn, { type: "peer", callId: call.id, connected: false });
+      }
+    }
+    this.lastSent.delete(conn.id);
+    this.saveCalls();
+    this.reconcile(conn.id);
+  }
+
+  // ------------------------------------------------------------------ HTTP
+
   async onRequest(req: Party.Request): Promise<Response> {
-    if (req.method === "OPTIONS") return new Response(null, { status: 204, headers: JSON_HEADERS });
+    const headers = corsHeaders(req.headers.get("origin"), this.config.allowedOrigins);
+    const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers });
+    if (req.method === "OPTIONS") return new Response(null, { status: 204, headers });
+    await this.load();
     const path = new URL(req.url).pathname;
     if (path.endsWith("/presence") && req.method === "GET") {
       return json({ available: this.isAvailable() });
     }
     if (path.endsWith("/host/session") && req.method === "POST") {
-      return this.signIn(req);
+      if (this.config.hosts.size === 0) {
+        return json({ error: "unavailable", message: "No host is configured: set HOST_KEY or HOSTS" }, 503);
+      }
+      let key: unknown;
+      try {
+        key = ((await req.json()) as { key?: unknown } | null)?.key;
+      } catch {
+        return json({ error: "bad_json", message: 'Body must be JSON {"key": string}' }, 400);
+      }
+      const name = typeof key === "string" && key.length <= 1024 ? await findHost(this.config.hosts, key) : undefined;
+      if (!name) return json({ error: "forbidden", message: "Wrong host key" }, 401);
+      return json({ token: await issueHostToken(this.config.hosts.get(name)!, name, this.room.id), name });
     }
     return json({ error: "not_found", message: "No such endpoint" }, 404);
   }
 
-  private async signIn(req: Party.Request): Promise<Response> {
-    const { hostKey } = this.config;
-    if (!hostKey) return json({ error: "unavailable", message: "HOST_KEY is not set for this room" }, 503);
-    let key: unknown;
-    try {
-      key = ((await req.json()) as { key?: unknown })?.key;
-    } catch {
-      return json({ error: "bad_json", message: "Body must be JSON {\"key\": string}" }, 400);
-    }
-    if (typeof key !== "string" || key.length > 1024 || !(await sameSecret(key, hostKey))) {
-      return json({ error: "forbidden", message: "Wrong host key" }, 401);
-    }
-    return json({ token: await issueHostToken(hostKey, this.room.id), name: HOST_NAME });
-  }
+  // ------------------------------------------------------------------ frames
 
   async onMessage(raw: string | ArrayBuffer | ArrayBufferView, sender: Conn): Promise<void> {
+    await this.load();
+    const state = sender.state;
+    if (!state || state.gone) return;
+    const now = Date.now();
+    if (!this.spend(sender, "frame", now)) return this.fail(sender, "rate_limited", "Too many frames; slow down");
     const parsed = parseClientMessage(raw);
     if (!parsed.ok) return this.fail(sender, parsed.code, parsed.message);
     const msg = parsed.message;
-    const state = sender.state;
-    if (!state) return this.fail(sender, "forbidden", "Connection is not set up");
     if (state.role === "visitor" && HOST_ONLY.has(msg.type)) {
       return this.fail(sender, "forbidden", `Only a signed-in host may send "${msg.type}"`);
     }
@@ -168,18 +310,24 @@ export default class ContactRoom implements Party.Server {
       return this.fail(sender, "forbidden", `A host may not send "${msg.type}"`);
     }
     switch (msg.type) {
+      case "ping":
+        return this.send(sender, { type: "pong" });
+      case "pong":
+        return;
       case "text":
-        return this.onText(sender, msg);
+        return this.onText(sender as Conn, msg, now);
       case "call":
-        return this.onCall(sender, msg);
+        return this.onCall(sender as Conn, msg, now);
       case "cancel":
-        return this.endRing(sender, "cancelled");
+        return this.onCancel(sender as Conn);
       case "available":
-        return this.onAvailable(sender as Party.Connection<HostState>, msg.available);
+        sender.setState({ ...(sender.state as HostState), available: msg.available });
+        this.lastPresence = undefined; // always confirm to the sender
+        return this.reconcile();
       case "accept":
-        return this.onAccept(sender as Party.Connection<HostState>, msg.callId);
+        return this.onAccept(sender as Conn, msg.callId);
       case "decline":
-        return this.onDecline(msg.callId);
+        return this.onDecline(sender as Conn, msg.callId);
       case "signal":
         return this.onSignal(sender, msg);
       case "hangup":
@@ -187,22 +335,22 @@ export default class ContactRoom implements Party.Server {
     }
   }
 
-  onClose(conn: Conn): void {
-    this.leave(conn);
-  }
-
-  onError(conn: Conn): void {
-    this.leave(conn);
+  /** Spend a token of `rate`; records liveness. False when the bucket is empty. */
+  private spend(conn: Conn, rate: RateName, now: number): boolean {
+    const state = conn.state!;
+    const { ok, bucket } = take(state.buckets[rate], RATES[rate], now);
+    conn.setState({ ...state, lastSeen: now, buckets: { ...state.buckets, [rate]: bucket } } as State);
+    return ok;
   }
 
   // ------------------------------------------------------------------ text
 
-  private async onText(sender: Conn, msg: MessageOf<ClientMessage, "text">): Promise<void> {
+  private async onText(sender: Conn, msg: MessageOf<ClientMessage, "text">, now: number): Promise<void> {
+    if (!this.spend(sender, "text", now)) return this.fail(sender, "rate_limited", "Too many messages; wait a few seconds");
     const id = crypto.randomUUID();
-    const at = Date.now();
     const name = msg.name || undefined;
-    this.toHosts({ type: "text", id, visitorId: sender.id, text: msg.text, name, page: msg.page, at });
-    this.send(sender, { type: "sent", id, clientId: msg.clientId, at });
+    this.toHosts({ type: "text", id, visitorId: (sender.state as VisitorState).visitorId, text: msg.text, name, page: msg.page, at: now });
+    this.send(sender, { type: "sent", id, clientId: msg.clientId, at: now });
     const webhook = this.config.slackWebhookUrl;
     if (webhook) {
       try {
@@ -213,126 +361,104 @@ export default class ContactRoom implements Party.Server {
     }
   }
 
-  // ------------------------------------------------------------------ presence
+  // ------------------------------------------------------------------ presence and hosts
 
-  private hosts(): Party.Connection<HostState>[] {
-    return [...this.room.getConnections<HostState>("host")].filter((c) => c.state?.role === "host");
+  private live(tag: "host" | "visitor", exclude?: string): Conn[] {
+    return [...this.room.getConnections<State>(tag)].filter((c) => c.id !== exclude && c.state?.role === tag && !c.state.gone);
   }
 
-  private visitors(): Party.Connection<VisitorState>[] {
-    return [...this.room.getConnections<VisitorState>("visitor")].filter((c) => c.state?.role === "visitor");
+  /** Signed-in hosts by name, available when any of their sockets is. */
+  private hostPresence(exclude?: string): HostPresence[] {
+    const byName = new Map<string, boolean>();
+    for (const h of this.live("host", exclude)) {
+      const { name, available } = h.state as HostState;
+      byName.set(name, (byName.get(name) ?? false) || available);
+    }
+    return [...byName].map(([name, available]) => ({ name, available }));
   }
 
   private isAvailable(exclude?: string): boolean {
-    return this.hosts().some((h) => h.id !== exclude && h.state?.available);
-  }
-
-  /** Push presence to everyone when it changed. */
-  private publishPresence(exclude?: string): void {
-    const available = this.isAvailable(exclude);
-    if (available === this.lastPresence) return;
-    this.lastPresence = available;
-    this.room.broadcast(JSON.stringify({ type: "presence", available } satisfies ServerMessage), exclude ? [exclude] : []);
-  }
-
-  private onAvailable(host: Party.Connection<HostState>, available: boolean): void {
-    const state = host.state!;
-    host.setState({ ...state, available });
-    this.lastPresence = undefined; // always confirm to the sender
-    this.publishPresence();
-    if (available && !state.call) {
-      for (const v of this.visitors()) {
-        const call = v.state?.call;
-        if (call?.state === "ringing") {
-          this.send(host, { type: "ring", callId: call.id, visitorId: v.id, media: call.media, name: v.state?.name });
-        }
-      }
-    } else if (!available) {
-      this.endRingsIfNobodyFree(host.id);
-    }
+    return this.hostPresence(exclude).some((h) => h.available);
   }
 
   // ------------------------------------------------------------------ calls
 
-  /** Hosts that are available and not in a call. */
-  private freeHosts(exclude?: string): Party.Connection<HostState>[] {
-    return this.hosts().filter((h) => h.id !== exclude && h.state?.available && !h.state.call);
+  private callOf(conn: Conn): CallRecord | undefined {
+    const state = conn.state;
+    if (state?.role === "visitor") return this.calls.find((c) => c.visitorId === state.visitorId);
+    return this.calls.find((c) => c.state === "active" && c.hostConn === conn.id);
   }
 
-  private onCall(sender: Conn, msg: MessageOf<ClientMessage, "call">): void {
-    const state = sender.state as VisitorState;
-    if (state.call) return this.fail(sender, "busy", "You are already in a call");
-    if (!this.isAvailable()) return this.fail(sender, "unavailable", "The host is away; send a message instead");
-    const free = this.freeHosts();
-    if (free.length === 0) return this.fail(sender, "busy", "The host is in another call; try again shortly");
-    const call: VisitorCall = { id: crypto.randomUUID(), media: msg.media, state: "ringing" };
-    sender.setState({ ...state, name: msg.name || state.name, call });
-    this.send(sender, { type: "ringing", callId: call.id, media: call.media });
-    for (const h of free) {
-      this.send(h, { type: "ring", callId: call.id, visitorId: sender.id, media: call.media, name: msg.name || state.name });
+  private onCall(sender: Conn, msg: MessageOf<ClientMessage, "call">, now: number): void {
+    if (!this.spend(sender, "call", now)) return this.fail(sender, "rate_limited", "Too many call attempts; wait a few seconds");
+    if (this.callOf(sender)) return this.fail(sender, "busy", "You already have a call in progress");
+    const hosts = this.hostPresence();
+    if (!hosts.some((h) => h.available)) return this.fail(sender, "unavailable", "The host is away; send a message instead");
+    const call: CallRecord = {
+      id: crypto.randomUUID(),
+      visitorId: (sender.state as VisitorState).visitorId,
+      visitorConn: sender.id,
+      name: msg.name || undefined,
+      media: msg.media,
+      requestedAt: now,
+      seq: this.seq + 1,
+      state: "waiting",
+      declinedBy: [],
+    };
+    const placed = placeCalls([...this.calls, call], hosts).find((p) => p.call === call);
+    if (placed?.kind === "queued" && placed.position > this.config.maxQueue) {
+      return this.fail(sender, "queue_full", "Too many people are waiting; please leave a message instead");
     }
+    this.seq = call.seq;
+    this.calls.push(call);
+    this.saveCalls();
+    this.reconcile();
   }
 
-  private ringingVisitor(callId: string): Party.Connection<VisitorState> | undefined {
-    return this.visitors().find((v) => v.state?.call?.id === callId && v.state.call.state === "ringing");
+  private onCancel(sender: Conn): void {
+    const call = this.callOf(sender);
+    if (!call || call.state !== "waiting") return this.fail(sender, "not_found", "No waiting call to cancel");
+    this.remove(call);
+    this.send(sender, { type: "ended", callId: call.id, reason: "cancelled" });
+    this.reconcile();
   }
 
-  private onAccept(host: Party.Connection<HostState>, callId: string): void {
-    const hostState = host.state!;
-    if (hostState.call) return this.fail(host, "busy", "Hang up the current call first");
-    const visitor = this.ringingVisitor(callId);
-    if (!visitor) return this.fail(host, "not_found", "That call is no longer ringing");
-    const vState = visitor.state!;
-    const media = vState.call!.media;
-    visitor.setState({ ...vState, call: { id: callId, media, state: "active", peer: host.id } });
-    host.setState({ ...hostState, call: { id: callId, media, peer: visitor.id } });
-    this.send(visitor, { type: "accepted", callId, media, polite: true, peerName: hostState.name });
-    this.send(host, { type: "accepted", callId, media, polite: false, peerName: vState.name });
-    this.toHosts({ type: "ring-ended", callId, reason: "answered" }, host.id);
-  }
-
-  private onDecline(callId: string): void {
-    const visitor = this.ringingVisitor(callId);
-    if (!visitor) return;
-    visitor.setState({ ...visitor.state!, call: undefined });
-    this.send(visitor, { type: "declined", callId });
-    this.toHosts({ type: "ring-ended", callId, reason: "declined" });
-  }
-
-  /** A visitor stops ringing (cancel or disconnect). */
-  private endRing(visitor: Conn, reason: "cancelled" | "disconnected"): void {
-    const state = visitor.state;
-    if (state?.role !== "visitor" || state.call?.state !== "ringing") return;
-    const callId = state.call.id;
-    visitor.setState({ ...state, call: undefined });
-    this.toHosts({ type: "ring-ended", callId, reason });
-    if (reason === "cancelled") this.send(visitor, { type: "ended", callId, reason: "cancelled" });
-  }
-
-  /** When no host is left to answer, tell ringing visitors. */
-  private endRingsIfNobodyFree(exclude: string): void {
-    if (this.freeHosts(exclude).length > 0) return;
-    for (const v of this.visitors()) {
-      const call = v.state?.call;
-      if (call?.state !== "ringing") continue;
-      v.setState({ ...v.state!, call: undefined });
-      this.send(v, { type: "ended", callId: call.id, reason: "unavailable" });
+  private onAccept(host: Conn, callId: string): void {
+    const name = (host.state as HostState).name;
+    if (this.calls.some((c) => c.state === "active" && c.host === name)) return this.fail(host, "busy", "Hang up the current call first");
+    const call = this.calls.find((c) => c.id === callId && c.state === "waiting" && c.visitorGoneAt === undefined);
+    if (!call) return this.fail(host, "not_found", "That call is no longer waiting");
+    Object.assign(call, { state: "active", host: name, hostConn: host.id, ringingSince: undefined, position: undefined });
+    this.saveCalls();
+    this.sendTo(call.visitorConn, { type: "accepted", callId, media: call.media, polite: true, peerName: name });
+    this.send(host, { type: "accepted", callId, media: call.media, polite: false, peerName: call.name });
+    for (const other of this.live("host")) {
+      if (other.id !== host.id) this.send(other, { type: "answered", callId, by: name });
     }
+    this.reconcile();
   }
 
-  /** The other peer of `sender`'s active call `callId`, if any. */
-  private peerOf(sender: Conn, callId: string): Conn | undefined {
-    const call = sender.state?.call;
-    if (!call || call.id !== callId || !call.peer) return undefined;
-    const peer = this.room.getConnection<State>(call.peer);
-    return peer?.state?.call?.id === callId ? peer : undefined;
+  private onDecline(host: Conn, callId: string): void {
+    const call = this.calls.find((c) => c.id === callId && c.state === "waiting");
+    if (!call) return this.fail(host, "not_found", "That call is no longer waiting");
+    const name = (host.state as HostState).name;
+    if (!call.declinedBy.includes(name)) call.declinedBy.push(name);
+    this.saveCalls();
+    this.reconcile();
   }
 
   private onSignal(sender: Conn, msg: MessageOf<ClientMessage, "signal">): void {
-    const peer = this.peerOf(sender, msg.callId);
-    if (!peer) return this.fail(sender, "not_found", "No active call with that id");
+    const call = this.calls.find((c) => c.id === msg.callId && c.state === "active");
+    const isVisitor = sender.state?.role === "visitor";
+    if (!call || (isVisitor ? call.visitorConn : call.hostConn) !== sender.id) {
+      return this.fail(sender, "not_found", "No active call of yours with that id");
+    }
+    const peer = isVisitor ? call.hostConn : call.visitorConn;
+    if (!peer || (isVisitor ? call.hostGoneAt : call.visitorGoneAt) !== undefined) {
+      return this.fail(sender, "not_found", "The other side is reconnecting; signal again when it is back");
+    }
     // Re-serialize the validated fields only: nothing unvalidated is relayed.
-    this.send(
+    this.sendTo(
       peer,
       msg.description
         ? { type: "signal", callId: msg.callId, description: msg.description }
@@ -341,58 +467,177 @@ export default class ContactRoom implements Party.Server {
   }
 
   private onHangUp(sender: Conn, callId: string): void {
-    const state = sender.state;
-    if (state?.role === "visitor" && state.call?.id === callId && state.call.state === "ringing") {
-      return this.endRing(sender, "cancelled");
-    }
-    if (!this.peerOf(sender, callId) && state?.call?.id !== callId) {
-      return this.fail(sender, "not_found", "No active call with that id");
-    }
-    this.endCall(sender, "hangup");
-    this.send(sender, { type: "ended", callId, reason: "hangup" });
+    const call = this.callOf(sender);
+    if (!call || call.id !== callId) return this.fail(sender, "not_found", "No call of yours with that id");
+    if (call.state === "waiting") return this.onCancel(sender as Conn);
+    this.end(call, "hangup");
+    this.reconcile();
   }
 
-  /** Clear `conn`'s active call on both sides and tell the other peer. */
-  private endCall(conn: Conn, reason: EndReason): void {
-    const call = conn.state?.call;
-    if (!call) return;
-    const peer = call.peer ? this.room.getConnection<State>(call.peer) : undefined;
-    try {
-      conn.setState({ ...conn.state!, call: undefined } as State);
-    } catch {
-      // `conn` is closing; its state goes with it.
+  /** End an active call for both peers. */
+  private end(call: CallRecord, reason: EndReason): void {
+    this.remove(call);
+    this.sendTo(call.visitorConn, { type: "ended", callId: call.id, reason });
+    if (call.hostConn) this.sendTo(call.hostConn, { type: "ended", callId: call.id, reason });
+  }
+
+  private remove(call: CallRecord): void {
+    this.calls = this.calls.filter((c) => c !== call);
+    this.saveCalls();
+  }
+
+  /**
+   * Bring every waiting call and every dashboard up to date: ring, queue
+   * positions, declines, presence, host list; then schedule the next alarm.
+   * @param exclude a connection that is closing
+   * @param announce calls whose visitor must be told its state even if unchanged
+   */
+  private reconcile(exclude?: string, announce: ReadonlySet<string> = new Set()): void {
+    const now = Date.now();
+    const hosts = this.hostPresence(exclude);
+    const nobody = !hosts.some((h) => h.available);
+    let changed = false;
+    for (const p of placeCalls(this.calls, hosts)) {
+      const { call } = p;
+      if (nobody) {
+        this.remove(call);
+        this.sendTo(call.visitorConn, { type: "ended", callId: call.id, reason: "unavailable" });
+        changed = true;
+      } else if (p.kind === "declined") {
+        this.remove(call);
+        this.sendTo(call.visitorConn, { type: "declined", callId: call.id });
+        changed = true;
+      } else if (p.kind === "ringing" && (call.ringingSince === undefined || announce.has(call.id))) {
+        call.ringingSince ??= now;
+        call.position = undefined;
+        this.sendTo(call.visitorConn, { type: "ringing", callId: call.id, media: call.media });
+        changed = true;
+      } else if (p.kind === "queued" && (call.position !== p.position || call.ringingSince !== undefined || announce.has(call.id))) {
+        call.ringingSince = undefined;
+        call.position = p.position;
+        this.sendTo(call.visitorConn, { type: "queued", callId: call.id, media: call.media, position: p.position });
+        changed = true;
+      }
     }
-    if (peer?.state?.call?.id === call.id) {
-      peer.setState({ ...peer.state, call: undefined } as State);
-      this.send(peer, { type: "ended", callId: call.id, reason });
+    if (changed) this.saveCalls();
+    this.publish(hosts, exclude);
+    this.scheduleAlarm(exclude);
+  }
+
+  /** Push presence to everyone and queue/host snapshots to hosts, when changed. */
+  private publish(hosts: HostPresence[], exclude?: string): void {
+    const available = hosts.some((h) => h.available);
+    if (available !== this.lastPresence) {
+      this.lastPresence = available;
+      const frame = JSON.stringify({ type: "presence", available } satisfies ServerMessage);
+      for (const c of this.room.getConnections()) if (c.id !== exclude) this.sendRaw(c, frame);
+    }
+    const busy = new Set(this.calls.filter((c) => c.state === "active").map((c) => c.host));
+    const placements = placeCalls(this.calls, hosts);
+    const hostsFrame = JSON.stringify({
+      type: "hosts",
+      hosts: hosts.map((h) => ({ ...h, inCall: busy.has(h.name) })),
+    } satisfies ServerMessage);
+    for (const conn of this.live("host", exclude)) {
+      const me = (conn.state as HostState).name;
+      const queue = JSON.stringify({
+        type: "queue",
+        calls: placements.map((p) => ({
+          callId: p.call.id,
+          name: p.call.name,
+          media: p.call.media,
+          state: p.kind === "ringing" ? "ringing" : p.kind === "paused" ? "reconnecting" : "queued",
+          position: p.kind === "queued" ? p.position : undefined,
+          since: p.call.requestedAt,
+          ringsHere: p.kind === "ringing" && p.hosts.includes(me),
+        })),
+      } satisfies ServerMessage);
+      const snapshot = `${hostsFrame}\n${queue}`;
+      if (this.lastSent.get(conn.id) === snapshot) continue;
+      this.lastSent.set(conn.id, snapshot);
+      this.sendRaw(conn, hostsFrame);
+      this.sendRaw(conn, queue);
     }
   }
 
-  private leave(conn: Conn): void {
-    const state = conn.state;
-    if (!state) return;
-    if (state.role === "visitor") {
-      if (state.call?.state === "ringing") this.endRing(conn, "disconnected");
-      else this.endCall(conn, "disconnected");
-      return;
+  // ------------------------------------------------------------------ time
+
+  /** Wake for the next ring timeout, grace expiry or liveness check. */
+  private scheduleAlarm(exclude?: string): void {
+    const deadlines: number[] = [];
+    for (const c of this.calls) {
+      if (c.ringingSince !== undefined) deadlines.push(c.ringingSince + this.config.ringTimeoutMs);
+      if (c.visitorGoneAt !== undefined) deadlines.push(c.visitorGoneAt + RESUME_GRACE_S * 1000);
+      if (c.hostGoneAt !== undefined) deadlines.push(c.hostGoneAt + RESUME_GRACE_S * 1000);
     }
-    this.endCall(conn, "disconnected");
-    this.publishPresence(conn.id);
-    this.endRingsIfNobodyFree(conn.id);
+    if (this.live("host", exclude).length > 0 || this.calls.length > 0) deadlines.push(Date.now() + PING_INTERVAL_MS);
+    if (deadlines.length === 0) return void this.room.storage.deleteAlarm();
+    void this.room.storage.setAlarm(Math.min(...deadlines));
+  }
+
+  async onAlarm(): Promise<void> {
+    await this.load();
+    const now = Date.now();
+    // Rings that timed out become missed calls.
+    for (const call of this.calls.filter((c) => c.ringingSince !== undefined && now - c.ringingSince >= this.config.ringTimeoutMs)) {
+      this.remove(call);
+      this.sendTo(call.visitorConn, { type: "ended", callId: call.id, reason: "no-answer" });
+      this.missed = [{ callId: call.id, name: call.name, media: call.media, at: now }, ...this.missed].slice(0, MISSED_KEPT);
+      void this.room.storage.put("missed", this.missed);
+      this.toHosts({ type: "missed", calls: this.missed });
+    }
+    // Sockets that did not come back within the grace.
+    const graceMs = RESUME_GRACE_S * 1000;
+    for (const call of [...this.calls]) {
+      const visitorLost = call.visitorGoneAt !== undefined && now - call.visitorGoneAt >= graceMs;
+      const hostLost = call.hostGoneAt !== undefined && now - call.hostGoneAt >= graceMs;
+      if (visitorLost || hostLost) {
+        if (call.state === "active") this.end(call, "disconnected");
+        else this.remove(call);
+      }
+    }
+    // Liveness: silent hosts and calling visitors are gone; the rest get a ping.
+    const calling = new Set(this.calls.map((c) => c.visitorConn));
+    const watched = [...this.live("host"), ...this.live("visitor").filter((v) => calling.has(v.id))];
+    for (const conn of watched) {
+      if (now - conn.state!.lastSeen > LIVENESS_TIMEOUT_MS) {
+        conn.setState({ ...conn.state!, gone: true } as State);
+        this.leave(conn);
+        try {
+          conn.close(4000, "No heartbeat");
+        } catch {
+          // already closed
+        }
+      } else {
+        this.send(conn, { type: "ping" });
+      }
+    }
+    this.reconcile();
   }
 
   // ------------------------------------------------------------------ sending
 
-  private send(conn: Party.Connection, msg: ServerMessage): void {
+  private sendRaw(conn: Party.Connection, frame: string): void {
     try {
-      conn.send(JSON.stringify(msg));
+      conn.send(frame);
     } catch {
       // The socket is closing; onClose will clean up.
     }
   }
 
-  private toHosts(msg: ServerMessage, exclude?: string): void {
-    for (const h of this.hosts()) if (h.id !== exclude) this.send(h, msg);
+  private send(conn: Party.Connection, msg: ServerMessage): void {
+    this.sendRaw(conn, JSON.stringify(msg));
+  }
+
+  /** Send to a connection by id, when it is still here. */
+  private sendTo(connId: string, msg: ServerMessage): void {
+    const conn = this.room.getConnection<State>(connId);
+    if (conn && !conn.state?.gone) this.send(conn, msg);
+  }
+
+  private toHosts(msg: ServerMessage): void {
+    const frame = JSON.stringify(msg);
+    for (const h of this.live("host")) this.sendRaw(h, frame);
   }
 
   private fail(conn: Party.Connection, code: ErrorCode, message: string): void {
@@ -401,3 +646,4 @@ export default class ContactRoom implements Party.Server {
 }
 
 ContactRoom satisfies Party.Worker;
+

@@ -6,7 +6,7 @@
  * @module
  */
 import type { ReactiveController, ReactiveControllerHost } from "lit";
-import type { CallMedia, ClientMessage, ServerMessage } from "../party/protocol.ts";
+import type { CallMedia, ClientMessage, ErrorCode, ServerMessage } from "../party/protocol.ts";
 import { PeerCall, PeerCallError } from "./call.ts";
 
 /**
@@ -14,16 +14,19 @@ import { PeerCall, PeerCallError } from "./call.ts";
  * - `idle`: no call.
  * - `preparing`: asking for the camera/microphone.
  * - `calling`: ringing the host (visitor) — shown as "Calling…".
+ * - `queued`: every host is busy; waiting in line at {@link CallController.position}.
  * - `connecting`: accepted; negotiating and gathering ICE candidates.
  * - `connected`: the peer connection is up.
  * - `reconnecting`: the peer connection dropped (ICE `disconnected`).
  * - `declined`, `ended`, `failed`, `blocked` (media permission denied),
- *   `unavailable` (no host available), `busy` (host in another call): end states.
+ *   `unavailable` (no host available), `busy` (already in a call),
+ *   `no-answer` (rang out), `queue-full` (too many waiting): end states.
  */
 export type CallStatus =
   | "idle"
   | "preparing"
   | "calling"
+  | "queued"
   | "connecting"
   | "connected"
   | "reconnecting"
@@ -32,12 +35,22 @@ export type CallStatus =
   | "failed"
   | "blocked"
   | "unavailable"
-  | "busy";
+  | "busy"
+  | "no-answer"
+  | "queue-full";
 
 /** Statuses during which a call is under way (Hang up is offered). */
-export const LIVE_STATUSES: ReadonlySet<CallStatus> = new Set(["preparing", "calling", "connecting", "connected", "reconnecting"]);
+export const LIVE_STATUSES: ReadonlySet<CallStatus> = new Set(["preparing", "calling", "queued", "connecting", "connected", "reconnecting"]);
 
 type Send = (message: ClientMessage) => boolean;
+
+/** Room error codes that end a call request, and the status they end it in. */
+const ERROR_STATUS: Partial<Record<ErrorCode, CallStatus>> = {
+  unavailable: "unavailable",
+  busy: "busy",
+  queue_full: "queue-full",
+  rate_limited: "failed",
+};
 
 export class CallController implements ReactiveController {
   status: CallStatus = "idle";
@@ -51,6 +64,10 @@ export class CallController implements ReactiveController {
   error: string | undefined;
   /** ICE servers from the room's `welcome`. */
   iceServers: RTCIceServer[] = [];
+  /** Place in line (from 1) while `queued`. */
+  position = 0;
+  /** True while the other side's socket is reconnecting (media may still flow). */
+  peerReconnecting = false;
 
   private peer: PeerCall | undefined;
 
@@ -110,10 +127,26 @@ export class CallController implements ReactiveController {
         this.iceServers = message.iceServers;
         return false;
       case "ringing":
-        this.callId = message.callId;
+      case "queued":
+        if (!this.adopt(message.callId, ["calling", "queued"])) return true;
+        this.position = message.type === "queued" ? message.position : 0;
+        this.setStatus(message.type === "queued" ? "queued" : "calling");
+        this.host.requestUpdate();
         return true;
       case "accepted":
+        if (!this.adopt(message.callId, ["calling", "queued", "preparing"])) return true;
         this.start(message.callId, message.media, message.polite, message.peerName);
+        return true;
+      case "resumed":
+        // Our socket came back: the call goes on if this page still holds it.
+        if (message.callId !== this.callId || !this.peer) this.send({ type: "hangup", callId: message.callId });
+        else this.peerReconnecting = false;
+        this.host.requestUpdate();
+        return true;
+      case "peer":
+        if (message.callId !== this.callId) return false;
+        this.peerReconnecting = !message.connected;
+        this.host.requestUpdate();
         return true;
       case "declined":
         if (message.callId !== this.callId) return false;
@@ -121,16 +154,16 @@ export class CallController implements ReactiveController {
         return true;
       case "ended":
         if (message.callId !== this.callId) return false;
-        this.finish(message.reason === "unavailable" ? "unavailable" : "ended");
+        this.finish(message.reason === "unavailable" ? "unavailable" : message.reason === "no-answer" ? "no-answer" : "ended");
         return true;
       case "signal":
         if (message.callId !== this.callId || !this.peer) return false;
         void this.peer.receive(message.description ? { description: message.description } : { candidate: message.candidate ?? null });
         return true;
       case "error":
-        if (this.status === "calling" && (message.code === "unavailable" || message.code === "busy")) {
+        if (this.status === "calling" && !this.callId && ERROR_STATUS[message.code]) {
           this.error = message.message;
-          this.finish(message.code);
+          this.finish(ERROR_STATUS[message.code]!);
           return true;
         }
         return false;
@@ -139,7 +172,21 @@ export class CallController implements ReactiveController {
     }
   }
 
-  /** End the call from this side (or stop ringing). */
+  /**
+   * Take `callId` as this side's call when the status is one of `expected`.
+   * A call this page does not know (e.g. resumed after a reload, with no
+   * media) is hung up.
+   */
+  private adopt(callId: string, expected: CallStatus[]): boolean {
+    if (this.callId === callId || (this.callId === undefined && expected.includes(this.status))) {
+      this.callId = callId;
+      return true;
+    }
+    this.send({ type: "hangup", callId });
+    return false;
+  }
+
+  /** End the call from this side (or leave the line). */
   hangUp(): void {
     if (this.callId) this.send({ type: "hangup", callId: this.callId });
     else if (this.status === "calling") this.send({ type: "cancel" });
@@ -204,6 +251,8 @@ export class CallController implements ReactiveController {
   }
 
   private teardown(): void {
+    this.position = 0;
+    this.peerReconnecting = false;
     this.peer?.close();
     this.peer = undefined;
     this.localStream?.getTracks().forEach((t) => t.stop());

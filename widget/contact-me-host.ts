@@ -5,17 +5,23 @@ import { CallController, type CallStatus } from "./call-controller.ts";
 import { attachStream } from "./media.ts";
 import { Ringer } from "./ringer.ts";
 import { SignalingController, defaultHost, fetchRoom, type RoomAddress } from "./signaling.ts";
+import { session } from "./storage.ts";
 import { hostStrings } from "./strings.ts";
 import { baseStyles } from "./styles.ts";
 
-type Ring = MessageOf<ServerMessage, "ring">;
+type Waiting = MessageOf<ServerMessage, "queue">["calls"][number];
 type VisitorText = MessageOf<ServerMessage, "text">;
+type HostInfo = MessageOf<ServerMessage, "hosts">["hosts"][number];
+type Missed = MessageOf<ServerMessage, "missed">["calls"][number];
 
 const STORAGE_PREFIX = "contact-me-host:";
 
 /**
  * The host dashboard: sign in with the host key, go **Available**, see
  * visitor messages as they arrive, and accept or decline calls (with a ring).
+ * With several hosts (`HOSTS`), it shows who is signed in; a call rings every
+ * free host and the first to accept gets it. Callers who find every host
+ * busy wait in line, listed in order, each with **Accept** / **Decline**.
  *
  * The host key is exchanged once for a short-lived token
  * (`POST /parties/main/<room>/host/session`); the token, kept in
@@ -27,13 +33,15 @@ const STORAGE_PREFIX = "contact-me-host:";
  * @attr host - PartyKit host. Default: the origin the script came from.
  * @attr party - Party name. Default `main`.
  *
- * @fires contact-me-host-ring - A call started ringing. `detail: {callId, media, name?}`.
+ * @fires contact-me-host-ring - A call started ringing here. `detail: {callId, media, name?}`.
  * @fires contact-me-host-message - A visitor message arrived. `detail: {text, name?, page?}`.
  *
  * @csspart sign-in - The sign-in form.
  * @csspart toolbar - Presence switch and sign-out.
  * @csspart available - The Available switch.
- * @csspart incoming - The list of ringing calls.
+ * @csspart hosts - Who is signed in.
+ * @csspart incoming - The list of waiting calls (ringing, then in line).
+ * @csspart missed - Calls that rang out unanswered.
  * @csspart call - The call view.
  * @csspart call-status - The call status line.
  * @csspart remote-video - The visitor's video (video calls).
@@ -152,8 +160,13 @@ export class ContactMeHost extends LitElement {
   @state() private signInError = "";
   @state() private available = false;
   @state() private messages: VisitorText[] = [];
-  @state() private incoming: Ring[] = [];
+  @state() private waiting: Waiting[] = [];
+  @state() private hosts: HostInfo[] = [];
+  @state() private missed: Missed[] = [];
   @state() private notice = "";
+  /** Calls this host declined; the room keeps them for the other hosts. */
+  private declinedHere = new Set<string>();
+  private noticeTimer: ReturnType<typeof setTimeout> | undefined;
 
   @query('[part="remote-video"]') private remoteVideo?: HTMLVideoElement;
   @query('[part="remote-audio"]') private remoteAudio?: HTMLAudioElement;
@@ -180,7 +193,8 @@ export class ContactMeHost extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    const saved = readSession(this.storageKey);
+    globalThis.addEventListener?.("pagehide", this.onPageHide);
+    const saved = session.get(this.storageKey);
     if (saved && Number(saved.split(".")[0]) * 1000 > Date.now() + 60_000) {
       this.token = saved;
       this.connect();
@@ -190,7 +204,14 @@ export class ContactMeHost extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.ringer.stop();
+    clearTimeout(this.noticeTimer);
+    globalThis.removeEventListener?.("pagehide", this.onPageHide);
   }
+
+  /** Closing the dashboard ends its call at once, rather than after the reconnect grace. */
+  private readonly onPageHide = () => {
+    if (this.call.live) this.call.hangUp();
+  };
 
   override render() {
     return this.token ? this.renderDashboard() : this.renderSignIn();
@@ -221,9 +242,11 @@ export class ContactMeHost extends LitElement {
         </button>
         <button @click=${this.signOut}>${s.signOut}</button>
       </div>
+      ${this.renderHosts()}
       ${this.notice ? html`<p class="error" role="alert">${this.notice}</p>` : nothing}
       ${this.call.status !== "idle" ? this.renderCall() : nothing}
       ${this.incoming.length ? this.renderIncoming() : nothing}
+      ${this.renderMissed()}
       <section aria-labelledby="messages-title">
         <h2 id="messages-title">${s.messages}</h2>
         ${this.messages.length
@@ -242,6 +265,11 @@ export class ContactMeHost extends LitElement {
     `;
   }
 
+  /** Waiting calls this host can act on, in queue order. */
+  private get incoming(): Waiting[] {
+    return this.waiting.filter((w) => !this.declinedHere.has(w.callId));
+  }
+
   private renderIncoming() {
     const s = this.strings;
     const inCall = this.call.live;
@@ -249,16 +277,49 @@ export class ContactMeHost extends LitElement {
       <section part="incoming" aria-labelledby="incoming-title">
         <h2 id="incoming-title">${s.incoming}</h2>
         <ul>
-          ${this.incoming.map(
-            (r) => html`<li class="row">
-              <span>${r.media === "video" ? s.incomingVideo : s.incomingAudio} ${s.from} ${r.name || s.visitor}</span>
-              <button class="primary" ?disabled=${inCall} @click=${() => this.accept(r)}>${s.accept}</button>
-              <button @click=${() => this.decline(r)}>${s.decline}</button>
-            </li>`,
-          )}
+          ${this.incoming.map((w) => {
+            const who = `${s.from} ${w.name || s.visitor}`;
+            const label =
+              w.state === "ringing"
+                ? `${w.media === "video" ? s.incomingVideo : s.incomingAudio} ${who}`
+                : `${w.media === "video" ? s.waitingVideo : s.waitingAudio} ${who}`;
+            return html`<li class="row">
+              <span>${label}</span>
+              ${w.state === "queued" ? html`<span class="muted">${s.position.replace("{n}", String(w.position))}</span>` : nothing}
+              ${w.state === "reconnecting"
+                ? html`<span class="muted">${s.reconnecting}</span>`
+                : html`<button class="primary" ?disabled=${inCall} @click=${() => this.accept(w)}>${s.accept}</button>
+                    <button @click=${() => this.decline(w)}>${s.decline}</button>`}
+            </li>`;
+          })}
         </ul>
       </section>
     `;
+  }
+
+  private renderHosts() {
+    const s = this.strings;
+    if (this.hosts.length < 2) return nothing;
+    return html`<p part="hosts" class="muted">
+      ${s.signedIn}:
+      ${this.hosts.map(
+        (h, i) => html`${i ? ", " : ""}${h.name} (${h.inCall ? s.inCall : h.available ? s.available : s.away})`,
+      )}
+    </p>`;
+  }
+
+  private renderMissed() {
+    const s = this.strings;
+    if (this.missed.length === 0) return nothing;
+    return html`<section part="missed" aria-labelledby="missed-title">
+      <h2 id="missed-title">${s.missed}</h2>
+      <ul>
+        ${this.missed.map(
+          (m) => html`<li>${m.media === "video" ? s.missedVideo : s.missedAudio} ${s.from} ${m.name || s.visitor} ·
+            ${new Date(m.at).toLocaleTimeString()}</li>`,
+        )}
+      </ul>
+    </section>`;
   }
 
   private renderCall() {
@@ -277,7 +338,9 @@ export class ContactMeHost extends LitElement {
     return html`
       <section part="call" aria-labelledby="call-title">
         <h2 id="call-title">${s.call}${call.peerName ? ` · ${call.peerName}` : ""}</h2>
-        <p part="call-status" class="status" role="status" aria-live="polite">${text[call.status] ?? ""}</p>
+        <p part="call-status" class="status" role="status" aria-live="polite">
+          ${call.peerReconnecting && call.live ? s.peerReconnecting : (text[call.status] ?? "")}
+        </p>
         ${call.error && !call.live ? html`<p class="error">${call.error}</p>` : nothing}
         ${call.live && video
           ? html`<div class="videos">
@@ -300,7 +363,7 @@ export class ContactMeHost extends LitElement {
     attachStream(this.remoteVideo, this.call.remoteStream);
     attachStream(this.remoteAudio, this.call.remoteStream);
     attachStream(this.localVideo, this.call.localStream);
-    if (this.incoming.length > 0 && !this.call.live) this.ringer.start();
+    if (this.incoming.some((w) => w.ringsHere) && !this.call.live) this.ringer.start();
     else this.ringer.stop();
   }
 
@@ -324,7 +387,7 @@ export class ContactMeHost extends LitElement {
       input.value = "";
       this.token = body.token;
       this.hostName = body.name ?? "";
-      writeSession(this.storageKey, body.token);
+      session.set(this.storageKey, body.token);
       this.connect();
     } catch (err) {
       this.signInError = `Cannot reach the room: ${(err as Error).message}`;
@@ -336,10 +399,10 @@ export class ContactMeHost extends LitElement {
   private signOut() {
     this.call.hostDisconnected();
     this.signaling.close();
-    removeSession(this.storageKey);
+    session.remove(this.storageKey);
     this.token = undefined;
     this.available = false;
-    this.incoming = [];
+    this.waiting = [];
   }
 
   private connect() {
@@ -350,19 +413,25 @@ export class ContactMeHost extends LitElement {
     this.ringer.unlock();
     this.available = !this.available;
     this.signaling.send({ type: "available", available: this.available });
-    if (!this.available) this.incoming = [];
   }
 
-  private async accept(ring: Ring) {
+  private async accept(waiting: Waiting) {
     this.ringer.unlock();
-    this.incoming = this.incoming.filter((r) => r.callId !== ring.callId);
     this.call.reset();
-    if (await this.call.acquire(ring.media as CallMedia)) this.signaling.send({ type: "accept", callId: ring.callId });
+    if (await this.call.acquire(waiting.media as CallMedia)) this.signaling.send({ type: "accept", callId: waiting.callId });
   }
 
-  private decline(ring: Ring) {
-    this.incoming = this.incoming.filter((r) => r.callId !== ring.callId);
-    this.signaling.send({ type: "decline", callId: ring.callId });
+  private decline(waiting: Waiting) {
+    this.declinedHere.add(waiting.callId);
+    this.requestUpdate();
+    this.signaling.send({ type: "decline", callId: waiting.callId });
+  }
+
+  /** Show a passing notice (e.g. "Answered by Ada") for a few seconds. */
+  private flash(text: string) {
+    this.notice = text;
+    clearTimeout(this.noticeTimer);
+    this.noticeTimer = setTimeout(() => (this.notice = ""), 6000);
   }
 
   private onServerMessage(message: ServerMessage) {
@@ -383,50 +452,37 @@ export class ContactMeHost extends LitElement {
           }),
         );
         break;
-      case "ring":
-        if (!this.incoming.some((r) => r.callId === message.callId)) {
-          this.incoming = [...this.incoming, message];
+      case "queue": {
+        const before = new Set(this.waiting.filter((w) => w.ringsHere).map((w) => w.callId));
+        this.waiting = message.calls;
+        const known = new Set(message.calls.map((w) => w.callId));
+        for (const id of this.declinedHere) if (!known.has(id)) this.declinedHere.delete(id);
+        for (const w of message.calls) {
+          if (!w.ringsHere || before.has(w.callId) || this.declinedHere.has(w.callId)) continue;
           this.dispatchEvent(
             new CustomEvent("contact-me-host-ring", {
-              detail: { callId: message.callId, media: message.media, name: message.name },
+              detail: { callId: w.callId, media: w.media, name: w.name },
               bubbles: true,
               composed: true,
             }),
           );
         }
         break;
-      case "ring-ended":
-        this.incoming = this.incoming.filter((r) => r.callId !== message.callId);
+      }
+      case "hosts":
+        this.hosts = message.hosts;
+        break;
+      case "missed":
+        this.missed = message.calls;
+        break;
+      case "answered":
+        if (message.by !== this.hostName) this.flash(this.strings.answeredBy.replace("{name}", message.by));
         break;
       case "error":
         if (this.call.status === "preparing") this.call.reset();
-        this.notice = message.message;
+        this.flash(message.message);
         break;
     }
-  }
-}
-
-function readSession(key: string): string | null {
-  try {
-    return globalThis.sessionStorage?.getItem(key) ?? null;
-  } catch {
-    return null; // storage denied
-  }
-}
-
-function writeSession(key: string, value: string): void {
-  try {
-    globalThis.sessionStorage?.setItem(key, value);
-  } catch {
-    // storage denied: the sign-in lasts until the tab reloads
-  }
-}
-
-function removeSession(key: string): void {
-  try {
-    globalThis.sessionStorage?.removeItem(key);
-  } catch {
-    // storage denied
   }
 }
 

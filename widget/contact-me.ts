@@ -5,6 +5,7 @@ import { CallController, type CallStatus } from "./call-controller.ts";
 import { attachStream } from "./media.ts";
 import { SignalingController, defaultHost, type RoomAddress } from "./signaling.ts";
 import { baseStyles } from "./styles.ts";
+import { session } from "./storage.ts";
 import { visitorStrings } from "./strings.ts";
 
 /** A message this visitor sent, as shown in the panel. */
@@ -50,6 +51,7 @@ type View = "menu" | "message" | "call";
  * @csspart remote-audio - The host's audio (audio calls).
  * @csspart local-video - The visitor's own camera preview.
  * @csspart hang-up - The Hang up button.
+ * @csspart cancel - The Cancel button while waiting in line.
  *
  * @cssprop --contact-me-accent - Accent colour (buttons, focus ring).
  * @cssprop --contact-me-on-accent - Text on the accent colour.
@@ -198,6 +200,27 @@ export class ContactMe extends LitElement {
     return { host: this.host || defaultHost(), room: this.room, party: this.party };
   }
 
+  /** sessionStorage key of this tab's resume token for the room. */
+  private get resumeKey(): string {
+    const a = this.address;
+    return `contact-me:${a.host}/${a.party}/${a.room}:resume`;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    globalThis.addEventListener?.("pagehide", this.onPageHide);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    globalThis.removeEventListener?.("pagehide", this.onPageHide);
+  }
+
+  /** Leaving the page ends the call at once, rather than after the reconnect grace. */
+  private readonly onPageHide = () => {
+    if (this.call.live) this.call.hangUp();
+  };
+
   private get modeSet(): Set<string> {
     return new Set(this.modes.split(/\s+/).filter(Boolean));
   }
@@ -291,20 +314,30 @@ export class ContactMe extends LitElement {
       blocked: s.blocked,
       unavailable: s.unavailable,
       busy: s.busy,
+      queued: s.queued.replace("{n}", String(call.position)),
+      "no-answer": s.noAnswer,
+      "queue-full": s.queueFull,
     };
     const video = call.media === "video";
     return html`
       <div part="call" class="call" style="display:grid;gap:0.6em">
-        <p part="call-status" class="status" role="status" aria-live="polite">${text[call.status]}</p>
+        <p part="call-status" class="status" role="status" aria-live="polite">
+          ${call.peerReconnecting && call.live ? s.peerReconnecting : text[call.status]}
+        </p>
         ${call.error && !call.live ? html`<p class="error">${call.error}</p>` : nothing}
         ${call.live && video
           ? html`<video part="remote-video" autoplay playsinline aria-label=${s.remoteVideo}></video>
               <video part="local-video" autoplay playsinline muted aria-label=${s.localVideo}></video>`
           : nothing}
         ${call.live && !video ? html`<audio part="remote-audio" autoplay></audio>` : nothing}
-        ${call.live
-          ? html`<button part="hang-up" class="danger" @click=${() => this.call.hangUp()}>${s.hangUp}</button>`
-          : html`<button @click=${this.leaveCall}>${s.newCall}</button>`}
+        ${call.status === "queued"
+          ? html`<button part="cancel" @click=${() => this.call.hangUp()}>${s.cancel}</button>`
+          : call.live
+            ? html`<button part="hang-up" class="danger" @click=${() => this.call.hangUp()}>${s.hangUp}</button>`
+            : html`<button @click=${this.leaveCall}>${s.newCall}</button>`}
+        ${call.status === "queue-full" || call.status === "no-answer" || call.status === "unavailable"
+          ? html`<button @click=${this.leaveMessage}>${s.leaveMessage}</button>`
+          : nothing}
       </div>
     `;
   }
@@ -320,7 +353,11 @@ export class ContactMe extends LitElement {
     if (this.open) this.close();
     else {
       this.open = true;
-      this.signaling.connect(this.address);
+      // The resume token lets a dropped socket keep its place in line and its call.
+      this.signaling.connect(this.address, (): Record<string, string> => {
+        const token = session.get(this.resumeKey);
+        return token ? { resume: token } : {};
+      });
       this.dispatchEvent(new CustomEvent("contact-me-open", { bubbles: true, composed: true }));
     }
   }
@@ -354,6 +391,11 @@ export class ContactMe extends LitElement {
     this.show("menu");
   }
 
+  private leaveMessage() {
+    this.call.reset();
+    this.show("message");
+  }
+
   private onSubmit(event: SubmitEvent) {
     event.preventDefault();
     const form = event.currentTarget as HTMLFormElement;
@@ -379,6 +421,9 @@ export class ContactMe extends LitElement {
   private onServerMessage(message: ServerMessage) {
     if (this.call.handle(message)) return;
     switch (message.type) {
+      case "welcome":
+        if (message.resumeToken) session.set(this.resumeKey, message.resumeToken);
+        break;
       case "presence":
         this.available = message.available;
         break;

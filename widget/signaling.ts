@@ -70,8 +70,12 @@ export class SignalingController implements ReactiveController {
     host.addController(this);
   }
 
-  /** Open the socket (no-op when open). `query` adds URL parameters (host credentials). */
-  connect(address: RoomAddress, query?: Record<string, string>): void {
+  /**
+   * Open the socket (no-op when open). `query` adds URL parameters (host
+   * credentials, the visitor's resume token); a function is called again on
+   * every reconnect.
+   */
+  connect(address: RoomAddress, query?: Record<string, string> | (() => Record<string, string>)): void {
     if (this.socket) return;
     this.everOpened = false;
     this.setStatus("connecting");
@@ -92,7 +96,10 @@ export class SignalingController implements ReactiveController {
     });
     socket.addEventListener("message", (event: MessageEvent) => {
       const parsed = parseServerMessage(event.data);
-      if (parsed.ok) this.onMessage(parsed.message);
+      // Liveness: answered from the message handler, not a timer, so background-tab
+      // timer throttling cannot make a live dashboard look dead.
+      if (parsed.ok && parsed.message.type === "ping") socket.send(JSON.stringify({ type: "pong" } satisfies ClientMessage));
+      else if (parsed.ok) this.onMessage(parsed.message);
       else console.warn(`contact-me: ignored a frame from the room (${parsed.code}: ${parsed.message})`);
     });
     this.socket = socket;

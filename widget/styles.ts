@@ -107,6 +107,9 @@ export const baseStyles = css`
   .error {
     color: var(--_danger);
   }
+  .muted {
+    color: var(--_muted);
+  }
   .row {
     display: flex;
     gap: 0.5em;

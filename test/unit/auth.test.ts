@@ -1,37 +1,92 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { HOST_TOKEN_TTL_S, issueHostToken, sameSecret, verifyHostToken } from "../../party/auth.ts";
+import {
+  HOST_TOKEN_TTL_S,
+  RESUME_TOKEN_TTL_S,
+  findHost,
+  issueHostToken,
+  issueResumeToken,
+  newRoomSecret,
+  sameSecret,
+  verifyHostToken,
+  verifyResumeToken,
+} from "../../party/auth.ts";
 
-describe("sameSecret", () => {
+describe("sameSecret / findHost", () => {
   it("is true only for the same string", async () => {
     assert.equal(await sameSecret("k3y", "k3y"), true);
     assert.equal(await sameSecret("k3y", "k3Y"), false);
     assert.equal(await sameSecret("", "k3y"), false);
     assert.equal(await sameSecret("k3y-and-more", "k3y"), false);
   });
+
+  it("finds the host whose key matches", async () => {
+    const hosts = new Map([
+      ["Ada", "ada-key-123"],
+      ["Grace", "grace-key-456"],
+    ]);
+    assert.equal(await findHost(hosts, "grace-key-456"), "Grace");
+    assert.equal(await findHost(hosts, "ada-key-123"), "Ada");
+    assert.equal(await findHost(hosts, "nobody"), undefined);
+    assert.equal(await findHost(new Map(), "x"), undefined);
+  });
 });
 
 describe("host tokens", () => {
   const now = Date.UTC(2026, 0, 1);
+  const hosts = new Map([
+    ["Ada", "ada-key-123"],
+    ["Grace Hopper", "grace-key-456"],
+  ]);
 
-  it("verify for the room and key they were issued for, until they expire", async () => {
-    const token = await issueHostToken("secret", "site-a", now);
-    assert.match(token, /^\d+\.[A-Za-z0-9_-]{43}$/);
-    assert.equal(await verifyHostToken(token, "secret", "site-a", now + 1000), true);
-    assert.equal(await verifyHostToken(token, "other-secret", "site-a", now), false);
-    assert.equal(await verifyHostToken(token, "secret", "site-b", now), false);
-    assert.equal(await verifyHostToken(token, "secret", "site-a", now + HOST_TOKEN_TTL_S * 1000), false);
+  it("verify for the host and room they were issued for, until they expire", async () => {
+    const token = await issueHostToken("grace-key-456", "Grace Hopper", "site-a", now);
+    assert.equal(await verifyHostToken(token, hosts, "site-a", now + 1000), "Grace Hopper");
+    assert.equal(await verifyHostToken(token, hosts, "site-b", now), undefined);
+    assert.equal(await verifyHostToken(token, hosts, "site-a", now + HOST_TOKEN_TTL_S * 1000), undefined);
   });
 
-  it("refuse tampered and malformed tokens", async () => {
-    const token = await issueHostToken("secret", "site-a", now);
-    const [expiry, sig] = token.split(".");
-    const later = `${Number(expiry) + 3600}.${sig}`;
-    assert.equal(await verifyHostToken(later, "secret", "site-a", now), false);
-    const flipped = `${expiry}.${sig[0] === "A" ? "B" : "A"}${sig.slice(1)}`;
-    assert.equal(await verifyHostToken(flipped, "secret", "site-a", now), false);
-    for (const bad of ["", "x", "1.2", `${expiry}.${sig}=`, `${expiry}.${sig}.x`]) {
-      assert.equal(await verifyHostToken(bad, "secret", "site-a", now), false, bad);
+  it("die when the host's key changes or the host is removed", async () => {
+    const token = await issueHostToken("ada-key-123", "Ada", "site-a", now);
+    assert.equal(await verifyHostToken(token, new Map([["Ada", "new-key-789"]]), "site-a", now), undefined);
+    assert.equal(await verifyHostToken(token, new Map([["Grace", "grace-key-456"]]), "site-a", now), undefined);
+  });
+
+  it("refuse tampered and malformed tokens, and one host's token under another's name", async () => {
+    const token = await issueHostToken("ada-key-123", "Ada", "site-a", now);
+    const [name, expiry, sig] = token.split(".");
+    const grace = Buffer.from("Grace Hopper").toString("base64url");
+    for (const bad of [
+      `${name}.${Number(expiry) + 3600}.${sig}`,
+      `${name}.${expiry}.${sig[0] === "A" ? "B" : "A"}${sig.slice(1)}`,
+      `${grace}.${expiry}.${sig}`,
+      "",
+      "x",
+      `${name}.${expiry}`,
+      `${token}.x`,
+    ]) {
+      assert.equal(await verifyHostToken(bad, hosts, "site-a", now), undefined, bad);
     }
+  });
+});
+
+describe("resume tokens", () => {
+  const now = Date.UTC(2026, 0, 1);
+  const id = "6f1c2c8e-2b1a-4a51-9d5e-0a3c1b2d3e4f";
+
+  it("give back the visitor id for the same room and secret, until they expire", async () => {
+    const secret = newRoomSecret();
+    const token = await issueResumeToken(secret, id, "site-a", now);
+    assert.equal(await verifyResumeToken(token, secret, "site-a", now), id);
+    assert.equal(await verifyResumeToken(token, secret, "site-b", now), undefined);
+    assert.equal(await verifyResumeToken(token, newRoomSecret(), "site-a", now), undefined);
+    assert.equal(await verifyResumeToken(token, secret, "site-a", now + RESUME_TOKEN_TTL_S * 1000), undefined);
+  });
+
+  it("refuse a forged visitor id", async () => {
+    const secret = newRoomSecret();
+    const token = await issueResumeToken(secret, id, "site-a", now);
+    const forged = token.replace(id, "00000000-0000-4000-8000-000000000000");
+    assert.equal(await verifyResumeToken(forged, secret, "site-a", now), undefined);
   });
 });
