@@ -512,6 +512,9 @@ export default class ContactRoom implements Party.Server {
         call.position = undefined;
         this.sendTo(call.visitorConn, { type: "ringing", callId: call.id, media: call.media });
         changed = true;
+      } else if (p.kind === "paused" && call.ringingSince !== undefined) {
+        call.ringingSince = undefined; // rings again, afresh, if the visitor comes back
+        changed = true;
       } else if (p.kind === "queued" && (call.position !== p.position || call.ringingSince !== undefined || announce.has(call.id))) {
         call.ringingSince = undefined;
         call.position = p.position;

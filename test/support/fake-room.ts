@@ -1,0 +1,120 @@
+/// <reference types="node" />
+/**
+ * An in-memory stand-in for `Party.Room`, for unit tests of the room's logic
+ * (queue, timeouts, resume) without a server: storage is a Map, the alarm is
+ * a number you fire by hand, connections record what they were sent.
+ * End-to-end tests use the real `partykit dev` instead.
+ * @module
+ */
+import type * as Party from "partykit/server";
+import ContactRoom from "../../party/server.ts";
+import type { ServerMessage } from "../../party/protocol.ts";
+
+export class FakeConnection {
+  state: unknown = null;
+  readonly sent: ServerMessage[] = [];
+  closed = false;
+  constructor(
+    readonly id: string,
+    readonly tags: string[],
+  ) {}
+  setState(state: unknown) {
+    this.state = state;
+    return state;
+  }
+  send(frame: string) {
+    if (this.closed) throw new Error("socket closed");
+    this.sent.push(JSON.parse(frame) as ServerMessage);
+  }
+  close() {
+    this.closed = true;
+  }
+  /** Frames of one type received so far. */
+  of<T extends ServerMessage["type"]>(type: T): Extract<ServerMessage, { type: T }>[] {
+    return this.sent.filter((m): m is Extract<ServerMessage, { type: T }> => m.type === type);
+  }
+  /** The newest frame of a type. */
+  last<T extends ServerMessage["type"]>(type: T): Extract<ServerMessage, { type: T }> | undefined {
+    return this.of(type).at(-1);
+  }
+}
+
+class FakeStorage {
+  readonly data = new Map<string, unknown>();
+  alarm: number | null = null;
+  async get(keys: string | string[]): Promise<unknown> {
+    if (typeof keys === "string") return structuredClone(this.data.get(keys));
+    return new Map(keys.filter((k) => this.data.has(k)).map((k) => [k, structuredClone(this.data.get(k))]));
+  }
+  async put(key: string | Record<string, unknown>, value?: unknown): Promise<void> {
+    const entries = typeof key === "string" ? { [key]: value } : key;
+    for (const [k, v] of Object.entries(entries)) this.data.set(k, structuredClone(v));
+  }
+  async setAlarm(at: number): Promise<void> {
+    this.alarm = at;
+  }
+  async deleteAlarm(): Promise<void> {
+    this.alarm = null;
+  }
+}
+
+type Conn = Parameters<ContactRoom["onMessage"]>[1];
+
+let counter = 0;
+
+/** A room with one {@link ContactRoom} server over fake storage and sockets. */
+export class FakeRoom {
+  readonly id = "site";
+  readonly storage = new FakeStorage();
+  readonly connections = new Map<string, FakeConnection>();
+  server: ContactRoom;
+
+  constructor(readonly env: Record<string, string>) {
+    this.server = this.boot();
+  }
+
+  /** A new server instance over the same storage and sockets (a wake-up or restart). */
+  boot(): ContactRoom {
+    this.server = new ContactRoom(this as unknown as Party.Room);
+    return this.server;
+  }
+
+  getConnection(id: string) {
+    return this.connections.get(id);
+  }
+
+  *getConnections(tag?: string) {
+    for (const c of this.connections.values()) if (!tag || c.tags.includes(tag)) yield c;
+  }
+
+  /** Open a socket: a visitor (optionally resuming) or the signed-in host `host`. */
+  async connect(opts: { host?: string; resume?: string } = {}): Promise<FakeConnection> {
+    const conn = new FakeConnection(`conn-${++counter}`, [opts.host ? "host" : "visitor"]);
+    const url = new URL(`http://127.0.0.1/parties/main/${this.id}`);
+    if (opts.resume) url.searchParams.set("resume", opts.resume);
+    const headers = new Headers();
+    if (opts.host) headers.set("x-contact-me-host", encodeURIComponent(opts.host));
+    this.connections.set(conn.id, conn);
+    const ctx = { request: { url: url.toString(), headers } } as unknown as Party.ConnectionContext;
+    await this.server.onConnect(conn as unknown as Conn, ctx);
+    return conn;
+  }
+
+  /** Send a frame from `conn`. */
+  async send(conn: FakeConnection, frame: unknown): Promise<void> {
+    await this.server.onMessage(JSON.stringify(frame), conn as unknown as Conn);
+  }
+
+  /** The socket drops (the room sees onClose). */
+  async drop(conn: FakeConnection): Promise<void> {
+    conn.closed = true;
+    this.connections.delete(conn.id);
+    await this.server.onClose(conn as unknown as Conn);
+  }
+
+  /** Fire the alarm, as the platform would at its time. */
+  async fireAlarm(): Promise<void> {
+    this.storage.alarm = null;
+    await this.server.onAlarm();
+  }
+}

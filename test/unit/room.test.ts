@@ -1,0 +1,248 @@
+// The room's logic (queue, first accept wins, timeouts, resume, liveness,
+// limits) driven through its PartyKit handlers over a fake Room.
+import assert from "node:assert/strict";
+import { beforeEach, describe, it, type TestContext } from "node:test";
+import { FakeRoom, type FakeConnection } from "../support/fake-room.ts";
+import { LIVENESS_TIMEOUT_MS, PING_INTERVAL_MS } from "../../party/server.ts";
+import { RESUME_GRACE_S } from "../../party/protocol.ts";
+
+let clock = Date.UTC(2026, 0, 1, 12);
+
+/** Date.now() under the test's control. */
+function useClock(t: TestContext) {
+  clock = Date.UTC(2026, 0, 1, 12);
+  t.mock.method(Date, "now", () => clock);
+}
+
+async function availableHost(room: FakeRoom, name = "Host") {
+  const host = await room.connect({ host: name });
+  await room.send(host, { type: "available", available: true });
+  return host;
+}
+
+async function caller(room: FakeRoom, media: "audio" | "video" = "audio") {
+  const v = await room.connect();
+  await room.send(v, { type: "call", media });
+  return v;
+}
+
+/**
+ * Let `ms` pass in ping intervals, firing the alarm each time; `alive`
+ * sockets answer every ping, as a live client does.
+ */
+async function tick(room: FakeRoom, ms: number, alive: FakeConnection[]) {
+  for (let left = ms; left > 0; left -= PING_INTERVAL_MS) {
+    clock += Math.min(PING_INTERVAL_MS, left);
+    await room.fireAlarm();
+    for (const c of alive) if (!c.closed) await room.send(c, { type: "pong" });
+  }
+}
+
+const callIdOf = (v: FakeConnection) => (v.last("ringing") ?? v.last("queued"))!.callId;
+const queueOf = (h: FakeConnection) => h.last("queue")!.calls.map((c) => `${c.name ?? c.callId.slice(0, 4)}:${c.state}${c.position ?? ""}${c.ringsHere ? "*" : ""}`);
+
+describe("the room (fake Room)", () => {
+  let room: FakeRoom;
+  beforeEach(() => {
+    room = new FakeRoom({ HOSTS: JSON.stringify({ Ada: "ada-key-123", Grace: "grace-key-456" }), ICE_SERVERS: "[]", RING_TIMEOUT_S: "10", MAX_QUEUE: "2" });
+  });
+
+  it("queues callers in order while the only free host is busy, then rings the next", async (t) => {
+    useClock(t);
+    const ada = await availableHost(room, "Ada");
+    const first = await caller(room);
+    clock += 10;
+    const second = await caller(room);
+    assert.equal(first.last("ringing")?.type, "ringing");
+    assert.deepEqual(second.last("queued")?.position, 1);
+
+    await room.send(ada, { type: "accept", callId: callIdOf(first) });
+    assert.equal(first.last("accepted")?.polite, true);
+    assert.equal(ada.last("accepted")?.polite, false);
+    assert.deepEqual(second.last("queued")?.position, 1, "still first in line while Ada talks");
+
+    await room.send(first, { type: "hangup", callId: first.last("accepted")!.callId });
+    assert.equal(first.last("ended")?.reason, "hangup");
+    assert.equal(ada.last("ended")?.reason, "hangup");
+    assert.equal(second.sent.at(-1)?.type, "ringing", "the next caller rings once Ada is free");
+    await room.send(ada, { type: "accept", callId: callIdOf(second) });
+    assert.equal(second.last("accepted")?.callId, callIdOf(second));
+  });
+
+  it("rings every free host; the first accept wins and the others are told who answered", async () => {
+    const ada = await availableHost(room, "Ada");
+    const grace = await availableHost(room, "Grace");
+    const v = await caller(room, "video");
+    const callId = callIdOf(v);
+    assert.ok(ada.last("queue")!.calls[0].ringsHere);
+    assert.ok(grace.last("queue")!.calls[0].ringsHere);
+
+    await room.send(grace, { type: "accept", callId });
+    await room.send(ada, { type: "accept", callId });
+    assert.equal(v.of("accepted").length, 1);
+    assert.equal(v.last("accepted")?.peerName, "Grace");
+    assert.deepEqual(ada.last("answered"), { type: "answered", callId, by: "Grace" });
+    assert.equal(ada.last("error")?.code, "not_found");
+    assert.deepEqual(ada.last("queue")!.calls, []);
+    assert.deepEqual(ada.last("hosts")!.hosts, [
+      { name: "Ada", available: true, inCall: false },
+      { name: "Grace", available: true, inCall: true },
+    ]);
+  });
+
+  it("keeps ringing at the other host after one declines; declined when both have", async () => {
+    const ada = await availableHost(room, "Ada");
+    const grace = await availableHost(room, "Grace");
+    const v = await caller(room);
+    const callId = callIdOf(v);
+    await room.send(ada, { type: "decline", callId });
+    assert.equal(v.last("declined"), undefined);
+    assert.equal(ada.last("queue")!.calls[0].ringsHere, false);
+    assert.equal(grace.last("queue")!.calls[0].ringsHere, true);
+    await room.send(grace, { type: "decline", callId });
+    assert.deepEqual(v.last("declined"), { type: "declined", callId });
+  });
+
+  it("refuses callers beyond MAX_QUEUE with queue_full, and calls while nobody is available", async () => {
+    const lonely = await caller(room);
+    assert.equal(lonely.last("error")?.code, "unavailable");
+    await availableHost(room, "Ada");
+    const callers = [await caller(room), await caller(room), await caller(room)];
+    assert.deepEqual(callers.map((c) => c.sent.at(-1)?.type), ["ringing", "queued", "queued"]);
+    const fourth = await caller(room);
+    assert.equal(fourth.last("error")?.code, "queue_full");
+  });
+
+  it("ends an unanswered ring with no-answer after RING_TIMEOUT_S and lists it as missed", async (t) => {
+    useClock(t);
+    const ada = await availableHost(room, "Ada");
+    const v = await caller(room);
+    assert.ok(room.storage.alarm !== null && room.storage.alarm <= clock + 10_000);
+    await tick(room, 9_000, [ada, v]);
+    assert.equal(v.last("ended"), undefined);
+    await tick(room, 1_000, [ada, v]);
+    assert.equal(v.last("ended")?.reason, "no-answer");
+    assert.equal(ada.last("missed")?.calls.length, 1);
+    assert.equal(ada.last("missed")?.calls[0].callId, callIdOf(v));
+    assert.deepEqual(ada.last("queue")!.calls, []);
+  });
+
+  it("gives a reconnecting visitor its place in line back with a valid resume token", async (t) => {
+    useClock(t);
+    const ada = await availableHost(room, "Ada");
+    await caller(room); // rings
+    const v = await caller(room);
+    const token = v.last("welcome")!.resumeToken!;
+    const callId = callIdOf(v);
+    await room.drop(v);
+    assert.deepEqual(queueOf(ada).map((s) => s.split(":")[1]), ["ringing*", "reconnecting"]);
+    clock += (RESUME_GRACE_S - 1) * 1000;
+    const back = await room.connect({ resume: token });
+    assert.deepEqual(back.last("queued"), { type: "queued", callId, media: "audio", position: 1 });
+
+    // A forged token gets a new identity and nothing to resume.
+    const [id, expiry, sig] = token.split(".");
+    const forged = await room.connect({ resume: `${id}.${expiry}.${sig[0] === "A" ? "B" : "A"}${sig.slice(1)}` });
+    assert.equal(forged.last("queued"), undefined);
+  });
+
+  it("drops a waiting caller that does not come back within the grace", async (t) => {
+    useClock(t);
+    const ada = await availableHost(room, "Ada");
+    const v = await caller(room);
+    const token = v.last("welcome")!.resumeToken!;
+    await room.drop(v);
+    await tick(room, (RESUME_GRACE_S - 2) * 1000, [ada]);
+    assert.equal(ada.last("queue")!.calls.length, 1);
+    await tick(room, 2000, [ada]);
+    assert.deepEqual(ada.last("queue")!.calls, []);
+    const late = await room.connect({ resume: token });
+    assert.equal(late.last("queued") ?? late.last("ringing"), undefined);
+  });
+
+  it("keeps an active call through a visitor's reconnect, telling the host", async (t) => {
+    useClock(t);
+    const ada = await availableHost(room, "Ada");
+    const v = await caller(room);
+    const callId = callIdOf(v);
+    await room.send(ada, { type: "accept", callId });
+    await room.drop(v);
+    assert.deepEqual(ada.last("peer"), { type: "peer", callId, connected: false });
+    await room.send(ada, { type: "signal", callId, candidate: { candidate: "c", sdpMid: "0", sdpMLineIndex: 0 } });
+    assert.equal(ada.last("error")?.code, "not_found");
+    clock += 5_000;
+    const back = await room.connect({ resume: v.last("welcome")!.resumeToken! });
+    assert.equal(back.last("resumed")?.callId, callId);
+    assert.deepEqual(ada.last("peer"), { type: "peer", callId, connected: true });
+    await room.send(ada, { type: "signal", callId, candidate: { candidate: "c2", sdpMid: "0", sdpMLineIndex: 0 } });
+    assert.equal(back.last("signal")?.candidate?.candidate, "c2");
+  });
+
+  it("keeps calls across a restart of the server (same storage)", async (t) => {
+    useClock(t);
+    const ada = await availableHost(room, "Ada");
+    const v = await caller(room);
+    const callId = callIdOf(v);
+    await room.send(ada, { type: "accept", callId });
+    // Every socket is gone and a new server instance starts on the same storage.
+    room.connections.clear();
+    room.boot();
+    const ada2 = await room.connect({ host: "Ada" });
+    assert.deepEqual(ada2.last("resumed"), { type: "resumed", callId, media: "audio", polite: false });
+    const v2 = await room.connect({ resume: v.last("welcome")!.resumeToken! });
+    assert.equal(v2.last("resumed")?.callId, callId);
+    await room.send(v2, { type: "hangup", callId });
+    assert.equal(ada2.last("ended")?.reason, "hangup");
+  });
+
+  it("takes a silent host as gone within the liveness timeout and tells the ringing visitor", async (t) => {
+    useClock(t);
+    room = new FakeRoom({ HOST_KEY: "host-key-123", ICE_SERVERS: "[]" });
+    const ada = await availableHost(room, "Host");
+    const v = await caller(room);
+    const watcher = await room.connect();
+    assert.equal(watcher.last("presence")?.available, true);
+    // Ada answers pings for a while...
+    await tick(room, 20_000, [ada, v]);
+    assert.ok(ada.of("ping").length >= 10);
+    assert.equal(watcher.last("presence")?.available, true);
+    // ...then falls silent (a dead socket: no close ever arrives).
+    await tick(room, LIVENESS_TIMEOUT_MS - PING_INTERVAL_MS, [v]);
+    assert.equal(ada.closed, false);
+    await tick(room, 2 * PING_INTERVAL_MS, [v]);
+    assert.equal(ada.closed, true);
+    assert.equal(watcher.last("presence")?.available, false);
+    assert.equal(v.last("ended")?.reason, "unavailable");
+  });
+
+  it("authorizes signaling: only within one's own active call", async () => {
+    const ada = await availableHost(room, "Ada");
+    const v = await caller(room);
+    const other = await room.connect();
+    const callId = callIdOf(v);
+    await room.send(ada, { type: "accept", callId });
+    const signal = { type: "signal", callId, description: { type: "offer", sdp: "v=0" } };
+    await room.send(other, signal);
+    assert.equal(other.last("error")?.code, "not_found", "a stranger cannot signal into the call");
+    await room.send(other, { type: "hangup", callId });
+    assert.equal(other.last("error")?.code, "not_found", "nor hang it up");
+    assert.equal(ada.last("signal"), undefined);
+    await room.send(v, signal);
+    assert.deepEqual(ada.last("signal"), signal);
+    assert.ok(!other.sent.some((m) => m.type === "signal" || m.type === "text"), "nothing leaks to other visitors");
+  });
+
+  it("rate-limits text and call requests per connection", async () => {
+    await availableHost(room, "Ada");
+    const v = await room.connect();
+    for (let i = 0; i < 5; i++) await room.send(v, { type: "text", text: `hello ${i}` });
+    assert.equal(v.of("sent").length, 5);
+    await room.send(v, { type: "text", text: "one too many" });
+    assert.equal(v.last("error")?.code, "rate_limited");
+    assert.equal(v.of("sent").length, 5);
+    const flood = await room.connect();
+    for (let i = 0; i < 60; i++) await room.send(flood, { type: "ping" });
+    assert.ok(flood.of("error").some((e) => e.code === "rate_limited"));
+    assert.ok(flood.of("pong").length >= 40);
+  });
+});
