@@ -303,7 +303,7 @@ export class ContactMeHost extends LitElement {
     return html`<p part="hosts" class="muted">
       ${s.signedIn}:
       ${this.hosts.map(
-        (h, i) => html`${i ? ", " : ""}${h.name} (${h.inCall ? s.inCall : h.available ? s.available : s.away})`,
+        (h, i) => html`${i ? ", " : ""}${h.name} (${h.inCall ? s.hostInCall : h.available ? s.hostAvailable : s.hostAway})`,
       )}
     </p>`;
   }

@@ -1,79 +1,16 @@
 /// <reference types="node" />
 /**
- * Only the holder of stack.hostKey acts as host: in the dashboard, over HTTP and
+ * Only the holder of the host key acts as host: in the dashboard, over HTTP and
  * over the room's WebSocket. Bad frames are refused without dropping the
  * connection.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import WebSocket from "ws";
-import { WAIT_MS, eventually, signIn, uniqueRoom, visible } from "../support/browser.ts";
+import { signIn, uniqueRoom, visible } from "../support/browser.ts";
+import { RawSocket } from "../support/raw-socket.ts";
 import { useStack } from "../support/stack.ts";
 
 const stack = useStack();
-
-type Frame = Record<string, unknown> & { type?: unknown };
-
-/** A raw WebSocket to the room that records every frame it receives. */
-class RawSocket {
-  readonly frames: Frame[] = [];
-  readonly #ws: WebSocket;
-  #seen = 0;
-
-  private constructor(ws: WebSocket) {
-    this.#ws = ws;
-    ws.on("message", (data) => this.frames.push(JSON.parse(String(data)) as Frame));
-  }
-
-  /** Connect; resolves once open, rejects with the HTTP status if refused. */
-  static open(url: string): Promise<RawSocket> {
-    return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url);
-      const socket = new RawSocket(ws);
-      const timer = setTimeout(() => reject(new Error(`no answer from ${url}`)), WAIT_MS);
-      ws.once("open", () => {
-        clearTimeout(timer);
-        resolve(socket);
-      });
-      ws.once("unexpected-response", (_req, res) => {
-        clearTimeout(timer);
-        res.resume();
-        reject(Object.assign(new Error(`upgrade refused: HTTP ${res.statusCode}`), { status: res.statusCode }));
-        ws.terminate();
-      });
-      ws.once("error", (err) => {
-        clearTimeout(timer);
-        reject(err);
-      });
-    });
-  }
-
-  get isOpen(): boolean {
-    return this.#ws.readyState === WebSocket.OPEN;
-  }
-
-  send(raw: string): void {
-    this.#ws.send(raw);
-  }
-
-  /** The next frame (after those already returned) matching `pred`. */
-  async next(what: string, pred: (f: Frame) => boolean = () => true): Promise<Frame> {
-    const index = await eventually(
-      what,
-      async () => this.frames.findIndex((f, i) => i >= this.#seen && pred(f)),
-      (i) => i >= 0,
-      10_000,
-    ).catch((err: Error) => {
-      throw new Error(`${err.message}; frames: ${JSON.stringify(this.frames)}`);
-    });
-    this.#seen = index + 1;
-    return this.frames[index] as Frame;
-  }
-
-  close(): void {
-    this.#ws.close();
-  }
-}
 
 const api = (room: string, path: string): string => `${stack.server.origin}/parties/main/${room}${path}`;
 const wsUrl = (room: string, query = ""): string => `${stack.server.origin.replace(/^http/, "ws")}/parties/main/${room}${query}`;
@@ -183,5 +120,39 @@ test("a visitor cannot act as host, and bad JSON does not drop the connection", 
     assert.ok(visitor.isOpen);
   } finally {
     visitor.close();
+  }
+});
+
+test("a visitor can neither signal into nor hang up another visitor's call", async () => {
+  const room = uniqueRoom("auth-claim");
+  const { body } = await session(room, stack.hostKey);
+  const host = await RawSocket.open(wsUrl(room, `?role=host&token=${encodeURIComponent((body as { token: string }).token)}`));
+  const caller = await RawSocket.open(wsUrl(room));
+  const intruder = await RawSocket.open(wsUrl(room));
+  try {
+    host.send(JSON.stringify({ type: "available", available: true }));
+    await caller.next("presence available", (f) => f.type === "presence" && f.available === true);
+    caller.send(JSON.stringify({ type: "call", media: "audio" }));
+    const { callId } = await caller.next("ringing", (f) => f.type === "ringing");
+    host.send(JSON.stringify({ type: "accept", callId }));
+    await caller.next("accepted", (f) => f.type === "accepted");
+
+    const offer = { type: "signal", callId, description: { type: "offer", sdp: "v=0" } };
+    for (const [what, frame] of [
+      ["signal into the call", offer],
+      ["hang up the call", { type: "hangup", callId }],
+      ["cancel it", { type: "cancel" }],
+    ] as const) {
+      intruder.send(JSON.stringify(frame));
+      const error = await intruder.next(`error for trying to ${what}`, (f) => f.type === "error");
+      assert.equal(error.code, "not_found", what);
+    }
+    // The call is untouched: the caller's own signal still reaches the host.
+    caller.send(JSON.stringify(offer));
+    const relayed = await host.next("relayed offer", (f) => f.type === "signal");
+    assert.deepEqual(relayed, offer);
+    assert.ok(!intruder.frames.some((f) => ["signal", "text", "ringing", "accepted", "queue"].includes(String(f.type))));
+  } finally {
+    for (const s of [host, caller, intruder]) s.close();
   }
 });

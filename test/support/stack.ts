@@ -22,8 +22,11 @@ export interface Stack {
   run(fn: (pages: Pages) => Promise<void>): Promise<void>;
 }
 
-/** Register `before`/`after` hooks for this file's server and browser. */
-export function useStack(options: { slack?: boolean } = {}): Stack {
+/**
+ * Register `before`/`after` hooks for this file's server and browser.
+ * `vars` adds or overrides room variables (e.g. `HOSTS`, `ALLOWED_ORIGINS`).
+ */
+export function useStack(options: { slack?: boolean; vars?: Record<string, string> } = {}): Stack {
   const hostKey = randomUUID();
   let server: PartykitServer | undefined;
   let browser: Browser | undefined;
@@ -32,6 +35,7 @@ export function useStack(options: { slack?: boolean } = {}): Stack {
     if (options.slack) slack = await startSlackStandIn();
     const vars: Record<string, string> = { HOST_KEY: hostKey, ICE_SERVERS: "[]" };
     if (slack) vars.SLACK_WEBHOOK_URL = slack.webhookUrl;
+    Object.assign(vars, options.vars);
     server = await startPartykit({ vars });
     browser = await launchChromium();
   });
@@ -62,12 +66,12 @@ export function useStack(options: { slack?: boolean } = {}): Stack {
 }
 
 /**
- * In a new room: a signed-in host who is Available, and a visitor whose open
- * panel shows **Available**.
+ * In a new room: a host signed in with `key` (default the stack's) who is
+ * Available, and a visitor whose open panel shows **Available**.
  */
-export async function availableHostAndVisitor(stack: Stack, pages: Pages, prefix: string) {
+export async function availableHostAndVisitor(stack: Stack, pages: Pages, prefix: string, key = stack.hostKey) {
   const room = uniqueRoom(prefix);
-  const host = await openHost(pages, stack.server.origin, room, stack.hostKey);
+  const host = await openHost(pages, stack.server.origin, room, key);
   await setAvailable(host.page, true);
   const visitor = await openVisitor(pages, stack.server.origin, room);
   await visible(visitor.panel.getByText("Available", { exact: true }));

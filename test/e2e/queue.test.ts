@@ -1,0 +1,94 @@
+/// <reference types="node" />
+/**
+ * A small team and a line: callers wait their turn while the host is busy;
+ * with two hosts the first to accept gets the call; a host whose socket dies
+ * is shown away.
+ */
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { test } from "node:test";
+import { hidden, openHost, openVisitor, setAvailable, uniqueRoom, visible } from "../support/browser.ts";
+import { RawSocket } from "../support/raw-socket.ts";
+import { availableHostAndVisitor, useStack } from "../support/stack.ts";
+
+const ADA = `ada-${randomUUID()}`;
+const GRACE = `grace-${randomUUID()}`;
+const stack = useStack({ vars: { HOSTS: JSON.stringify({ Ada: ADA, Grace: GRACE }) } });
+
+test("a second caller waits as Position 1 in line and gets through after the first call ends", () =>
+  stack.run(async (pages) => {
+    const { room, host, visitor: first } = await availableHostAndVisitor(stack, pages, "line", ADA);
+    await first.panel.getByRole("button", { name: "Audio call" }).click();
+    await host.page.getByRole("button", { name: "Accept" }).click();
+    await visible(first.panel.getByText("Connected", { exact: true }));
+
+    const second = await openVisitor(pages, stack.server.origin, room);
+    await second.panel.getByRole("button", { name: "Audio call" }).click();
+    await visible(second.panel.getByText("Position 1 in line"));
+    await visible(second.panel.getByRole("button", { name: "Cancel" }));
+    // The dashboard lists the waiting caller, who cannot be taken mid-call.
+    await visible(host.page.getByText("Position 1 in line"));
+    assert.equal(await host.page.getByRole("button", { name: "Accept" }).isDisabled(), true);
+
+    await first.panel.getByRole("button", { name: "Hang up" }).click();
+    await visible(first.panel.getByText("Call ended"));
+    await visible(second.panel.getByText("Calling…"));
+    await host.page.getByRole("button", { name: "Accept" }).click();
+    await visible(second.panel.getByText("Connected", { exact: true }));
+    await visible(host.page.getByText("Connected", { exact: true }));
+    await second.panel.getByRole("button", { name: "Hang up" }).click();
+    await visible(host.page.getByText("Call ended"));
+  }));
+
+test("two hosts: the call rings at both, the first to accept gets it, the other sees who answered", () =>
+  stack.run(async (pages) => {
+    const room = uniqueRoom("team");
+    const ada = await openHost(pages, stack.server.origin, room, ADA);
+    const grace = await openHost(pages, stack.server.origin, room, GRACE);
+    await setAvailable(ada.page, true);
+    await setAvailable(grace.page, true);
+    await visible(ada.page.getByText(/Grace \(available\)/));
+
+    const visitor = await openVisitor(pages, stack.server.origin, room);
+    await visible(visitor.panel.getByText("Available", { exact: true }));
+    await visitor.panel.getByRole("button", { name: "Video call" }).click();
+    await visible(ada.page.getByRole("button", { name: "Accept" }));
+    await visible(grace.page.getByRole("button", { name: "Accept" }));
+
+    await grace.page.getByRole("button", { name: "Accept" }).click();
+    await visible(visitor.panel.getByText("Connected", { exact: true }));
+    await visible(grace.page.getByText("Connected", { exact: true }));
+    await visible(ada.page.getByText("Answered by Grace"));
+    await hidden(ada.page.getByRole("button", { name: "Accept" }));
+    await visible(ada.page.getByText(/Grace \(in a call\)/));
+    await visitor.panel.getByRole("button", { name: "Hang up" }).click();
+  }));
+
+test("a host whose socket dies silently is shown away within 10 s, and its ringing caller is told", async () => {
+  const room = uniqueRoom("dead-host");
+  const res = await fetch(`${stack.server.origin}/parties/main/${room}/host/session`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ key: ADA }),
+  });
+  const { token } = (await res.json()) as { token: string };
+  const ws = `${stack.server.origin.replace(/^http/, "ws")}/parties/main/${room}`;
+  const host = await RawSocket.open(`${ws}?role=host&token=${encodeURIComponent(token)}`, { answerPings: false });
+  const caller = await RawSocket.open(ws);
+  try {
+    host.send(JSON.stringify({ type: "available", available: true }));
+    await caller.next("available", (f) => f.type === "presence" && f.available === true);
+    caller.send(JSON.stringify({ type: "call", media: "audio" }));
+    await caller.next("ringing", (f) => f.type === "ringing");
+    const wentSilent = Date.now();
+    const away = await caller.next("away", (f) => f.type === "presence" && f.available === false);
+    const took = Date.now() - wentSilent;
+    assert.equal(away.available, false);
+    assert.ok(took <= 10_000, `shown away after ${took} ms`);
+    const told = caller.frames.find((f) => f.type === "ended");
+    assert.equal(told?.reason, "unavailable", "the ringing caller is told");
+  } finally {
+    host.close();
+    caller.close();
+  }
+});

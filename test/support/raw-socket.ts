@@ -1,0 +1,89 @@
+/// <reference types="node" />
+/**
+ * A raw WebSocket to the room (the `ws` package), for tests that speak the
+ * protocol directly: it records every frame, answers the room's pings, and
+ * can send what no browser would.
+ * @module
+ */
+import WebSocket from "ws";
+import { WAIT_MS, eventually } from "./browser.ts";
+
+export type Frame = Record<string, unknown> & { type?: unknown };
+
+/** A raw WebSocket to the room that records every frame it receives. */
+export class RawSocket {
+  readonly frames: Frame[] = [];
+  readonly #ws: WebSocket;
+  #seen = 0;
+
+  private constructor(ws: WebSocket, answerPings: boolean) {
+    this.#ws = ws;
+    ws.on("message", (data) => {
+      const frame = JSON.parse(String(data)) as Frame;
+      // Answer the room's liveness pings, as the widget does (unless playing dead).
+      if (frame.type === "ping" && answerPings) ws.send(JSON.stringify({ type: "pong" }));
+      this.frames.push(frame);
+    });
+  }
+
+  /**
+   * Connect; resolves once open, rejects with the HTTP status if refused.
+   * `origin` sets the Origin header, as a browser on that site would;
+   * `answerPings: false` makes a socket that stays open but never answers,
+   * like one whose network died without a close.
+   */
+  static open(url: string, options: { origin?: string; answerPings?: boolean } = {}): Promise<RawSocket> {
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(url, options.origin ? { origin: options.origin } : {});
+      const socket = new RawSocket(ws, options.answerPings ?? true);
+      const timer = setTimeout(() => reject(new Error(`no answer from ${url}`)), WAIT_MS);
+      ws.once("open", () => {
+        clearTimeout(timer);
+        resolve(socket);
+      });
+      ws.once("unexpected-response", (_req, res) => {
+        clearTimeout(timer);
+        res.resume();
+        reject(Object.assign(new Error(`upgrade refused: HTTP ${res.statusCode}`), { status: res.statusCode }));
+        ws.terminate();
+      });
+      ws.once("error", (err) => {
+        clearTimeout(timer);
+        reject(err);
+      });
+    });
+  }
+
+  get isOpen(): boolean {
+    return this.#ws.readyState === WebSocket.OPEN;
+  }
+
+  /** Send a text frame, or a binary one for a Buffer. */
+  send(raw: string | Buffer): void {
+    this.#ws.send(raw);
+  }
+
+  /** Resolves once everything sent so far has left the socket's buffer. */
+  async drain(): Promise<void> {
+    while (this.#ws.bufferedAmount > 0) await new Promise((r) => setTimeout(r, 10));
+  }
+
+  /** The next frame (after those already returned) matching `pred`. */
+  async next(what: string, pred: (f: Frame) => boolean = () => true): Promise<Frame> {
+    const index = await eventually(
+      what,
+      async () => this.frames.findIndex((f, i) => i >= this.#seen && pred(f)),
+      (i) => i >= 0,
+      10_000,
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}; frames: ${JSON.stringify(this.frames)}`);
+    });
+    this.#seen = index + 1;
+    return this.frames[index] as Frame;
+  }
+
+  close(): void {
+    this.#ws.close();
+  }
+}
+
