@@ -92,3 +92,46 @@ test("a host whose socket dies silently is shown away within 10 s, and its ringi
     caller.close();
   }
 });
+
+test("a caller whose socket drops gets its place in line back with its resume token; a forged one does not", async () => {
+  const room = uniqueRoom("resume");
+  const res = await fetch(`${stack.server.origin}/parties/main/${room}/host/session`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ key: ADA }),
+  });
+  const { token } = (await res.json()) as { token: string };
+  const ws = `${stack.server.origin.replace(/^http/, "ws")}/parties/main/${room}`;
+  const host = await RawSocket.open(`${ws}?role=host&token=${encodeURIComponent(token)}`);
+  const sockets = [host];
+  try {
+    host.send(JSON.stringify({ type: "available", available: true }));
+    const first = await RawSocket.open(ws);
+    const second = await RawSocket.open(ws);
+    sockets.push(first, second);
+    await second.next("available", (f) => f.type === "presence" && f.available === true);
+    first.send(JSON.stringify({ type: "call", media: "audio" }));
+    await first.next("ringing", (f) => f.type === "ringing");
+    second.send(JSON.stringify({ type: "call", media: "video" }));
+    const queued = await second.next("queued", (f) => f.type === "queued");
+    assert.equal(queued.position, 1);
+    const resumeToken = String(second.frames.find((f) => f.type === "welcome")?.resumeToken);
+
+    second.close();
+    await host.next("reconnecting on the dashboard", (f) => f.type === "queue" && (f.calls as { state: string }[]).some((c) => c.state === "reconnecting"));
+    const back = await RawSocket.open(`${ws}?resume=${encodeURIComponent(resumeToken)}`);
+    sockets.push(back);
+    const again = await back.next("queued again", (f) => f.type === "queued");
+    assert.deepEqual(again, { type: "queued", callId: queued.callId, media: "video", position: 1 });
+
+    const [id, expiry, sig] = resumeToken.split(".");
+    const forged = await RawSocket.open(`${ws}?resume=${encodeURIComponent(`${id}.${expiry}.${sig[0] === "A" ? "B" : "A"}${sig.slice(1)}`)}`);
+    sockets.push(forged);
+    const welcome = await forged.next("welcome", (f) => f.type === "welcome");
+    assert.notEqual(welcome.resumeToken?.toString().split(".")[0], id, "a forged token gets a new identity");
+    await new Promise((r) => setTimeout(r, 300));
+    assert.ok(!forged.frames.some((f) => f.type === "queued" || f.type === "ringing"));
+  } finally {
+    sockets.forEach((s) => s.close());
+  }
+});
