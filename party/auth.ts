@@ -10,6 +10,9 @@
  *   signed with the room's own secret (random, kept in room storage) over
  *   `visitor:<room>:<visitorId>:<expiry>`. Lifetime {@link RESUME_TOKEN_TTL_S};
  *   what it may resume is further bounded by the room's 30 s grace.
+ * - Conversation token (`?conversation=`, kept in localStorage): the same form
+ *   over `conversation:<room>:<conversationId>:<expiry>`, lifetime
+ *   {@link CONVERSATION_TOKEN_TTL_S}.
  *
  * Expiries are unix seconds; signatures base64url without padding.
  * @module
@@ -129,18 +132,42 @@ export function newRoomSecret(): string {
   return toBase64Url(crypto.getRandomValues(new Uint8Array(32)));
 }
 
+/** Conversation token lifetime, in seconds (one year). */
+export const CONVERSATION_TOKEN_TTL_S = 365 * 24 * 60 * 60;
+
+/** What a room-signed visitor token is for; part of what is signed, so one cannot stand for the other. */
+type Purpose = "visitor" | "conversation";
+
+async function issueIdToken(purpose: Purpose, ttlS: number, secret: string, id: string, room: string, now: number): Promise<string> {
+  const expiry = Math.floor(now / 1000) + ttlS;
+  return `${id}.${expiry}.${await sign(secret, `${purpose}:${room}:${id}:${expiry}`)}`;
+}
+
+async function verifyIdToken(purpose: Purpose, token: string, secret: string, room: string, now: number): Promise<string | undefined> {
+  const parsed = parseSigned(token, now);
+  if (!parsed || !/^[0-9a-f-]{36}$/.test(parsed.subject)) return undefined;
+  return (await verify(secret, `${purpose}:${room}:${parsed.subject}:${parsed.expiry}`, parsed.sig)) ? parsed.subject : undefined;
+}
+
 /** Issue a resume token binding `visitorId` (a UUID) to `room`. */
-export async function issueResumeToken(secret: string, visitorId: string, room: string, now = Date.now()): Promise<string> {
-  const expiry = Math.floor(now / 1000) + RESUME_TOKEN_TTL_S;
-  return `${visitorId}.${expiry}.${await sign(secret, `visitor:${room}:${visitorId}:${expiry}`)}`;
+export function issueResumeToken(secret: string, visitorId: string, room: string, now = Date.now()): Promise<string> {
+  return issueIdToken("visitor", RESUME_TOKEN_TTL_S, secret, visitorId, room, now);
 }
 
 /**
  * Check a resume token.
  * @returns the visitor id, or undefined for a malformed, expired or forged token
  */
-export async function verifyResumeToken(token: string, secret: string, room: string, now = Date.now()): Promise<string | undefined> {
-  const parsed = parseSigned(token, now);
-  if (!parsed || !/^[0-9a-f-]{36}$/.test(parsed.subject)) return undefined;
-  return (await verify(secret, `visitor:${room}:${parsed.subject}:${parsed.expiry}`, parsed.sig)) ? parsed.subject : undefined;
+export function verifyResumeToken(token: string, secret: string, room: string, now = Date.now()): Promise<string | undefined> {
+  return verifyIdToken("visitor", token, secret, room, now);
+}
+
+/** Issue a conversation token (kept by the visitor's browser in localStorage). */
+export function issueConversationToken(secret: string, conversationId: string, room: string, now = Date.now()): Promise<string> {
+  return issueIdToken("conversation", CONVERSATION_TOKEN_TTL_S, secret, conversationId, room, now);
+}
+
+/** Check a conversation token; the conversation id, or undefined. */
+export function verifyConversationToken(token: string, secret: string, room: string, now = Date.now()): Promise<string | undefined> {
+  return verifyIdToken("conversation", token, secret, room, now);
 }

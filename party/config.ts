@@ -19,8 +19,14 @@ export const DEFAULT_ICE_SERVERS: IceServer[] = [{ urls: "stun:stun.l.google.com
 export interface RoomConfig {
   /** Host name → host key. Empty when neither `HOSTS` nor `HOST_KEY` is set (nobody can sign in). */
   hosts: ReadonlyMap<string, string>;
-  /** Slack incoming-webhook URL; `undefined` disables forwarding. */
+  /** Slack incoming-webhook URL (webhook mode). */
   slackWebhookUrl: string | undefined;
+  /**
+   * Slack bot mode, when `SLACK_BOT_TOKEN` and `SLACK_CHANNEL_ID` are set
+   * (it takes precedence over the webhook). `signingSecret` verifies the
+   * Events API requests that bring thread replies back.
+   */
+  slackBot: { token: string; channel: string; apiUrl: string; signingSecret: string | undefined } | undefined;
   /** ICE servers handed to both peers of every call. */
   iceServers: IceServer[];
   /** Origins allowed to embed the room (visitor sockets, HTTP); `undefined` allows any. */
@@ -128,11 +134,24 @@ function nonEmpty(value: unknown): string | undefined {
   return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
 }
 
+function slackBot(env: Record<string, unknown>): RoomConfig["slackBot"] {
+  const token = nonEmpty(env.SLACK_BOT_TOKEN);
+  const channel = nonEmpty(env.SLACK_CHANNEL_ID);
+  if (!token || !channel) return undefined;
+  return {
+    token,
+    channel,
+    apiUrl: nonEmpty(env.SLACK_API_URL) ?? "https://slack.com/api",
+    signingSecret: nonEmpty(env.SLACK_SIGNING_SECRET),
+  };
+}
+
 /** Read a room's configuration from its env. */
 export function readConfig(env: Record<string, unknown>): RoomConfig {
   return {
     hosts: parseHosts(env.HOSTS, env.HOST_KEY),
     slackWebhookUrl: nonEmpty(env.SLACK_WEBHOOK_URL),
+    slackBot: slackBot(env),
     iceServers: parseIceServers(env.ICE_SERVERS),
     allowedOrigins: parseAllowedOrigins(env.ALLOWED_ORIGINS),
     maxQueue: parseInteger(env.MAX_QUEUE, 10, 0, 1000, "MAX_QUEUE"),

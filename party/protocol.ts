@@ -71,16 +71,30 @@ const Signal = v.pipe(
 
 // ---------------------------------------------------------------- client → room
 
-/** Visitor → room: a text message for the host. */
+const MessageText = v.pipe(
+  v.string(),
+  v.trim(),
+  v.minLength(1, "message is empty"),
+  v.maxLength(MAX_TEXT_LENGTH, `message is longer than ${MAX_TEXT_LENGTH} characters`),
+);
+/** Client-chosen message id: a resend with the same id is not stored twice. */
+const ClientId = v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,64}$/, "expected 1-64 letters, digits, - or _")));
+
+/** Visitor → room: a message for the host, in the visitor's conversation. */
 export const TextMessage = v.object({
   type: v.literal("text"),
-  text: v.pipe(v.string(), v.trim(), v.minLength(1, "message is empty"), v.maxLength(MAX_TEXT_LENGTH, `message is longer than ${MAX_TEXT_LENGTH} characters`)),
+  text: MessageText,
   name: Name,
+  /** Optional, so an away host can answer later. */
+  email: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(254), v.union([v.literal(""), v.pipe(v.string(), v.email("expected an email address"))]))),
   /** URL of the page the visitor wrote from. */
   page: v.optional(v.pipe(v.string(), v.maxLength(2048))),
-  /** Client-chosen id, echoed in `sent` so the sender can match its message. */
-  clientId: v.optional(v.pipe(v.string(), v.maxLength(64))),
+  clientId: ClientId,
 });
+/** Host → room: a reply in a conversation. */
+export const Reply = v.object({ type: v.literal("reply"), conversationId: v.pipe(v.string(), v.uuid()), text: MessageText, clientId: ClientId });
+/** Visitor → room: the visitor has seen the host's messages (clears the unread count). */
+export const Read = v.object({ type: v.literal("read") });
 
 /** Visitor → room: ring the available hosts. */
 export const CallRequest = v.object({ type: v.literal("call"), media: CallMedia, name: Name });
@@ -110,14 +124,16 @@ export const ClientMessage = v.variant("type", [
   Decline,
   Ping,
   Pong,
+  Reply,
+  Read,
 ]);
 export type ClientMessage = v.InferOutput<typeof ClientMessage>;
 export type SignalMessage = v.InferOutput<typeof Signal>;
 
 /** Message types only a signed-in host may send. */
-export const HOST_ONLY: ReadonlySet<ClientMessage["type"]> = new Set(["available", "accept", "decline"]);
+export const HOST_ONLY: ReadonlySet<ClientMessage["type"]> = new Set(["available", "accept", "decline", "reply"]);
 /** Message types only a visitor may send. */
-export const VISITOR_ONLY: ReadonlySet<ClientMessage["type"]> = new Set(["text", "call", "cancel"]);
+export const VISITOR_ONLY: ReadonlySet<ClientMessage["type"]> = new Set(["text", "call", "cancel", "read"]);
 
 /** Seconds a visitor's or host's dropped socket may take to come back before its call or queue place ends. */
 export const RESUME_GRACE_S = 30;
@@ -146,6 +162,35 @@ const IceServer = v.object({
   urls: v.union([v.string(), v.array(v.string())]),
   username: v.optional(v.string()),
   credential: v.optional(v.string()),
+});
+
+/**
+ * One message of a conversation. `delivered`: a visitor message reached a
+ * host's dashboard or Slack. `slack`/`slackError` (hosts only): where its
+ * Slack post stands.
+ */
+export const ConversationMessage = v.object({
+  id: v.string(),
+  clientId: v.optional(v.string()),
+  from: v.picklist(["visitor", "host"]),
+  /** The host's name (or "Slack") for host messages. */
+  by: v.optional(v.string()),
+  text: v.string(),
+  at: v.number(),
+  delivered: v.optional(v.boolean()),
+  slack: v.optional(v.picklist(["pending", "sent", "failed"])),
+  slackError: v.optional(v.string()),
+});
+export type ConversationMessage = v.InferOutput<typeof ConversationMessage>;
+
+/** A conversation as the dashboard lists it. */
+const ConversationSummary = v.object({
+  id: v.string(),
+  name: v.optional(v.string()),
+  email: v.optional(v.string()),
+  page: v.optional(v.string()),
+  updatedAt: v.number(),
+  messages: v.array(ConversationMessage),
 });
 
 /** A waiting call as the dashboard lists it. */
@@ -177,6 +222,8 @@ export const ServerMessage = v.variant("type", [
     name: v.optional(v.string()),
     /** Visitors: token to present as `?resume=` when reconnecting (keeps queue place and call for 30 s). */
     resumeToken: v.optional(v.string()),
+    /** Visitors: token to keep (localStorage) and present as `?conversation=`, to find the conversation again. */
+    conversationToken: v.optional(v.string()),
   }),
   /** Whether any host is available; pushed on every change. */
   v.object({ type: v.literal("presence"), available: v.boolean() }),
@@ -192,17 +239,21 @@ export const ServerMessage = v.variant("type", [
     type: v.literal("missed"),
     calls: v.array(v.object({ callId: CallId, name: v.optional(v.string()), media: CallMedia, at: v.number() })),
   }),
-  /** To the sending visitor: the room stored and forwarded its message. */
+  /** To the sender: the room stored its message (`id`), matched by `clientId`. */
   v.object({ type: v.literal("sent"), id: v.string(), clientId: v.optional(v.string()), at: v.number() }),
-  /** To hosts: a visitor's message. `at` is ms since the epoch. */
+  /** To a visitor: its conversation so far, oldest first. */
+  v.object({ type: v.literal("history"), messages: v.array(ConversationMessage) }),
+  /** To hosts: the most recent conversations, newest first. */
+  v.object({ type: v.literal("conversations"), conversations: v.array(ConversationSummary) }),
+  /**
+   * A new or updated message of a conversation: to hosts (with the
+   * conversation's details) and to that conversation's visitor.
+   */
   v.object({
-    type: v.literal("text"),
-    id: v.string(),
-    visitorId: v.string(),
-    text: v.string(),
-    name: v.optional(v.string()),
-    page: v.optional(v.string()),
-    at: v.number(),
+    type: v.literal("message"),
+    conversationId: v.string(),
+    message: ConversationMessage,
+    conversation: v.optional(v.object({ name: v.optional(v.string()), email: v.optional(v.string()), page: v.optional(v.string()) })),
   }),
   /** To the visitor: its call is ringing at the hosts. */
   v.object({ type: v.literal("ringing"), callId: CallId, media: CallMedia }),

@@ -14,7 +14,10 @@
  * HTTP endpoints (under `/parties/main/<room>`):
  * - `POST /host/session` `{"key": string}` → `200 {"token","name"}` |
  *   `401 {"error":"forbidden"}` | `503 {"error":"unavailable"}` when no host is configured.
- * - `GET /presence` → `200 {"available": boolean}`.
+ * - `GET /presence[?conversation=<token>]` → `200 {"available": boolean, "unread"?: number}`.
+ * - `POST /slack/events`: Slack's Events API (bot mode), signed with
+ *   `SLACK_SIGNING_SECRET`: `url_verification`, and replies in a
+ *   conversation's thread, which reach the visitor live.
  *
  * WebSocket: visitors connect with no credentials (`?resume=<token>` after a
  * drop); hosts add `?role=host&token=<token>`, checked in
@@ -22,7 +25,17 @@
  * @module
  */
 import type * as Party from "partykit/server";
-import { findHost, issueHostToken, issueResumeToken, newRoomSecret, verifyHostToken, verifyResumeToken } from "./auth.ts";
+import {
+  findHost,
+  issueConversationToken,
+  issueHostToken,
+  issueResumeToken,
+  newRoomSecret,
+  verifyConversationToken,
+  verifyHostToken,
+  verifyResumeToken,
+} from "./auth.ts";
+import { ConversationStore, type Conversation, type StoredMessage } from "./conversations.ts";
 import { readConfig, type RoomConfig } from "./config.ts";
 import { RATES, take, type Bucket, type RateName } from "./limits.ts";
 import {
@@ -32,13 +45,15 @@ import {
   VISITOR_ONLY,
   parseClientMessage,
   type ClientMessage,
+  type ConversationMessage,
   type EndReason,
   type ErrorCode,
   type MessageOf,
   type ServerMessage,
 } from "./protocol.ts";
 import { placeCalls, type CallRecord, type HostPresence } from "./queue.ts";
-import { postToWebhook } from "./slack.ts";
+import { Outbox, type OutboxEntry } from "./outbox.ts";
+import { postMessage, postWebhook, slackText, verifySlackSignature, type Delivery } from "./slack.ts";
 
 /** Header set by `onBeforeConnect`: the signed-in host's name (absent for visitors). */
 const HOST_HEADER = "x-contact-me-host";
@@ -48,6 +63,11 @@ export const LIVENESS_TIMEOUT_MS = 7_000;
 export const PING_INTERVAL_MS = 2_000;
 /** Missed calls kept for the dashboard. */
 const MISSED_KEPT = 50;
+/** Conversations, and messages of each, sent to a dashboard when it connects. */
+const DASHBOARD_CONVERSATIONS = 20;
+const DASHBOARD_MESSAGES = 30;
+/** Slack event ids remembered to drop retried deliveries. */
+const EVENTS_KEPT = 500;
 
 interface Common {
   /** Last frame received, ms since the epoch. */
@@ -59,6 +79,8 @@ interface Common {
 interface VisitorState extends Common {
   role: "visitor";
   visitorId: string;
+  /** The conversation this browser keeps (from its conversation token). */
+  conversationId: string;
 }
 interface HostState extends Common {
   role: "host";
@@ -105,12 +127,16 @@ export default class ContactRoom implements Party.Server {
   /** Cache of storage key `secret`: signs resume tokens. */
   private secret = "";
   private loaded: Promise<void> | undefined;
+  private readonly conversations: ConversationStore;
+  private readonly outbox: Outbox;
   /** Last frames pushed, to send only changes; rebuilt after a wake-up. */
   private lastPresence: boolean | undefined;
   private readonly lastSent = new Map<string, string>();
 
   constructor(readonly room: Party.Room) {
     this.config = readConfig(room.env);
+    this.conversations = new ConversationStore(room.storage);
+    this.outbox = new Outbox(room.storage);
   }
 
   // ------------------------------------------------------------------ edge checks
@@ -165,6 +191,7 @@ export default class ContactRoom implements Party.Server {
         this.secret = newRoomSecret();
         await this.room.storage.put("secret", this.secret);
       }
+      await this.outbox.load();
       // After a restart, sockets the stored calls refer to are gone: start their grace now.
       const now = Date.now();
       for (const call of this.calls) {
@@ -174,8 +201,9 @@ export default class ContactRoom implements Party.Server {
     })());
   }
 
-  onStart(): Promise<void> {
-    return this.load();
+  async onStart(): Promise<void> {
+    await this.load();
+    if (this.outbox.size > 0) this.scheduleAlarm(); // a restart picks up where delivery stopped
   }
 
   private saveCalls(): void {
@@ -194,6 +222,7 @@ export default class ContactRoom implements Party.Server {
       this.send(conn, { type: "welcome", protocol: PROTOCOL_VERSION, role: "host", id: conn.id, iceServers: this.config.iceServers, name });
       this.send(conn, { type: "presence", available: this.isAvailable() });
       this.send(conn, { type: "missed", calls: this.missed });
+      await this.sendConversations(conn);
       // A host returning within the grace takes its call back.
       const call = this.calls.find((c) => c.state === "active" && c.host === name && c.hostGoneAt !== undefined);
       if (call) {
@@ -207,10 +236,14 @@ export default class ContactRoom implements Party.Server {
       return;
     }
 
-    const resume = new URL(ctx.request.url).searchParams.get("resume");
+    const params = new URL(ctx.request.url).searchParams;
+    const resume = params.get("resume");
     const resumedId = resume ? await verifyResumeToken(resume, this.secret, this.room.id) : undefined;
     const visitorId = resumedId ?? crypto.randomUUID();
-    conn.setState({ role: "visitor", visitorId, lastSeen: now, buckets: {} });
+    const conversationToken = params.get("conversation");
+    const known = conversationToken ? await verifyConversationToken(conversationToken, this.secret, this.room.id) : undefined;
+    const conversationId = known ?? crypto.randomUUID();
+    conn.setState({ role: "visitor", visitorId, conversationId, lastSeen: now, buckets: {} });
     this.send(conn, {
       type: "welcome",
       protocol: PROTOCOL_VERSION,
@@ -218,8 +251,10 @@ export default class ContactRoom implements Party.Server {
       id: conn.id,
       iceServers: this.config.iceServers,
       resumeToken: await issueResumeToken(this.secret, visitorId, this.room.id),
+      conversationToken: await issueConversationToken(this.secret, conversationId, this.room.id),
     });
     this.send(conn, { type: "presence", available: this.isAvailable() });
+    if (known) this.send(conn, { type: "history", messages: (await this.conversations.history(known)).map(forVisitor) });
     const call = resumedId ? this.calls.find((c) => c.visitorId === resumedId) : undefined;
     if (!call) return;
     // Back within the grace: same place in line, or the same call.
@@ -237,6 +272,13 @@ export default class ContactRoom implements Party.Server {
   async onClose(conn: Conn): Promise<void> {
     await this.load();
     this.leave(conn);
+    // With hibernation the runtime does not answer a client's close frame; without
+    // this the browser waits ~10 s and sees 1006.
+    try {
+      conn.close();
+    } catch {
+      // already closed
+    }
   }
 
   async onError(conn: Conn): Promise<void> {
@@ -273,7 +315,13 @@ export default class ContactRoom implements Party.Server {
     await this.load();
     const path = new URL(req.url).pathname;
     if (path.endsWith("/presence") && req.method === "GET") {
-      return json({ available: this.isAvailable() });
+      const token = new URL(req.url).searchParams.get("conversation");
+      const id = token ? await verifyConversationToken(token, this.secret, this.room.id) : undefined;
+      const conversation = id ? await this.conversations.get(id) : undefined;
+      return json({ available: this.isAvailable(), ...(conversation ? { unread: conversation.unread ?? 0 } : {}) });
+    }
+    if (path.endsWith("/slack/events") && req.method === "POST") {
+      return this.onSlackEvent(req, json);
     }
     if (path.endsWith("/host/session") && req.method === "POST") {
       if (this.config.hosts.size === 0) {
@@ -315,7 +363,11 @@ export default class ContactRoom implements Party.Server {
       case "pong":
         return;
       case "text":
-        return this.onText(sender as Conn, msg, now);
+        return this.onText(sender, msg, now);
+      case "reply":
+        return this.onReply(sender, msg, now);
+      case "read":
+        return this.onRead(sender);
       case "call":
         return this.onCall(sender as Conn, msg, now);
       case "cancel":
@@ -343,22 +395,203 @@ export default class ContactRoom implements Party.Server {
     return ok;
   }
 
-  // ------------------------------------------------------------------ text
+  // ------------------------------------------------------------------ conversations
+
+  private onRead(sender: Conn): Promise<void> | void {
+    const id = (sender.state as VisitorState).conversationId;
+    return this.conversations.get(id).then((c) => {
+      if (c && c.unread) return this.conversations.save({ ...c, unread: 0, readAt: Date.now() });
+    });
+  }
 
   private async onText(sender: Conn, msg: MessageOf<ClientMessage, "text">, now: number): Promise<void> {
     if (!this.spend(sender, "text", now)) return this.fail(sender, "rate_limited", "Too many messages; wait a few seconds");
-    const id = crypto.randomUUID();
-    const name = msg.name || undefined;
-    this.toHosts({ type: "text", id, visitorId: (sender.state as VisitorState).visitorId, text: msg.text, name, page: msg.page, at: now });
-    this.send(sender, { type: "sent", id, clientId: msg.clientId, at: now });
-    const webhook = this.config.slackWebhookUrl;
-    if (webhook) {
-      try {
-        await postToWebhook(webhook, { text: msg.text, name, page: msg.page });
-      } catch (err) {
-        console.error(`Slack forwarding failed for message ${id}: ${(err as Error).message}`);
-      }
+    const conversationId = (sender.state as VisitorState).conversationId;
+    if (msg.clientId) {
+      const earlier = await this.conversations.byClientId(conversationId, msg.clientId);
+      if (earlier) return this.resend(sender, conversationId, earlier);
     }
+    const conversation = await this.conversations.open(conversationId, now);
+    if (msg.name) conversation.name = msg.name;
+    if (msg.email) conversation.email = msg.email;
+    if (msg.page) conversation.page = msg.page;
+    const slack = this.slackMode();
+    const message = await this.conversations.append(conversation, {
+      id: crypto.randomUUID(),
+      clientId: msg.clientId,
+      from: "visitor",
+      text: msg.text,
+      at: now,
+      delivered: false,
+      ...(slack ? { slack: "pending" as const } : {}),
+    });
+    this.send(sender, { type: "sent", id: message.id, clientId: msg.clientId, at: now });
+    await this.publishMessage(conversation, message);
+    if (slack) await this.enqueue(conversation, message, { from: "visitor", text: msg.text, name: conversation.name, email: conversation.email, page: msg.page });
+  }
+
+  /** A resend after a reconnect: acknowledge again, store nothing. */
+  private resend(sender: Conn, conversationId: string, message: StoredMessage): void {
+    this.send(sender, { type: "sent", id: message.id, clientId: message.clientId, at: message.at });
+    if (message.delivered) this.send(sender, { type: "message", conversationId, message: forVisitor(message) });
+  }
+
+  private async onReply(sender: Conn, msg: MessageOf<ClientMessage, "reply">, now: number): Promise<void> {
+    if (!this.spend(sender, "text", now)) return this.fail(sender, "rate_limited", "Too many messages; wait a few seconds");
+    const conversation = await this.conversations.get(msg.conversationId);
+    if (!conversation) return this.fail(sender, "not_found", "No such conversation");
+    if (msg.clientId) {
+      const earlier = await this.conversations.byClientId(conversation.id, msg.clientId);
+      if (earlier) return this.send(sender, { type: "sent", id: earlier.id, clientId: earlier.clientId, at: earlier.at });
+    }
+    const by = (sender.state as HostState).name;
+    const bot = this.config.slackBot;
+    conversation.unread = (conversation.unread ?? 0) + 1;
+    const message = await this.conversations.append(conversation, {
+      id: crypto.randomUUID(),
+      clientId: msg.clientId,
+      from: "host",
+      by,
+      text: msg.text,
+      at: now,
+      ...(bot ? { slack: "pending" as const } : {}),
+    });
+    this.send(sender, { type: "sent", id: message.id, clientId: msg.clientId, at: now });
+    await this.publishMessage(conversation, message);
+    // A dashboard reply joins the Slack thread too (bot mode; a webhook is one-way).
+    if (bot) await this.enqueue(conversation, message, { from: "host", text: msg.text, name: by });
+  }
+
+  /**
+   * Tell the conversation's visitor sockets and every dashboard about a new
+   * or changed message. A visitor message that reaches a dashboard is
+   * delivered.
+   */
+  private async publishMessage(conversation: Conversation, message: StoredMessage): Promise<void> {
+    const hosts = this.live("host");
+    if (message.from === "visitor" && !message.delivered && hosts.length > 0) {
+      message = (await this.conversations.update(conversation.id, message.seq, { delivered: true })) ?? message;
+    }
+    const details = { name: conversation.name, email: conversation.email, page: conversation.page };
+    const toHosts = JSON.stringify({ type: "message", conversationId: conversation.id, message: strip(message), conversation: details } satisfies ServerMessage);
+    for (const h of hosts) this.sendRaw(h, toHosts);
+    const toVisitor = JSON.stringify({ type: "message", conversationId: conversation.id, message: forVisitor(message) } satisfies ServerMessage);
+    for (const v of this.live("visitor")) if ((v.state as VisitorState).conversationId === conversation.id) this.sendRaw(v, toVisitor);
+  }
+
+  /** A dashboard connects: recent conversations; visitor messages it now shows are delivered. */
+  private async sendConversations(conn: Conn): Promise<void> {
+    const summaries = [];
+    for (const conversation of await this.conversations.recent(DASHBOARD_CONVERSATIONS)) {
+      const messages = await this.conversations.history(conversation.id, DASHBOARD_MESSAGES);
+      for (const [i, m] of messages.entries()) {
+        if (m.from !== "visitor" || m.delivered) continue;
+        messages[i] = (await this.conversations.update(conversation.id, m.seq, { delivered: true })) ?? m;
+        const update = JSON.stringify({ type: "message", conversationId: conversation.id, message: forVisitor(messages[i]) } satisfies ServerMessage);
+        for (const v of this.live("visitor")) if ((v.state as VisitorState).conversationId === conversation.id) this.sendRaw(v, update);
+      }
+      const { id, name, email, page, updatedAt } = conversation;
+      summaries.push({ id, name, email, page, updatedAt, messages: messages.map(strip) });
+    }
+    this.send(conn, { type: "conversations", conversations: summaries });
+  }
+
+  // ------------------------------------------------------------------ Slack
+
+  /** Which Slack mode is configured: bot (threads both ways), webhook (one-way), or none. */
+  private slackMode(): "bot" | "webhook" | undefined {
+    return this.config.slackBot ? "bot" : this.config.slackWebhookUrl ? "webhook" : undefined;
+  }
+
+  private async enqueue(conversation: Conversation, message: StoredMessage, post: OutboxEntry["message"]): Promise<void> {
+    if (!(await this.outbox.enqueue(conversation.id, message.seq, post, Date.now()))) {
+      await this.settle({ conversationId: conversation.id, seq: message.seq } as OutboxEntry, { kind: "fail", reason: "outbox full" });
+      return;
+    }
+    void this.drainOutbox();
+  }
+
+  /** Deliver what is due in the outbox, then schedule the next attempt. */
+  private async drainOutbox(): Promise<void> {
+    await this.outbox.drain(
+      (entry) => this.deliver(entry),
+      (entry, result) => this.settle(entry, result),
+    );
+    this.scheduleAlarm();
+  }
+
+  private async deliver(entry: OutboxEntry): Promise<Delivery> {
+    const bot = this.config.slackBot;
+    if (bot) {
+      const conversation = await this.conversations.get(entry.conversationId);
+      if (!conversation) return { kind: "fail", reason: "conversation gone" };
+      const result = await postMessage(bot, slackText(entry.message, !conversation.slackTs), conversation.slackTs);
+      if (result.kind === "ok" && result.ts && !conversation.slackTs) await this.conversations.setThread(conversation, result.ts);
+      return result;
+    }
+    if (this.config.slackWebhookUrl) {
+      if (entry.message.from === "host") return { kind: "ok" };
+      return postWebhook(this.config.slackWebhookUrl, slackText(entry.message));
+    }
+    return { kind: "fail", reason: "Slack is no longer configured" };
+  }
+
+  /** Record a delivery outcome on the message and tell who needs to know. */
+  private async settle(entry: OutboxEntry, result: Delivery): Promise<void> {
+    if (result.kind === "retry") {
+      console.warn(`Slack delivery will retry (attempt ${entry.attempt}): ${result.reason}`);
+      return;
+    }
+    const patch: Partial<ConversationMessage> =
+      result.kind === "ok" ? { slack: "sent", slackError: undefined, delivered: true } : { slack: "failed", slackError: result.reason };
+    if (result.kind === "fail") console.error(`Slack delivery failed for good: ${result.reason}`);
+    const message = await this.conversations.update(entry.conversationId, entry.seq, patch);
+    const conversation = await this.conversations.get(entry.conversationId);
+    if (message && conversation) await this.publishMessage(conversation, message);
+  }
+
+  /** `POST /slack/events`: verified, deduplicated, acknowledged at once. */
+  private async onSlackEvent(req: Party.Request, json: (body: unknown, status?: number) => Response): Promise<Response> {
+    const bot = this.config.slackBot;
+    if (!bot?.signingSecret) return json({ error: "not_found", message: "Slack bot mode is not configured" }, 404);
+    const raw = await req.text();
+    const check = await verifySlackSignature(bot.signingSecret, req.headers.get("x-slack-request-timestamp"), req.headers.get("x-slack-signature"), raw);
+    if (!check.ok) return json({ error: "forbidden", message: check.reason }, 401);
+    let body: SlackEnvelope;
+    try {
+      body = JSON.parse(raw) as SlackEnvelope;
+    } catch {
+      return json({ error: "bad_json", message: "Body is not JSON" }, 400);
+    }
+    if (body?.type === "url_verification" && typeof body.challenge === "string") return json({ challenge: body.challenge });
+    if (body?.type !== "event_callback" || typeof body.event_id !== "string") return json({ ok: true });
+    const seen = (await this.room.storage.get<string[]>("slackEvents")) ?? [];
+    if (seen.includes(body.event_id)) return json({ ok: true, duplicate: true });
+    await this.room.storage.put("slackEvents", [body.event_id, ...seen].slice(0, EVENTS_KEPT));
+    const event = body.event;
+    const isThreadReply =
+      event?.type === "message" &&
+      event.subtype === undefined &&
+      event.bot_id === undefined &&
+      event.channel === bot.channel &&
+      typeof event.thread_ts === "string" &&
+      typeof event.text === "string" &&
+      event.text.trim() !== "";
+    if (!isThreadReply) return json({ ok: true, ignored: true });
+    const conversationId = await this.conversations.byThread(event.thread_ts!);
+    const conversation = conversationId ? await this.conversations.get(conversationId) : undefined;
+    if (!conversation) return json({ ok: true, ignored: true });
+    conversation.unread = (conversation.unread ?? 0) + 1;
+    const message = await this.conversations.append(conversation, {
+      id: crypto.randomUUID(),
+      from: "host",
+      by: "Slack",
+      text: unescapeSlack(event.text!).slice(0, 4000),
+      at: Date.now(),
+      slack: "sent",
+    });
+    await this.publishMessage(conversation, message);
+    return json({ ok: true });
   }
 
   // ------------------------------------------------------------------ presence and hosts
@@ -574,6 +807,8 @@ export default class ContactRoom implements Party.Server {
       if (c.hostGoneAt !== undefined) deadlines.push(c.hostGoneAt + RESUME_GRACE_S * 1000);
     }
     if (this.live("host", exclude).length > 0 || this.calls.length > 0) deadlines.push(Date.now() + PING_INTERVAL_MS);
+    const outbox = this.outbox.nextAt();
+    if (outbox !== undefined) deadlines.push(Math.max(outbox, Date.now() + 50));
     if (deadlines.length === 0) return void this.room.storage.deleteAlarm();
     void this.room.storage.setAlarm(Math.min(...deadlines));
   }
@@ -599,6 +834,7 @@ export default class ContactRoom implements Party.Server {
         else this.remove(call);
       }
     }
+    if (this.outbox.size > 0) await this.drainOutbox();
     // Liveness: silent hosts and calling visitors are gone; the rest get a ping.
     const calling = new Set(this.calls.map((c) => c.visitorConn));
     const watched = [...this.live("host"), ...this.live("visitor").filter((v) => calling.has(v.id))];
@@ -649,4 +885,29 @@ export default class ContactRoom implements Party.Server {
 }
 
 ContactRoom satisfies Party.Worker;
+
+/** The parts of an Events API request the room reads (https://api.slack.com/apis/events-api). */
+interface SlackEnvelope {
+  type?: string;
+  challenge?: string;
+  event_id?: string;
+  event?: { type?: string; subtype?: string; bot_id?: string; channel?: string; thread_ts?: string; text?: string; user?: string };
+}
+
+/** Slack sends `&`, `<`, `>` as entities; the widget renders text safely itself. */
+function unescapeSlack(text: string): string {
+  return text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+}
+
+/** A message as dashboards see it (no storage fields). */
+function strip(message: StoredMessage): ConversationMessage {
+  const { seq: _seq, ...rest } = message;
+  return rest;
+}
+
+/** A message as its visitor sees it: no Slack delivery details. */
+function forVisitor(message: StoredMessage): ConversationMessage {
+  const { seq: _seq, slack: _slack, slackError: _error, ...rest } = message;
+  return rest;
+}
 

@@ -1,7 +1,13 @@
 /**
- * Forwarding visitor text to a Slack incoming webhook
- * (https://api.slack.com/messaging/webhooks): `POST` of
- * `{"text": "..."}` as `application/json`; Slack answers `200 ok`.
+ * Slack, in two modes:
+ * - **webhook**: an incoming webhook (https://api.slack.com/messaging/webhooks),
+ *   `POST {"text"}` as JSON; Slack answers `200 ok`. One-way.
+ * - **bot**: the Web API method `chat.postMessage`
+ *   (https://api.slack.com/methods/chat.postMessage) with a bot token, one
+ *   thread per conversation (`thread_ts`), and replies typed in that thread
+ *   coming back through the Events API (https://api.slack.com/apis/events-api),
+ *   whose requests are verified with the signing secret
+ *   (https://api.slack.com/authentication/verifying-requests-from-slack).
  * @module
  */
 
@@ -14,41 +20,147 @@ export function escapeSlackText(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
-/** A visitor message as forwarded to Slack. */
-export interface VisitorText {
+/** One message as posted to Slack. */
+export interface SlackMessage {
+  /** Who wrote: the visitor, or a host replying from the dashboard. */
+  from: "visitor" | "host";
   text: string;
+  /** Visitor's name, or the replying host's name. */
   name?: string;
+  email?: string;
   page?: string;
 }
 
-/**
- * Build the webhook payload for one visitor message: who wrote, from which
- * page, and the message quoted. Every visitor-supplied part is escaped.
- */
-export function webhookPayload(message: VisitorText): { text: string } {
-  const who = message.name ? `*${escapeSlackText(message.name)}*` : "A visitor";
-  const where = message.page ? ` on ${escapeSlackText(message.page)}` : "";
-  const quoted = escapeSlackText(message.text)
+const quote = (text: string) =>
+  escapeSlackText(text)
     .split("\n")
     .map((line) => `> ${line}`)
     .join("\n");
-  return { text: `${who} wrote${where}:\n${quoted}` };
+
+/**
+ * The Slack text for one message. A visitor message that opens a conversation
+ * says who wrote (name, email) and from which page; later ones in its thread
+ * just quote the text. Every visitor-supplied part is escaped.
+ */
+export function slackText(message: SlackMessage, opensThread = true): string {
+  if (message.from === "host") return `*${escapeSlackText(message.name ?? "Host")}* replied from the dashboard:\n${quote(message.text)}`;
+  if (!opensThread) return quote(message.text);
+  const who = message.name ? `*${escapeSlackText(message.name)}*` : "A visitor";
+  const email = message.email ? ` (${escapeSlackText(message.email)})` : "";
+  const where = message.page ? ` on ${escapeSlackText(message.page)}` : "";
+  return `${who}${email} wrote${where}:\n${quote(message.text)}`;
+}
+
+/** Webhook payload for one visitor message (the message, the name, the page). */
+export function webhookPayload(message: Omit<SlackMessage, "from">): { text: string } {
+  return { text: slackText({ ...message, from: "visitor" }) };
 }
 
 /**
- * Post one visitor message to an incoming webhook.
- * @throws Error naming the HTTP status and Slack's error body (e.g.
- *   `invalid_payload`, `no_service`) when Slack does not answer 2xx, or the
- *   network error when it cannot be reached
+ * The outcome of one delivery attempt.
+ * - `ok`: delivered; `ts` is the Slack message timestamp (bot mode).
+ * - `retry`: try again later (network error, 5xx, 429); `after` is Slack's
+ *   `Retry-After` in ms when given.
+ * - `fail`: permanent (4xx other than 429, or a Web API error such as
+ *   `channel_not_found`); `reason` says why.
  */
-export async function postToWebhook(webhookUrl: string, message: VisitorText): Promise<void> {
-  const res = await fetch(webhookUrl, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(webhookPayload(message)),
-  });
-  if (!res.ok) {
-    const body = (await res.text()).slice(0, 200);
-    throw new Error(`Slack webhook answered ${res.status}: ${body}`);
+export type Delivery =
+  | { kind: "ok"; ts?: string }
+  | { kind: "retry"; reason: string; after?: number }
+  | { kind: "fail"; reason: string };
+
+/** Web API errors worth retrying (https://api.slack.com/methods/chat.postMessage#errors). */
+const TRANSIENT_API_ERRORS = new Set(["ratelimited", "service_unavailable", "internal_error", "fatal_error", "request_timeout"]);
+
+function retryAfter(res: Response): number | undefined {
+  const seconds = Number(res.headers.get("retry-after"));
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
+}
+
+async function classify(res: Response, what: string): Promise<Delivery | undefined> {
+  if (res.status === 429) return { kind: "retry", reason: `${what}: HTTP 429 rate limited`, after: retryAfter(res) };
+  if (res.status >= 500) return { kind: "retry", reason: `${what}: HTTP ${res.status}` };
+  if (!res.ok) return { kind: "fail", reason: `${what}: HTTP ${res.status} ${(await res.text()).slice(0, 100)}` };
+  return undefined;
+}
+
+/** Post to an incoming webhook. Never throws. */
+export async function postWebhook(url: string, text: string): Promise<Delivery> {
+  try {
+    const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ text }) });
+    const bad = await classify(res, "webhook");
+    if (bad) return bad;
+    await res.body?.cancel();
+    return { kind: "ok" };
+  } catch (err) {
+    return { kind: "retry", reason: `webhook unreachable: ${(err as Error).message}` };
   }
+}
+
+/** Bot-mode settings. */
+export interface SlackBot {
+  token: string;
+  channel: string;
+  /** Web API base, `https://slack.com/api` unless pointed elsewhere. */
+  apiUrl: string;
+}
+
+/** `chat.postMessage`, into `threadTs` when given. Never throws. */
+export async function postMessage(bot: SlackBot, text: string, threadTs?: string): Promise<Delivery> {
+  try {
+    const res = await fetch(`${bot.apiUrl.replace(/\/$/, "")}/chat.postMessage`, {
+      method: "POST",
+      headers: { "content-type": "application/json; charset=utf-8", authorization: `Bearer ${bot.token}` },
+      body: JSON.stringify({ channel: bot.channel, text, ...(threadTs ? { thread_ts: threadTs } : {}), unfurl_links: false }),
+    });
+    const bad = await classify(res, "chat.postMessage");
+    if (bad) return bad;
+    const body = (await res.json().catch(() => null)) as { ok?: boolean; ts?: string; error?: string } | null;
+    if (body?.ok && typeof body.ts === "string") return { kind: "ok", ts: body.ts };
+    const error = body?.error ?? "malformed response";
+    return TRANSIENT_API_ERRORS.has(error)
+      ? { kind: "retry", reason: `chat.postMessage: ${error}`, after: retryAfter(res) }
+      : { kind: "fail", reason: `chat.postMessage: ${error}` };
+  } catch (err) {
+    return { kind: "retry", reason: `Slack unreachable: ${(err as Error).message}` };
+  }
+}
+
+/** Requests older than this are refused (replay protection), in seconds. */
+export const SIGNATURE_MAX_AGE_S = 5 * 60;
+
+function hexToBytes(hex: string): Uint8Array<ArrayBuffer> | null {
+  if (!/^(?:[0-9a-f]{2})+$/i.test(hex)) return null;
+  return Uint8Array.from(hex.match(/../g)!, (h) => parseInt(h, 16));
+}
+
+/**
+ * Verify a request from Slack: `X-Slack-Signature` must be `v0=` + hex
+ * HMAC-SHA256 of `v0:<X-Slack-Request-Timestamp>:<raw body>` keyed with the
+ * signing secret, and the timestamp within {@link SIGNATURE_MAX_AGE_S} of now.
+ * The comparison is Web Crypto's constant-time `verify`.
+ */
+export async function verifySlackSignature(
+  secret: string,
+  timestamp: string | null,
+  signature: string | null,
+  rawBody: string,
+  now = Date.now(),
+): Promise<{ ok: true } | { ok: false; reason: string }> {
+  if (!timestamp || !/^\d{1,12}$/.test(timestamp)) return { ok: false, reason: "missing or malformed timestamp" };
+  if (Math.abs(now / 1000 - Number(timestamp)) > SIGNATURE_MAX_AGE_S) return { ok: false, reason: "stale timestamp" };
+  const sig = signature?.startsWith("v0=") ? hexToBytes(signature.slice(3)) : null;
+  if (!sig) return { ok: false, reason: "missing or malformed signature" };
+  const enc = new TextEncoder();
+  const key = await crypto.subtle.importKey("raw", enc.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
+  const valid = await crypto.subtle.verify("HMAC", key, sig, enc.encode(`v0:${timestamp}:${rawBody}`));
+  return valid ? { ok: true } : { ok: false, reason: "bad signature" };
+}
+
+/** Sign a body as Slack does (for tests and tools): the `X-Slack-Signature` value. */
+export async function signSlackRequest(secret: string, timestamp: string, rawBody: string): Promise<string> {
+  const enc = new TextEncoder();
+  const key = await crypto.subtle.importKey("raw", enc.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, enc.encode(`v0:${timestamp}:${rawBody}`)));
+  return `v0=${Array.from(mac, (b) => b.toString(16).padStart(2, "0")).join("")}`;
 }

@@ -10,7 +10,7 @@ import { hostStrings } from "./strings.ts";
 import { baseStyles } from "./styles.ts";
 
 type Waiting = MessageOf<ServerMessage, "queue">["calls"][number];
-type VisitorText = MessageOf<ServerMessage, "text">;
+type Summary = MessageOf<ServerMessage, "conversations">["conversations"][number];
 type HostInfo = MessageOf<ServerMessage, "hosts">["hosts"][number];
 type Missed = MessageOf<ServerMessage, "missed">["calls"][number];
 
@@ -34,7 +34,7 @@ const STORAGE_PREFIX = "contact-me-host:";
  * @attr party - Party name. Default `main`.
  *
  * @fires contact-me-host-ring - A call started ringing here. `detail: {callId, media, name?}`.
- * @fires contact-me-host-message - A visitor message arrived. `detail: {text, name?, page?}`.
+ * @fires contact-me-host-message - A visitor message arrived. `detail: {conversationId, text, name?, email?, page?}`.
  *
  * @csspart sign-in - The sign-in form.
  * @csspart toolbar - Presence switch and sign-out.
@@ -48,8 +48,11 @@ const STORAGE_PREFIX = "contact-me-host:";
  * @csspart remote-audio - The visitor's audio (audio calls).
  * @csspart local-video - The host's own camera preview.
  * @csspart hang-up - The Hang up button.
- * @csspart messages - The list of visitor messages.
- * @csspart message - One visitor message.
+ * @csspart conversations - The list of conversations, most recent first.
+ * @csspart conversation - One conversation: who, messages, reply form.
+ * @csspart messages - A conversation's messages.
+ * @csspart message - One message (also `message-visitor` or `message-host`).
+ * @csspart reply - A conversation's reply form.
  *
  * @cssprop --contact-me-accent - Accent colour. (All tokens of `<contact-me>` apply.)
  */
@@ -126,17 +129,33 @@ export class ContactMeHost extends LitElement {
         display: grid;
         gap: 0.6rem;
       }
-      [part="message"] {
+      [part="conversation"] {
+        border-top: 1px solid var(--_border);
+        padding-top: 0.6rem;
+        display: grid;
+        gap: 0.5rem;
+      }
+      [part~="message"] {
         border-left: 3px solid var(--_accent);
         padding-left: 0.6rem;
       }
-      [part="message"] .meta {
+      [part~="message-host"] {
+        border-left-color: var(--_ok);
+        margin-left: 1.5rem;
+      }
+      .meta {
         font-size: 0.8em;
         color: var(--_muted);
       }
-      [part="message"] .text {
+      [part~="message"] .text {
         white-space: pre-wrap;
         overflow-wrap: anywhere;
+      }
+      [part="reply"] {
+        align-items: end;
+      }
+      .grow {
+        flex: 1;
       }
       .videos {
         display: grid;
@@ -159,7 +178,8 @@ export class ContactMeHost extends LitElement {
   @state() private signingIn = false;
   @state() private signInError = "";
   @state() private available = false;
-  @state() private messages: VisitorText[] = [];
+  /** Conversations, most recently active first. */
+  @state() private conversations: Summary[] = [];
   @state() private waiting: Waiting[] = [];
   @state() private hosts: HostInfo[] = [];
   @state() private missed: Missed[] = [];
@@ -249,16 +269,9 @@ export class ContactMeHost extends LitElement {
       ${this.renderMissed()}
       <section aria-labelledby="messages-title">
         <h2 id="messages-title">${s.messages}</h2>
-        ${this.messages.length
-          ? html`<ul part="messages" aria-live="polite">
-              ${this.messages.map(
-                (m) => html`<li part="message">
-                  <div class="meta">
-                    ${m.name || s.visitor} · ${new Date(m.at).toLocaleTimeString()}${m.page ? html` · ${m.page}` : nothing}
-                  </div>
-                  <div class="text">${m.text}</div>
-                </li>`,
-              )}
+        ${this.conversations.length
+          ? html`<ul part="conversations">
+              ${this.conversations.map((c) => this.renderConversation(c))}
             </ul>`
           : html`<p>${s.noMessages}</p>`}
       </section>
@@ -358,6 +371,60 @@ export class ContactMeHost extends LitElement {
     `;
   }
 
+  private renderConversation(c: Summary) {
+    const s = this.strings;
+    const who = [c.name || s.visitor, c.email, c.page].filter(Boolean).join(" · ");
+    return html`<li part="conversation">
+      <div class="meta">${who}</div>
+      <ul part="messages" aria-live="polite">
+        ${c.messages.map(
+          (m) => html`<li part="message message-${m.from}">
+            <div class="meta">
+              ${m.from === "host" ? (m.by ?? s.you) : c.name || s.visitor} · ${new Date(m.at).toLocaleTimeString()}
+              ${m.slack === "failed" ? html`<span class="error"> · ${s.slackFailed}: ${m.slackError ?? ""}</span>` : nothing}
+            </div>
+            <div class="text">${m.text}</div>
+          </li>`,
+        )}
+      </ul>
+      <form part="reply" class="row" @submit=${(e: SubmitEvent) => this.reply(e, c.id)}>
+        <label class="grow">${s.reply}<textarea name="text" rows="2" required maxlength="4000"></textarea></label>
+        <button type="submit" class="primary">${s.send}</button>
+      </form>
+    </li>`;
+  }
+
+  private reply(event: SubmitEvent, conversationId: string) {
+    event.preventDefault();
+    const area = (event.currentTarget as HTMLFormElement).elements.namedItem("text") as HTMLTextAreaElement;
+    const text = area.value.trim();
+    if (!text) return;
+    this.signaling.send({ type: "reply", conversationId, text, clientId: crypto.randomUUID() });
+    area.value = "";
+  }
+
+  /** Add or update a message, moving its conversation to the top. */
+  private upsert(message: MessageOf<ServerMessage, "message">) {
+    const existing = this.conversations.find((c) => c.id === message.conversationId);
+    const base: Summary = existing ?? { id: message.conversationId, updatedAt: message.message.at, messages: [] };
+    const messages = base.messages.some((m) => m.id === message.message.id)
+      ? base.messages.map((m) => (m.id === message.message.id ? message.message : m))
+      : [...base.messages, message.message];
+    const updated: Summary = { ...base, ...message.conversation, messages, updatedAt: Math.max(base.updatedAt, message.message.at) };
+    this.conversations = [updated, ...this.conversations.filter((c) => c.id !== updated.id)];
+    if (!existing || !base.messages.some((m) => m.id === message.message.id)) {
+      if (message.message.from === "visitor") {
+        this.dispatchEvent(
+          new CustomEvent("contact-me-host-message", {
+            detail: { conversationId: updated.id, text: message.message.text, name: updated.name, email: updated.email, page: updated.page },
+            bubbles: true,
+            composed: true,
+          }),
+        );
+      }
+    }
+  }
+
   protected override updated(changed: PropertyValues): void {
     super.updated(changed);
     attachStream(this.remoteVideo, this.call.remoteStream);
@@ -442,15 +509,11 @@ export class ContactMeHost extends LitElement {
         // After a reconnect the room has forgotten this socket: restore availability.
         if (this.available) this.signaling.send({ type: "available", available: true });
         break;
-      case "text":
-        this.messages = [...this.messages, message];
-        this.dispatchEvent(
-          new CustomEvent("contact-me-host-message", {
-            detail: { text: message.text, name: message.name, page: message.page },
-            bubbles: true,
-            composed: true,
-          }),
-        );
+      case "conversations":
+        this.conversations = message.conversations;
+        break;
+      case "message":
+        this.upsert(message);
         break;
       case "queue": {
         const before = new Set(this.waiting.filter((w) => w.ringsHere).map((w) => w.callId));

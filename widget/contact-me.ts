@@ -2,18 +2,12 @@ import { LitElement, css, html, nothing, type PropertyValues } from "lit";
 import { property, query, state } from "lit/decorators.js";
 import type { CallMedia, ServerMessage } from "../party/protocol.ts";
 import { CallController, type CallStatus } from "./call-controller.ts";
+import { ConversationController, type MessageState } from "./conversation-controller.ts";
 import { attachStream } from "./media.ts";
-import { SignalingController, defaultHost, type RoomAddress } from "./signaling.ts";
+import { SignalingController, defaultHost, fetchRoom, type RoomAddress } from "./signaling.ts";
 import { baseStyles } from "./styles.ts";
-import { session } from "./storage.ts";
+import { local, session } from "./storage.ts";
 import { visitorStrings } from "./strings.ts";
-
-/** A message this visitor sent, as shown in the panel. */
-interface SentMessage {
-  clientId: string;
-  text: string;
-  state: "sending" | "sent";
-}
 
 type View = "menu" | "message" | "call";
 
@@ -21,8 +15,14 @@ type View = "menu" | "message" | "call";
  * The visitor's widget: a **Contact me** button that opens a panel to send the
  * site's owner a message or start an audio or video call.
  *
- * It opens no connection until the panel is first opened; then it holds one
- * WebSocket to the site's room (reconnecting on its own).
+ * On page load it makes one small HTTP request (presence, and the unread
+ * count of a returning visitor); the WebSocket opens when the panel is first
+ * opened, then stays (reconnecting on its own) so host replies arrive live —
+ * counted on the button while the panel is closed.
+ *
+ * The conversation is kept by the room; this browser keeps its token in
+ * `localStorage` (in memory where storage is denied), so a reload shows the
+ * whole conversation again.
  *
  * @element contact-me
  *
@@ -35,15 +35,18 @@ type View = "menu" | "message" | "call";
  * @fires contact-me-call-start - A call connected. `detail: {media: "audio" | "video"}`.
  * @fires contact-me-call-end - A call ended. `detail: {status: CallStatus}`.
  * @fires contact-me-message-sent - The room stored a message. `detail: {text: string}`.
+ * @fires contact-me-message-received - A host reply arrived. `detail: {text: string, by?: string}`.
  *
  * @csspart launcher - The **Contact me** button.
+ * @csspart badge - The unread count on the button.
  * @csspart panel - The dialog.
  * @csspart header - The panel's title bar.
  * @csspart presence - The host's presence (Available / Away).
  * @csspart close - The close button.
  * @csspart menu - The action buttons.
- * @csspart messages - The list of sent messages.
- * @csspart message - One sent message.
+ * @csspart messages - The conversation.
+ * @csspart message - One message (also `message-visitor` or `message-host`).
+ * @csspart message-state - Sending / Sent / Delivered under the visitor's own messages.
  * @csspart form - The message form.
  * @csspart call - The call view.
  * @csspart call-status - The call status line.
@@ -139,20 +142,42 @@ export class ContactMe extends LitElement {
         display: grid;
         gap: 0.4em;
       }
-      [part="message"] {
-        justify-self: end;
+      [part~="message"] {
         max-width: 85%;
-        background: var(--_accent);
-        color: var(--_on-accent);
         padding: 0.4em 0.7em;
         border-radius: 10px;
         white-space: pre-wrap;
         overflow-wrap: anywhere;
       }
-      [part="message"] small {
+      [part~="message-visitor"] {
+        justify-self: end;
+        background: var(--_accent);
+        color: var(--_on-accent);
+      }
+      [part~="message-host"] {
+        justify-self: start;
+        border: 1px solid var(--_border);
+      }
+      [part~="message"] small {
         display: block;
         opacity: 0.8;
         font-size: 0.75em;
+      }
+      [part="launcher"] {
+        position: relative;
+      }
+      [part="badge"] {
+        position: absolute;
+        top: -0.4em;
+        right: -0.4em;
+        min-width: 1.4em;
+        height: 1.4em;
+        border-radius: 999px;
+        background: var(--_danger);
+        color: #fff;
+        font-size: 0.8em;
+        line-height: 1.4em;
+        text-align: center;
       }
       [part="form"] {
         display: grid;
@@ -179,8 +204,9 @@ export class ContactMe extends LitElement {
   @state() private open = false;
   @state() private view: View = "menu";
   @state() private available: boolean | undefined;
-  @state() private messages: SentMessage[] = [];
   @state() private notice = "";
+  /** Name and email as last typed, sent with each message. */
+  private sender = { name: "", email: "" };
 
   @query('[part="launcher"]') private launcher!: HTMLButtonElement;
   @query('[part="remote-video"]') private remoteVideo?: HTMLVideoElement;
@@ -190,6 +216,7 @@ export class ContactMe extends LitElement {
   private readonly strings = visitorStrings;
   private readonly signaling = new SignalingController(this, (m) => this.onServerMessage(m));
   private readonly call = new CallController(this, (m) => this.signaling.send(m), (s) => this.onCallStatus(s));
+  private readonly conversation = new ConversationController(this, (m) => this.signaling.send(m));
 
   /** Statistics of the current call's RTCPeerConnection, or null outside a call. */
   getCallStats(): Promise<RTCStatsReport | null> {
@@ -200,15 +227,29 @@ export class ContactMe extends LitElement {
     return { host: this.host || defaultHost(), room: this.room, party: this.party };
   }
 
-  /** sessionStorage key of this tab's resume token for the room. */
-  private get resumeKey(): string {
+  /** Storage key prefix for this room. */
+  private get storagePrefix(): string {
     const a = this.address;
-    return `contact-me:${a.host}/${a.party}/${a.room}:resume`;
+    return `contact-me:${a.host}/${a.party}/${a.room}`;
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
     globalThis.addEventListener?.("pagehide", this.onPageHide);
+    void this.loadPresence();
+  }
+
+  /** The one request on page load: presence, and unread replies for a returning visitor. */
+  private async loadPresence() {
+    const token = local.get(`${this.storagePrefix}:conversation`);
+    try {
+      const res = await fetchRoom(this.address, "presence", undefined, token ? { conversation: token } : undefined);
+      const body = (await res.json()) as { available?: boolean; unread?: number };
+      if (this.signaling.status === "idle") this.available = body.available === true;
+      if (typeof body.unread === "number") this.conversation.setUnread(body.unread);
+    } catch {
+      // Offline or blocked: the panel connects when opened.
+    }
   }
 
   override disconnectedCallback(): void {
@@ -227,10 +268,19 @@ export class ContactMe extends LitElement {
 
   override render() {
     const s = this.strings;
+    const unread = this.conversation.unread;
     return html`
-      <button part="launcher" class="primary" aria-expanded=${this.open} aria-controls="panel" @click=${this.toggle}>
-        ${s.launcher}
+      <button
+        part="launcher"
+        class="primary"
+        aria-expanded=${this.open}
+        aria-controls="panel"
+        aria-describedby=${unread ? "unread" : nothing}
+        @click=${this.toggle}
+      >
+        ${s.launcher}${unread ? html`<span part="badge" aria-hidden="true">${unread}</span>` : nothing}
       </button>
+      ${unread ? html`<span id="unread" hidden>${s.unread.replace("{n}", String(unread))}</span>` : nothing}
       ${this.open ? this.renderPanel() : nothing}
     `;
   }
@@ -279,17 +329,24 @@ export class ContactMe extends LitElement {
 
   private renderMessage() {
     const s = this.strings;
+    const stateText: Record<MessageState, string> = { sending: s.sending, sent: s.sent, delivered: s.delivered };
+    const messages = this.conversation.messages;
     return html`
-      ${this.messages.length
+      ${messages.length
         ? html`<ul part="messages" aria-live="polite">
-            ${this.messages.map(
-              (m) => html`<li part="message">${m.text}<small>${m.state === "sent" ? s.sent : s.sending}</small></li>`,
+            ${messages.map((m) =>
+              m.from === "visitor"
+                ? html`<li part="message message-visitor">
+                    ${m.text}<small part="message-state">${stateText[m.state]}</small>
+                  </li>`
+                : html`<li part="message message-host">${m.text}<small>${m.by ?? ""}</small></li>`,
             )}
           </ul>`
         : nothing}
       <form part="form" @submit=${this.onSubmit}>
-        <label>${s.yourName}<input name="name" autocomplete="name" maxlength="80" /></label>
         <label>${s.message}<textarea name="text" rows="3" required maxlength="4000"></textarea></label>
+        <label>${s.yourName}<input name="name" autocomplete="name" maxlength="80" .value=${this.sender.name} /></label>
+        <label>${s.email}<input name="email" type="email" autocomplete="email" maxlength="254" .value=${this.sender.email} /></label>
         <div class="row">
           <button type="submit" class="primary">${s.send}</button>
           <button type="button" @click=${() => this.show("menu")}>${s.back}</button>
@@ -353,10 +410,15 @@ export class ContactMe extends LitElement {
     if (this.open) this.close();
     else {
       this.open = true;
+      if (this.conversation.unread > 0) this.show("message");
       // The resume token lets a dropped socket keep its place in line and its call.
       this.signaling.connect(this.address, (): Record<string, string> => {
-        const token = session.get(this.resumeKey);
-        return token ? { resume: token } : {};
+        const query: Record<string, string> = {};
+        const resume = session.get(`${this.storagePrefix}:resume`);
+        const conversation = local.get(`${this.storagePrefix}:conversation`);
+        if (resume) query.resume = resume;
+        if (conversation) query.conversation = conversation;
+        return query;
       });
       this.dispatchEvent(new CustomEvent("contact-me-open", { bubbles: true, composed: true }));
     }
@@ -365,6 +427,7 @@ export class ContactMe extends LitElement {
   private close() {
     if (!this.open) return;
     this.open = false;
+    this.conversation.setReading(false);
     this.dispatchEvent(new CustomEvent("contact-me-close", { bubbles: true, composed: true }));
     void this.updateComplete.then(() => this.launcher?.focus());
   }
@@ -379,6 +442,7 @@ export class ContactMe extends LitElement {
   private show(view: View) {
     this.view = view;
     this.notice = "";
+    this.conversation.setReading(view === "message");
   }
 
   private async startCall(media: CallMedia) {
@@ -399,15 +463,34 @@ export class ContactMe extends LitElement {
   private onSubmit(event: SubmitEvent) {
     event.preventDefault();
     const form = event.currentTarget as HTMLFormElement;
-    const textArea = form.elements.namedItem("text") as HTMLTextAreaElement;
-    const name = (form.elements.namedItem("name") as HTMLInputElement).value.trim();
-    const text = textArea.value.trim();
+    const field = (name: string) => form.elements.namedItem(name) as HTMLInputElement | HTMLTextAreaElement;
+    const text = field("text").value.trim();
     if (!text) return;
-    const clientId = crypto.randomUUID();
-    this.messages = [...this.messages, { clientId, text, state: "sending" }];
-    this.signaling.send({ type: "text", text, clientId, page: location.href, ...(name ? { name } : {}) });
-    textArea.value = "";
+    const email = field("email") as HTMLInputElement;
+    if (!email.checkValidity()) {
+      email.reportValidity();
+      return;
+    }
+    this.sender = { name: field("name").value.trim(), email: email.value.trim() };
+    this.conversation.post(text, this.senderDetails());
+    field("text").value = "";
     this.notice = "";
+  }
+
+  private senderDetails() {
+    return { name: this.sender.name || undefined, email: this.sender.email || undefined, page: globalThis.location?.href };
+  }
+
+  /** Events for messages that became stored, and host replies that arrived. */
+  private announce(before: readonly { id?: string; clientId?: string }[]) {
+    for (const m of this.conversation.messages) {
+      const old = before.find((b) => (m.id && b.id === m.id) || (m.clientId && b.clientId === m.clientId));
+      if (m.from === "visitor" && m.id && !old?.id) {
+        this.dispatchEvent(new CustomEvent("contact-me-message-sent", { detail: { text: m.text }, bubbles: true, composed: true }));
+      } else if (m.from === "host" && !old) {
+        this.dispatchEvent(new CustomEvent("contact-me-message-received", { detail: { text: m.text, by: m.by }, bubbles: true, composed: true }));
+      }
+    }
   }
 
   private onCallStatus(status: CallStatus) {
@@ -419,21 +502,20 @@ export class ContactMe extends LitElement {
   }
 
   private onServerMessage(message: ServerMessage) {
+    if (message.type === "welcome") {
+      if (message.resumeToken) session.set(`${this.storagePrefix}:resume`, message.resumeToken);
+      if (message.conversationToken) local.set(`${this.storagePrefix}:conversation`, message.conversationToken);
+    }
     if (this.call.handle(message)) return;
+    const before = this.conversation.messages;
+    if (this.conversation.handle(message, () => this.senderDetails())) {
+      this.announce(before);
+      return;
+    }
     switch (message.type) {
-      case "welcome":
-        if (message.resumeToken) session.set(this.resumeKey, message.resumeToken);
-        break;
       case "presence":
         this.available = message.available;
         break;
-      case "sent": {
-        const sent = this.messages.find((m) => m.clientId === message.clientId);
-        if (!sent) break;
-        this.messages = this.messages.map((m) => (m === sent ? { ...m, state: "sent" } : m));
-        this.dispatchEvent(new CustomEvent("contact-me-message-sent", { detail: { text: sent.text }, bubbles: true, composed: true }));
-        break;
-      }
       case "error":
         this.notice = message.message;
         break;

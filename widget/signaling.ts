@@ -46,10 +46,10 @@ function scheme<S extends string, P extends string>(host: string, secure: S, pla
   return tls === undefined ? undefined : tls ? secure : plain;
 }
 
-/** `fetch` to an HTTP endpoint of the room, e.g. `path: "presence"`. */
-export function fetchRoom(address: RoomAddress, path: string, init?: RequestInit): Promise<Response> {
+/** `fetch` to an HTTP endpoint of the room, e.g. `path: "presence"`, with optional URL parameters. */
+export function fetchRoom(address: RoomAddress, path: string, init?: RequestInit, query?: Record<string, string>): Promise<Response> {
   return PartySocket.fetch(
-    { host: address.host, room: address.room, party: address.party, path, protocol: scheme(address.host, "https", "http") },
+    { host: address.host, room: address.room, party: address.party, path, query, protocol: scheme(address.host, "https", "http") },
     init,
   );
 }

@@ -1,37 +1,56 @@
 /**
- * `sessionStorage` that never throws: where storage is denied (private
- * modes, sandboxed iframes) or absent (SSR), reads find nothing and writes
- * are dropped, and the widget works for the life of the page.
+ * Web Storage that never throws: where storage is denied (private modes,
+ * sandboxed iframes) or absent (SSR), values live in memory for the life of
+ * the page instead.
  * @module
  */
-function store(): Storage | undefined {
-  try {
-    return globalThis.sessionStorage;
-  } catch {
-    return undefined; // access itself throws when denied
-  }
+
+/** A string store with a memory fallback. */
+export interface SafeStorage {
+  get(key: string): string | null;
+  set(key: string, value: string): void;
+  remove(key: string): void;
 }
 
-export const session = {
-  get(key: string): string | null {
+function safe(pick: () => Storage | undefined): SafeStorage {
+  const memory = new Map<string, string>();
+  const store = (): Storage | undefined => {
     try {
-      return store()?.getItem(key) ?? null;
+      return pick(); // access itself throws when denied
     } catch {
-      return null;
+      return undefined;
     }
-  },
-  set(key: string, value: string): void {
-    try {
-      store()?.setItem(key, value);
-    } catch {
-      // denied or full
-    }
-  },
-  remove(key: string): void {
-    try {
-      store()?.removeItem(key);
-    } catch {
-      // denied
-    }
-  },
-};
+  };
+  return {
+    get(key) {
+      try {
+        const s = store();
+        if (s) return s.getItem(key);
+      } catch {
+        // denied
+      }
+      return memory.get(key) ?? null;
+    },
+    set(key, value) {
+      memory.set(key, value);
+      try {
+        store()?.setItem(key, value);
+      } catch {
+        // denied or full: the memory copy serves this page
+      }
+    },
+    remove(key) {
+      memory.delete(key);
+      try {
+        store()?.removeItem(key);
+      } catch {
+        // denied
+      }
+    },
+  };
+}
+
+/** Per tab: resume tokens, the dashboard's sign-in. */
+export const session = safe(() => globalThis.sessionStorage);
+/** Per browser: the visitor's conversation token. */
+export const local = safe(() => globalThis.localStorage);

@@ -50,6 +50,15 @@ class FakeStorage {
     const entries = typeof key === "string" ? { [key]: value } : key;
     for (const [k, v] of Object.entries(entries)) this.data.set(k, structuredClone(v));
   }
+  async list(options: { prefix?: string; reverse?: boolean; limit?: number } = {}): Promise<Map<string, unknown>> {
+    let keys = [...this.data.keys()].filter((k) => k.startsWith(options.prefix ?? "")).sort();
+    if (options.reverse) keys.reverse();
+    if (options.limit !== undefined) keys = keys.slice(0, options.limit);
+    return new Map(keys.map((k) => [k, structuredClone(this.data.get(k))]));
+  }
+  async delete(key: string): Promise<boolean> {
+    return this.data.delete(key);
+  }
   async setAlarm(at: number): Promise<void> {
     this.alarm = at;
   }

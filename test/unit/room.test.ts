@@ -229,7 +229,7 @@ describe("the room (fake Room)", () => {
     assert.equal(ada.last("signal"), undefined);
     await room.send(v, signal);
     assert.deepEqual(ada.last("signal"), signal);
-    assert.ok(!other.sent.some((m) => m.type === "signal" || m.type === "text"), "nothing leaks to other visitors");
+    assert.ok(!other.sent.some((m) => m.type === "signal" || m.type === "message"), "nothing leaks to other visitors");
   });
 
   it("rate-limits text and call requests per connection", async () => {

@@ -1,0 +1,126 @@
+/**
+ * The durable outbox for Slack: every outbound post is stored first
+ * (`outbox:<seq>`), then delivered by {@link Outbox.drain}, which the room
+ * runs after each enqueue and from its alarm.
+ *
+ * - Order: entries of one conversation go strictly in order; one that must
+ *   wait holds back the later ones of its conversation (others go on).
+ * - Retries: network errors, 5xx and 429 are retried with exponential backoff
+ *   and jitter ({@link backoff}); a 429's `Retry-After` is honoured.
+ * - Permanent failures (other 4xx, Web API errors) are dropped from the
+ *   outbox and reported, with the reason, to the caller.
+ * - Durability: an entry leaves storage only after Slack accepted it, so a
+ *   restart resumes where it stopped. (Slack has no idempotency key: a crash
+ *   in the instant between Slack's answer and the delete could repeat that
+ *   one post.)
+ * @module
+ */
+import type * as Party from "partykit/server";
+import type { Delivery, SlackMessage } from "./slack.ts";
+
+/** One pending post. */
+export interface OutboxEntry {
+  /** Storage key, `outbox:<seq>`; orders the outbox. */
+  key: string;
+  conversationId: string;
+  /** The message's seq in its conversation. */
+  seq: number;
+  message: SlackMessage;
+  /** Failed attempts so far. */
+  attempt: number;
+  /** Not before this time (ms since the epoch). */
+  nextAt: number;
+}
+
+/** First retry delay, in ms. */
+export const BACKOFF_BASE_MS = 1000;
+/** Longest retry delay, in ms (5 minutes). */
+export const BACKOFF_MAX_MS = 5 * 60 * 1000;
+/** Most entries kept waiting; beyond, new posts fail at once ("outbox full"). */
+export const OUTBOX_LIMIT = 5000;
+
+/**
+ * Delay before retry number `attempt` (1, 2, …): `base·2^(attempt-1)` capped
+ * at the maximum, with "equal jitter" (half fixed, half random) so retries of
+ * many rooms spread out but never come back at once.
+ */
+export function backoff(attempt: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, attempt - 1));
+  return Math.round(ceiling / 2 + random() * (ceiling / 2));
+}
+
+export class Outbox {
+  private entries: OutboxEntry[] = [];
+  private seq = 0;
+  private running: Promise<void> | undefined;
+  private again = false;
+
+  constructor(private readonly storage: Party.Storage) {}
+
+  async load(): Promise<void> {
+    const stored = await this.storage.list<OutboxEntry>({ prefix: "outbox:" });
+    this.entries = [...stored.values()];
+    this.seq = (await this.storage.get<number>("outboxSeq")) ?? 0;
+  }
+
+  get size(): number {
+    return this.entries.length;
+  }
+
+  /** When the next entry is due, if any. */
+  nextAt(): number | undefined {
+    return this.entries.length ? Math.min(...this.entries.map((e) => e.nextAt)) : undefined;
+  }
+
+  /** Store a post for delivery. False when the outbox is full. */
+  async enqueue(conversationId: string, seq: number, message: SlackMessage, now: number): Promise<boolean> {
+    if (this.entries.length >= OUTBOX_LIMIT) return false;
+    this.seq += 1;
+    const entry: OutboxEntry = { key: `outbox:${String(this.seq).padStart(12, "0")}`, conversationId, seq, message, attempt: 0, nextAt: now };
+    this.entries.push(entry);
+    await this.storage.put({ [entry.key]: entry, outboxSeq: this.seq });
+    return true;
+  }
+
+  /**
+   * Deliver every due entry (see the module rules). Only one drain runs at a
+   * time; a call during a drain makes it pass again.
+   * @param deliver sends one entry to Slack
+   * @param settled told of every outcome (delivered, retrying, failed)
+   */
+  drain(deliver: (entry: OutboxEntry) => Promise<Delivery>, settled: (entry: OutboxEntry, result: Delivery) => Promise<void>): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      do {
+        this.again = false;
+        await this.pass(deliver, settled);
+      } while (this.again);
+    })().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async pass(deliver: (entry: OutboxEntry) => Promise<Delivery>, settled: (entry: OutboxEntry, result: Delivery) => Promise<void>) {
+    const held = new Set<string>();
+    for (const entry of [...this.entries].sort((a, b) => (a.key < b.key ? -1 : 1))) {
+      if (held.has(entry.conversationId) || !this.entries.includes(entry)) continue;
+      if (entry.nextAt > Date.now()) {
+        held.add(entry.conversationId);
+        continue;
+      }
+      const result = await deliver(entry);
+      if (result.kind === "retry") {
+        entry.attempt += 1;
+        entry.nextAt = Date.now() + (result.after ?? backoff(entry.attempt));
+        held.add(entry.conversationId);
+        await this.storage.put(entry.key, entry);
+      } else {
+        this.entries = this.entries.filter((e) => e !== entry);
+        await this.storage.delete(entry.key);
+      }
+      await settled(entry, result);
+    }
+  }
+}
