@@ -86,12 +86,22 @@ export default class YjsSignaling implements Party.Server {
     }
   }
 
-  /** Drop a closing connection's topics (it is also no longer listed as open). */
+  /**
+   * Drop a closing connection's topics (it is also no longer listed as open)
+   * and answer the client's close frame: with hibernation at this
+   * compatibility date the runtime does not, and the client would wait for
+   * its close timeout.
+   */
   private forget(conn: Conn): void {
     try {
       conn.setState(null);
     } catch {
       // Already gone.
+    }
+    try {
+      conn.close();
+    } catch {
+      // Already closed.
     }
   }
 
