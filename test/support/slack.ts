@@ -1,8 +1,9 @@
 /// <reference types="node" />
 /**
- * A local stand-in for a Slack incoming webhook, for tests without internet.
+ * A local stand-in for Slack, for tests without internet: an incoming
+ * webhook and the Web API method `chat.postMessage`, in Slack's wire formats.
  *
- * It answers like `hooks.slack.com/services/T…/B…/…` does:
+ * The webhook answers like `hooks.slack.com/services/T…/B…/…` does:
  * - `POST` to the webhook path with a JSON body holding `text` or `blocks`
  *   → `200`, `text/plain` body `ok`;
  * - `POST` with invalid JSON, or with neither `text` nor `blocks`
@@ -10,7 +11,15 @@
  * - any other path → `404` `no_service`;
  * - any other method on the webhook path → `405`.
  *
- * Every request that reaches the webhook path is recorded, valid or not.
+ * `POST /api/chat.postMessage` answers like `slack.com/api/chat.postMessage`
+ * (https://api.slack.com/methods/chat.postMessage): HTTP 200 with
+ * `{"ok": true, "channel", "ts", "message"}`, or `{"ok": false, "error"}`
+ * (`not_authed`, `invalid_auth`, `channel_not_found`, `no_text`).
+ *
+ * {@link SlackStandIn.failNext} scripts an outage: the next requests get the
+ * given status (e.g. 500, or 429 with `Retry-After`) before normal service.
+ *
+ * Every request that reaches the webhook or the API is recorded, valid or not.
  *
  * @module
  */
@@ -19,6 +28,9 @@ import type { AddressInfo } from "node:net";
 
 /** Path of the one webhook this stand-in serves. */
 const WEBHOOK_PATH = "/services/T000/B000/XXXX";
+/** The bot token and channel `chat.postMessage` accepts. */
+export const BOT_TOKEN = "xoxb-0000-test-token";
+export const CHANNEL_ID = "C0CONTACT";
 
 /** One request received on the webhook path. */
 export interface SlackRequest {
@@ -29,13 +41,37 @@ export interface SlackRequest {
   body: string;
   /** Parsed body, or `undefined` if it was not JSON. */
   json: unknown;
+  /** HTTP status the stand-in answered. */
+  status: number;
+}
+
+/** A message `chat.postMessage` accepted. */
+export interface SlackPost {
+  channel: string;
+  text: string;
+  ts: string;
+  thread_ts?: string;
+}
+
+/** A scripted failure answer. */
+export interface Failure {
+  status: number;
+  /** e.g. `{"retry-after": "1"}` */
+  headers?: Record<string, string>;
+  body?: string;
 }
 
 export interface SlackStandIn {
   /** `http://127.0.0.1:PORT/services/T000/B000/XXXX` */
   webhookUrl: string;
-  /** Requests received on the webhook path, oldest first. */
+  /** `http://127.0.0.1:PORT/api`, for `SLACK_API_URL`. */
+  apiUrl: string;
+  /** Requests received on the webhook path and the API, oldest first. */
   requests: SlackRequest[];
+  /** Messages `chat.postMessage` accepted, oldest first. */
+  posts: SlackPost[];
+  /** Answer the next requests (webhook or API) with these failures, in order. */
+  failNext(...failures: Failure[]): void;
   /**
    * Resolve with the first request (already received or still to come) that
    * matches `pred`; reject after `timeoutMs`.
@@ -45,6 +81,7 @@ export interface SlackStandIn {
 }
 
 function reply(res: ServerResponse, status: number, body: string): void {
+  // Only for paths outside the stand-in (404): nothing to record.
   res.writeHead(status, { "content-type": "text/plain; charset=utf-8" });
   res.end(body);
 }
@@ -58,14 +95,32 @@ function isPayload(json: unknown): boolean {
 /** Start the stand-in on a free port of 127.0.0.1. */
 export async function startSlackStandIn(): Promise<SlackStandIn> {
   const requests: SlackRequest[] = [];
+  const posts: SlackPost[] = [];
+  const failures: Failure[] = [];
   const waiters = new Set<(r: SlackRequest) => void>();
+  let clock = 1_800_000_000;
+
+  /** chat.postMessage, as Slack answers it. */
+  const postMessage = (headers: IncomingHttpHeaders, json: unknown): { ok: boolean; [k: string]: unknown } => {
+    const auth = headers.authorization;
+    if (!auth) return { ok: false, error: "not_authed" };
+    if (auth !== `Bearer ${BOT_TOKEN}`) return { ok: false, error: "invalid_auth" };
+    const { channel, text, thread_ts } = (json ?? {}) as { channel?: unknown; text?: unknown; thread_ts?: unknown };
+    if (channel !== CHANNEL_ID) return { ok: false, error: "channel_not_found" };
+    if (typeof text !== "string" || text === "") return { ok: false, error: "no_text" };
+    const ts = `${clock++}.000100`;
+    const post: SlackPost = { channel, text, ts, ...(typeof thread_ts === "string" ? { thread_ts } : {}) };
+    posts.push(post);
+    return { ok: true, channel, ts, message: { type: "message", text, ts, ...(post.thread_ts ? { thread_ts: post.thread_ts } : {}) } };
+  };
 
   const server = createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0] ?? "/";
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
-      if (path !== WEBHOOK_PATH) return reply(res, 404, "no_service");
+      const api = path === "/api/chat.postMessage";
+      if (path !== WEBHOOK_PATH && !api) return reply(res, 404, "no_service");
       const body = Buffer.concat(chunks).toString("utf8");
       let json: unknown;
       try {
@@ -73,15 +128,23 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
       } catch {
         json = undefined;
       }
-      const record: SlackRequest = { method: req.method ?? "", path, headers: req.headers, body, json };
+      const record: SlackRequest = { method: req.method ?? "", path, headers: req.headers, body, json, status: 200 };
       requests.push(record);
-      for (const notify of waiters) notify(record);
+      const answer = (status: number, text: string, type = "text/plain; charset=utf-8", headers: Record<string, string> = {}) => {
+        record.status = status;
+        for (const notify of waiters) notify(record);
+        res.writeHead(status, { "content-type": type, ...headers });
+        res.end(text);
+      };
+      const failure = failures.shift();
+      if (failure) return answer(failure.status, failure.body ?? "error", "text/plain; charset=utf-8", failure.headers);
       if (req.method !== "POST") {
         res.setHeader("allow", "POST");
-        return reply(res, 405, "invalid_method");
+        return answer(405, "invalid_method");
       }
-      if (!isPayload(json)) return reply(res, 400, "invalid_payload");
-      reply(res, 200, "ok");
+      if (api) return answer(200, JSON.stringify(postMessage(req.headers, json)), "application/json; charset=utf-8");
+      if (!isPayload(json)) return answer(400, "invalid_payload");
+      answer(200, "ok");
     });
   });
 
@@ -93,7 +156,10 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
 
   return {
     webhookUrl: `http://127.0.0.1:${port}${WEBHOOK_PATH}`,
+    apiUrl: `http://127.0.0.1:${port}/api`,
     requests,
+    posts,
+    failNext: (...more) => void failures.push(...more),
     waitForRequest(pred = () => true, timeoutMs = 10_000) {
       const seen = requests.find(pred);
       if (seen) return Promise.resolve(seen);

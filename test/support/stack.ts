@@ -26,7 +26,9 @@ export interface Stack {
  * Register `before`/`after` hooks for this file's server and browser.
  * `vars` adds or overrides room variables (e.g. `HOSTS`, `ALLOWED_ORIGINS`).
  */
-export function useStack(options: { slack?: boolean; vars?: Record<string, string> } = {}): Stack {
+export function useStack(
+  options: { slack?: boolean; vars?: Record<string, string> | ((slack: SlackStandIn | undefined) => Record<string, string>) } = {},
+): Stack {
   const hostKey = randomUUID();
   let server: PartykitServer | undefined;
   let browser: Browser | undefined;
@@ -35,7 +37,7 @@ export function useStack(options: { slack?: boolean; vars?: Record<string, strin
     if (options.slack) slack = await startSlackStandIn();
     const vars: Record<string, string> = { HOST_KEY: hostKey, ICE_SERVERS: "[]" };
     if (slack) vars.SLACK_WEBHOOK_URL = slack.webhookUrl;
-    Object.assign(vars, options.vars);
+    Object.assign(vars, typeof options.vars === "function" ? options.vars(slack) : options.vars);
     server = await startPartykit({ vars });
     browser = await launchChromium();
   });

@@ -1,0 +1,141 @@
+/// <reference types="node" />
+/**
+ * Slack bot mode against the Slack stand-in: one thread per conversation,
+ * replies typed in the thread reach the visitor live, and only properly
+ * signed, fresh, new, human thread messages count.
+ */
+import assert from "node:assert/strict";
+import { createHmac, randomUUID } from "node:crypto";
+import { test } from "node:test";
+import { eventually, openHost, openVisitor, uniqueRoom, visible, type Pages, type TestPage } from "../support/browser.ts";
+import { BOT_TOKEN, CHANNEL_ID } from "../support/slack.ts";
+import { useStack, type Stack } from "../support/stack.ts";
+
+const SIGNING_SECRET = `signing-${randomUUID()}`;
+const stack = useStack({
+  slack: true,
+  vars: (slack) => ({
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_CHANNEL_ID: CHANNEL_ID,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: slack!.apiUrl,
+  }),
+});
+
+/** POST an Events API request to the room as Slack would, signed (independently of the room's code). */
+async function slackEvent(room: string, body: unknown, opts: { secret?: string; timestamp?: number } = {}) {
+  const raw = JSON.stringify(body);
+  const ts = String(opts.timestamp ?? Math.floor(Date.now() / 1000));
+  const sig = `v0=${createHmac("sha256", opts.secret ?? SIGNING_SECRET).update(`v0:${ts}:${raw}`).digest("hex")}`;
+  const res = await fetch(`${stack.server.origin}/parties/main/${room}/slack/events`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-slack-request-timestamp": ts, "x-slack-signature": sig },
+    body: raw,
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+/** A human reply in a thread, as the Events API delivers it. */
+const threadReply = (thread: string, text: string, extra: Record<string, unknown> = {}) => ({
+  type: "event_callback",
+  event_id: `Ev${randomUUID().slice(0, 8)}`,
+  event: { type: "message", channel: CHANNEL_ID, user: "U0HOST", text, ts: `${Date.now() / 1000}`, thread_ts: thread, ...extra },
+});
+
+async function write(visitor: TestPage & { panel: import("playwright-core").Locator }, text: string, name?: string, email?: string) {
+  const form = visitor.panel;
+  if (await form.getByRole("button", { name: "Send a message" }).isVisible()) await form.getByRole("button", { name: "Send a message" }).click();
+  if (name) await form.getByRole("textbox", { name: "Your name" }).fill(name);
+  if (email) await form.getByRole("textbox", { name: "Email" }).fill(email);
+  await form.getByRole("textbox", { name: "Message" }).fill(text);
+  await form.getByRole("button", { name: "Send", exact: true }).click();
+}
+
+async function visitorWithThread(s: Stack, pages: Pages, prefix: string) {
+  const room = uniqueRoom(prefix);
+  const visitor = await openVisitor(pages, s.server.origin, room);
+  const first = `First ${randomUUID().slice(0, 6)}`;
+  await write(visitor, first, "Ada Visitor", "ada@example.com");
+  const opening = await eventually("the thread's first post", async () => s.slack.posts.find((p) => p.text.includes(first)), Boolean);
+  return { room, visitor, first, opening: opening! };
+}
+
+test("bot mode: the first message opens a thread, the next goes into it, a signed reply reaches the visitor", () =>
+  stack.run(async (pages) => {
+    const { room, visitor, opening } = await visitorWithThread(stack, pages, "bot");
+    assert.equal(opening.thread_ts, undefined, "the first message is a new top-level post");
+    assert.equal(opening.channel, CHANNEL_ID);
+    assert.match(opening.text, /Ada Visitor/);
+    assert.match(opening.text, /ada@example\.com/);
+    assert.match(opening.text, new RegExp(`/\\?room=${room}`));
+    await visible(visitor.panel.getByText("Delivered"));
+
+    const second = `Second ${randomUUID().slice(0, 6)}`;
+    await write(visitor, second);
+    const threaded = await eventually("the second post", async () => stack.slack.posts.find((p) => p.text.includes(second)), Boolean);
+    assert.equal(threaded!.thread_ts, opening.ts, "later messages go into the conversation's thread");
+
+    const reply = `Thanks, I will call you back ${randomUUID().slice(0, 6)}`;
+    const ack = await slackEvent(room, threadReply(opening.ts, reply));
+    assert.equal(ack.status, 200);
+    await visible(visitor.panel.getByText(reply));
+  }));
+
+test("bot mode: bad signature, stale timestamp, replayed event, bot messages and edits are ignored", () =>
+  stack.run(async (pages) => {
+    const { room, visitor, opening } = await visitorWithThread(stack, pages, "bot-ignore");
+    const challenge = await slackEvent(room, { type: "url_verification", challenge: "c-123" });
+    assert.deepEqual(challenge, { status: 200, body: { challenge: "c-123" } });
+
+    const forged = await slackEvent(room, threadReply(opening.ts, "forged reply"), { secret: "not-the-secret" });
+    assert.equal(forged.status, 401);
+    const stale = await slackEvent(room, threadReply(opening.ts, "stale reply"), { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 });
+    assert.equal(stale.status, 401);
+
+    const once = threadReply(opening.ts, `Only once ${randomUUID().slice(0, 6)}`);
+    assert.equal((await slackEvent(room, once)).status, 200);
+    assert.equal((await slackEvent(room, once)).status, 200, "a retried event is acknowledged");
+    for (const ignored of [
+      threadReply(opening.ts, "from a bot", { bot_id: "B0BOT", subtype: "bot_message" }),
+      threadReply(opening.ts, "an edit", { subtype: "message_changed" }),
+      threadReply(opening.ts, "my own echo", { bot_id: "B0BOT" }),
+    ]) {
+      assert.equal((await slackEvent(room, ignored)).status, 200);
+    }
+    const marker = `Marker ${randomUUID().slice(0, 6)}`;
+    await slackEvent(room, threadReply(opening.ts, marker));
+    await visible(visitor.panel.getByText(marker));
+    assert.equal(await visitor.panel.getByText(once.event.text).count(), 1, "the replayed event shows once");
+    for (const text of ["forged reply", "stale reply", "from a bot", "an edit", "my own echo"]) {
+      assert.equal(await visitor.panel.getByText(text).count(), 0, `${text} is ignored`);
+    }
+  }));
+
+test("a dashboard reply joins the thread; a reload shows the whole conversation; <!channel> arrives escaped", () =>
+  stack.run(async (pages) => {
+    const { room, visitor, first, opening } = await visitorWithThread(stack, pages, "bot-reload");
+    const host = await openHost(pages, stack.server.origin, room, stack.hostKey);
+    await visible(host.page.getByText(first));
+    const answer = `Dashboard answer ${randomUUID().slice(0, 6)}`;
+    await host.page.getByRole("textbox", { name: "Reply" }).fill(answer);
+    await host.page.getByRole("button", { name: "Send", exact: true }).click();
+    await visible(visitor.panel.getByText(answer));
+    const posted = await eventually("the dashboard reply in Slack", async () => stack.slack.posts.find((p) => p.text.includes(answer)), Boolean);
+    assert.equal(posted!.thread_ts, opening.ts);
+
+    const fromSlack = `Slack answer ${randomUUID().slice(0, 6)}`;
+    await slackEvent(room, threadReply(opening.ts, fromSlack));
+    await visible(visitor.panel.getByText(fromSlack));
+
+    await write(visitor, "<!channel> <@U123> & friends");
+    const escaped = await eventually("the escaped post", async () => stack.slack.posts.find((p) => p.text.includes("friends")), Boolean);
+    assert.ok(escaped!.text.includes("&lt;!channel&gt; &lt;@U123&gt; &amp; friends"), escaped!.text);
+    assert.ok(!escaped!.text.includes("<!channel>") && !escaped!.text.includes("<@U123>"));
+
+    await visitor.page.reload();
+    await visitor.page.getByRole("button", { name: "Contact me" }).click();
+    const panel = visitor.page.getByRole("dialog", { name: "Contact" });
+    await panel.getByRole("button", { name: "Send a message" }).click();
+    for (const text of [first, answer, fromSlack, "<!channel> <@U123> & friends"]) await visible(panel.getByText(text));
+    assert.equal(await panel.getByText(first).count(), 1, "history shows each message once");
+  }));
