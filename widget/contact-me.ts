@@ -410,7 +410,6 @@ export class ContactMe extends LitElement {
     if (this.open) this.close();
     else {
       this.open = true;
-      if (this.conversation.unread > 0) this.show("message");
       // The resume token lets a dropped socket keep its place in line and its call.
       this.signaling.connect(this.address, (): Record<string, string> => {
         const query: Record<string, string> = {};
@@ -420,6 +419,8 @@ export class ContactMe extends LitElement {
         if (conversation) query.conversation = conversation;
         return query;
       });
+      // After connect: `read` must find a socket to go out on.
+      if (this.conversation.unread > 0) this.show("message");
       this.dispatchEvent(new CustomEvent("contact-me-open", { bubbles: true, composed: true }));
     }
   }

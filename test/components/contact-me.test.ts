@@ -77,3 +77,24 @@ describe("<contact-me>", () => {
     expect(customElements.get("contact-me")).to.equal(el.constructor);
   });
 });
+
+describe("storage fallback", () => {
+  it("keeps values in memory when localStorage is denied", async () => {
+    const { local } = await import("../../widget/storage.ts");
+    const real = Object.getOwnPropertyDescriptor(window, "localStorage")!;
+    Object.defineProperty(window, "localStorage", {
+      configurable: true,
+      get() {
+        throw new DOMException("denied", "SecurityError");
+      },
+    });
+    try {
+      local.set("contact-me:test", "kept");
+      expect(local.get("contact-me:test")).to.equal("kept");
+      local.remove("contact-me:test");
+      expect(local.get("contact-me:test")).to.equal(null);
+    } finally {
+      Object.defineProperty(window, "localStorage", real);
+    }
+  });
+});

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { escapeSlackText, webhookPayload } from "../../party/slack.ts";
+import { escapeSlackText, signSlackRequest, slackText, verifySlackSignature, webhookPayload } from "../../party/slack.ts";
 
 describe("Slack formatting", () => {
   it("escapes &, < and > so visitors cannot mention or link", () => {
@@ -15,7 +15,45 @@ describe("Slack formatting", () => {
     assert.ok(!text.includes("<!here>"));
   });
 
+  it("quotes later thread messages plainly and names the host on dashboard replies", () => {
+    assert.equal(slackText({ from: "visitor", text: "again <b>" }, false), "> again &lt;b&gt;");
+    assert.equal(slackText({ from: "host", text: "hi", name: "Ada" }), "*Ada* replied from the dashboard:\n> hi");
+    assert.match(slackText({ from: "visitor", text: "x", email: "a@b.example" }), /\(a@b\.example\)/);
+  });
+
   it("says 'A visitor' when no name was given", () => {
     assert.match(webhookPayload({ text: "hello" }).text, /^A visitor wrote:\n> hello$/);
+  });
+});
+
+describe("Slack request signatures", () => {
+  const secret = "8f742231b10e8888abcd99yyyzzz85a5";
+  // The body of Slack's worked example.
+  const body =
+    "token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&channel_name=foobar" +
+    "&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=" +
+    "&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN" +
+    "&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c";
+
+  it("accepts Slack's documented example signature", async () => {
+    // The worked example from https://api.slack.com/authentication/verifying-requests-from-slack
+    const ts = "1531420618";
+    const sig = "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503";
+    assert.deepEqual(await verifySlackSignature(secret, ts, sig, body, 1531420618 * 1000), { ok: true });
+    assert.equal(await signSlackRequest(secret, ts, body), sig);
+  });
+
+  it("refuses a wrong secret, a changed body, a stale or future timestamp, and junk headers", async () => {
+    const now = Date.now();
+    const ts = String(Math.floor(now / 1000));
+    const sig = await signSlackRequest(secret, ts, body);
+    assert.deepEqual(await verifySlackSignature(secret, ts, sig, body, now), { ok: true });
+    assert.equal((await verifySlackSignature("other", ts, sig, body, now)).ok, false);
+    assert.equal((await verifySlackSignature(secret, ts, sig, `${body}&x=1`, now)).ok, false);
+    assert.deepEqual(await verifySlackSignature(secret, ts, sig, body, now + 301_000), { ok: false, reason: "stale timestamp" });
+    assert.deepEqual(await verifySlackSignature(secret, ts, sig, body, now - 301_000), { ok: false, reason: "stale timestamp" });
+    for (const [t, s] of [[null, sig], [ts, null], ["abc", sig], [ts, "v1=00"], [ts, "v0=zz"], [ts, sig.slice(0, -2)]] as const) {
+      assert.equal((await verifySlackSignature(secret, t, s, body, now)).ok, false, `${t} ${s}`);
+    }
   });
 });
