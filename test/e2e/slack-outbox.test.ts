@@ -106,3 +106,30 @@ test("a server restart in the middle of an outage loses nothing and repeats noth
   assert.ok(delivered >= 3);
   back.close();
 });
+
+test("a permanent Slack error is recorded as failed with its reason and shown on the dashboard; later messages still go", async () => {
+  server = await startPartykit({ vars: vars() });
+  try {
+    const room = uniqueRoom("fail");
+    const session = await fetch(`${server.origin}/parties/main/${room}/host/session`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ key: "outbox-host-key" }),
+    });
+    const { token } = (await session.json()) as { token: string };
+    const host = await RawSocket.open(`${wsUrl(room)}?role=host&token=${encodeURIComponent(token)}`);
+    slack.failNext({ status: 400, body: "invalid_blocks" });
+    const texts = [`refused ${Date.now()}`, `accepted ${Date.now()}`];
+    await sendAll(room, texts);
+    const failed = await host.next("the failure", (f) => f.type === "message" && (f.message as { slack?: string }).slack === "failed");
+    const message = failed.message as { text: string; slackError?: string };
+    assert.equal(message.text, texts[0]);
+    assert.match(String(message.slackError), /HTTP 400 invalid_blocks/);
+    await eventually("the next message posted", async () => slack.posts.some((p) => p.text.includes(texts[1])), Boolean);
+    assert.ok(!slack.posts.some((p) => p.text.includes(texts[0])), "the refused one is not retried");
+    host.close();
+  } finally {
+    await server.stop();
+    server = undefined;
+  }
+});
