@@ -73,38 +73,43 @@ test("an outage (500 ×3, then 429 Retry-After: 1) delays but loses nothing", as
 });
 
 test("a server restart in the middle of an outage loses nothing and repeats nothing", async () => {
-  server = await startPartykit({ vars: vars(), persist: dir });
-  const room = uniqueRoom("restart");
-  // Four failures in all: two before the restart, the rest after it (backoff ~0.5–8 s each).
-  slack.failNext(...Array.from({ length: 4 }, () => ({ status: 503 })));
-  const failuresBefore = slack.requests.filter((r) => r.status !== 200).length;
-  const texts = ["before restart one", "before restart two", "before restart three"].map((t) => `${t} ${Date.now()}`);
-  const token = await sendAll(room, texts);
-  await eventually("a couple of failed attempts", async () => slack.requests.filter((r) => r.status !== 200).length - failuresBefore, (n) => n >= 2);
-  await server.stop();
-  assert.ok(!texts.some((t) => slack.posts.some((p) => p.text.includes(t))), "nothing got through before the restart");
+  try {
+    server = await startPartykit({ vars: vars(), persist: dir });
+    const room = uniqueRoom("restart");
+    // Four failures in all: two before the restart, the rest after it (backoff ~0.5–8 s each).
+    slack.failNext(...Array.from({ length: 4 }, () => ({ status: 503 })));
+    const failuresBefore = slack.requests.filter((r) => r.status !== 200).length;
+    const texts = ["before restart one", "before restart two", "before restart three"].map((t) => `${t} ${Date.now()}`);
+    const token = await sendAll(room, texts);
+    await eventually("a couple of failed attempts", async () => slack.requests.filter((r) => r.status !== 200).length - failuresBefore, (n) => n >= 2);
+    await server.stop();
+    assert.ok(!texts.some((t) => slack.posts.some((p) => p.text.includes(t))), "nothing got through before the restart");
 
-  server = await startPartykit({ vars: vars(), persist: dir });
-  // The visitor's widget reconnects after a restart, waking the room.
-  const back = await RawSocket.open(wsUrl(room, token));
-  const history = await back.next("history", (f) => f.type === "history");
-  assert.equal((history.messages as unknown[]).length, 3, "the conversation survived the restart");
-  await eventually("all three in Slack", async () => texts.every((t) => slack.posts.some((p) => p.text.includes(t))), Boolean, 45_000).catch(
-    (err: Error) => {
-      throw new Error(`${err.message}\nrequests: ${JSON.stringify(slack.requests.map((r) => [r.status, r.body.slice(0, 60)]))}\n${server!.logs().slice(-3000)}`);
-    },
-  );
-  await new Promise((r) => setTimeout(r, 1500));
-  assertDeliveredOnce(texts);
-  assert.equal(slack.requests.filter((r) => r.status !== 200).length - failuresBefore, 4, "every scripted failure was met");
-  // The visitor sees them delivered.
-  const delivered = await eventually(
-    "delivered states",
-    async () => back.frames.filter((f) => f.type === "message" && (f.message as { delivered?: boolean }).delivered).length,
-    (n) => n >= 3,
-  );
-  assert.ok(delivered >= 3);
-  back.close();
+    server = await startPartykit({ vars: vars(), persist: dir });
+    // The visitor's widget reconnects after a restart, waking the room.
+    const back = await RawSocket.open(wsUrl(room, token));
+    const history = await back.next("history", (f) => f.type === "history");
+    assert.equal((history.messages as unknown[]).length, 3, "the conversation survived the restart");
+    await eventually("all three in Slack", async () => texts.every((t) => slack.posts.some((p) => p.text.includes(t))), Boolean, 45_000).catch(
+      (err: Error) => {
+        throw new Error(`${err.message}\nrequests: ${JSON.stringify(slack.requests.map((r) => [r.status, r.body.slice(0, 60)]))}\n${server!.logs().slice(-3000)}`);
+      },
+    );
+    await new Promise((r) => setTimeout(r, 1500));
+    assertDeliveredOnce(texts);
+    assert.equal(slack.requests.filter((r) => r.status !== 200).length - failuresBefore, 4, "every scripted failure was met");
+    // The visitor sees them delivered.
+    const delivered = await eventually(
+      "delivered states",
+      async () => back.frames.filter((f) => f.type === "message" && (f.message as { delivered?: boolean }).delivered).length,
+      (n) => n >= 3,
+    );
+    assert.ok(delivered >= 3);
+    back.close();
+  } finally {
+    await server?.stop();
+    server = undefined;
+  }
 });
 
 test("a permanent Slack error is recorded as failed with its reason and shown on the dashboard; later messages still go", async () => {
