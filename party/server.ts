@@ -39,6 +39,7 @@ import {
 } from "./protocol.ts";
 import { placeCalls, type CallRecord, type HostPresence } from "./queue.ts";
 import { postToWebhook } from "./slack.ts";
+import { iceServersFor } from "./turn.ts";
 
 /** Header set by `onBeforeConnect`: the signed-in host's name (absent for visitors). */
 const HOST_HEADER = "x-contact-me-host";
@@ -200,7 +201,7 @@ export default class ContactRoom implements Party.Server {
         call.hostConn = conn.id;
         call.hostGoneAt = undefined;
         this.saveCalls();
-        this.send(conn, { type: "resumed", callId: call.id, media: call.media, polite: false, peerName: call.name });
+        this.send(conn, { type: "resumed", callId: call.id, media: call.media, polite: false, peerName: call.name, ...(await this.callIce(conn.id)) });
         this.sendTo(call.visitorConn, { type: "peer", callId: call.id, connected: true });
       }
       this.reconcile();
@@ -227,7 +228,7 @@ export default class ContactRoom implements Party.Server {
     call.visitorGoneAt = undefined;
     if (call.state === "active") {
       this.saveCalls();
-      this.send(conn, { type: "resumed", callId: call.id, media: call.media, polite: true, peerName: call.host });
+      this.send(conn, { type: "resumed", callId: call.id, media: call.media, polite: true, peerName: call.host, ...(await this.callIce(conn.id)) });
       if (call.hostConn) this.sendTo(call.hostConn, { type: "peer", callId: call.id, connected: true });
       return;
     }
@@ -423,15 +424,27 @@ export default class ContactRoom implements Party.Server {
     this.reconcile();
   }
 
-  private onAccept(host: Conn, callId: string): void {
+  /**
+   * ICE settings for one peer of a call: `ICE_SERVERS`, plus TURN credentials
+   * minted for its connection id (see `party/turn.ts`), and the transport policy.
+   */
+  private async callIce(connId: string): Promise<Pick<MessageOf<ServerMessage, "accepted">, "iceServers" | "iceTransportPolicy">> {
+    return {
+      iceServers: await iceServersFor(this.config.iceServers, this.config.turn, connId),
+      iceTransportPolicy: this.config.iceTransportPolicy,
+    };
+  }
+
+  private async onAccept(host: Conn, callId: string): Promise<void> {
+    const [visitorIce, hostIce] = await Promise.all([this.callIce(this.calls.find((c) => c.id === callId)?.visitorConn ?? ""), this.callIce(host.id)]);
     const name = (host.state as HostState).name;
     if (this.calls.some((c) => c.state === "active" && c.host === name)) return this.fail(host, "busy", "Hang up the current call first");
     const call = this.calls.find((c) => c.id === callId && c.state === "waiting" && c.visitorGoneAt === undefined);
     if (!call) return this.fail(host, "not_found", "That call is no longer waiting");
     Object.assign(call, { state: "active", host: name, hostConn: host.id, ringingSince: undefined, position: undefined });
     this.saveCalls();
-    this.sendTo(call.visitorConn, { type: "accepted", callId, media: call.media, polite: true, peerName: name });
-    this.send(host, { type: "accepted", callId, media: call.media, polite: false, peerName: call.name });
+    this.sendTo(call.visitorConn, { type: "accepted", callId, media: call.media, polite: true, peerName: name, ...visitorIce });
+    this.send(host, { type: "accepted", callId, media: call.media, polite: false, peerName: call.name, ...hostIce });
     for (const other of this.live("host")) {
       if (other.id !== host.id) this.send(other, { type: "answered", callId, by: name });
     }
@@ -458,11 +471,12 @@ export default class ContactRoom implements Party.Server {
       return this.fail(sender, "not_found", "The other side is reconnecting; signal again when it is back");
     }
     // Re-serialize the validated fields only: nothing unvalidated is relayed.
+    const generation = msg.generation ? { generation: msg.generation } : {};
     this.sendTo(
       peer,
       msg.description
-        ? { type: "signal", callId: msg.callId, description: msg.description }
-        : { type: "signal", callId: msg.callId, candidate: msg.candidate ?? null },
+        ? { type: "signal", callId: msg.callId, description: msg.description, ...generation }
+        : { type: "signal", callId: msg.callId, candidate: msg.candidate ?? null, ...generation },
     );
   }
 
