@@ -92,8 +92,11 @@ export const TextMessage = v.object({
 export const CallRequest = v.object({ type: v.literal("call"), media: CallMedia, name: Name });
 /** Visitor → room: withdraw its ringing call. */
 export const CancelCall = v.object({ type: v.literal("cancel") });
-/** Either peer → room: end the call `callId`. */
-export const HangUp = v.object({ type: v.literal("hangup"), callId: CallId });
+/**
+ * Either peer → room: end the call `callId`. `reason: "failed"` when this side
+ * could not connect (the other side is then told `failed`, not `hangup`).
+ */
+export const HangUp = v.object({ type: v.literal("hangup"), callId: CallId, reason: v.optional(v.picklist(["failed"])) });
 /** Host → room: go available (true) or away (false). */
 export const SetAvailable = v.object({ type: v.literal("available"), available: v.boolean() });
 /** Host → room: take the ringing call `callId`. */
@@ -145,7 +148,7 @@ export const ErrorCode = v.picklist([
 export type ErrorCode = v.InferOutput<typeof ErrorCode>;
 
 /** Why a call ended, as told to each peer. */
-export const EndReason = v.picklist(["hangup", "disconnected", "unavailable", "cancelled", "no-answer"]);
+export const EndReason = v.picklist(["hangup", "disconnected", "unavailable", "cancelled", "no-answer", "failed"]);
 export type EndReason = v.InferOutput<typeof EndReason>;
 
 const IceServer = v.object({

@@ -332,7 +332,7 @@ export default class ContactRoom implements Party.Server {
       case "signal":
         return this.onSignal(sender, msg);
       case "hangup":
-        return this.onHangUp(sender, msg.callId);
+        return this.onHangUp(sender, msg.callId, msg.reason === "failed" ? "failed" : "hangup");
     }
   }
 
@@ -480,11 +480,11 @@ export default class ContactRoom implements Party.Server {
     );
   }
 
-  private onHangUp(sender: Conn, callId: string): void {
+  private onHangUp(sender: Conn, callId: string, reason: EndReason): void {
     const call = this.callOf(sender);
     if (!call || call.id !== callId) return this.fail(sender, "not_found", "No call of yours with that id");
     if (call.state === "waiting") return this.onCancel(sender as Conn);
-    this.end(call, "hangup");
+    this.end(call, reason);
     this.reconcile();
   }
 
