@@ -504,7 +504,8 @@ export class PeerCall extends EventTarget {
     }
     if (description.type === "offer") this.lastRemoteOfferAt = Date.now();
     await this.flushCandidates();
-    if (this.closed || pc !== this.current || description.type !== "offer") return;
+    if (this.closed || pc !== this.current) return;
+    if (description.type === "answer") return this.checkRestored();
     const held = this.heldStreams;
     this.heldStreams = undefined;
     // addTrack reuses the transceivers the offer created, so the answer carries our media.
@@ -513,8 +514,19 @@ export class PeerCall extends EventTarget {
       await pc.setLocalDescription();
       if (this.closed || pc !== this.current) return;
       this.sendSignal({ description: pc.localDescription!.toJSON(), ...this.tag() });
+      this.checkRestored();
     } catch (err) {
       if (!this.closed && pc === this.current) this.fail(new PeerCallError("ERR_SET_LOCAL_DESCRIPTION", "Could not create an answer", err));
+    }
+  }
+
+  /**
+   * After an ICE restart's offer/answer, the connection may never have left
+   * `connected` (only one side saw trouble): then it is restored.
+   */
+  private checkRestored(): void {
+    if (this.recovery === "ice-restart" && this.current.signalingState === "stable" && this.current.connectionState === "connected") {
+      this.onConnectionState("connected");
     }
   }
 
