@@ -5,6 +5,8 @@
  * @module
  */
 
+import type { TurnConfig } from "./turn.ts";
+
 /** RTCIceServer as accepted by `new RTCPeerConnection({iceServers})`. */
 export interface IceServer {
   urls: string | string[];
@@ -35,6 +37,10 @@ export interface RoomConfig {
   maxQueue: number;
   /** How long a call rings before it ends with "No answer", in ms (`RING_TIMEOUT_S`, default 45 s). */
   ringTimeoutMs: number;
+  /** TURN relay with ephemeral credentials (`TURN_URLS`, `TURN_SECRET`, `TURN_TTL_S`); `undefined` when unset. */
+  turn: TurnConfig | undefined;
+  /** RTCConfiguration.iceTransportPolicy handed to both peers (`ICE_TRANSPORT_POLICY`, default `all`). */
+  iceTransportPolicy: "all" | "relay";
 }
 
 /** Display name of the single host configured by `HOST_KEY`. */
@@ -130,6 +136,41 @@ export function parseIceServers(raw: unknown): IceServer[] {
   return DEFAULT_ICE_SERVERS;
 }
 
+/**
+ * Parse the TURN settings: `TURN_URLS`, comma-separated `turn:`/`turns:` URIs
+ * (RFC 7065), `TURN_SECRET`, the TURN server's static auth secret (coturn
+ * `static-auth-secret`), and `TURN_TTL_S`, the credential lifetime in seconds
+ * (60–86400, default 3600).
+ * @returns the settings, or `undefined` when either of the first two is unset
+ *   or no URI is valid (reported)
+ */
+export function parseTurn(urlsRaw: unknown, secretRaw: unknown, ttlRaw: unknown): TurnConfig | undefined {
+  const text = nonEmpty(urlsRaw);
+  const secret = nonEmpty(secretRaw);
+  if (!text && !secret) return undefined;
+  if (!text || !secret) {
+    console.error("TURN_URLS and TURN_SECRET must be set together; TURN is off");
+    return undefined;
+  }
+  const urls: string[] = [];
+  for (const part of text.split(",")) {
+    const item = part.trim();
+    if (/^turns?:[^\s]+$/.test(item)) urls.push(item);
+    else if (item) console.error(`TURN_URLS: "${item.slice(0, 80)}" is not a turn: or turns: URI; skipped`);
+  }
+  if (urls.length === 0) return undefined;
+  return { urls, secret, ttlSeconds: parseInteger(ttlRaw, 3600, 60, 86400, "TURN_TTL_S") };
+}
+
+/** Parse `ICE_TRANSPORT_POLICY`: `all` (default) or `relay`. */
+export function parseIceTransportPolicy(raw: unknown): "all" | "relay" {
+  const text = nonEmpty(raw);
+  if (text === undefined || text === "all") return "all";
+  if (text === "relay") return "relay";
+  console.error('ICE_TRANSPORT_POLICY must be "all" or "relay"; using "all"');
+  return "all";
+}
+
 function nonEmpty(value: unknown): string | undefined {
   return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
 }
@@ -156,5 +197,7 @@ export function readConfig(env: Record<string, unknown>): RoomConfig {
     allowedOrigins: parseAllowedOrigins(env.ALLOWED_ORIGINS),
     maxQueue: parseInteger(env.MAX_QUEUE, 10, 0, 1000, "MAX_QUEUE"),
     ringTimeoutMs: parseInteger(env.RING_TIMEOUT_S, 45, 5, 3600, "RING_TIMEOUT_S") * 1000,
+    turn: parseTurn(env.TURN_URLS, env.TURN_SECRET, env.TURN_TTL_S),
+    iceTransportPolicy: parseIceTransportPolicy(env.ICE_TRANSPORT_POLICY),
   };
 }

@@ -60,6 +60,12 @@ const SignalBody = {
   callId: CallId,
   description: v.optional(SessionDescription),
   candidate: v.optional(v.nullable(IceCandidate)),
+  /**
+   * Which RTCPeerConnection of the call the signal belongs to: 0 for the
+   * first, counted up each time the call falls back to a fresh connection
+   * (full renegotiation after a failed ICE restart). Absent means 0.
+   */
+  generation: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1000))),
 };
 const Signal = v.pipe(
   v.object(SignalBody),
@@ -100,8 +106,11 @@ export const Read = v.object({ type: v.literal("read") });
 export const CallRequest = v.object({ type: v.literal("call"), media: CallMedia, name: Name });
 /** Visitor → room: withdraw its ringing call. */
 export const CancelCall = v.object({ type: v.literal("cancel") });
-/** Either peer → room: end the call `callId`. */
-export const HangUp = v.object({ type: v.literal("hangup"), callId: CallId });
+/**
+ * Either peer → room: end the call `callId`. `reason: "failed"` when this side
+ * could not connect (the other side is then told `failed`, not `hangup`).
+ */
+export const HangUp = v.object({ type: v.literal("hangup"), callId: CallId, reason: v.optional(v.picklist(["failed"])) });
 /** Host → room: go available (true) or away (false). */
 export const SetAvailable = v.object({ type: v.literal("available"), available: v.boolean() });
 /** Host → room: take the ringing call `callId`. */
@@ -155,7 +164,7 @@ export const ErrorCode = v.picklist([
 export type ErrorCode = v.InferOutput<typeof ErrorCode>;
 
 /** Why a call ended, as told to each peer. */
-export const EndReason = v.picklist(["hangup", "disconnected", "unavailable", "cancelled", "no-answer"]);
+export const EndReason = v.picklist(["hangup", "disconnected", "unavailable", "cancelled", "no-answer", "failed"]);
 export type EndReason = v.InferOutput<typeof EndReason>;
 
 const IceServer = v.object({
@@ -192,6 +201,24 @@ const ConversationSummary = v.object({
   updatedAt: v.number(),
   messages: v.array(ConversationMessage),
 });
+
+/**
+ * RTCConfiguration.iceTransportPolicy (W3C webrtc-pc §4.2.1): `all` uses every
+ * candidate, `relay` only TURN-relayed ones (hides both peers' addresses).
+ */
+export const IceTransportPolicy = v.picklist(["all", "relay"]);
+export type IceTransportPolicy = v.InferOutput<typeof IceTransportPolicy>;
+
+/**
+ * What each peer of one call is handed to build its RTCPeerConnection, in
+ * `accepted` and `resumed`: the ICE servers, including TURN credentials minted
+ * for this connection and call (TURN REST API, draft-uberti-behave-turn-rest-00),
+ * and the transport policy.
+ */
+const CallIceFields = {
+  iceServers: v.optional(v.array(IceServer)),
+  iceTransportPolicy: v.optional(IceTransportPolicy),
+};
 
 /** A waiting call as the dashboard lists it. */
 const QueueEntry = v.object({
@@ -263,9 +290,12 @@ export const ServerMessage = v.variant("type", [
    * To both peers: the call is accepted; start negotiating. `polite` is this
    * side's role in perfect negotiation (the visitor is polite).
    */
-  v.object({ type: v.literal("accepted"), callId: CallId, media: CallMedia, polite: v.boolean(), peerName: v.optional(v.string()) }),
-  /** To a peer that reconnected: its call goes on (keep the RTCPeerConnection). */
-  v.object({ type: v.literal("resumed"), callId: CallId, media: CallMedia, polite: v.boolean(), peerName: v.optional(v.string()) }),
+  v.object({ type: v.literal("accepted"), callId: CallId, media: CallMedia, polite: v.boolean(), peerName: v.optional(v.string()), ...CallIceFields }),
+  /**
+   * To a peer that reconnected: its call goes on (keep the RTCPeerConnection).
+   * Fresh TURN credentials replace the old ones for later ICE restarts.
+   */
+  v.object({ type: v.literal("resumed"), callId: CallId, media: CallMedia, polite: v.boolean(), peerName: v.optional(v.string()), ...CallIceFields }),
   /** To the other hosts: `by` accepted the call. */
   v.object({ type: v.literal("answered"), callId: CallId, by: v.string() }),
   /** To the visitor: the hosts declined. */
@@ -283,6 +313,29 @@ export const ServerMessage = v.variant("type", [
   v.object({ type: v.literal("error"), code: ErrorCode, message: v.string() }),
 ]);
 export type ServerMessage = v.InferOutput<typeof ServerMessage>;
+
+// ---------------------------------------------------------------- peer ↔ peer
+
+/**
+ * Frames the two peers of a call exchange directly over their RTCDataChannel
+ * (label {@link CONTROL_CHANNEL}), so they work while the room is unreachable:
+ * - `hangup`: the sender ended the call;
+ * - `mute`: the sender's microphone (`audio`) or camera (`video`) is off
+ *   (`true`) or on; sent when the channel opens and on every change.
+ */
+export const PeerMessage = v.variant("type", [
+  v.object({ type: v.literal("hangup") }),
+  v.object({ type: v.literal("mute"), audio: v.boolean(), video: v.boolean() }),
+]);
+export type PeerMessage = v.InferOutput<typeof PeerMessage>;
+
+/** Label of the call's control RTCDataChannel. */
+export const CONTROL_CHANNEL = "contact-me";
+
+/** Validate a frame received on the control channel (at most 4 KiB). */
+export function parsePeerMessage(raw: string | ArrayBuffer | ArrayBufferView): Parsed<PeerMessage> {
+  return parseWith(PeerMessage, raw, 4096);
+}
 
 /** Narrow a union member by its `type`. */
 export type MessageOf<U extends { type: string }, T extends U["type"]> = Extract<U, { type: T }>;

@@ -54,6 +54,7 @@ import {
 import { placeCalls, type CallRecord, type HostPresence } from "./queue.ts";
 import { Outbox, type OutboxEntry } from "./outbox.ts";
 import { postMessage, postWebhook, slackText, verifySlackSignature, type Delivery } from "./slack.ts";
+import { iceServersFor } from "./turn.ts";
 
 /** Header set by `onBeforeConnect`: the signed-in host's name (absent for visitors). */
 const HOST_HEADER = "x-contact-me-host";
@@ -229,7 +230,7 @@ export default class ContactRoom implements Party.Server {
         call.hostConn = conn.id;
         call.hostGoneAt = undefined;
         this.saveCalls();
-        this.send(conn, { type: "resumed", callId: call.id, media: call.media, polite: false, peerName: call.name });
+        this.send(conn, { type: "resumed", callId: call.id, media: call.media, polite: false, peerName: call.name, ...(await this.callIce(conn.id)) });
         this.sendTo(call.visitorConn, { type: "peer", callId: call.id, connected: true });
       }
       this.reconcile();
@@ -262,7 +263,7 @@ export default class ContactRoom implements Party.Server {
     call.visitorGoneAt = undefined;
     if (call.state === "active") {
       this.saveCalls();
-      this.send(conn, { type: "resumed", callId: call.id, media: call.media, polite: true, peerName: call.host });
+      this.send(conn, { type: "resumed", callId: call.id, media: call.media, polite: true, peerName: call.host, ...(await this.callIce(conn.id)) });
       if (call.hostConn) this.sendTo(call.hostConn, { type: "peer", callId: call.id, connected: true });
       return;
     }
@@ -383,7 +384,7 @@ export default class ContactRoom implements Party.Server {
       case "signal":
         return this.onSignal(sender, msg);
       case "hangup":
-        return this.onHangUp(sender, msg.callId);
+        return this.onHangUp(sender, msg.callId, msg.reason === "failed" ? "failed" : "hangup");
     }
   }
 
@@ -656,15 +657,27 @@ export default class ContactRoom implements Party.Server {
     this.reconcile();
   }
 
-  private onAccept(host: Conn, callId: string): void {
+  /**
+   * ICE settings for one peer of a call: `ICE_SERVERS`, plus TURN credentials
+   * minted for its connection id (see `party/turn.ts`), and the transport policy.
+   */
+  private async callIce(connId: string): Promise<Pick<MessageOf<ServerMessage, "accepted">, "iceServers" | "iceTransportPolicy">> {
+    return {
+      iceServers: await iceServersFor(this.config.iceServers, this.config.turn, connId),
+      iceTransportPolicy: this.config.iceTransportPolicy,
+    };
+  }
+
+  private async onAccept(host: Conn, callId: string): Promise<void> {
+    const [visitorIce, hostIce] = await Promise.all([this.callIce(this.calls.find((c) => c.id === callId)?.visitorConn ?? ""), this.callIce(host.id)]);
     const name = (host.state as HostState).name;
     if (this.calls.some((c) => c.state === "active" && c.host === name)) return this.fail(host, "busy", "Hang up the current call first");
     const call = this.calls.find((c) => c.id === callId && c.state === "waiting" && c.visitorGoneAt === undefined);
     if (!call) return this.fail(host, "not_found", "That call is no longer waiting");
     Object.assign(call, { state: "active", host: name, hostConn: host.id, ringingSince: undefined, position: undefined });
     this.saveCalls();
-    this.sendTo(call.visitorConn, { type: "accepted", callId, media: call.media, polite: true, peerName: name });
-    this.send(host, { type: "accepted", callId, media: call.media, polite: false, peerName: call.name });
+    this.sendTo(call.visitorConn, { type: "accepted", callId, media: call.media, polite: true, peerName: name, ...visitorIce });
+    this.send(host, { type: "accepted", callId, media: call.media, polite: false, peerName: call.name, ...hostIce });
     for (const other of this.live("host")) {
       if (other.id !== host.id) this.send(other, { type: "answered", callId, by: name });
     }
@@ -691,19 +704,20 @@ export default class ContactRoom implements Party.Server {
       return this.fail(sender, "not_found", "The other side is reconnecting; signal again when it is back");
     }
     // Re-serialize the validated fields only: nothing unvalidated is relayed.
+    const generation = msg.generation ? { generation: msg.generation } : {};
     this.sendTo(
       peer,
       msg.description
-        ? { type: "signal", callId: msg.callId, description: msg.description }
-        : { type: "signal", callId: msg.callId, candidate: msg.candidate ?? null },
+        ? { type: "signal", callId: msg.callId, description: msg.description, ...generation }
+        : { type: "signal", callId: msg.callId, candidate: msg.candidate ?? null, ...generation },
     );
   }
 
-  private onHangUp(sender: Conn, callId: string): void {
+  private onHangUp(sender: Conn, callId: string, reason: EndReason): void {
     const call = this.callOf(sender);
     if (!call || call.id !== callId) return this.fail(sender, "not_found", "No call of yours with that id");
     if (call.state === "waiting") return this.onCancel(sender as Conn);
-    this.end(call, "hangup");
+    this.end(call, reason);
     this.reconcile();
   }
 

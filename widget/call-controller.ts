@@ -1,13 +1,25 @@
 /**
- * Call state for an element: local media, the {@link PeerCall}, and the
- * room's call frames (`ringing`, `accepted`, `declined`, `signal`, `ended`),
+ * Call state for an element: local media and devices, the {@link PeerCall},
+ * the room's call frames (`ringing`, `accepted`, `declined`, `signal`,
+ * `ended`), the in-call controls (mute, camera, device switching, turning an
+ * audio call into a video call), the call timer and the connection quality,
  * as a Lit ReactiveController. Both `<contact-me>` (polite peer) and
  * `<contact-me-host>` (impolite peer) use it.
+ *
+ * Hang-up and mute state go to the other peer over the call's data channel as
+ * well as (hang-up) through the room, so they work while the room is down.
  * @module
  */
 import type { ReactiveController, ReactiveControllerHost } from "lit";
-import type { CallMedia, ClientMessage, ErrorCode, ServerMessage } from "../party/protocol.ts";
-import { PeerCall, PeerCallError } from "./call.ts";
+import type { CallMedia, ClientMessage, ErrorCode, MessageOf, PeerMessage, ServerMessage } from "../party/protocol.ts";
+import { PeerCall, PeerCallError, type RecoveryTiming } from "./call.ts";
+import { QualityMonitor, type Quality } from "./quality.ts";
+import { callStrings } from "./strings.ts";
+
+/** How long a hung-up connection stays open so the data-channel hang-up can leave, ms. */
+const HANGUP_LINGER_MS = 500;
+/** Timer and quality refresh, ms. Quality is read every other tick. */
+const TICK_MS = 1000;
 
 /**
  * Where a call stands.
@@ -17,7 +29,8 @@ import { PeerCall, PeerCallError } from "./call.ts";
  * - `queued`: every host is busy; waiting in line at {@link CallController.position}.
  * - `connecting`: accepted; negotiating and gathering ICE candidates.
  * - `connected`: the peer connection is up.
- * - `reconnecting`: the peer connection dropped (ICE `disconnected`).
+ * - `reconnecting`: the peer connection dropped; recovering (ICE restart,
+ *   then a full renegotiation; see `widget/call.ts`).
  * - `declined`, `ended`, `failed`, `blocked` (media permission denied),
  *   `unavailable` (no host available), `busy` (already in a call),
  *   `no-answer` (rang out), `queue-full` (too many waiting): end states.
@@ -68,8 +81,32 @@ export class CallController implements ReactiveController {
   position = 0;
   /** True while the other side's socket is reconnecting (media may still flow). */
   peerReconnecting = false;
+  /** ICE transport policy from the room (`ICE_TRANSPORT_POLICY`). */
+  iceTransportPolicy: RTCIceTransportPolicy = "all";
+  /** This side's microphone is muted. */
+  muted = false;
+  /** This side's camera is off (video calls). */
+  cameraOff = false;
+  /** The other side muted its microphone / turned its camera off (from the data channel). */
+  remoteMuted = false;
+  remoteCameraOff = false;
+  /** When the call first connected, ms since the epoch. */
+  connectedAt: number | undefined;
+  /** Connection quality, refreshed every 2 s while connected. */
+  quality: Quality | undefined;
+  /** Microphones and cameras (labels once permission is granted). */
+  devices: MediaDeviceInfo[] = [];
+  /** Whether a camera exists (`enumerateDevices`); undefined until probed. */
+  hasCamera: boolean | undefined;
+  /** A problem with a control during the call (device switch), shown while live. */
+  warning: string | undefined;
+  /** Recovery timings for new calls (tests shorten them). */
+  timing: Partial<RecoveryTiming> | undefined;
 
   private peer: PeerCall | undefined;
+  private readonly monitor = new QualityMonitor();
+  private ticker: ReturnType<typeof setInterval> | undefined;
+  private ticks = 0;
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -77,6 +114,49 @@ export class CallController implements ReactiveController {
     private readonly onStatus?: (status: CallStatus) => void,
   ) {
     host.addController(this);
+  }
+
+  /** The current call's {@link PeerCall}, if any (for diagnostics and tests). */
+  get peerCall(): PeerCall | undefined {
+    return this.peer;
+  }
+
+  /** Seconds since the call connected (0 before). */
+  get elapsedSeconds(): number {
+    return this.connectedAt === undefined ? 0 : Math.max(0, Math.floor((Date.now() - this.connectedAt) / 1000));
+  }
+
+  get microphones(): MediaDeviceInfo[] {
+    return this.devices.filter((d) => d.kind === "audioinput");
+  }
+
+  get cameras(): MediaDeviceInfo[] {
+    return this.devices.filter((d) => d.kind === "videoinput");
+  }
+
+  /** The device id of the local track of `kind`, if any. */
+  currentDevice(kind: "audio" | "video"): string | undefined {
+    const track = kind === "audio" ? this.localStream?.getAudioTracks()[0] : this.localStream?.getVideoTracks()[0];
+    return track?.getSettings().deviceId;
+  }
+
+  /** True when this side sends no video yet and a camera exists (offers **Turn on video**). */
+  get canTurnOnVideo(): boolean {
+    return this.hasCamera === true && !!this.localStream && this.localStream.getVideoTracks().length === 0;
+  }
+
+  /**
+   * List the microphones and cameras (`enumerateDevices`); sets
+   * {@link hasCamera}. Never throws: without the API there are no devices.
+   */
+  async probeDevices(): Promise<void> {
+    try {
+      this.devices = (await navigator.mediaDevices.enumerateDevices()).filter((d) => d.kind === "audioinput" || d.kind === "videoinput");
+    } catch {
+      this.devices = [];
+    }
+    this.hasCamera = this.devices.some((d) => d.kind === "videoinput");
+    this.host.requestUpdate();
   }
 
   get live(): boolean {
@@ -97,18 +177,90 @@ export class CallController implements ReactiveController {
         return false;
       }
       this.localStream = stream;
+      this.muted = this.cameraOff = false;
+      void this.probeDevices(); // labels are readable now
       return true;
     } catch (err) {
       const name = (err as DOMException)?.name;
       this.error =
         name === "NotAllowedError" || name === "SecurityError"
-          ? "Camera or microphone blocked. Allow access in your browser's site settings and try again."
-          : name === "NotFoundError"
-            ? "No microphone or camera was found."
-            : `Could not start the camera or microphone (${name ?? "unknown error"}).`;
+          ? callStrings.blockedHelp
+          : name === "NotFoundError" || name === "OverconstrainedError"
+            ? callStrings.noDevice
+            : callStrings.deviceError.replace("{name}", name ?? "unknown error");
       this.setStatus("blocked");
       return false;
     }
+  }
+
+  /** Mute or unmute the microphone (the track keeps running; the peer is told). */
+  toggleMute(): void {
+    this.muted = !this.muted;
+    this.localStream?.getAudioTracks().forEach((t) => (t.enabled = !this.muted));
+    this.sendMuteState();
+    this.host.requestUpdate();
+  }
+
+  /** Turn the camera off or on (black frames while off; the peer is told). */
+  toggleCamera(): void {
+    this.cameraOff = !this.cameraOff;
+    this.localStream?.getVideoTracks().forEach((t) => (t.enabled = !this.cameraOff));
+    this.sendMuteState();
+    this.host.requestUpdate();
+  }
+
+  /**
+   * Switch the microphone (`audio`) or camera (`video`) mid-call with
+   * RTCRtpSender.replaceTrack: no renegotiation. On failure the old device
+   * stays and {@link warning} says so.
+   */
+  async selectDevice(kind: "audio" | "video", deviceId: string): Promise<void> {
+    const stream = this.localStream;
+    const previous = kind === "audio" ? stream?.getAudioTracks()[0] : stream?.getVideoTracks()[0];
+    if (!stream || !previous || previous.getSettings().deviceId === deviceId) return;
+    let next: MediaStreamTrack | undefined;
+    try {
+      const fresh = await navigator.mediaDevices.getUserMedia({ [kind]: { deviceId: { exact: deviceId } } });
+      next = kind === "audio" ? fresh.getAudioTracks()[0] : fresh.getVideoTracks()[0];
+      if (!next) throw new Error("no track");
+      if (this.localStream !== stream) return next.stop(); // the call ended meanwhile
+      next.enabled = kind === "audio" ? !this.muted : !this.cameraOff;
+      await this.peer?.replaceTrack(previous, next);
+      stream.removeTrack(previous);
+      stream.addTrack(next);
+      previous.stop();
+      this.warning = undefined;
+    } catch (err) {
+      next?.stop();
+      console.warn("contact-me: device switch failed", err);
+      this.warning = callStrings.switchFailed;
+    }
+    this.host.requestUpdate();
+  }
+
+  /**
+   * Turn an audio call into a video call from this side: start the camera and
+   * add its track, which renegotiates (perfect negotiation).
+   */
+  async turnOnVideo(): Promise<void> {
+    const stream = this.localStream;
+    if (!stream || !this.peer || stream.getVideoTracks().length > 0) return;
+    try {
+      const camera = await navigator.mediaDevices.getUserMedia({ video: true });
+      const track = camera.getVideoTracks()[0];
+      if (!track) throw new Error("no video track");
+      if (this.localStream !== stream || !this.peer) return track.stop();
+      stream.addTrack(track);
+      this.cameraOff = false;
+      this.media = "video";
+      this.peer.addTrack(track, stream);
+      this.warning = undefined;
+      void this.probeDevices();
+    } catch (err) {
+      console.warn("contact-me: could not turn on video", err);
+      this.warning = callStrings.videoFailed;
+    }
+    this.host.requestUpdate();
   }
 
   /** Visitor: after {@link acquire}, ring the host. */
@@ -135,12 +287,16 @@ export class CallController implements ReactiveController {
         return true;
       case "accepted":
         if (!this.adopt(message.callId, ["calling", "queued", "preparing"])) return true;
-        this.start(message.callId, message.media, message.polite, message.peerName);
+        this.start(message);
         return true;
       case "resumed":
         // Our socket came back: the call goes on if this page still holds it.
         if (message.callId !== this.callId || !this.peer) this.send({ type: "hangup", callId: message.callId });
-        else this.peerReconnecting = false;
+        else {
+          this.peerReconnecting = false;
+          // Fresh TURN credentials for any later ICE restart.
+          if (message.iceServers) this.peer.updateIceServers(message.iceServers);
+        }
         this.host.requestUpdate();
         return true;
       case "peer":
@@ -154,11 +310,18 @@ export class CallController implements ReactiveController {
         return true;
       case "ended":
         if (message.callId !== this.callId) return false;
-        this.finish(message.reason === "unavailable" ? "unavailable" : message.reason === "no-answer" ? "no-answer" : "ended");
+        if (message.reason === "failed") this.error = callStrings.peerFailed;
+        this.finish(
+          message.reason === "unavailable" ? "unavailable" : message.reason === "no-answer" ? "no-answer" : message.reason === "failed" ? "failed" : "ended",
+        );
         return true;
       case "signal":
         if (message.callId !== this.callId || !this.peer) return false;
-        void this.peer.receive(message.description ? { description: message.description } : { candidate: message.candidate ?? null });
+        void this.peer.receive(
+          message.description
+            ? { description: message.description, generation: message.generation }
+            : { candidate: message.candidate ?? null, generation: message.generation },
+        );
         return true;
       case "error":
         if (this.status === "calling" && !this.callId && ERROR_STATUS[message.code]) {
@@ -188,9 +351,11 @@ export class CallController implements ReactiveController {
 
   /** End the call from this side (or leave the line). */
   hangUp(): void {
+    // Peer to peer first: it arrives even while the room is unreachable.
+    const told = this.peer?.sendMessage({ type: "hangup" }) ?? false;
     if (this.callId) this.send({ type: "hangup", callId: this.callId });
     else if (this.status === "calling") this.send({ type: "cancel" });
-    this.finish("ended");
+    this.finish("ended", told ? HANGUP_LINGER_MS : 0);
   }
 
   /** Back to `idle` after an end state. */
@@ -210,55 +375,109 @@ export class CallController implements ReactiveController {
     this.teardown();
   }
 
-  private start(callId: string, media: CallMedia, polite: boolean, peerName: string | undefined): void {
+  private start(message: MessageOf<ServerMessage, "accepted">): void {
+    const { callId, media, polite, peerName } = message;
     this.peer?.close();
     this.callId = callId;
     this.media = media;
     this.peerName = peerName;
+    this.iceTransportPolicy = message.iceTransportPolicy ?? "all";
     const peer = new PeerCall({
       polite,
       // The host (impolite) opens negotiation; the visitor answers with its media.
       awaitRemoteOffer: polite,
-      iceServers: this.iceServers,
+      iceServers: message.iceServers ?? this.iceServers,
+      iceTransportPolicy: this.iceTransportPolicy,
+      timing: this.timing,
       send: (signal) => {
         if (this.peer === peer) this.send({ type: "signal", callId, ...signal } as ClientMessage);
       },
     });
     this.peer = peer;
     this.remoteStream = peer.remoteStream;
-    peer.addEventListener("track", () => this.host.requestUpdate());
-    peer.addEventListener("connectionstatechange", () => {
+    peer.addEventListener("track", () => {
+      // The other side turned on its camera: show video.
+      if (this.peer === peer && peer.remoteStream.getVideoTracks().length > 0) this.media = "video";
+      this.host.requestUpdate();
+    });
+    peer.addEventListener("statechange", () => {
       if (this.peer !== peer) return;
-      const state = peer.connectionState;
-      if (state === "connected") this.setStatus("connected");
-      else if (state === "disconnected" && this.status === "connected") this.setStatus("reconnecting");
+      if (peer.state === "connected") {
+        this.connectedAt ??= Date.now();
+        this.startTicker();
+        this.setStatus("connected");
+      } else if (peer.state === "reconnecting" && this.status === "connected") {
+        this.setStatus("reconnecting");
+      }
+    });
+    peer.addEventListener("channelopen", () => this.sendMuteState());
+    peer.addEventListener("message", (event) => {
+      if (this.peer !== peer) return;
+      const msg = (event as CustomEvent<PeerMessage>).detail;
+      if (msg.type === "hangup") {
+        this.finish("ended");
+      } else {
+        this.remoteMuted = msg.audio;
+        this.remoteCameraOff = msg.video;
+        this.host.requestUpdate();
+      }
     });
     peer.addEventListener("error", (event) => {
       const error = (event as CustomEvent<PeerCallError>).detail;
       console.warn(`contact-me: ${error.code}: ${error.message}`, error.cause ?? "");
       if (this.peer !== peer || error.code === "ERR_ADD_ICE_CANDIDATE") return;
       this.error = error.message;
-      if (this.callId) this.send({ type: "hangup", callId: this.callId });
+      if (this.callId) this.send({ type: "hangup", callId: this.callId, reason: "failed" });
       this.finish("failed");
     });
     if (this.localStream) peer.addStream(this.localStream);
     this.setStatus("connecting");
   }
 
-  private finish(status: CallStatus): void {
-    this.teardown();
+  private sendMuteState(): void {
+    this.peer?.sendMessage({ type: "mute", audio: this.muted, video: this.cameraOff });
+  }
+
+  /** Once a second while connected: re-render the timer; every other tick, read the quality. */
+  private startTicker(): void {
+    if (this.ticker !== undefined) return;
+    this.ticks = 0;
+    this.ticker = setInterval(() => {
+      this.host.requestUpdate();
+      const peer = this.peer;
+      if (!peer || ++this.ticks % 2 !== 0) return;
+      peer
+        .getStats()
+        .then((report) => {
+          if (this.peer !== peer) return;
+          this.quality = this.monitor.update(report);
+          this.host.requestUpdate();
+        })
+        .catch(() => {});
+    }, TICK_MS);
+  }
+
+  private finish(status: CallStatus, lingerMs = 0): void {
+    this.teardown(lingerMs);
     this.setStatus(status);
   }
 
-  private teardown(): void {
+  private teardown(lingerMs = 0): void {
     this.position = 0;
     this.peerReconnecting = false;
-    this.peer?.close();
+    this.peer?.close(lingerMs);
     this.peer = undefined;
     this.localStream?.getTracks().forEach((t) => t.stop());
     this.localStream = undefined;
     this.remoteStream = undefined;
     this.callId = undefined;
+    clearInterval(this.ticker);
+    this.ticker = undefined;
+    this.connectedAt = undefined;
+    this.quality = undefined;
+    this.monitor.reset();
+    this.muted = this.cameraOff = this.remoteMuted = this.remoteCameraOff = false;
+    this.warning = undefined;
   }
 
   private setStatus(status: CallStatus): void {

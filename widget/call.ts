@@ -18,20 +18,41 @@
  * ICE candidates that arrive before the remote description are queued and
  * applied once it is set. Every `await` re-checks that the call was not closed
  * meanwhile. Failures are reported as {@link PeerCallError} with stable codes.
+ *
+ * Recovery, once the call has connected (see {@link RecoveryTiming}):
+ * 1. the connection goes `failed`, or stays `disconnected` for 5 s: an ICE
+ *    restart (RTCPeerConnection.restartIce(), RFC 8445 §9) — new ICE
+ *    credentials and candidates, same DTLS session and tracks;
+ * 2. not connected again 10 s later: a full renegotiation on a fresh
+ *    RTCPeerConnection (signals then carry the next `generation`);
+ * 3. not connected 15 s after that: `ERR_CONNECTION_FAILED`.
+ * The impolite peer drives steps 1 and 2; the polite one restarts ICE itself
+ * only if no offer came from the other side within 2 s.
+ *
+ * A control RTCDataChannel (label `contact-me`, opened by the impolite peer)
+ * carries {@link PeerMessage}s (hang-up, mute state) peer to peer, so they
+ * work while the signaling server is unreachable.
  * @module
  */
+import { CONTROL_CHANNEL, parsePeerMessage, type PeerMessage } from "../party/protocol.ts";
 
 /** A signal exchanged between the peers: exactly one of the two fields. */
-export type Signal =
+export type Signal = (
   | { description: RTCSessionDescriptionInit; candidate?: undefined }
-  | { candidate: RTCIceCandidateInit | null; description?: undefined };
+  | { candidate: RTCIceCandidateInit | null; description?: undefined }
+) & {
+  /** Which RTCPeerConnection of the call it belongs to (0 first; +1 per full renegotiation). */
+  generation?: number;
+};
 
 /** Stable error codes of {@link PeerCallError}. */
 export type PeerCallErrorCode =
   | "ERR_SET_LOCAL_DESCRIPTION"
   | "ERR_SET_REMOTE_DESCRIPTION"
   | "ERR_ADD_ICE_CANDIDATE"
-  | "ERR_CONNECTION_FAILED";
+  | "ERR_CONNECTION_FAILED"
+  | "ERR_NO_CANDIDATES"
+  | "ERR_REPLACE_TRACK";
 
 /** A negotiation or connection failure. */
 export class PeerCallError extends Error {
@@ -45,12 +66,33 @@ export class PeerCallError extends Error {
   }
 }
 
+/** How long each recovery step may take, in ms. */
+export interface RecoveryTiming {
+  /** `disconnected` for this long starts an ICE restart. Default 5000. */
+  disconnectedMs: number;
+  /** An ICE restart not connected within this falls back to a full renegotiation. Default 10000. */
+  iceRestartMs: number;
+  /** A full renegotiation not connected within this fails the call. Default 15000. */
+  renegotiateMs: number;
+  /** The polite peer restarts ICE itself when no offer arrived within this. Default 2000. */
+  politeRestartDelayMs: number;
+}
+
+export const DEFAULT_RECOVERY_TIMING: RecoveryTiming = {
+  disconnectedMs: 5000,
+  iceRestartMs: 10000,
+  renegotiateMs: 15000,
+  politeRestartDelayMs: 2000,
+};
+
 /** Options of {@link PeerCall}. */
 export interface PeerCallOptions {
   /** True for the peer that yields on glare (the visitor). */
   polite: boolean;
   /** STUN/TURN servers (RTCConfiguration.iceServers). */
   iceServers?: RTCIceServer[];
+  /** RTCConfiguration.iceTransportPolicy: `relay` uses TURN-relayed candidates only. Default `all`. */
+  iceTransportPolicy?: RTCIceTransportPolicy;
   /** Delivers one signal to the other peer. */
   send: (signal: Signal) => void;
   /**
@@ -58,58 +100,98 @@ export interface PeerCallOptions {
    * answer (for the peer that does not open the call). Default false.
    */
   awaitRemoteOffer?: boolean;
+  /** Recovery timings; tests shorten them. */
+  timing?: Partial<RecoveryTiming>;
 }
 
 /**
- * Events: `connectionstatechange` (read {@link PeerCall.connectionState}),
- * `track` (a remote track was added to {@link PeerCall.remoteStream}),
- * `error` (an {@link ErrorEvent}-like `CustomEvent<PeerCallError>`).
+ * Where the call stands:
+ * `connecting` (first connection), `connected`, `reconnecting` (recovering
+ * after a drop: ICE restart, then full renegotiation), `closed`.
+ * Failure is reported through the `error` event.
+ */
+export type PeerCallState = "connecting" | "connected" | "reconnecting" | "closed";
+
+/** Which recovery step is under way. */
+export type Recovery = "none" | "ice-restart" | "renegotiation";
+
+/**
+ * Events: `statechange` (read {@link PeerCall.state}), `connectionstatechange`
+ * (read {@link PeerCall.connectionState}), `track` (the remote tracks in
+ * {@link PeerCall.remoteStream} changed), `message` (a
+ * `CustomEvent<PeerMessage>` from the control channel), `channelopen` (the
+ * control channel opened), `error` (a `CustomEvent<PeerCallError>`).
  */
 export class PeerCall extends EventTarget {
-  readonly pc: RTCPeerConnection;
   /** Remote tracks, gathered as they arrive. */
   readonly remoteStream = new MediaStream();
   readonly polite: boolean;
   /** True once {@link close} was called. */
   closed = false;
+  /** Which RTCPeerConnection this is (0 first; +1 per full renegotiation). */
+  generation = 0;
+  /** The recovery step under way. */
+  recovery: Recovery = "none";
+  /** How many ICE restarts and full renegotiations were started. */
+  readonly restarts = { ice: 0, full: 0 };
 
+  private current: RTCPeerConnection;
   private readonly sendSignal: (signal: Signal) => void;
+  private readonly timing: RecoveryTiming;
+  private iceServers: RTCIceServer[];
+  private readonly iceTransportPolicy: RTCIceTransportPolicy;
   private makingOffer = false;
   private ignoreOffer = false;
   private isSettingRemoteAnswerPending = false;
-  private readonly pendingCandidates: RTCIceCandidateInit[] = [];
+  private pendingCandidates: RTCIceCandidateInit[] = [];
   /** Streams held back until the first remote offer; undefined once sent. */
   private heldStreams: MediaStream[] | undefined;
+  /** Every local stream given, with its current tracks: re-sent on a fresh connection. */
+  private readonly localStreams = new Set<MediaStream>();
   /** Incoming signals are applied one at a time, in arrival order. */
   private queue: Promise<void> = Promise.resolve();
+  private channel: RTCDataChannel | undefined;
+  private everConnected = false;
+  private lastState: PeerCallState = "connecting";
+  private disconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  private recoveryTimer: ReturnType<typeof setTimeout> | undefined;
+  private politeTimer: ReturnType<typeof setTimeout> | undefined;
+  /** When the last remote offer was applied (ms), so the polite peer does not restart twice. */
+  private lastRemoteOfferAt = 0;
+  /** Local candidates gathered since gathering last started. */
+  private gathered = 0;
+  /** The last `icecandidateerror` (e.g. a TURN server refusing credentials, RFC 8489 §6.3.4). */
+  private lastCandidateError = "";
 
   constructor(options: PeerCallOptions) {
     super();
     this.polite = options.polite;
     this.sendSignal = options.send;
+    this.timing = { ...DEFAULT_RECOVERY_TIMING, ...options.timing };
+    this.iceServers = options.iceServers ?? [];
+    this.iceTransportPolicy = options.iceTransportPolicy ?? "all";
     if (options.awaitRemoteOffer) this.heldStreams = [];
-    this.pc = new RTCPeerConnection({ iceServers: options.iceServers ?? [] });
-    this.pc.onnegotiationneeded = () => void this.negotiate();
-    this.pc.onicecandidate = ({ candidate }) => {
-      if (candidate && !this.closed) this.sendSignal({ candidate: candidate.toJSON() });
-    };
-    this.pc.ontrack = ({ track }) => {
-      if (!this.remoteStream.getTrackById(track.id)) this.remoteStream.addTrack(track);
-      track.addEventListener("ended", () => this.remoteStream.removeTrack(track));
-      this.dispatchEvent(new Event("track"));
-    };
-    this.pc.onconnectionstatechange = () => {
-      if (this.closed) return;
-      if (this.pc.connectionState === "failed") {
-        this.fail(new PeerCallError("ERR_CONNECTION_FAILED", "The peer connection failed (ICE could not connect)"));
-      }
-      this.dispatchEvent(new Event("connectionstatechange"));
-    };
+    this.current = this.build();
+  }
+
+  /** The current RTCPeerConnection (replaced by a full renegotiation). */
+  get pc(): RTCPeerConnection {
+    return this.current;
   }
 
   /** RTCPeerConnection.connectionState, or `closed` after {@link close}. */
   get connectionState(): RTCPeerConnectionState {
-    return this.closed ? "closed" : this.pc.connectionState;
+    return this.closed ? "closed" : this.current.connectionState;
+  }
+
+  /** Where the call stands; see {@link PeerCallState}. */
+  get state(): PeerCallState {
+    return this.lastState;
+  }
+
+  /** True while the control channel is open. */
+  get channelOpen(): boolean {
+    return this.channel?.readyState === "open";
   }
 
   /**
@@ -117,8 +199,39 @@ export class PeerCall extends EventTarget {
    * negotiation), or with the answer to the first offer under `awaitRemoteOffer`.
    */
   addStream(stream: MediaStream): void {
-    if (this.heldStreams) this.heldStreams.push(stream);
-    else for (const track of stream.getTracks()) this.pc.addTrack(track, stream);
+    this.localStreams.add(stream);
+    if (this.heldStreams) return void this.heldStreams.push(stream);
+    this.openChannel();
+    for (const track of stream.getTracks()) this.current.addTrack(track, stream);
+  }
+
+  /**
+   * Send one more track (e.g. the camera when an audio call turns to video);
+   * renegotiates through the perfect-negotiation pattern.
+   * @param stream the local stream it belongs to (already holding `track`)
+   */
+  addTrack(track: MediaStreamTrack, stream: MediaStream): void {
+    this.localStreams.add(stream);
+    if (this.heldStreams) {
+      if (!this.heldStreams.includes(stream)) this.heldStreams.push(stream);
+      return;
+    }
+    this.current.addTrack(track, stream);
+  }
+
+  /**
+   * Swap the track a sender carries (another microphone or camera) without
+   * renegotiation (RTCRtpSender.replaceTrack, W3C webrtc-pc §5.2).
+   * @throws PeerCallError `ERR_REPLACE_TRACK` when the browser refuses it
+   */
+  async replaceTrack(previous: MediaStreamTrack, next: MediaStreamTrack): Promise<void> {
+    const sender = this.current.getSenders().find((s) => s.track === previous);
+    if (!sender || this.closed) return; // not sent yet: the caller's stream already holds `next`
+    try {
+      await sender.replaceTrack(next);
+    } catch (err) {
+      throw new PeerCallError("ERR_REPLACE_TRACK", "Could not switch the device", err);
+    }
   }
 
   /** Apply one signal from the other peer. Never throws; failures emit `error`. */
@@ -127,93 +240,337 @@ export class PeerCall extends EventTarget {
     return this.queue;
   }
 
-  /** Statistics of the underlying connection (RTCPeerConnection.getStats). */
-  getStats(): Promise<RTCStatsReport> {
-    return this.pc.getStats();
+  /** Send one frame on the control channel. Returns false when it is not open. */
+  sendMessage(message: PeerMessage): boolean {
+    if (this.closed || this.channel?.readyState !== "open") return false;
+    try {
+      this.channel.send(JSON.stringify(message));
+      return true;
+    } catch {
+      return false;
+    }
   }
 
-  /** Stop negotiating and close the connection. Idempotent. */
-  close(): void {
+  /** Use new ICE servers (e.g. fresh TURN credentials) for later gathering. */
+  updateIceServers(iceServers: RTCIceServer[]): void {
+    this.iceServers = iceServers;
+    if (this.closed) return;
+    try {
+      this.current.setConfiguration({ ...this.current.getConfiguration(), iceServers });
+    } catch {
+      // A configuration the browser refuses keeps the old servers.
+    }
+  }
+
+  /** Statistics of the underlying connection (RTCPeerConnection.getStats). */
+  getStats(): Promise<RTCStatsReport> {
+    return this.current.getStats();
+  }
+
+  /**
+   * Start recovering now, as if the connection had failed: an ICE restart,
+   * then a full renegotiation. No-op before the first connection or while
+   * already recovering.
+   */
+  recover(): void {
+    if (this.closed || !this.everConnected || this.recovery !== "none") return;
+    clearTimeout(this.disconnectTimer);
+    this.recovery = "ice-restart";
+    this.setState("reconnecting");
+    this.recoveryTimer = setTimeout(() => this.renegotiate(), this.timing.iceRestartMs);
+    const started = Date.now();
+    const restart = () => {
+      if (this.closed || this.recovery !== "ice-restart") return;
+      this.restarts.ice++;
+      this.current.restartIce();
+    };
+    if (!this.polite) restart();
+    else {
+      this.politeTimer = setTimeout(() => {
+        if (this.lastRemoteOfferAt < started && this.current.connectionState !== "connected") restart();
+      }, this.timing.politeRestartDelayMs);
+    }
+  }
+
+  /**
+   * Stop negotiating and close the connection. Idempotent.
+   * @param lingerMs keep the transport open this long (ms) so a last control
+   *   message (hang-up) can leave; nothing is received or sent meanwhile
+   */
+  close(lingerMs = 0): void {
     if (this.closed) return;
     this.closed = true;
-    this.pc.onnegotiationneeded = this.pc.onicecandidate = this.pc.ontrack = this.pc.onconnectionstatechange = null;
-    this.pc.close();
+    this.clearTimers();
+    const pc = this.current;
+    this.detach(pc);
+    if (lingerMs > 0) setTimeout(() => pc.close(), lingerMs);
+    else pc.close();
+    this.setState("closed");
     this.dispatchEvent(new Event("connectionstatechange"));
   }
 
+  // ------------------------------------------------------------------ connection
+
+  private build(): RTCPeerConnection {
+    const pc = new RTCPeerConnection({ iceServers: this.iceServers, iceTransportPolicy: this.iceTransportPolicy });
+    const mine = () => pc === this.current && !this.closed;
+    this.gathered = 0;
+    pc.onnegotiationneeded = () => void (mine() && this.negotiate());
+    pc.onicecandidate = ({ candidate }) => {
+      if (!mine()) return;
+      if (candidate) {
+        this.gathered++;
+        this.sendSignal({ candidate: candidate.toJSON(), ...this.tag() });
+      }
+    };
+    pc.onicecandidateerror = (event) => {
+      const e = event as RTCPeerConnectionIceErrorEvent;
+      if (mine()) this.lastCandidateError = `${e.url ?? ""} ${e.errorCode} ${e.errorText ?? ""}`.trim();
+    };
+    pc.onicegatheringstatechange = () => {
+      if (!mine()) return;
+      if (pc.iceGatheringState === "complete" && this.gathered === 0 && !this.everConnected) {
+        const why = this.lastCandidateError ? ` (${this.lastCandidateError})` : "";
+        this.fail(
+          new PeerCallError(
+            "ERR_NO_CANDIDATES",
+            this.iceTransportPolicy === "relay"
+              ? `Could not get a relay address from the TURN server${why}`
+              : `Found no network address to connect from${why}`,
+          ),
+        );
+      }
+    };
+    pc.ontrack = ({ track }) => {
+      if (!mine()) return;
+      if (!this.remoteStream.getTrackById(track.id)) this.remoteStream.addTrack(track);
+      track.addEventListener("ended", () => {
+        this.remoteStream.removeTrack(track);
+        this.dispatchEvent(new Event("track"));
+      });
+      this.dispatchEvent(new Event("track"));
+    };
+    pc.ondatachannel = ({ channel }) => {
+      if (mine() && channel.label === CONTROL_CHANNEL) this.attachChannel(channel);
+    };
+    pc.onconnectionstatechange = () => {
+      if (!mine()) return;
+      this.onConnectionState(pc.connectionState);
+      this.dispatchEvent(new Event("connectionstatechange"));
+    };
+    return pc;
+  }
+
+  private onConnectionState(state: RTCPeerConnectionState): void {
+    if (state === "connected") {
+      this.everConnected = true;
+      this.recovery = "none";
+      this.clearTimers();
+      this.setState("connected");
+    } else if (state === "failed") {
+      if (!this.everConnected) {
+        this.fail(new PeerCallError("ERR_CONNECTION_FAILED", "The peer connection failed (ICE could not connect)"));
+      } else if (this.recovery === "none") this.recover();
+    } else if (state === "disconnected" && this.everConnected && this.recovery === "none") {
+      this.setState("reconnecting");
+      clearTimeout(this.disconnectTimer);
+      this.disconnectTimer = setTimeout(() => {
+        if (this.current.connectionState === "disconnected") this.recover();
+      }, this.timing.disconnectedMs);
+    }
+  }
+
+  /** Step 2 of recovery: a fresh RTCPeerConnection, negotiated from scratch. */
+  private renegotiate(): void {
+    if (this.closed) return;
+    this.enterRenegotiation();
+    // The impolite peer opens the new connection; the polite one waits for its offer.
+    if (!this.polite) this.rebuild(this.generation + 1, false);
+  }
+
+  /** Give a full renegotiation {@link RecoveryTiming.renegotiateMs} to connect, then fail. */
+  private enterRenegotiation(): void {
+    this.recovery = "renegotiation";
+    this.setState("reconnecting");
+    this.clearTimers();
+    this.recoveryTimer = setTimeout(
+      () => this.fail(new PeerCallError("ERR_CONNECTION_FAILED", "The connection was lost and could not be restored")),
+      this.timing.renegotiateMs,
+    );
+  }
+
+  /**
+   * Replace the RTCPeerConnection with a fresh one at `generation`.
+   * @param answering true when the other peer's offer for it is arriving
+   *   (tracks are held and sent with the answer, as on the first call set-up)
+   */
+  private rebuild(generation: number, answering: boolean): void {
+    this.restarts.full++;
+    const old = this.current;
+    this.detach(old);
+    old.close();
+    this.channel = undefined;
+    this.generation = generation;
+    this.makingOffer = this.ignoreOffer = this.isSettingRemoteAnswerPending = false;
+    this.pendingCandidates = [];
+    for (const track of this.remoteStream.getTracks()) this.remoteStream.removeTrack(track);
+    this.dispatchEvent(new Event("track"));
+    this.current = this.build();
+    if (answering) {
+      this.heldStreams = [...this.localStreams];
+    } else {
+      this.heldStreams = undefined;
+      this.openChannel();
+      for (const stream of this.localStreams) for (const track of stream.getTracks()) this.current.addTrack(track, stream);
+    }
+  }
+
+  private detach(pc: RTCPeerConnection): void {
+    pc.onnegotiationneeded = pc.onicecandidate = pc.onicecandidateerror = pc.onicegatheringstatechange = null;
+    pc.ontrack = pc.ondatachannel = pc.onconnectionstatechange = null;
+  }
+
+  /**
+   * The impolite peer opens the control channel, together with its first
+   * tracks so that one offer carries both; the polite peer receives it.
+   */
+  private openChannel(): void {
+    if (!this.polite && !this.channel) this.attachChannel(this.current.createDataChannel(CONTROL_CHANNEL));
+  }
+
+  private attachChannel(channel: RTCDataChannel): void {
+    this.channel = channel;
+    channel.onopen = () => {
+      if (this.channel === channel && !this.closed) this.dispatchEvent(new Event("channelopen"));
+    };
+    channel.onmessage = ({ data }) => {
+      if (this.channel !== channel || this.closed) return;
+      const parsed = parsePeerMessage(data as string | ArrayBuffer);
+      if (parsed.ok) this.dispatchEvent(new CustomEvent<PeerMessage>("message", { detail: parsed.message }));
+    };
+  }
+
+  private tag(): { generation?: number } {
+    return this.generation ? { generation: this.generation } : {};
+  }
+
+  // ------------------------------------------------------------------ negotiation
+
   private async negotiate(): Promise<void> {
     if (this.closed) return;
+    const pc = this.current;
     try {
       this.makingOffer = true;
-      await this.pc.setLocalDescription();
-      if (this.closed) return;
-      this.sendSignal({ description: this.pc.localDescription!.toJSON() });
+      await pc.setLocalDescription();
+      if (this.closed || pc !== this.current) return;
+      this.sendSignal({ description: pc.localDescription!.toJSON(), ...this.tag() });
     } catch (err) {
-      if (!this.closed) this.fail(new PeerCallError("ERR_SET_LOCAL_DESCRIPTION", "Could not create an offer", err));
+      if (!this.closed && pc === this.current) this.fail(new PeerCallError("ERR_SET_LOCAL_DESCRIPTION", "Could not create an offer", err));
     } finally {
-      this.makingOffer = false;
+      if (pc === this.current) this.makingOffer = false;
     }
   }
 
   private async apply(signal: Signal): Promise<void> {
     if (this.closed) return;
+    const generation = signal.generation ?? 0;
+    if (generation < this.generation) return; // for a connection already replaced
+    if (generation > this.generation) {
+      // The other peer started a full renegotiation.
+      if (this.recovery !== "renegotiation") this.enterRenegotiation();
+      this.rebuild(generation, true);
+    }
     if (signal.description) return this.applyDescription(signal.description);
     if (signal.candidate) return this.applyCandidate(signal.candidate);
   }
 
   private async applyDescription(description: RTCSessionDescriptionInit): Promise<void> {
-    const readyForOffer =
-      !this.makingOffer && (this.pc.signalingState === "stable" || this.isSettingRemoteAnswerPending);
+    const pc = this.current;
+    const readyForOffer = !this.makingOffer && (pc.signalingState === "stable" || this.isSettingRemoteAnswerPending);
     const offerCollision = description.type === "offer" && !readyForOffer;
     this.ignoreOffer = !this.polite && offerCollision;
     if (this.ignoreOffer) return;
     try {
       this.isSettingRemoteAnswerPending = description.type === "answer";
-      await this.pc.setRemoteDescription(description); // rolls back our offer on glare
+      await pc.setRemoteDescription(description); // rolls back our offer on glare
       this.isSettingRemoteAnswerPending = false;
-      if (this.closed) return;
+      if (this.closed || pc !== this.current) return;
     } catch (err) {
       this.isSettingRemoteAnswerPending = false;
-      if (!this.closed) this.fail(new PeerCallError("ERR_SET_REMOTE_DESCRIPTION", `Could not apply the remote ${description.type}`, err));
+      if (!this.closed && pc === this.current) {
+        this.fail(new PeerCallError("ERR_SET_REMOTE_DESCRIPTION", `Could not apply the remote ${description.type}`, err));
+      }
       return;
     }
+    if (description.type === "offer") this.lastRemoteOfferAt = Date.now();
     await this.flushCandidates();
-    if (this.closed || description.type !== "offer") return;
+    if (this.closed || pc !== this.current) return;
+    if (description.type === "answer") return this.checkRestored();
     const held = this.heldStreams;
     this.heldStreams = undefined;
     // addTrack reuses the transceivers the offer created, so the answer carries our media.
-    for (const stream of held ?? []) for (const track of stream.getTracks()) this.pc.addTrack(track, stream);
+    for (const stream of held ?? []) for (const track of stream.getTracks()) pc.addTrack(track, stream);
     try {
-      await this.pc.setLocalDescription();
-      if (this.closed) return;
-      this.sendSignal({ description: this.pc.localDescription!.toJSON() });
+      await pc.setLocalDescription();
+      if (this.closed || pc !== this.current) return;
+      this.sendSignal({ description: pc.localDescription!.toJSON(), ...this.tag() });
+      this.checkRestored();
     } catch (err) {
-      if (!this.closed) this.fail(new PeerCallError("ERR_SET_LOCAL_DESCRIPTION", "Could not create an answer", err));
+      if (!this.closed && pc === this.current) this.fail(new PeerCallError("ERR_SET_LOCAL_DESCRIPTION", "Could not create an answer", err));
+    }
+  }
+
+  /**
+   * After an ICE restart's offer/answer, the connection may never have left
+   * `connected` (only one side saw trouble): then it is restored.
+   */
+  private checkRestored(): void {
+    if (this.recovery === "ice-restart" && this.current.signalingState === "stable" && this.current.connectionState === "connected") {
+      this.onConnectionState("connected");
     }
   }
 
   private async applyCandidate(candidate: RTCIceCandidateInit): Promise<void> {
-    if (!this.pc.remoteDescription) {
+    const pc = this.current;
+    if (!pc.remoteDescription) {
       this.pendingCandidates.push(candidate);
       return;
     }
     try {
-      await this.pc.addIceCandidate(candidate);
+      await pc.addIceCandidate(candidate);
     } catch (err) {
-      // Candidates of an offer we ignored (glare, impolite side) are expected to fail.
-      if (!this.ignoreOffer && !this.closed) {
+      // Candidates of an offer we ignored (glare, impolite side), or of an ICE
+      // generation already replaced (other ufrag), are expected to fail.
+      const stale = candidate.usernameFragment && !pc.remoteDescription?.sdp.includes(`a=ice-ufrag:${candidate.usernameFragment}\r\n`);
+      if (!this.ignoreOffer && !stale && !this.closed && pc === this.current) {
         this.fail(new PeerCallError("ERR_ADD_ICE_CANDIDATE", "Could not apply a remote ICE candidate", err));
       }
     }
   }
 
   private async flushCandidates(): Promise<void> {
-    while (this.pendingCandidates.length > 0 && !this.closed) {
+    const pc = this.current;
+    while (this.pendingCandidates.length > 0 && !this.closed && pc === this.current) {
       await this.applyCandidate(this.pendingCandidates.shift()!);
     }
   }
 
+  // ------------------------------------------------------------------ state
+
+  private setState(state: PeerCallState): void {
+    if (this.lastState === state) return;
+    this.lastState = state;
+    this.dispatchEvent(new Event("statechange"));
+  }
+
+  private clearTimers(): void {
+    clearTimeout(this.disconnectTimer);
+    clearTimeout(this.recoveryTimer);
+    clearTimeout(this.politeTimer);
+  }
+
   private fail(error: PeerCallError): void {
+    if (error.code === "ERR_CONNECTION_FAILED" || error.code === "ERR_NO_CANDIDATES") this.clearTimers();
     this.dispatchEvent(new CustomEvent("error", { detail: error }));
   }
 }

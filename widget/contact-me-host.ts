@@ -2,11 +2,12 @@ import { LitElement, css, html, nothing, type PropertyValues } from "lit";
 import { property, query, state } from "lit/decorators.js";
 import type { CallMedia, MessageOf, ServerMessage } from "../party/protocol.ts";
 import { CallController, type CallStatus } from "./call-controller.ts";
+import { callStyles, renderCallControls } from "./call-view.ts";
 import { attachStream } from "./media.ts";
 import { Ringer } from "./ringer.ts";
 import { SignalingController, defaultHost, fetchRoom, type RoomAddress } from "./signaling.ts";
 import { session } from "./storage.ts";
-import { hostStrings } from "./strings.ts";
+import { callStrings, hostStrings } from "./strings.ts";
 import { baseStyles } from "./styles.ts";
 
 type Waiting = MessageOf<ServerMessage, "queue">["calls"][number];
@@ -53,12 +54,15 @@ const STORAGE_PREFIX = "contact-me-host:";
  * @csspart messages - A conversation's messages.
  * @csspart message - One message (also `message-visitor` or `message-host`).
  * @csspart reply - A conversation's reply form.
+ * @csspart controls, mute, camera, turn-on-video, devices, call-timer, call-quality,
+ *   peer-muted, peer-camera-off - The in-call controls, as on `<contact-me>`.
  *
  * @cssprop --contact-me-accent - Accent colour. (All tokens of `<contact-me>` apply.)
  */
 export class ContactMeHost extends LitElement {
   static override styles = [
     baseStyles,
+    callStyles,
     css`
       :host {
         display: block;
@@ -348,6 +352,7 @@ export class ContactMeHost extends LitElement {
       blocked: s.blocked,
     };
     const video = call.media === "video";
+    const selfView = (call.localStream?.getVideoTracks().length ?? 0) > 0;
     return html`
       <section part="call" aria-labelledby="call-title">
         <h2 id="call-title">${s.call}${call.peerName ? ` · ${call.peerName}` : ""}</h2>
@@ -355,13 +360,14 @@ export class ContactMeHost extends LitElement {
           ${call.peerReconnecting && call.live ? s.peerReconnecting : (text[call.status] ?? "")}
         </p>
         ${call.error && !call.live ? html`<p class="error">${call.error}</p>` : nothing}
-        ${call.live && video
+        ${call.live && (video || selfView)
           ? html`<div class="videos">
-              <video part="remote-video" autoplay playsinline aria-label=${s.remoteVideo}></video>
-              <video part="local-video" autoplay playsinline muted aria-label=${s.localVideo}></video>
+              ${video ? html`<video part="remote-video" autoplay playsinline aria-label=${s.remoteVideo}></video>` : html`<span></span>`}
+              ${selfView ? html`<video part="local-video" autoplay playsinline muted aria-label=${s.localVideo}></video>` : nothing}
             </div>`
           : nothing}
         ${call.live && !video ? html`<audio part="remote-audio" autoplay></audio>` : nothing}
+        ${renderCallControls(call, callStrings.theVisitor, true)}
         <div class="row">
           ${call.live
             ? html`<button part="hang-up" class="danger" @click=${() => this.call.hangUp()}>${s.hangUp}</button>`

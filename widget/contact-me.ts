@@ -3,11 +3,12 @@ import { property, query, state } from "lit/decorators.js";
 import type { CallMedia, ServerMessage } from "../party/protocol.ts";
 import { CallController, type CallStatus } from "./call-controller.ts";
 import { ConversationController, type MessageState } from "./conversation-controller.ts";
+import { callStyles, renderCallControls } from "./call-view.ts";
 import { attachStream } from "./media.ts";
 import { SignalingController, defaultHost, fetchRoom, type RoomAddress } from "./signaling.ts";
 import { baseStyles } from "./styles.ts";
 import { local, session } from "./storage.ts";
-import { visitorStrings } from "./strings.ts";
+import { callStrings, visitorStrings } from "./strings.ts";
 
 type View = "menu" | "message" | "call";
 
@@ -55,6 +56,15 @@ type View = "menu" | "message" | "call";
  * @csspart local-video - The visitor's own camera preview.
  * @csspart hang-up - The Hang up button.
  * @csspart cancel - The Cancel button while waiting in line.
+ * @csspart controls - The in-call buttons (mute, camera, turn on video).
+ * @csspart mute - **Mute** / **Unmute**.
+ * @csspart camera - **Camera off** / **Camera on** (video calls).
+ * @csspart turn-on-video - **Turn on video** (audio calls, when a camera exists).
+ * @csspart devices - The **Microphone** and **Camera** selects.
+ * @csspart call-timer - Time since the call connected (`m:ss`).
+ * @csspart call-quality - Connection quality: Good, Fair or Poor.
+ * @csspart peer-muted - Shown while the host's microphone is muted.
+ * @csspart peer-camera-off - Shown while the host's camera is off.
  *
  * @cssprop --contact-me-accent - Accent colour (buttons, focus ring).
  * @cssprop --contact-me-on-accent - Text on the accent colour.
@@ -72,6 +82,7 @@ type View = "menu" | "message" | "call";
 export class ContactMe extends LitElement {
   static override styles = [
     baseStyles,
+    callStyles,
     css`
       :host {
         position: fixed;
@@ -319,7 +330,7 @@ export class ContactMe extends LitElement {
         ${modes.has("audio")
           ? html`<button ?disabled=${!canCall} @click=${() => this.startCall("audio")}>${s.audioCall}</button>`
           : nothing}
-        ${modes.has("video")
+        ${modes.has("video") && this.call.hasCamera
           ? html`<button ?disabled=${!canCall} @click=${() => this.startCall("video")}>${s.videoCall}</button>`
           : nothing}
         ${!canCall && (modes.has("audio") || modes.has("video")) ? html`<p class="hint">${s.awayHint}</p>` : nothing}
@@ -376,17 +387,17 @@ export class ContactMe extends LitElement {
       "queue-full": s.queueFull,
     };
     const video = call.media === "video";
+    const selfView = (call.localStream?.getVideoTracks().length ?? 0) > 0;
     return html`
       <div part="call" class="call" style="display:grid;gap:0.6em">
         <p part="call-status" class="status" role="status" aria-live="polite">
           ${call.peerReconnecting && call.live ? s.peerReconnecting : text[call.status]}
         </p>
         ${call.error && !call.live ? html`<p class="error">${call.error}</p>` : nothing}
-        ${call.live && video
-          ? html`<video part="remote-video" autoplay playsinline aria-label=${s.remoteVideo}></video>
-              <video part="local-video" autoplay playsinline muted aria-label=${s.localVideo}></video>`
-          : nothing}
+        ${call.live && video ? html`<video part="remote-video" autoplay playsinline aria-label=${s.remoteVideo}></video>` : nothing}
+        ${call.live && selfView ? html`<video part="local-video" autoplay playsinline muted aria-label=${s.localVideo}></video>` : nothing}
         ${call.live && !video ? html`<audio part="remote-audio" autoplay></audio>` : nothing}
+        ${renderCallControls(call, callStrings.theHost, this.modeSet.has("video"))}
         ${call.status === "queued"
           ? html`<button part="cancel" @click=${() => this.call.hangUp()}>${s.cancel}</button>`
           : call.live
@@ -410,6 +421,8 @@ export class ContactMe extends LitElement {
     if (this.open) this.close();
     else {
       this.open = true;
+      // Video is offered only when a camera exists.
+      if (this.call.hasCamera === undefined) void this.call.probeDevices();
       // The resume token lets a dropped socket keep its place in line and its call.
       this.signaling.connect(this.address, (): Record<string, string> => {
         const query: Record<string, string> = {};

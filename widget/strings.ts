@@ -101,3 +101,34 @@ export const hostStrings = {
 
 export type VisitorStrings = typeof visitorStrings;
 export type HostStrings = typeof hostStrings;
+
+/** Strings of the call controls, shared by both elements. */
+export const callStrings = {
+  mute: "Mute",
+  unmute: "Unmute",
+  cameraOff: "Camera off",
+  cameraOn: "Camera on",
+  turnOnVideo: "Turn on video",
+  microphone: "Microphone",
+  camera: "Camera",
+  duration: "Call time",
+  quality: "Connection",
+  good: "Good",
+  fair: "Fair",
+  poor: "Poor",
+  peerMuted: "{name} is muted",
+  peerCameraOff: "{name}'s camera is off",
+  theHost: "The host",
+  theVisitor: "The visitor",
+  device: "Device {n}",
+  blocked: "Camera or microphone blocked",
+  blockedHelp:
+    "Allow this site to use your camera and microphone: click the camera or lock icon in the address bar (or open the browser's site settings), choose Allow, then try again.",
+  noDevice: "No microphone or camera was found.",
+  deviceError: "Could not start the camera or microphone ({name}).",
+  switchFailed: "Could not switch to that device.",
+  videoFailed: "Could not turn on the camera.",
+  peerFailed: "The other side could not connect.",
+};
+
+export type CallStrings = typeof callStrings;

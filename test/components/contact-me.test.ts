@@ -31,7 +31,26 @@ describe("<contact-me>", () => {
     expect($(el, '[part="presence"]')!.textContent).to.equal("Connecting…");
     expect(byText(el, "Send a message")!.disabled).to.equal(false);
     expect(byText(el, "Audio call")!.disabled).to.equal(true);
+    // Video is offered once enumerateDevices has found a camera (the fake one).
+    await waitUntil(() => byText(el, "Video call"), "no Video call button");
     expect(byText(el, "Video call")!.disabled).to.equal(true);
+  });
+
+  it("offers no video call when the visitor has no camera", async () => {
+    const devices = navigator.mediaDevices;
+    const original = devices.enumerateDevices;
+    devices.enumerateDevices = async () => (await original.call(devices)).filter((d) => d.kind !== "videoinput");
+    try {
+      const el = await fixture<ContactMe>(html`<contact-me host=${NOWHERE}></contact-me>`);
+      byText(el, "Contact me")!.click();
+      await el.updateComplete;
+      await new Promise((r) => setTimeout(r, 200));
+      await el.updateComplete;
+      expect(byText(el, "Audio call")).to.exist;
+      expect(byText(el, "Video call")).to.equal(undefined);
+    } finally {
+      devices.enumerateDevices = original;
+    }
   });
 
   it("offers only the modes asked for", async () => {

@@ -27,6 +27,8 @@ export interface PartykitOptions {
   vars?: Record<string, string>;
   /** Directory for durable storage, or `false` (the default) for none. */
   persist?: string | false;
+  /** Port to listen on (e.g. the same one again, to restart a server); default a free one. */
+  port?: number;
 }
 
 export interface PartykitServer {
@@ -93,7 +95,7 @@ function groupAlive(pid: number): boolean {
  * @throws if it is not ready within 60 s, with everything it printed
  */
 export async function startPartykit(opts: PartykitOptions = {}): Promise<PartykitServer> {
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const origin = `http://127.0.0.1:${port}`;
   const args = [
     "dev",

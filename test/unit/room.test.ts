@@ -188,7 +188,7 @@ describe("the room (fake Room)", () => {
     room.connections.clear();
     room.boot();
     const ada2 = await room.connect({ host: "Ada" });
-    assert.deepEqual(ada2.last("resumed"), { type: "resumed", callId, media: "audio", polite: false });
+    assert.deepEqual(ada2.last("resumed"), { type: "resumed", callId, media: "audio", polite: false, iceServers: [], iceTransportPolicy: "all" });
     const v2 = await room.connect({ resume: v.last("welcome")!.resumeToken! });
     assert.equal(v2.last("resumed")?.callId, callId);
     await room.send(v2, { type: "hangup", callId });
