@@ -30,9 +30,9 @@ ${1000 / PERIOD_MS} messages/s, so V × ${1000 / PERIOD_MS}/s are offered), each
 \`SLACK_WEBHOOK_URL\`, which points at the local Slack stand-in (\`test/support/slack.ts\`).
 Messages/s = M ÷ (first send → the stand-in has received the last of them); the median of several
 rounds. Baseline: the same M webhook POSTs (the same JSON the room sends) made directly from Node to the
-same URL by V concurrent senders, each waiting for its answer (unpaced), on a keep-alive agent — what the stand-in and the loopback can take. The stand-in runs in the
-load generator's Node process, for both. Messages the room fails to forward are counted as lost, with the
-reasons it logged.
+same URL by V concurrent senders, each waiting for its answer (unpaced), on a keep-alive agent — what
+the stand-in and the loopback can take. The stand-in runs in the load generator's Node process, for both.
+Messages the room fails to forward are counted as lost, with the reasons it logged.
 
 **Latency** per message (its send → its arrival at the stand-in) is measured apart, at a light load
 (10 sockets × ${1000 / LIGHT_PERIOD_MS} messages/s), since at saturation it only shows the queue; baseline:
