@@ -1,0 +1,139 @@
+/// <reference types="node" />
+/**
+ * Bytes: what the widget costs a visitor to download, gzip-compressed.
+ * @module
+ */
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+import { build } from "esbuild";
+import type { BenchContext } from "./lib/context.ts";
+import { withRatio, type Figure } from "./lib/figures.ts";
+import type { Section } from "./lib/markdown.ts";
+
+const SECTION = "Bytes";
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
+/** The published bundle, once `npm run build` produces it. */
+const DIST_ENTRY = join(ROOT, "dist", "contact-me.js");
+
+/** Published sizes of other widgets (not measured here), in bytes. */
+const PUBLISHED = [
+  { label: "Intercom Messenger, ~210 KB", bytes: 210_000 },
+  { label: "Crisp chatbox, ~130 KB", bytes: 130_000 },
+  { label: "Chatwoot widget, ~170 KiB", bytes: 170 * 1024 },
+];
+
+export const BYTES: Section = {
+  title: SECTION,
+  description: `
+The widget's JavaScript as a visitor downloads it, each file gzip-compressed (node:zlib, level 9). If
+\`dist/contact-me.js\` exists (from \`npm run build\`) that bundle is measured; otherwise \`widget/index.ts\` is
+built here with esbuild (bundled, minified, ESM, code splitting) into a temporary directory. **Initial** =
+the entry file plus every file it imports statically, transitively (what loads before the element works);
+**total** = every chunk reachable from the entry, dynamic imports included. The others' sizes are their
+published figures (gzip JavaScript of the loaded widget), not measured here; KB = 1000 bytes, KiB = 1024.
+`,
+};
+
+/** Relative imports of an ESM file, split into static and dynamic. */
+export function importsOf(code: string): { static: string[]; dynamic: string[] } {
+  const stat = new Set<string>();
+  const dyn = new Set<string>();
+  for (const m of code.matchAll(/\bimport\s*(?:[\w$*{}\s,]*?\s*from\s*)?["']([^"']+)["']/g)) stat.add(m[1]!);
+  for (const m of code.matchAll(/\bexport\s*(?:\*|\{[^}]*\})\s*(?:as\s+[\w$]+\s*)?from\s*["']([^"']+)["']/g)) stat.add(m[1]!);
+  for (const m of code.matchAll(/\bimport\(\s*["']([^"']+)["']\s*\)/g)) dyn.add(m[1]!);
+  const rel = (s: Set<string>): string[] => [...s].filter((p) => p.startsWith("./") || p.startsWith("../"));
+  return { static: rel(stat), dynamic: rel(dyn) };
+}
+
+interface Graph {
+  initial: string[];
+  all: string[];
+}
+
+/** Files loaded initially (static closure) and in all (static and dynamic closure) from `entry`. */
+export function moduleGraph(entry: string): Graph {
+  const closure = (withDynamic: boolean): string[] => {
+    const seen = new Set<string>();
+    const stack = [entry];
+    while (stack.length) {
+      const file = stack.pop()!;
+      if (seen.has(file) || !existsSync(file)) continue;
+      seen.add(file);
+      const imports = importsOf(readFileSync(file, "utf8"));
+      for (const spec of [...imports.static, ...(withDynamic ? imports.dynamic : [])]) stack.push(resolve(dirname(file), spec));
+    }
+    return [...seen];
+  };
+  return { initial: closure(false), all: closure(true) };
+}
+
+function gzipBytes(file: string): number {
+  return gzipSync(readFileSync(file), { level: 9 }).byteLength;
+}
+
+/** Build the widget like a release would, into a fresh temporary directory. */
+async function buildWidget(): Promise<{ dir: string; entry: string }> {
+  const dir = mkdtempSync(join(tmpdir(), "contact-me-bytes-"));
+  await build({
+    entryPoints: { index: join(ROOT, "widget", "index.ts") },
+    bundle: true,
+    minify: true,
+    format: "esm",
+    splitting: true,
+    target: "es2022",
+    outdir: dir,
+    logLevel: "silent",
+  });
+  return { dir, entry: join(dir, "index.js") };
+}
+
+function jsFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? jsFiles(path) : name.endsWith(".js") ? [path] : [];
+  });
+}
+
+export async function benchBytes(ctx: BenchContext): Promise<Figure[]> {
+  const fromDist = existsSync(DIST_ENTRY);
+  const { dir, entry } = fromDist ? { dir: dirname(DIST_ENTRY), entry: DIST_ENTRY } : await buildWidget();
+  try {
+    const graph = moduleGraph(entry);
+    const all = fromDist ? graph.all : jsFiles(dir); // a fresh build holds only the widget's chunks
+    const sum = (files: string[], size: (f: string) => number): number => files.reduce((a, f) => a + size(f), 0);
+    const initial = sum(graph.initial, gzipBytes);
+    const total = sum(all, gzipBytes);
+    const raw = sum(graph.initial, (f) => statSync(f).size);
+    const source = fromDist ? `dist/ (${relative(ROOT, entry)})` : "esbuild build of widget/index.ts";
+    ctx.log(`bytes: ${source}: initial ${initial} B gzip (${graph.initial.length} files), total ${total} B (${all.length} files)`);
+    const kib = (b: number): number => b / 1024;
+    const figures: Figure[] = PUBLISHED.map((p, i) =>
+      withRatio({
+        id: `bytes.initial.${i}`,
+        section: SECTION,
+        name: "Widget JS, initial load (gzip)",
+        unit: "KiB",
+        median: kib(initial),
+        baseline: { label: p.label, median: kib(p.bytes), published: true },
+        notes: i === 0 ? `${source}; ${graph.initial.length} file(s), ${(raw / 1024).toFixed(1)} KiB minified before gzip` : undefined,
+      }),
+    );
+    figures.push(
+      withRatio({
+        id: "bytes.total",
+        section: SECTION,
+        name: "Widget JS, all chunks (gzip)",
+        unit: "KiB",
+        median: kib(total),
+        baseline: { label: PUBLISHED[1]!.label, median: kib(PUBLISHED[1]!.bytes), published: true },
+        notes: `${all.length} file(s)`,
+      }),
+    );
+    return figures;
+  } finally {
+    if (!fromDist) rmSync(dir, { recursive: true, force: true });
+  }
+}

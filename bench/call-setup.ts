@@ -1,0 +1,329 @@
+/// <reference types="node" />
+/**
+ * Call set-up: a video call from the visitor's **Video call** click until both
+ * pages show **Connected**, the host accepting as soon as it rings, driven
+ * through the real UI in Chromium; against the same two kinds of page
+ * connecting directly (the widget's own `PeerCall`, signals passed between the
+ * pages by the benchmark process, no server).
+ *
+ * Times are taken inside the pages, on the shared wall clock
+ * (`performance.timeOrigin + performance.now()`): the click by a capturing
+ * `click` listener on the document (before the widget sees it), **Accept**
+ * appearing and **Connected** by a MutationObserver on each element's shadow
+ * root. Playwright only drives the clicks, so its polling does not add to the
+ * figures; the scripted host's reaction (Accept shown → Accept clicked) is
+ * measured and reported apart.
+ * @module
+ */
+import type { Browser, Page } from "playwright-core";
+import { launchChromium, openHost, openVisitor, Pages, setAvailable, visible, hidden, WAIT_MS } from "../test/support/browser.ts";
+import { roomName, type BenchContext } from "./lib/context.ts";
+import { failed, withRatio, type Figure } from "./lib/figures.ts";
+import type { Section } from "./lib/markdown.ts";
+import { summarize } from "./lib/stats.ts";
+
+const SECTION = "Call setup";
+
+export const CALL: Section = {
+  title: SECTION,
+  description: `
+A video call through the real UI in headless Chromium (fake camera and microphone, two browser contexts,
+\`ICE_SERVERS=[]\` so candidates are loopback host candidates): the visitor page \`/?room=R\` clicks
+**Contact me**, then **Video call**; the dashboard \`/host.html?room=R\` (signed in, **Available**) clicks
+**Accept** as soon as Playwright finds it actionable; the figure ends when both pages show **Connected**
+(the later of the two). After each call the visitor clicks **Hang up** and **Done**. One warm-up call is
+not counted. Times are taken in the pages on the shared clock (\`performance.timeOrigin + performance.now()\`):
+the click by a capturing listener before the widget sees it, **Accept** appearing and **Connected** by a
+MutationObserver on the element's shadow root, so Playwright's polling only shows up in the scripted host
+reaction, which is measured and taken out in the second row.
+
+Baseline: two fresh pages of the same kinds connect directly with the widget's own \`PeerCall\` (the same
+perfect-negotiation code), media acquired at the same points (the visitor before ringing, the host on
+accepting), the "ring", "accept", offer/answer and candidates handed between the pages by the benchmark
+process (\`exposeFunction\` → \`evaluate\`), no server; from the start until both peer connections are
+\`connected\`. What the room adds is: the visitor's \`call\` → \`ring\` at the host, the host's
+\`accept\` → \`accepted\` on both sides, every signal relayed through the room, and the UI rendering.
+The phase rows split each call at the host learning of the call and at the visitor learning it was
+accepted (for the widget: **Accept** appearing, **Accept** clicked, the visitor's status turning
+**Connecting…**; for the direct pages: the "ring" and "accept" messages arriving); the phases of the
+direct pages are the baseline of each.
+`,
+};
+
+/**
+ * Page probe for the widget pages: records, once per arming, `click:<button
+ * text>`, `acceptShown`, `connecting` and `connected` in `window.__bench.marks`.
+ */
+const WIDGET_PROBE = `(() => {
+  const now = () => performance.timeOrigin + performance.now();
+  const el = document.querySelector("contact-me, contact-me-host");
+  const b = (window.__bench = { marks: {} });
+  const mark = (k) => { if (b.marks[k] === undefined) b.marks[k] = now(); };
+  const text = (n) => (n && n.textContent ? n.textContent : "").trim();
+  const check = () => {
+    const root = el.shadowRoot;
+    if (!root) return;
+    const status = text(root.querySelector('[part="call-status"]'));
+    if (status === "Connecting…") mark("connecting");
+    if (status === "Connected") mark("connected");
+    for (const btn of root.querySelectorAll("button")) if (text(btn) === "Accept") mark("acceptShown");
+  };
+  new MutationObserver(check).observe(el.shadowRoot, { subtree: true, childList: true, characterData: true, attributes: true });
+  document.addEventListener("click", (e) => {
+    const btn = e.composedPath().find((n) => n instanceof HTMLButtonElement);
+    if (btn) mark("click:" + text(btn));
+  }, { capture: true });
+  b.arm = () => { b.marks = {}; };
+  b.until = (keys, timeoutMs) => new Promise((resolve, reject) => {
+    const start = Date.now();
+    const tick = () => {
+      if (keys.every((k) => b.marks[k] !== undefined)) resolve(b.marks);
+      else if (Date.now() - start > timeoutMs) reject(new Error("timed out waiting for " + keys.filter((k) => b.marks[k] === undefined).join(", ")));
+      else setTimeout(tick, 5);
+    };
+    tick();
+  });
+})()`;
+
+/**
+ * Page script for the direct baseline: the widget's PeerCall (from the
+ * bundle the page already loaded), media acquired like the widget does (the
+ * visitor before ringing, the host on accepting), signals handed to
+ * `window.__benchSend`, incoming ones fed to `window.__direct.receive`.
+ */
+const DIRECT_PROBE = `(async () => {
+  const { PeerCall } = await import("/dist/index.js");
+  const now = () => performance.timeOrigin + performance.now();
+  const send = (m) => window.__benchSend(JSON.stringify(m));
+  const media = () => navigator.mediaDevices.getUserMedia({ audio: true, video: true });
+  const b = (window.__direct = { marks: {}, call: null, stream: null });
+  const open = (polite) => {
+    const call = new PeerCall({ polite, awaitRemoteOffer: polite, iceServers: [], send: (signal) => send({ kind: "signal", signal }) });
+    call.addEventListener("connectionstatechange", () => {
+      if (call.connectionState === "connected" && b.marks.connected === undefined) b.marks.connected = now();
+    });
+    call.addStream(b.stream);
+    b.call = call;
+  };
+  b.reset = () => {
+    if (b.call) b.call.close();
+    if (b.stream) b.stream.getTracks().forEach((t) => t.stop());
+    b.call = b.stream = null;
+    b.marks = {};
+  };
+  b.start = async () => {
+    b.marks.start = now();
+    b.stream = await media();
+    send({ kind: "ring" });
+  };
+  b.receive = async (raw) => {
+    const m = JSON.parse(raw);
+    if (m.kind === "ring") {
+      b.marks.ring = now();
+      b.stream = await media();
+      open(false);
+      send({ kind: "accept" });
+    } else if (m.kind === "accept") {
+      b.marks.accept = now();
+      open(true);
+    }
+    else if (m.kind === "signal" && b.call) b.call.receive(m.signal);
+  };
+  b.until = (keys, timeoutMs) => new Promise((resolve, reject) => {
+    const start = Date.now();
+    const tick = () => {
+      if (keys.every((k) => b.marks[k] !== undefined)) resolve(b.marks);
+      else if (Date.now() - start > timeoutMs) reject(new Error("timed out waiting for " + keys.join(", ")));
+      else setTimeout(tick, 5);
+    };
+    tick();
+  });
+})()`;
+
+type Marks = Record<string, number>;
+
+function until(page: Page, global: "__bench" | "__direct", keys: string[]): Promise<Marks> {
+  return page.evaluate(`window.${global}.until(${JSON.stringify(keys)}, ${WAIT_MS})`) as Promise<Marks>;
+}
+
+/** One call's phases, in ms. */
+interface Phases {
+  /** Start (click) → both sides connected. */
+  total: number;
+  /** Start → the host knows it rings (Accept shown / "ring" received). */
+  ring: number;
+  /** The host takes the call (Accept clicked / "ring" received) → the visitor knows it was accepted. */
+  accept: number;
+  /** The visitor knows it was accepted → both connected: offer, answer, candidates, ICE, DTLS. */
+  negotiate: number;
+}
+
+interface WidgetSample extends Phases {
+  /** Accept shown → Accept clicked: the scripted host's reaction. */
+  reaction: number;
+}
+
+async function widgetCalls(ctx: BenchContext, browser: Browser, calls: number): Promise<WidgetSample[]> {
+  const pages = new Pages(browser);
+  try {
+    const room = roomName("bench-call");
+    const host = await openHost(pages, ctx.partykit.origin, room, ctx.hostKey);
+    await setAvailable(host.page, true);
+    const visitor = await openVisitor(pages, ctx.partykit.origin, room);
+    await visible(visitor.panel.getByText("Available", { exact: true }));
+    await visitor.page.evaluate(WIDGET_PROBE);
+    await host.page.evaluate(WIDGET_PROBE);
+
+    const videoCall = visitor.panel.getByRole("button", { name: "Video call" });
+    const accept = host.page.getByRole("button", { name: "Accept" });
+    const hangUp = visitor.panel.getByRole("button", { name: "Hang up" });
+    const done = visitor.panel.getByRole("button", { name: "Done", exact: true });
+    const hostHangUp = host.page.getByRole("button", { name: "Hang up" });
+
+    const samples: WidgetSample[] = [];
+    for (let i = 0; i <= calls; i++) {
+      ctx.deadline.check("call setup");
+      await Promise.all([visitor.page.evaluate("window.__bench.arm()"), host.page.evaluate("window.__bench.arm()")]);
+      await videoCall.waitFor({ state: "visible" });
+      // The host side waits for Accept while the visitor clicks, and clicks it once it is actionable.
+      const accepted = accept.click();
+      await videoCall.click();
+      await accepted;
+      const [v, h] = await Promise.all([
+        until(visitor.page, "__bench", ["click:Video call", "connecting", "connected"]),
+        until(host.page, "__bench", ["acceptShown", "click:Accept", "connected"]),
+      ]);
+      const t0 = v["click:Video call"]!;
+      const both = Math.max(v.connected!, h.connected!);
+      const sample: WidgetSample = {
+        total: both - t0,
+        reaction: h["click:Accept"]! - h.acceptShown!,
+        ring: h.acceptShown! - t0,
+        accept: v.connecting! - h["click:Accept"]!,
+        negotiate: both - v.connecting!,
+      };
+      if (i > 0) samples.push(sample); // the first call warms up devices and code paths
+      ctx.log(`  call ${i}${i === 0 ? " (warm-up)" : ""}: ${sample.total.toFixed(1)} ms (host reaction ${sample.reaction.toFixed(1)} ms)`);
+      await hangUp.click();
+      await done.click();
+      await hidden(hostHangUp);
+    }
+    return samples;
+  } finally {
+    await pages.closeAll();
+  }
+}
+
+async function directCalls(ctx: BenchContext, browser: Browser, calls: number): Promise<Phases[]> {
+  const pages = new Pages(browser);
+  try {
+    const room = roomName("bench-direct");
+    const visitor = await pages.open(`${ctx.partykit.origin}/?room=${room}`);
+    const host = await pages.open(`${ctx.partykit.origin}/host.html?room=${room}`);
+    // Deliveries to each page are queued so they arrive in the order sent.
+    const link = async (from: Page, to: Page): Promise<void> => {
+      let queue: Promise<unknown> = Promise.resolve();
+      await from.exposeFunction("__benchSend", (raw: string) => {
+        queue = queue.then(() => to.evaluate(`void window.__direct.receive(${JSON.stringify(raw)})`)).catch(() => {});
+      });
+    };
+    await link(visitor.page, host.page);
+    await link(host.page, visitor.page);
+    await visitor.page.evaluate(DIRECT_PROBE);
+    await host.page.evaluate(DIRECT_PROBE);
+
+    const samples: Phases[] = [];
+    for (let i = 0; i <= calls; i++) {
+      ctx.deadline.check("direct call setup");
+      await Promise.all([visitor.page.evaluate("window.__direct.reset()"), host.page.evaluate("window.__direct.reset()")]);
+      await visitor.page.evaluate("void window.__direct.start()");
+      const [v, h] = await Promise.all([until(visitor.page, "__direct", ["start", "accept", "connected"]), until(host.page, "__direct", ["ring", "connected"])]);
+      const both = Math.max(v.connected!, h.connected!);
+      const sample: Phases = { total: both - v.start!, ring: h.ring! - v.start!, accept: v.accept! - h.ring!, negotiate: both - v.accept! };
+      if (i > 0) samples.push(sample);
+      ctx.log(`  direct ${i}${i === 0 ? " (warm-up)" : ""}: ${sample.total.toFixed(1)} ms`);
+    }
+    await Promise.all([visitor.page.evaluate("window.__direct.reset()"), host.page.evaluate("window.__direct.reset()")]);
+    return samples;
+  } finally {
+    await pages.closeAll();
+  }
+}
+
+export async function benchCallSetup(ctx: BenchContext): Promise<Figure[]> {
+  const calls = ctx.quick ? 3 : 20;
+  let browser: Browser | undefined;
+  try {
+    browser = await launchChromium();
+    ctx.log(`call setup: ${calls} widget calls, then ${calls} direct (+1 warm-up each), Chromium ${browser.version()}`);
+    const widget = await widgetCalls(ctx, browser, calls);
+    const direct = await directCalls(ctx, browser, calls);
+    const d = summarize(direct.map((x) => x.total));
+    const baseline = { label: "same two pages, direct (no server)", median: d.median, p99: d.p99 };
+    const total = summarize(widget.map((x) => x.total));
+    const net = summarize(widget.map((x) => x.total - x.reaction));
+    const reaction = summarize(widget.map((x) => x.reaction));
+    const phase = (key: keyof Phases, id: string, name: string): Figure => {
+      const w = summarize(widget.map((x) => x[key]));
+      const b = summarize(direct.map((x) => x[key]));
+      return withRatio({
+        id,
+        section: SECTION,
+        name,
+        unit: "ms",
+        n: w.n,
+        median: w.median,
+        p99: w.p99,
+        baseline: { label: "direct", median: b.median, p99: b.p99 },
+      });
+    };
+    return [
+      withRatio({
+        id: "call.total",
+        section: SECTION,
+        name: "Video call: click → Connected on both sides, as scripted",
+        unit: "ms",
+        n: total.n,
+        median: total.median,
+        p99: total.p99,
+        baseline,
+      }),
+      withRatio({
+        id: "call.net",
+        section: SECTION,
+        name: "same, less the scripted host's reaction (Accept shown → clicked)",
+        unit: "ms",
+        n: net.n,
+        median: net.median,
+        p99: net.p99,
+        baseline,
+      }),
+      {
+        id: "call.overhead",
+        section: SECTION,
+        name: "Signaling overhead: previous row − direct (medians)",
+        unit: "ms",
+        n: net.n,
+        median: net.median - d.median,
+        ratio: net.median / d.median,
+        notes: "ratio = previous row's median ÷ direct median",
+      },
+      phase("ring", "call.phase.ring", "phase 1: click → the host rings (visitor's media, `call` → `ring`, Accept rendered)"),
+      phase("accept", "call.phase.accept", "phase 2: Accept clicked → the visitor has `accepted` (host's media, `accept` → `accepted`)"),
+      phase("negotiate", "call.phase.negotiate", "phase 3: visitor has `accepted` → both Connected (offer, answer, candidates, ICE, DTLS)"),
+      {
+        id: "call.reaction",
+        section: SECTION,
+        name: "scripted host reaction: Accept shown → Playwright's click lands (not part of the product)",
+        unit: "ms",
+        n: reaction.n,
+        median: reaction.median,
+        p99: reaction.p99,
+      },
+    ];
+  } catch (err) {
+    return [failed("call.total", SECTION, "Video call: click → Connected on both sides", "ms", err)];
+  } finally {
+    await browser?.close();
+  }
+}

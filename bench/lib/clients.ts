@@ -1,0 +1,202 @@
+/// <reference types="node" />
+/**
+ * Raw WebSocket clients for the load benchmarks (the `ws` package, no
+ * browser): visitor and host sockets of a room, frame waiters, and a tally of
+ * `error` frames so every figure can say whether the room refused anything.
+ * @module
+ */
+import { performance } from "node:perf_hooks";
+import WebSocket from "ws";
+import { Deadline, within } from "./deadline.ts";
+
+export type Frame = Record<string, unknown> & { type?: unknown };
+
+/** Where a room runs: `partykit dev`, or the plain `ws` baseline server. */
+export interface RoomTarget {
+  /** Short name for reports. */
+  readonly name: string;
+  /** `http://127.0.0.1:PORT` */
+  readonly origin: string;
+  /** WebSocket URL of `room` for a visitor, or for a host holding `token`. */
+  socketUrl(room: string, host?: { token: string }): string;
+  /** A host token for `room` (`POST …/host/session`). */
+  hostToken(room: string): Promise<string>;
+  /** PIDs of the server processes, for memory figures. */
+  serverPids(): number[];
+}
+
+/** Base URL of a room's HTTP and WebSocket endpoints. */
+export function roomPath(room: string): string {
+  return `/parties/main/${encodeURIComponent(room)}`;
+}
+
+/** `POST /parties/main/<room>/host/session {"key"}` → token. */
+export async function fetchHostToken(origin: string, room: string, key: string): Promise<string> {
+  const res = await fetch(`${origin}${roomPath(room)}/host/session`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ key }),
+    signal: AbortSignal.timeout(10_000),
+  });
+  const body = (await res.json()) as { token?: string };
+  if (!res.ok || !body.token) throw new Error(`host sign-in for ${room} answered ${res.status}`);
+  return body.token;
+}
+
+/** `error` frames received, by code, since the last {@link takeErrorFrames}. */
+let errorTally = new Map<string, number>();
+
+/** The `error` frames counted since the previous call, and reset. */
+export function takeErrorFrames(): Record<string, number> {
+  const out = Object.fromEntries(errorTally);
+  errorTally = new Map();
+  return out;
+}
+
+interface Waiter {
+  pred: (f: Frame) => boolean;
+  resolve: (f: Frame) => void;
+}
+
+/** One WebSocket to a room. */
+export class Client {
+  /** Called with every frame and the `performance.now()` it arrived at. */
+  onFrame: ((frame: Frame, at: number) => void) | undefined;
+  /** Connection id from `welcome`. */
+  id = "";
+  readonly #waiters = new Set<Waiter>();
+
+  private constructor(readonly ws: WebSocket) {
+    ws.on("message", (data) => {
+      const at = performance.now();
+      let frame: Frame;
+      try {
+        frame = JSON.parse(String(data)) as Frame;
+      } catch {
+        return;
+      }
+      if (frame.type === "error") {
+        const code = String(frame.code);
+        errorTally.set(code, (errorTally.get(code) ?? 0) + 1);
+      }
+      this.onFrame?.(frame, at);
+      for (const w of this.#waiters) {
+        if (w.pred(frame)) {
+          this.#waiters.delete(w);
+          w.resolve(frame);
+        }
+      }
+    });
+    ws.on("error", () => {}); // reported through `close`
+  }
+
+  /** Open `url` and wait for the room's `welcome`. */
+  static async connect(url: string, timeoutMs = 20_000): Promise<Client> {
+    const ws = new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: timeoutMs });
+    const client = new Client(ws);
+    const welcome = client.next((f) => f.type === "welcome");
+    const opened = new Promise<void>((resolve, reject) => {
+      ws.once("open", () => resolve());
+      ws.once("unexpected-response", (_req, res) => {
+        res.resume();
+        reject(new Error(`upgrade refused: HTTP ${res.statusCode}`));
+      });
+      ws.once("error", reject);
+      ws.once("close", (code) => reject(new Error(`closed (${code}) before welcome`)));
+    });
+    try {
+      await within(opened, timeoutMs, `open ${url}`);
+      const w = await within(welcome, timeoutMs, `welcome from ${url}`);
+      client.id = String(w.id);
+    } catch (err) {
+      ws.terminate();
+      throw err;
+    }
+    return client;
+  }
+
+  get open(): boolean {
+    return this.ws.readyState === WebSocket.OPEN;
+  }
+
+  send(msg: unknown): void {
+    this.ws.send(JSON.stringify(msg));
+  }
+
+  /** The next frame from now on that matches `pred`. */
+  next(pred: (f: Frame) => boolean): Promise<Frame> {
+    return new Promise((resolve) => this.#waiters.add({ pred, resolve }));
+  }
+
+  /** Like {@link next}, bounded by `timeoutMs`. */
+  expect(pred: (f: Frame) => boolean, what: string, timeoutMs = 10_000): Promise<Frame> {
+    let waiter: Waiter | undefined;
+    const p = new Promise<Frame>((resolve) => {
+      waiter = { pred, resolve };
+      this.#waiters.add(waiter);
+    });
+    return within(p, timeoutMs, what).finally(() => this.#waiters.delete(waiter!));
+  }
+
+  close(): void {
+    this.ws.terminate();
+  }
+}
+
+/**
+ * Open one socket per URL, `concurrency` handshakes at a time.
+ * @throws on the first socket that fails, after closing the ones opened
+ */
+export async function connectMany(urls: readonly string[], deadline: Deadline, concurrency = 50): Promise<Client[]> {
+  const clients: Client[] = new Array(urls.length);
+  let next = 0;
+  let failure: unknown;
+  const worker = async (): Promise<void> => {
+    while (failure === undefined && next < urls.length) {
+      const i = next++;
+      try {
+        deadline.check("connecting sockets");
+        clients[i] = await Client.connect(urls[i]!, deadline.cap(20_000));
+      } catch (err) {
+        failure ??= err;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, urls.length) }, worker));
+  if (failure !== undefined) {
+    closeAll(clients.filter(Boolean));
+    throw failure;
+  }
+  return clients;
+}
+
+export function closeAll(clients: readonly Client[]): void {
+  for (const c of clients) c?.close();
+}
+
+/** Open a host socket for `room` and go Available; resolves once the room confirms. */
+export async function availableHost(target: RoomTarget, room: string): Promise<Client> {
+  const token = await target.hostToken(room);
+  const host = await Client.connect(target.socketUrl(room, { token }));
+  const confirmed = host.expect((f) => f.type === "presence" && f.available === true, `presence confirmation in ${room}`);
+  host.send({ type: "available", available: true });
+  await confirmed;
+  return host;
+}
+
+/**
+ * Put `visitor` and `host` in an accepted audio call (`call` → `ring` →
+ * `accept` → `accepted` on both sides). Returns the call id.
+ */
+export async function acceptedCall(visitor: Client, host: Client): Promise<string> {
+  const ring = host.expect((f) => f.type === "ring" && f.visitorId === visitor.id, "ring at the host");
+  visitor.send({ type: "call", media: "audio" });
+  const callId = String((await ring).callId);
+  const both = Promise.all([
+    visitor.expect((f) => f.type === "accepted" && f.callId === callId, "accepted at the visitor"),
+    host.expect((f) => f.type === "accepted" && f.callId === callId, "accepted at the host"),
+  ]);
+  host.send({ type: "accept", callId });
+  await both;
+  return callId;
+}

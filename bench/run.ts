@@ -1,0 +1,157 @@
+/// <reference types="node" />
+/**
+ * `npm run bench`: measures this project on this machine, each figure beside
+ * a baseline measured in the same run, and writes BENCHMARKS.md and
+ * bench/results.json.
+ *
+ *   node --import tsx bench/run.ts [--quick] [--out DIR] [--only a,b]
+ *
+ * `--quick` runs every benchmark at tiny sizes, writes to a temporary
+ * directory (or `--out`), and fails only if a figure was not produced (a
+ * number, or an explicit "not available" reason); it never judges speed.
+ * `--only` runs the named benchmarks (memory, bytes, call, relay, presence,
+ * text). Every run is bounded by a global deadline and stops the servers it
+ * started; all traffic stays on 127.0.0.1.
+ *
+ * A full run holds about 1,100 sockets open in this process and as many in the
+ * server: with an open-files limit under 2,200 (`ulimit -n`), raise it first
+ * (`ulimit -n 4096`), or the 1,000-socket figures fail.
+ * @module
+ */
+import { randomUUID } from "node:crypto";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { benchBytes, BYTES } from "./bytes.ts";
+import { benchCallSetup, CALL } from "./call-setup.ts";
+import { benchMemory, MEMORY } from "./memory.ts";
+import { benchPresence, PRESENCE } from "./presence.ts";
+import { benchRelay, RELAY } from "./relay.ts";
+import { benchText, TEXT } from "./text.ts";
+import { takeErrorFrames } from "./lib/clients.ts";
+import type { BenchContext } from "./lib/context.ts";
+import { Deadline } from "./lib/deadline.ts";
+import { failed, figureProblem, type Figure } from "./lib/figures.ts";
+import { describeMachine } from "./lib/machine.ts";
+import { renderMarkdown, type RunResults, type Section } from "./lib/markdown.ts";
+import { partykitTarget, startBaselineServer, startPartykit, startSlackStandIn } from "./lib/servers.ts";
+
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
+
+interface Benchmark {
+  key: string;
+  section: Section;
+  run(ctx: BenchContext): Promise<Figure[]>;
+}
+
+/** In run order: memory first, while the servers are fresh. */
+const BENCHMARKS: Benchmark[] = [
+  { key: "memory", section: MEMORY, run: benchMemory },
+  { key: "bytes", section: BYTES, run: benchBytes },
+  { key: "call", section: CALL, run: benchCallSetup },
+  { key: "relay", section: RELAY, run: benchRelay },
+  { key: "presence", section: PRESENCE, run: benchPresence },
+  { key: "text", section: TEXT, run: benchText },
+];
+
+/** Sections in the report's order. */
+const REPORT_ORDER = ["call", "relay", "presence", "bytes", "memory", "text"];
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: "boolean", default: false },
+    out: { type: "string" },
+    only: { type: "string" },
+  },
+});
+const quick = values.quick === true;
+const only = values.only ? new Set(values.only.split(",")) : undefined;
+/** Budget for the benchmarks; the whole run (with start-up and shutdown) stays under 10 minutes. */
+const BUDGET_MS = quick ? 150_000 : 480_000;
+/** If shutting down hangs, the process exits anyway (exit handlers kill the servers). */
+const HARD_LIMIT_MS = BUDGET_MS + 90_000;
+
+const log = (message: string): void => void process.stderr.write(`[bench] ${message}\n`);
+
+async function main(): Promise<number> {
+  const started = Date.now();
+  const loadAtStart = loadavg();
+  const deadline = new Deadline(BUDGET_MS);
+  const hard = setTimeout(() => {
+    log(`hard time limit of ${HARD_LIMIT_MS / 1000} s reached; exiting`);
+    process.exit(2);
+  }, HARD_LIMIT_MS);
+  hard.unref();
+
+  const machine = describeMachine();
+  const fileLimit = Number(machine.openFilesLimit);
+  if (!quick && Number.isFinite(fileLimit) && fileLimit < 2_200) {
+    log(`open-files limit is ${fileLimit}; the 1,000-socket figures need about 2,200: run \`ulimit -n 4096\` first`);
+  }
+
+  const hostKey = randomUUID();
+  const slack = await startSlackStandIn();
+  const stops: Array<() => Promise<void>> = [() => slack.stop()];
+  const figures: Figure[] = [];
+  try {
+    log("starting partykit dev and the ws baseline server");
+    const partykit = await startPartykit({ vars: { HOST_KEY: hostKey, ICE_SERVERS: "[]", SLACK_WEBHOOK_URL: slack.webhookUrl } });
+    stops.unshift(() => partykit.stop());
+    const baseline = await startBaselineServer();
+    stops.unshift(() => baseline.stop());
+    const ctx: BenchContext = { quick, deadline, hostKey, partykit, room: partykitTarget(partykit, hostKey), baseline, slack, log };
+
+    for (const b of BENCHMARKS) {
+      if (only && !only.has(b.key)) continue;
+      log(`— ${b.section.title}`);
+      takeErrorFrames();
+      try {
+        deadline.check(b.section.title);
+        figures.push(...(await b.run(ctx)));
+      } catch (err) {
+        figures.push(failed(`${b.key}`, b.section.title, b.section.title, "", err));
+      }
+    }
+  } finally {
+    for (const stop of stops) await stop().catch((err: Error) => log(`stopping: ${err.message}`));
+  }
+
+  const sections = REPORT_ORDER.map((k) => BENCHMARKS.find((b) => b.key === k)!.section);
+  const results: RunResults = {
+    startedAt: new Date(started).toISOString(),
+    durationS: (Date.now() - started) / 1000,
+    quick,
+    machine,
+    loadAverage: { start: loadAtStart, end: loadavg() },
+    sections,
+    figures,
+  };
+  const outDir = values.out ?? (quick ? mkdtempSync(join(tmpdir(), "contact-me-bench-")) : ROOT);
+  mkdirSync(outDir, { recursive: true });
+  const jsonPath = quick || values.out ? join(outDir, "results.json") : join(ROOT, "bench", "results.json");
+  writeFileSync(jsonPath, `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(join(outDir, "BENCHMARKS.md"), renderMarkdown(results));
+  log(`wrote ${join(outDir, "BENCHMARKS.md")} and ${jsonPath} in ${results.durationS.toFixed(0)} s`);
+
+  const problems = figures.map(figureProblem).filter((p): p is string => p !== undefined);
+  for (const f of figures) {
+    const value = f.error ? `FAILED ${f.error}` : f.unavailable ? `not available: ${f.unavailable}` : `${f.median?.toFixed(2)} ${f.unit}${f.ratio !== undefined ? ` (×${f.ratio.toFixed(2)})` : ""}`;
+    log(`${f.id}: ${value}`);
+  }
+  if (problems.length) {
+    log(`${problems.length} figure(s) not produced:\n  ${problems.join("\n  ")}`);
+    return 1;
+  }
+  if (quick) log(`quick run: all ${figures.length} figures produced`);
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    log(`failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    process.exit(1);
+  },
+);
