@@ -2,28 +2,8 @@
 // PeerCall in the browser: two real RTCPeerConnections in one page, signals
 // passed in-page, so the timing of delivery is under the test's control.
 import { expect, waitUntil } from "@open-wc/testing";
-import { PeerCall, type PeerCallError, type Signal } from "../../widget/call.ts";
-
-/** A one-way signal channel that can hold frames back and reorder them. */
-class Channel {
-  held: Signal[] = [];
-  sent: Signal[] = [];
-  open = true;
-  drop?: (s: Signal) => boolean;
-  constructor(private readonly to: () => PeerCall) {}
-  send = (signal: Signal) => {
-    this.sent.push(signal);
-    if (this.drop?.(signal)) return;
-    if (this.open) setTimeout(() => void this.to().receive(signal), 0);
-    else this.held.push(signal);
-  };
-  release(order: (held: Signal[]) => Signal[] = (h) => h) {
-    const frames = order(this.held);
-    this.held = [];
-    this.open = true;
-    for (const s of frames) void this.to().receive(s);
-  }
-}
+import { PeerCall, type PeerCallError } from "../../widget/call.ts";
+import { Channel } from "./channel.ts";
 
 const calls: PeerCall[] = [];
 const streams: MediaStream[] = [];

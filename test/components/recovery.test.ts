@@ -10,27 +10,8 @@
 // RTCPeerConnection of a full renegotiation, the media on it — is real.
 import { expect, waitUntil } from "@open-wc/testing";
 import type { PeerMessage } from "../../party/protocol.ts";
-import { PeerCall, type PeerCallError, type RecoveryTiming, type Signal } from "../../widget/call.ts";
-
-class Channel {
-  held: Signal[] = [];
-  sent: Signal[] = [];
-  open = true;
-  drop?: (s: Signal) => boolean;
-  constructor(private readonly to: () => PeerCall) {}
-  send = (signal: Signal) => {
-    this.sent.push(signal);
-    if (this.drop?.(signal)) return;
-    if (this.open) setTimeout(() => void this.to().receive(signal), 0);
-    else this.held.push(signal);
-  };
-  release() {
-    const frames = this.held;
-    this.held = [];
-    this.open = true;
-    for (const s of frames) void this.to().receive(s);
-  }
-}
+import { PeerCall, type PeerCallError, type RecoveryTiming } from "../../widget/call.ts";
+import { Channel } from "./channel.ts";
 
 const calls: PeerCall[] = [];
 const streams: MediaStream[] = [];

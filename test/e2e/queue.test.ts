@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { test } from "node:test";
 import { hidden, openHost, openVisitor, setAvailable, uniqueRoom, visible } from "../support/browser.ts";
-import { RawSocket } from "../support/raw-socket.ts";
+import { RawSocket, hostSocketUrl, roomSocketUrl } from "../support/raw-socket.ts";
 import { availableHostAndVisitor, useStack } from "../support/stack.ts";
 
 const ADA = `ada-${randomUUID()}`;
@@ -66,14 +66,8 @@ test("two hosts: the call rings at both, the first to accept gets it, the other 
 
 test("a host whose socket dies silently is shown away within 10 s, and its ringing caller is told", async () => {
   const room = uniqueRoom("dead-host");
-  const res = await fetch(`${stack.server.origin}/parties/main/${room}/host/session`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ key: ADA }),
-  });
-  const { token } = (await res.json()) as { token: string };
-  const ws = `${stack.server.origin.replace(/^http/, "ws")}/parties/main/${room}`;
-  const host = await RawSocket.open(`${ws}?role=host&token=${encodeURIComponent(token)}`, { answerPings: false });
+  const ws = roomSocketUrl(stack.server.origin, room);
+  const host = await RawSocket.open(await hostSocketUrl(stack.server.origin, room, ADA), { answerPings: false });
   const caller = await RawSocket.open(ws);
   try {
     host.send(JSON.stringify({ type: "available", available: true }));
@@ -95,14 +89,8 @@ test("a host whose socket dies silently is shown away within 10 s, and its ringi
 
 test("a caller whose socket drops gets its place in line back with its resume token; a forged one does not", async () => {
   const room = uniqueRoom("resume");
-  const res = await fetch(`${stack.server.origin}/parties/main/${room}/host/session`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ key: ADA }),
-  });
-  const { token } = (await res.json()) as { token: string };
-  const ws = `${stack.server.origin.replace(/^http/, "ws")}/parties/main/${room}`;
-  const host = await RawSocket.open(`${ws}?role=host&token=${encodeURIComponent(token)}`);
+  const ws = roomSocketUrl(stack.server.origin, room);
+  const host = await RawSocket.open(await hostSocketUrl(stack.server.origin, room, ADA));
   const sockets = [host];
   try {
     host.send(JSON.stringify({ type: "available", available: true }));

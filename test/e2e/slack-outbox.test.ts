@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { eventually, uniqueRoom } from "../support/browser.ts";
 import { startPartykit, type PartykitServer } from "../support/partykit.ts";
-import { RawSocket } from "../support/raw-socket.ts";
+import { RawSocket, hostSocketUrl } from "../support/raw-socket.ts";
 import { BOT_TOKEN, CHANNEL_ID, startSlackStandIn, type SlackStandIn } from "../support/slack.ts";
 
 let slack: SlackStandIn;
@@ -116,13 +116,7 @@ test("a permanent Slack error is recorded as failed with its reason and shown on
   server = await startPartykit({ vars: vars() });
   try {
     const room = uniqueRoom("fail");
-    const session = await fetch(`${server.origin}/parties/main/${room}/host/session`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ key: "outbox-host-key" }),
-    });
-    const { token } = (await session.json()) as { token: string };
-    const host = await RawSocket.open(`${wsUrl(room)}?role=host&token=${encodeURIComponent(token)}`);
+    const host = await RawSocket.open(await hostSocketUrl(server.origin, room, "outbox-host-key"));
     slack.failNext({ status: 400, body: "invalid_blocks" });
     const texts = [`refused ${Date.now()}`, `accepted ${Date.now()}`];
     await sendAll(room, texts);
