@@ -144,7 +144,8 @@ export async function startPartykit(opts: PartykitOptions = {}): Promise<Partyki
     try {
       const res = await fetch(`${origin}/`, { signal: AbortSignal.timeout(5_000) });
       await res.arrayBuffer();
-      if (res.status === 200) break;
+      // Only our own server counts: another process may hold the port we were given.
+      if (res.status === 200 && output.includes("Ready on")) break;
     } catch {
       // Not listening yet.
     }
