@@ -91,10 +91,21 @@ function groupAlive(pid: number): boolean {
 }
 
 /**
- * Start `partykit dev` on a free port and wait until it serves `/`.
+ * Start `partykit dev` on a free port and wait until it serves `/`. A port
+ * taken by another process between choosing and binding it gets one retry on
+ * a new port.
  * @throws if it is not ready within 60 s, with everything it printed
  */
 export async function startPartykit(opts: PartykitOptions = {}): Promise<PartykitServer> {
+  try {
+    return await startOnce(opts);
+  } catch (err) {
+    if (!/exited before it was ready/.test((err as Error).message)) throw err;
+    return startOnce(opts);
+  }
+}
+
+async function startOnce(opts: PartykitOptions): Promise<PartykitServer> {
   const port = opts.port ?? (await freePort());
   const origin = `http://127.0.0.1:${port}`;
   const args = [
