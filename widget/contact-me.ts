@@ -347,9 +347,8 @@ export class ContactMe extends LitElement {
         ? html`<ul part="messages" aria-live="polite">
             ${messages.map((m) =>
               m.from === "visitor"
-                ? html`<li part="message message-visitor">
-                    ${m.text}<small part="message-state">${stateText[m.state]}</small>
-                  </li>`
+                ? // One line: the bubble keeps white space (pre-wrap), so no template indentation inside.
+                  html`<li part="message message-visitor">${m.text}<small part="message-state">${stateText[m.state]}</small></li>`
                 : html`<li part="message message-host">${m.text}<small>${m.by ?? ""}</small></li>`,
             )}
           </ul>`
