@@ -62,6 +62,8 @@ const HOST_HEADER = "x-contact-me-host";
 export const LIVENESS_TIMEOUT_MS = 7_000;
 /** How often the room pings hosts and calling visitors, in ms. */
 export const PING_INTERVAL_MS = 2_000;
+/** Longest WebSocket URL accepted (tokens included), in characters. */
+const MAX_SOCKET_URL = 1024;
 /** Missed calls kept for the dashboard. */
 const MISSED_KEPT = 50;
 /** Conversations, and messages of each, sent to a dashboard when it connects. */
@@ -148,6 +150,8 @@ export default class ContactRoom implements Party.Server {
    * rewritten, so a client can never claim it.
    */
   static async onBeforeConnect(req: Party.Request, lobby: Party.Lobby): Promise<Party.Request | Response> {
+    // PartyKit keeps the URL beside the connection's state in one 2 KiB attachment.
+    if (req.url.length > MAX_SOCKET_URL) return new Response(`URL over ${MAX_SOCKET_URL} characters`, { status: 414 });
     const config = readConfig(lobby.env);
     const url = new URL(req.url);
     req.headers.delete(HOST_HEADER);

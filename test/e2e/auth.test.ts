@@ -156,3 +156,14 @@ test("a visitor can neither signal into nor hang up another visitor's call", asy
     for (const s of [host, caller, intruder]) s.close();
   }
 });
+
+test("a socket URL too long to keep with the connection is refused with 414", async () => {
+  const room = uniqueRoom("auth-url");
+  await assert.rejects(RawSocket.open(wsUrl(room, `?pad=${"x".repeat(1100)}`)), (err: Error & { status?: number }) => {
+    assert.equal(err.status, 414, err.message);
+    return true;
+  });
+  const ok = await RawSocket.open(wsUrl(room, `?pad=${"x".repeat(300)}`));
+  assert.equal((await ok.next("welcome")).type, "welcome");
+  ok.close();
+});
