@@ -52,7 +52,8 @@ M ÷ ${PER_SOCKET} × ${1000 / PERIOD_MS}/s are offered for about a second). Mes
 received the last of them); the median of several rounds. Baseline: the same M webhook POSTs (the same
 JSON the room sends) made directly from Node to the same URL by ${DIRECT_CONCURRENCY} concurrent senders, each waiting for its
 answer (unpaced), on a keep-alive agent — what the stand-in and the loopback can take. The notes give the
-rate of the same POSTs made one at a time, as the outbox of one room makes them.
+rate of the same POSTs made one at a time, as the outbox of one room makes them, and how many messages had
+reached Slack when the room had acknowledged the last one (and the rate of the rest after that).
 
 **Latency** per message (its send → its arrival at the stand-in) is measured apart, at a light load
 (sockets each sending ${PER_SOCKET} messages ${LIGHT_PERIOD_MS} ms apart, staggered, 100 messages/s in all), since at
@@ -175,6 +176,8 @@ interface Round {
   errors: Record<string, number>;
   /** Slack failures the room logged during the round ("reason ×n"). */
   failures: string[];
+  /** When the room had acknowledged every message: seconds after the first send, and how many had reached Slack by then. */
+  allAcked?: { s: number; arrived: number; drainRate: number };
 }
 
 /** Slack retries and failures the room logged after log offset `from`, as "reason ×count". */
@@ -212,8 +215,13 @@ async function viaRoom(ctx: BenchContext, total: number, periodMs: number): Prom
     takeErrorFrames();
     const progress = process.env.BENCH_DEBUG ? setInterval(() => ctx.log(`    ${((performance.now() - t0) / 1000).toFixed(0)} s: acked ${acks()}, arrived ${a.arrived.size}`), 1000) : undefined;
     const t0 = performance.now();
+    let allAcked: { at: number; arrived: number } | undefined;
+    const watch = setInterval(() => {
+      if (!allAcked && acks() >= total) allAcked = { at: performance.now(), arrived: a.arrived.size };
+    }, 10);
     const { sentAt } = await schedule(total, sockets, periodMs, (s, i) => visitors[s]!.send({ type: "text", text: `${tag}-${i}`, clientId: String(i) }));
     await awaitArrivals(ctx, a, total, QUIET_MS, Infinity, acks);
+    clearInterval(watch);
     clearInterval(progress);
     a.stop();
     const errors = takeErrorFrames();
@@ -226,6 +234,11 @@ async function viaRoom(ctx: BenchContext, total: number, periodMs: number): Prom
       acked: acks(),
       errors,
       failures: loggedFailures(ctx.partykit, logFrom),
+      allAcked: allAcked && {
+        s: (allAcked.at - t0) / 1000,
+        arrived: allAcked.arrived,
+        drainRate: end > allAcked.at ? ((a.arrived.size - allAcked.arrived) / (end - allAcked.at)) * 1000 : Number.NaN,
+      },
     };
   } finally {
     closeAll(visitors);
@@ -432,6 +445,7 @@ export async function benchText(ctx: BenchContext): Promise<Figure[]> {
   const lightRoom = await viaRoom(ctx, light.total, light.period);
   const lightDirect = await direct(ctx, light.total, lightSockets, light.period);
   const rate = median(roomRounds.map((r) => r.rate));
+  const acking = roomRounds.map((r) => r.allAcked).filter((x): x is NonNullable<Round["allAcked"]> => x !== undefined);
   const lost = roomRounds.reduce((a, r) => a + r.lost, 0);
   const acked = roomRounds.reduce((a, r) => a + r.acked, 0);
   const failures = [...new Set(roomRounds.flatMap((r) => r.failures))];
@@ -453,6 +467,9 @@ export async function benchText(ctx: BenchContext): Promise<Figure[]> {
         `the same POSTs one at a time: ${serialRate.toFixed(0)} msg/s`,
         `CPU meanwhile, in cores: workerd ${median(loads.map((l) => l.server)).toFixed(2)}, load generator with the stand-in ${median(loads.map((l) => l.generator)).toFixed(2)}`,
         `${acked} of ${total * rounds} acknowledged`,
+        acking.length
+          ? `the room had acknowledged all ${total} after ${median(acking.map((x) => x.s)).toFixed(1)} s (median), when ${median(acking.map((x) => x.arrived)).toFixed(0)} had reached Slack; the rest then arrived at ${median(acking.map((x) => x.drainRate)).toFixed(0)} msg/s`
+          : "",
         lost ? `${lost} of ${total * rounds} messages never reached Slack (the room logged: ${failures.join("; ") || "nothing"}); the rate counts delivered ones` : "",
         !lost && failures.length ? `the room logged: ${failures.join("; ")}` : "",
         rate > 0.9 * offered ? "limited by the offered load" : "",
