@@ -2,8 +2,9 @@
 /**
  * The baseline for the relay, presence and memory benchmarks: a plain Node
  * `ws` server speaking the subset of the room's protocol the benchmarks use
- * (`welcome`, `presence`, `available`, `call` → `ring`/`ringing`, `accept` →
- * `accepted`, `signal` relay, `hangup`, `text` → `sent`), with rooms kept in
+ * (`welcome`, `presence`, `available`, `call` → `ringing` and a `queue`
+ * snapshot to the free hosts, `accept` → `accepted`, `signal` relay, `hangup`,
+ * `text` → `sent`, `ping` → `pong`), with rooms kept in
  * memory maps. It parses each frame as JSON and re-serializes what it relays,
  * like the room, but does no schema validation, no authentication (a host
  * socket is `?role=host`) and no hibernation.
@@ -62,7 +63,8 @@ function onFrame(room: Set<Conn>, conn: Conn, raw: string): void {
       const call = { id: randomUUID(), state: "ringing" as const, media: String(msg.media) };
       conn.call = call;
       send(conn, { type: "ringing", callId: call.id, media: call.media });
-      for (const h of free) send(h, { type: "ring", callId: call.id, visitorId: conn.id, media: call.media });
+      const queue = { type: "queue", calls: [{ callId: call.id, media: call.media, state: "ringing", since: Date.now(), ringsHere: true }] };
+      for (const h of free) send(h, queue);
       return;
     }
     case "accept": {
@@ -70,8 +72,8 @@ function onFrame(room: Set<Conn>, conn: Conn, raw: string): void {
       if (!visitor?.call) return send(conn, { type: "error", code: "not_found", message: "not ringing" });
       visitor.call = { ...visitor.call, state: "active", peer: conn };
       conn.call = { id: visitor.call.id, state: "active", media: visitor.call.media, peer: visitor };
-      send(visitor, { type: "accepted", callId: visitor.call.id, media: visitor.call.media, polite: true });
-      send(conn, { type: "accepted", callId: visitor.call.id, media: visitor.call.media, polite: false });
+      send(visitor, { type: "accepted", callId: visitor.call.id, media: visitor.call.media, polite: true, iceServers: [], iceTransportPolicy: "all" });
+      send(conn, { type: "accepted", callId: visitor.call.id, media: visitor.call.media, polite: false, iceServers: [], iceTransportPolicy: "all" });
       return;
     }
     case "signal": {
@@ -93,6 +95,10 @@ function onFrame(room: Set<Conn>, conn: Conn, raw: string): void {
       }
       return send(conn, { type: "ended", callId: msg.callId, reason: "hangup" });
     }
+    case "ping":
+      return send(conn, { type: "pong" });
+    case "pong":
+      return;
     case "text":
       for (const c of room) if (c.role === "host") send(c, { type: "text", id: randomUUID(), visitorId: conn.id, text: msg.text, at: Date.now() });
       return send(conn, { type: "sent", id: randomUUID(), clientId: msg.clientId, at: Date.now() });

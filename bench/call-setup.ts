@@ -23,6 +23,8 @@ import type { Section } from "./lib/markdown.ts";
 import { summarize } from "./lib/stats.ts";
 
 const SECTION = "Call setup";
+/** Call requests one socket may make at once (the room's burst; then one per 10 s). */
+const CALLS_PER_SOCKET = 3;
 
 export const CALL: Section = {
   title: SECTION,
@@ -31,7 +33,9 @@ A video call through the real UI in headless Chromium (fake camera and microphon
 \`ICE_SERVERS=[]\` so candidates are loopback host candidates): the visitor page \`/?room=R\` clicks
 **Contact me**, then **Video call**; the dashboard \`/host.html?room=R\` (signed in, **Available**) clicks
 **Accept** as soon as Playwright finds it actionable; the figure ends when both pages show **Connected**
-(the later of the two). After each call the visitor clicks **Hang up** and **Done**. One warm-up call is
+(the later of the two). After each call the visitor clicks **Hang up** and **Done**, the dashboard **Dismiss**.
+The room allows one socket ${CALLS_PER_SOCKET} call requests in a burst, then one per 10 s, so the visitor page is
+reloaded (a new socket) after every ${CALLS_PER_SOCKET} calls; the first call after each page load is a warm-up,
 not counted. Times are taken in the pages on the shared clock (\`performance.timeOrigin + performance.now()\`):
 the click by a capturing listener before the widget sees it, **Accept** appearing and **Connected** by a
 MutationObserver on the element's shadow root, so Playwright's polling only shows up in the scripted host
@@ -41,8 +45,9 @@ Baseline: two fresh pages of the same kinds connect directly with the widget's o
 perfect-negotiation code), media acquired at the same points (the visitor before ringing, the host on
 accepting), the "ring", "accept", offer/answer and candidates handed between the pages by the benchmark
 process (\`exposeFunction\` → \`evaluate\`), no server; from the start until both peer connections are
-\`connected\`. What the room adds is: the visitor's \`call\` → \`ring\` at the host, the host's
+\`connected\`. What the room adds is: the visitor's \`call\` → a \`queue\` snapshot ringing at the host, the host's
 \`accept\` → \`accepted\` on both sides, every signal relayed through the room, and the UI rendering.
+(The direct pages are not rate limited and make all their calls on one page load, with one warm-up.)
 The phase rows split each call at the host learning of the call and at the visitor learning it was
 accepted (for the widget: **Accept** appearing, **Accept** clicked, the visitor's status turning
 **Connecting…**; for the direct pages: the "ring" and "accept" messages arriving); the phases of the
@@ -169,26 +174,47 @@ async function widgetCalls(ctx: BenchContext, browser: Browser, calls: number): 
     const room = roomName("bench-call");
     const host = await openHost(pages, ctx.partykit.origin, room, ctx.hostKey);
     await setAvailable(host.page, true);
-    const visitor = await openVisitor(pages, ctx.partykit.origin, room);
-    await visible(visitor.panel.getByText("Available", { exact: true }));
-    await visitor.page.evaluate(WIDGET_PROBE);
     await host.page.evaluate(WIDGET_PROBE);
+    const visitor = await openVisitor(pages, ctx.partykit.origin, room);
+    /** The visitor's panel open and Available, the probe in place (after the first load or a reload). */
+    const ready = async (): Promise<void> => {
+      await visible(visitor.panel.getByText("Available", { exact: true }));
+      await visitor.page.evaluate(WIDGET_PROBE);
+    };
+    await ready();
 
     const videoCall = visitor.panel.getByRole("button", { name: "Video call" });
     const accept = host.page.getByRole("button", { name: "Accept" });
     const hangUp = visitor.panel.getByRole("button", { name: "Hang up" });
     const done = visitor.panel.getByRole("button", { name: "Done", exact: true });
     const hostHangUp = host.page.getByRole("button", { name: "Hang up" });
+    const dismiss = host.page.getByRole("button", { name: "Dismiss" });
 
     const samples: WidgetSample[] = [];
-    for (let i = 0; i <= calls; i++) {
+    let onThisSocket = 0;
+    let load = 0;
+    while (samples.length < calls) {
       ctx.deadline.check("call setup");
+      if (onThisSocket === CALLS_PER_SOCKET) {
+        // A new socket, with a fresh call-request allowance.
+        await visitor.page.reload();
+        await visitor.page.getByRole("button", { name: "Contact me" }).click({ timeout: WAIT_MS });
+        await ready();
+        onThisSocket = 0;
+        load++;
+      }
+      const warmUp = onThisSocket === 0; // the first call of a page load warms up devices and code paths
+      onThisSocket++;
       await Promise.all([visitor.page.evaluate("window.__bench.arm()"), host.page.evaluate("window.__bench.arm()")]);
       await videoCall.waitFor({ state: "visible" });
       // The host side waits for Accept while the visitor clicks, and clicks it once it is actionable.
       const accepted = accept.click();
       await videoCall.click();
-      await accepted;
+      await accepted.catch(async (err: Error) => {
+        // Say why, when the visitor's page shows it (e.g. the room refused the call).
+        const shown = (await visitor.panel.innerText().catch(() => "")).replace(/\s+/g, " ").trim();
+        throw new Error(`${err.message.split("\n")[0]} (the visitor's panel shows: ${shown.slice(0, 200)})`);
+      });
       const [v, h] = await Promise.all([
         until(visitor.page, "__bench", ["click:Video call", "connecting", "connected"]),
         until(host.page, "__bench", ["acceptShown", "click:Accept", "connected"]),
@@ -202,11 +228,12 @@ async function widgetCalls(ctx: BenchContext, browser: Browser, calls: number): 
         accept: v.connecting! - h["click:Accept"]!,
         negotiate: both - v.connecting!,
       };
-      if (i > 0) samples.push(sample); // the first call warms up devices and code paths
-      ctx.log(`  call ${i}${i === 0 ? " (warm-up)" : ""}: ${sample.total.toFixed(1)} ms (host reaction ${sample.reaction.toFixed(1)} ms)`);
+      if (!warmUp) samples.push(sample);
+      ctx.log(`  call ${warmUp ? `(warm-up, page load ${load})` : samples.length}: ${sample.total.toFixed(1)} ms (host reaction ${sample.reaction.toFixed(1)} ms)`);
       await hangUp.click();
       await done.click();
       await hidden(hostHangUp);
+      await dismiss.click();
     }
     return samples;
   } finally {
@@ -308,7 +335,7 @@ export async function benchCallSetup(ctx: BenchContext): Promise<Figure[]> {
         ratio: net.median / d.median,
         notes: "ratio = previous row's median ÷ direct median",
       },
-      phase("ring", "call.phase.ring", "phase 1: click → the host rings (visitor's media, `call` → `ring`, Accept rendered)"),
+      phase("ring", "call.phase.ring", "phase 1: click → the host rings (visitor's media, `call` → `queue` ringing here, Accept rendered)"),
       phase("accept", "call.phase.accept", "phase 2: Accept clicked → the visitor has `accepted` (host's media, `accept` → `accepted`)"),
       phase("negotiate", "call.phase.negotiate", "phase 3: visitor has `accepted` → both Connected (offer, answer, candidates, ICE, DTLS)"),
       {

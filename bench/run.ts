@@ -137,7 +137,7 @@ async function main(): Promise<number> {
 
   const problems = figures.map(figureProblem).filter((p): p is string => p !== undefined);
   for (const f of figures) {
-    const value = f.error ? `FAILED ${f.error}` : f.unavailable ? `not available: ${f.unavailable}` : `${f.median?.toFixed(2)} ${f.unit}${f.ratio !== undefined ? ` (×${f.ratio.toFixed(2)})` : ""}`;
+    const value = f.error ? `FAILED ${f.error}` : f.unavailable ? `not available: ${f.unavailable}` : `${f.median?.toFixed(2)} ${f.unit}${f.ratio !== undefined ? ` (×${f.ratio < 0.1 ? f.ratio.toPrecision(2) : f.ratio.toFixed(2)})` : ""}`;
     log(`${f.id}: ${value}`);
   }
   if (problems.length) {

@@ -3,6 +3,8 @@
  * Raw WebSocket clients for the load benchmarks (the `ws` package, no
  * browser): visitor and host sockets of a room, frame waiters, and a tally of
  * `error` frames so every figure can say whether the room refused anything.
+ * Every client answers the room's liveness `ping` with a `pong`, as the widget
+ * does; a socket silent for 7 s would be closed as dead.
  * @module
  */
 import { performance } from "node:perf_hooks";
@@ -53,6 +55,8 @@ export function takeErrorFrames(): Record<string, number> {
   return out;
 }
 
+const PONG = JSON.stringify({ type: "pong" });
+
 interface Waiter {
   pred: (f: Frame) => boolean;
   resolve: (f: Frame) => void;
@@ -64,6 +68,8 @@ export class Client {
   onFrame: ((frame: Frame, at: number) => void) | undefined;
   /** Connection id from `welcome`. */
   id = "";
+  /** Liveness pings received (each answered with a `pong`). */
+  pings = 0;
   readonly #waiters = new Set<Waiter>();
 
   private constructor(readonly ws: WebSocket) {
@@ -74,6 +80,10 @@ export class Client {
         frame = JSON.parse(String(data)) as Frame;
       } catch {
         return;
+      }
+      if (frame.type === "ping") {
+        if (ws.readyState === WebSocket.OPEN) ws.send(PONG);
+        this.pings++;
       }
       if (frame.type === "error") {
         const code = String(frame.code);
@@ -184,14 +194,25 @@ export async function availableHost(target: RoomTarget, room: string): Promise<C
   return host;
 }
 
+/** One entry of a host's `queue` snapshot. */
+interface QueuedCall {
+  callId: string;
+  state: "ringing" | "queued" | "reconnecting";
+  ringsHere: boolean;
+}
+
 /**
- * Put `visitor` and `host` in an accepted audio call (`call` → `ring` →
- * `accept` → `accepted` on both sides). Returns the call id.
+ * Put `visitor` and `host` in an accepted audio call: the visitor sends
+ * `call`, the host's next `queue` snapshot lists it ringing here, the host
+ * sends `accept`, and both get `accepted`. The host must be alone with this
+ * caller (no other call ringing at it). Returns the call id.
  */
 export async function acceptedCall(visitor: Client, host: Client): Promise<string> {
-  const ring = host.expect((f) => f.type === "ring" && f.visitorId === visitor.id, "ring at the host");
+  const ringing = (f: Frame): QueuedCall | undefined =>
+    f.type === "queue" && Array.isArray(f.calls) ? (f.calls as QueuedCall[]).find((c) => c.state === "ringing" && c.ringsHere) : undefined;
+  const ring = host.expect((f) => ringing(f) !== undefined, "a call ringing at the host (queue snapshot)");
   visitor.send({ type: "call", media: "audio" });
-  const callId = String((await ring).callId);
+  const callId = ringing(await ring)!.callId;
   const both = Promise.all([
     visitor.expect((f) => f.type === "accepted" && f.callId === callId, "accepted at the visitor"),
     host.expect((f) => f.type === "accepted" && f.callId === callId, "accepted at the host"),

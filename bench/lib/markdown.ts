@@ -33,7 +33,9 @@ export function fmt(value: number | undefined, unit = ""): string {
 }
 
 function ratio(f: Figure): string {
-  return f.ratio === undefined ? "—" : `×${f.ratio.toFixed(f.ratio >= 10 ? 1 : 2)}`;
+  if (f.ratio === undefined) return "—";
+  // Two significant digits below 0.1, so a small ratio does not print as ×0.00.
+  return `×${f.ratio < 0.1 ? f.ratio.toPrecision(2) : f.ratio.toFixed(f.ratio >= 10 ? 1 : 2)}`;
 }
 
 function cell(text: string): string {
