@@ -7,6 +7,10 @@
  *   wait holds back the later ones of its conversation (others go on).
  * - Retries: network errors, 5xx and 429 are retried with exponential backoff
  *   and jitter ({@link backoff}); a 429's `Retry-After` is honoured.
+ * - Recovery: once any post goes through, Slack is back, so entries still
+ *   waiting out an earlier failure's backoff are tried at once (except those
+ *   told to wait by a `Retry-After`); without this, after a long outage each
+ *   conversation would sit out its own delay of up to 5 minutes.
  * - Permanent failures (other 4xx, Web API errors) are dropped from the
  *   outbox and reported, with the reason, to the caller.
  * - Durability: an entry leaves storage only after Slack accepted it, so a
@@ -30,6 +34,8 @@ export interface OutboxEntry {
   attempt: number;
   /** Not before this time (ms since the epoch). */
   nextAt: number;
+  /** Set when Slack itself said when to retry (`Retry-After`): not tried sooner. */
+  retryAfterUntil?: number;
 }
 
 /** First retry delay, in ms. */
@@ -104,6 +110,8 @@ export class Outbox {
 
   private async pass(deliver: (entry: OutboxEntry) => Promise<Delivery>, settled: (entry: OutboxEntry, result: Delivery) => Promise<void>) {
     const held = new Set<string>();
+    const retriedNow = new Set<OutboxEntry>();
+    let delivered = false;
     for (const entry of [...this.entries].sort((a, b) => (a.key < b.key ? -1 : 1))) {
       if (held.has(entry.conversationId) || !this.entries.includes(entry)) continue;
       if (entry.nextAt > Date.now()) {
@@ -114,13 +122,25 @@ export class Outbox {
       if (result.kind === "retry") {
         entry.attempt += 1;
         entry.nextAt = Date.now() + (result.after ?? backoff(entry.attempt));
+        entry.retryAfterUntil = result.after !== undefined ? entry.nextAt : undefined;
+        retriedNow.add(entry);
         held.add(entry.conversationId);
         await this.storage.put(entry.key, entry);
       } else {
+        delivered ||= result.kind === "ok";
         this.entries = this.entries.filter((e) => e !== entry);
         await this.storage.delete(entry.key);
       }
       await settled(entry, result);
     }
+    if (!delivered) return;
+    // Slack answered: what still waits out an earlier failure's backoff goes now.
+    const now = Date.now();
+    const waiting = this.entries.filter((e) => e.nextAt > now && !retriedNow.has(e) && !(e.retryAfterUntil && e.retryAfterUntil > now));
+    for (const entry of waiting) {
+      entry.nextAt = now;
+      await this.storage.put(entry.key, entry);
+    }
+    if (waiting.length > 0) this.again = true;
   }
 }

@@ -98,3 +98,26 @@ describe("Outbox", () => {
     assert.ok(next - t0 >= 7000 && next - t0 < 8000, `retry after ${next - t0} ms`);
   });
 });
+
+describe("Outbox recovery", () => {
+  it("once a post goes through, entries backing off from earlier failures go at once; Retry-After still holds", async () => {
+    const { storage } = memoryStorage();
+    const outbox = new Outbox(storage);
+    await outbox.load();
+    await outbox.enqueue("a", 0, msg("a0"), Date.now());
+    await outbox.enqueue("r", 0, msg("r0"), Date.now());
+    const tried: string[] = [];
+    // Slack is down: a0 backs off, r0 is told to wait 60 s.
+    await outbox.drain(
+      async (e) => (tried.push(e.message.text), e.message.text === "r0" ? { kind: "retry", reason: "429", after: 60_000 } : { kind: "retry", reason: "503" }),
+      async () => {},
+    );
+    assert.deepEqual(tried, ["a0", "r0"]);
+    // Slack is back: a new message goes through, and a0 follows in the same drain without waiting its delay.
+    await outbox.enqueue("b", 0, msg("b0"), Date.now());
+    await outbox.drain(async (e) => (tried.push(e.message.text), { kind: "ok" }), async () => {});
+    assert.deepEqual(tried, ["a0", "r0", "b0", "a0"]);
+    assert.equal(outbox.size, 1, "r0 still honours its Retry-After");
+    assert.ok(outbox.nextAt()! - Date.now() > 50_000);
+  });
+});
