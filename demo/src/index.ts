@@ -1,0 +1,9 @@
+/**
+ * The demo pages' script (`/dist/index.js`, built by `partykit dev` and
+ * `partykit deploy`): the visitor widget exactly as the script tag ships it,
+ * and the host dashboard's code on pages that have a `<contact-me-host>`.
+ * @module
+ */
+import "../../widget/script.ts";
+
+if (globalThis.document?.querySelector("contact-me-host")) void import("../../widget/host-script.ts");
