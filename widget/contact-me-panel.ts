@@ -210,7 +210,7 @@ export class VisitorPanel {
     const presence =
       socket === "reconnecting" ? s.reconnecting : available === undefined ? s.connecting : available ? s.available : s.away;
     return html`
-      <div part="panel" id="panel" role="dialog" aria-label=${s.title} @keydown=${this.onKeydown}>
+      <div part="panel" id="panel" role="dialog" aria-label=${s.title}>
         <div part="header">
           <h2>${s.title}</h2>
           <span part="presence" class="presence ${available ? "on" : ""}">${presence}</span>
@@ -249,9 +249,7 @@ export class VisitorPanel {
         ? html`<ul part="messages" aria-live="polite">
             ${messages.map((m) =>
               m.from === "visitor"
-                ? html`<li part="message message-visitor">
-                    ${m.text}<small part="message-state">${stateText[m.state]}</small>
-                  </li>`
+                ? html`<li part="message message-visitor">${m.text}<small part="message-state">${stateText[m.state]}</small></li>`
                 : html`<li part="message message-host">${m.text}<small>${m.by ?? ""}</small></li>`,
             )}
           </ul>`
@@ -313,13 +311,6 @@ export class VisitorPanel {
       </div>
     `;
   }
-
-  private readonly onKeydown = (event: KeyboardEvent) => {
-    if (event.key === "Escape") {
-      event.stopPropagation();
-      this.host.close();
-    }
-  };
 
   private show(view: View) {
     this.view = view;

@@ -220,6 +220,7 @@ export class ContactMe extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     globalThis.addEventListener?.("pagehide", this.onPageHide);
+    this.addEventListener("keydown", this.onKeydown);
     void this.loadPresence();
   }
 
@@ -242,7 +243,16 @@ export class ContactMe extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     globalThis.removeEventListener?.("pagehide", this.onPageHide);
+    this.removeEventListener("keydown", this.onKeydown);
   }
+
+  /** Escape anywhere in the widget (the button or the panel) closes the panel. */
+  private readonly onKeydown = (event: KeyboardEvent) => {
+    if (event.key === "Escape" && this.open) {
+      event.stopPropagation();
+      this.close();
+    }
+  };
 
   /** Leaving the page ends the call at once, rather than after the reconnect grace. */
   private readonly onPageHide = () => {
