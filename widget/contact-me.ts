@@ -4,7 +4,7 @@ import type { PanelHost, VisitorPanel } from "./contact-me-panel.ts";
 import { fire } from "./events.ts";
 import { defaultHost, fetchRoom, type RoomAddress } from "./room.ts";
 import { local } from "./storage.ts";
-import { callStrings, visitorStrings, type CallStrings, type VisitorStrings } from "./strings.ts";
+import { callStrings, stringsConverter, visitorStrings, type CallStrings, type VisitorStrings } from "./strings.ts";
 import { baseStyles } from "./styles.ts";
 
 export type * from "./events.ts";
@@ -23,21 +23,6 @@ function loadPanel(): Promise<typeof import("./contact-me-panel.ts")> {
   });
   return panelModule;
 }
-
-/** Reads the `strings` attribute: a JSON object; anything else is ignored (with a warning). */
-const stringsConverter = {
-  fromAttribute(value: string | null): Partial<ContactMeStrings> {
-    if (!value) return {};
-    try {
-      const parsed: unknown = JSON.parse(value);
-      if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) return parsed as Partial<ContactMeStrings>;
-    } catch {
-      // Reported below.
-    }
-    console.warn("contact-me: the strings attribute is not a JSON object; using the defaults");
-    return {};
-  },
-};
 
 /**
  * The visitor's widget: a **Contact me** button that opens a panel to send the

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "playwright-core";
-import { WAIT_MS, eventually, openHost, openVisitor, setAvailable, uniqueRoom, visible } from "../support/browser.ts";
+import { WAIT_MS, eventually, openHost, openVisitor, setAvailable, signIn, uniqueRoom, visible } from "../support/browser.ts";
 import { startCspProxy } from "../support/csp-proxy.ts";
 import { REPO_ROOT } from "../support/partykit.ts";
 import { availableHostAndVisitor, useStack } from "../support/stack.ts";
@@ -193,4 +193,52 @@ test("axe (WCAG 2.1 AA): closed, open, messaging, calling and in a call; the das
     await setAvailable(away.page, false);
     await assertAccessible(away.page, "(dashboard) signed in, away");
     await openVisitor(pages, stack.server.origin, uniqueRoom("axe-x")); // a second room does not matter
+  }));
+
+test("dashboard in a hidden tab: a ringing call raises a notification and counts in the title; Silence stops the ring", () =>
+  stack.run(async (pages) => {
+    const room = uniqueRoom("notify");
+    const host = await pages.open("about:blank");
+    await host.context.grantPermissions(["notifications"], { origin: stack.server.origin });
+    // The tab is in the background; notifications shown are recorded. (A string: tsx would
+    // wrap a class in a `__name` helper the page lacks.)
+    await host.context.addInitScript(`
+      Object.defineProperty(document, "visibilityState", { get: () => "hidden" });
+      Object.defineProperty(document, "hidden", { get: () => true });
+      globalThis.shownNotifications = [];
+      const Real = globalThis.Notification;
+      globalThis.Notification = class extends Real {
+        constructor(title, options) {
+          super(title, options);
+          globalThis.shownNotifications.push({ title, body: (options && options.body) || "" });
+        }
+      };
+    `);
+    await host.page.goto(`${stack.server.origin}/host.html?room=${room}`);
+    await signIn(host.page, stack.hostKey);
+    await setAvailable(host.page, true);
+    const title = await host.page.title();
+
+    const visitor = await openVisitor(pages, stack.server.origin, room);
+    await visible(visitor.panel.getByText("Available", { exact: true }));
+    await visitor.panel.getByRole("button", { name: "Audio call" }).click();
+    await visible(host.page.getByRole("button", { name: "Accept" }));
+
+    await eventually("the title counts the call", () => host.page.title(), (t) => t === `(1) ${title}`);
+    const shown = await eventually(
+      "a notification",
+      () => host.page.evaluate(() => (globalThis as { shownNotifications?: { title: string; body: string }[] }).shownNotifications ?? []),
+      (n) => n.length === 1,
+    );
+    assert.deepEqual(shown, [{ title: "Incoming audio call", body: "from a visitor" }]);
+    const ringing = () => host.page.evaluate(() => (document.querySelector("contact-me-host") as unknown as { ringing: boolean }).ringing);
+    assert.equal(await ringing(), true);
+
+    await host.page.getByRole("button", { name: "Silence" }).click();
+    await eventually("the ring stops", ringing, (r) => r === false);
+    await host.page.getByRole("button", { name: "Silence" }).waitFor({ state: "detached" });
+    await visible(host.page.getByRole("button", { name: "Accept" }));
+
+    await visitor.panel.getByRole("button", { name: "Hang up" }).click();
+    await eventually("the title count goes", () => host.page.title(), (t) => t === title);
   }));
