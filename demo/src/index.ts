@@ -7,3 +7,6 @@
 import "../../widget/script.ts";
 
 if (globalThis.document?.querySelector("contact-me-host")) void import("../../widget/host-script.ts");
+
+/** The widget's `PeerCall`, loaded on demand: the benchmark's direct baseline uses it. */
+export const loadPeerCall = (): Promise<typeof import("../../widget/call.ts")> => import("../../widget/call.ts");
