@@ -91,13 +91,13 @@ const WIDGET_PROBE = `(() => {
 })()`;
 
 /**
- * Page script for the direct baseline: the widget's PeerCall (from the
- * bundle the page already loaded), media acquired like the widget does (the
+ * Page script for the direct baseline: the widget's PeerCall (a chunk of the
+ * demo's bundle), media acquired like the widget does (the
  * visitor before ringing, the host on accepting), signals handed to
  * `window.__benchSend`, incoming ones fed to `window.__direct.receive`.
  */
 const DIRECT_PROBE = `(async () => {
-  const { PeerCall } = await import("/dist/index.js");
+  const { PeerCall } = await (await import("/dist/index.js")).loadPeerCall();
   const now = () => performance.timeOrigin + performance.now();
   const send = (m) => window.__benchSend(JSON.stringify(m));
   const media = () => navigator.mediaDevices.getUserMedia({ audio: true, video: true });

@@ -8,7 +8,7 @@
  */
 import { css, html, nothing, type TemplateResult } from "lit";
 import type { CallController } from "./call-controller.ts";
-import { callStrings } from "./strings.ts";
+import { callStrings, type CallStrings } from "./strings.ts";
 
 /** `m:ss`, or `h:mm:ss` from an hour on. */
 export function formatDuration(seconds: number): string {
@@ -71,9 +71,14 @@ export const callStyles = css`
  * @param call the element's call controller
  * @param peer how to name the other side ("The host" / "The visitor")
  * @param allowVideo whether **Turn on video** may be offered (the site allows video)
+ * @param s the strings to show (the defaults, or the site's overrides)
  */
-export function renderCallControls(call: CallController, peer: string, allowVideo: boolean): TemplateResult | typeof nothing {
-  const s = callStrings;
+export function renderCallControls(
+  call: CallController,
+  peer: string,
+  allowVideo: boolean,
+  s: CallStrings = callStrings,
+): TemplateResult | typeof nothing {
   if (!call.live || !call.callId) return nothing;
   const inCall = call.status === "connected" || call.status === "reconnecting";
   const sendsVideo = (call.localStream?.getVideoTracks().length ?? 0) > 0;
@@ -103,12 +108,11 @@ export function renderCallControls(call: CallController, peer: string, allowVide
         ? html`<button part="turn-on-video" @click=${() => void call.turnOnVideo()}>${s.turnOnVideo}</button>`
         : nothing}
     </div>
-    ${renderDevices(call, sendsVideo)}
+    ${renderDevices(call, sendsVideo, s)}
   `;
 }
 
-function renderDevices(call: CallController, sendsVideo: boolean) {
-  const s = callStrings;
+function renderDevices(call: CallController, sendsVideo: boolean, s: CallStrings) {
   const select = (kind: "audio" | "video", label: string, devices: MediaDeviceInfo[]) => {
     const current = call.currentDevice(kind);
     return html`<label

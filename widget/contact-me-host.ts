@@ -4,10 +4,11 @@ import type { CallMedia, MessageOf, ServerMessage } from "../party/protocol.ts";
 import { CallController, type CallStatus } from "./call-controller.ts";
 import { callStyles, renderCallControls } from "./call-view.ts";
 import { attachStream } from "./media.ts";
+import { AttentionController } from "./attention.ts";
 import { Ringer } from "./ringer.ts";
 import { SignalingController, defaultHost, fetchRoom, type RoomAddress } from "./signaling.ts";
 import { session } from "./storage.ts";
-import { callStrings, hostStrings } from "./strings.ts";
+import { callStrings, hostStrings, stringsConverter, type CallStrings, type HostStrings } from "./strings.ts";
 import { baseStyles } from "./styles.ts";
 
 type Waiting = MessageOf<ServerMessage, "queue">["calls"][number];
@@ -33,6 +34,7 @@ const STORAGE_PREFIX = "contact-me-host:";
  * @attr room - Room id, the same as the site's `<contact-me room>`. Default `default`.
  * @attr host - PartyKit host. Default: the origin the script came from.
  * @attr party - Party name. Default `main`.
+ * @attr strings - JSON object overriding visible strings (see `hostStrings` and `callStrings` in `strings.ts`).
  *
  * @fires contact-me-host-ring - A call started ringing here. `detail: {callId, media, name?}`.
  * @fires contact-me-host-message - A visitor message arrived. `detail: {conversationId, text, name?, email?, page?}`.
@@ -42,6 +44,7 @@ const STORAGE_PREFIX = "contact-me-host:";
  * @csspart available - The Available switch.
  * @csspart hosts - Who is signed in.
  * @csspart incoming - The list of waiting calls (ringing, then in line).
+ * @csspart silence - The **Silence** button, which stops the ring.
  * @csspart missed - Calls that rang out unanswered.
  * @csspart call - The call view.
  * @csspart call-status - The call status line.
@@ -176,6 +179,11 @@ export class ContactMeHost extends LitElement {
   @property() host = "";
   /** Party name on the PartyKit project. */
   @property() party = "main";
+  /**
+   * Overrides of visible strings, by key (see `hostStrings` and `callStrings`
+   * in `strings.ts`); missing keys keep their defaults. As an attribute: JSON.
+   */
+  @property({ attribute: "strings", converter: stringsConverter }) strings: Partial<HostStrings & CallStrings> = {};
 
   @state() private token: string | undefined;
   @state() private hostName = "";
@@ -196,8 +204,20 @@ export class ContactMeHost extends LitElement {
   @query('[part="remote-audio"]') private remoteAudio?: HTMLAudioElement;
   @query('[part="local-video"]') private localVideo?: HTMLVideoElement;
 
-  private readonly strings = hostStrings;
+  /** Ringing calls silenced here; a new call rings again. */
+  @state() private silenced = new Set<string>();
   private readonly ringer = new Ringer();
+  private readonly attention = new AttentionController(this);
+
+  /** The strings shown: defaults with {@link strings} on top. */
+  private get text(): HostStrings & CallStrings {
+    return { ...hostStrings, ...callStrings, ...this.strings };
+  }
+
+  /** Whether the ring is sounding (a call rings here, not silenced, not in a call). */
+  get ringing(): boolean {
+    return this.ringer.ringing;
+  }
   private readonly signaling = new SignalingController(this, (m) => this.onServerMessage(m));
   private readonly call = new CallController(this, (m) => this.signaling.send(m));
 
@@ -242,7 +262,7 @@ export class ContactMeHost extends LitElement {
   }
 
   private renderSignIn() {
-    const s = this.strings;
+    const s = this.text;
     return html`
       <form part="sign-in" @submit=${this.signIn}>
         <label>${s.hostKey}<input name="key" type="password" autocomplete="current-password" required /></label>
@@ -253,7 +273,7 @@ export class ContactMeHost extends LitElement {
   }
 
   private renderDashboard() {
-    const s = this.strings;
+    const s = this.text;
     const socket = this.signaling.status;
     return html`
       <div class="toolbar" part="toolbar">
@@ -288,11 +308,14 @@ export class ContactMeHost extends LitElement {
   }
 
   private renderIncoming() {
-    const s = this.strings;
+    const s = this.text;
     const inCall = this.call.live;
     return html`
       <section part="incoming" aria-labelledby="incoming-title">
         <h2 id="incoming-title">${s.incoming}</h2>
+        ${this.ringer.ringing
+          ? html`<button part="silence" @click=${this.silence}>${s.silence}</button>`
+          : nothing}
         <ul>
           ${this.incoming.map((w) => {
             const who = `${s.from} ${w.name || s.visitor}`;
@@ -315,7 +338,7 @@ export class ContactMeHost extends LitElement {
   }
 
   private renderHosts() {
-    const s = this.strings;
+    const s = this.text;
     if (this.hosts.length < 2) return nothing;
     return html`<p part="hosts" class="muted">
       ${s.signedIn}:
@@ -326,7 +349,7 @@ export class ContactMeHost extends LitElement {
   }
 
   private renderMissed() {
-    const s = this.strings;
+    const s = this.text;
     if (this.missed.length === 0) return nothing;
     return html`<section part="missed" aria-labelledby="missed-title">
       <h2 id="missed-title">${s.missed}</h2>
@@ -340,7 +363,7 @@ export class ContactMeHost extends LitElement {
   }
 
   private renderCall() {
-    const s = this.strings;
+    const s = this.text;
     const call = this.call;
     const text: Partial<Record<CallStatus, string>> = {
       preparing: s.callConnecting,
@@ -367,7 +390,7 @@ export class ContactMeHost extends LitElement {
             </div>`
           : nothing}
         ${call.live && !video ? html`<audio part="remote-audio" autoplay></audio>` : nothing}
-        ${renderCallControls(call, callStrings.theVisitor, true)}
+        ${renderCallControls(call, s.theVisitor, true, s)}
         <div class="row">
           ${call.live
             ? html`<button part="hang-up" class="danger" @click=${() => this.call.hangUp()}>${s.hangUp}</button>`
@@ -378,7 +401,7 @@ export class ContactMeHost extends LitElement {
   }
 
   private renderConversation(c: Summary) {
-    const s = this.strings;
+    const s = this.text;
     const who = [c.name || s.visitor, c.email, c.page].filter(Boolean).join(" · ");
     return html`<li part="conversation">
       <div class="meta">${who}</div>
@@ -431,13 +454,39 @@ export class ContactMeHost extends LitElement {
     }
   }
 
+  /** Calls ringing on this dashboard now. */
+  private get ringingHere(): Waiting[] {
+    return this.incoming.filter((w) => w.ringsHere);
+  }
+
+  /** Ring (before rendering, so the Silence button shows with the ring). */
+  protected override willUpdate(changed: PropertyValues): void {
+    super.willUpdate(changed);
+    if (this.ringingHere.some((w) => !this.silenced.has(w.callId)) && !this.call.live) this.ringer.start();
+    else this.ringer.stop();
+  }
+
   protected override updated(changed: PropertyValues): void {
     super.updated(changed);
     attachStream(this.remoteVideo, this.call.remoteStream);
     attachStream(this.remoteAudio, this.call.remoteStream);
     attachStream(this.localVideo, this.call.localStream);
-    if (this.incoming.some((w) => w.ringsHere) && !this.call.live) this.ringer.start();
-    else this.ringer.stop();
+    const ringing = this.ringingHere;
+    const s = this.text;
+    this.attention.ringing(
+      this.call.live
+        ? []
+        : ringing.map((w) => ({
+            callId: w.callId,
+            title: w.media === "video" ? s.incomingVideo : s.incomingAudio,
+            body: `${s.from} ${w.name || s.visitor}`,
+          })),
+    );
+  }
+
+  /** Stop the ring for the calls ringing now; they stay listed, and a new call rings again. */
+  private silence() {
+    this.silenced = new Set([...this.silenced, ...this.incoming.map((w) => w.callId)]);
   }
 
   private async signIn(event: SubmitEvent) {
@@ -454,7 +503,7 @@ export class ContactMeHost extends LitElement {
       });
       const body = (await res.json().catch(() => ({}))) as { token?: string; name?: string; message?: string };
       if (!res.ok || !body.token) {
-        this.signInError = res.status === 401 ? this.strings.wrongKey : (body.message ?? `Sign-in failed (HTTP ${res.status})`);
+        this.signInError = res.status === 401 ? this.text.wrongKey : (body.message ?? `Sign-in failed (HTTP ${res.status})`);
         return;
       }
       input.value = "";
@@ -484,6 +533,7 @@ export class ContactMeHost extends LitElement {
 
   private toggleAvailable() {
     this.ringer.unlock();
+    this.attention.requestPermission();
     this.available = !this.available;
     this.signaling.send({ type: "available", available: this.available });
   }
@@ -545,7 +595,7 @@ export class ContactMeHost extends LitElement {
         this.missed = message.calls;
         break;
       case "answered":
-        if (message.by !== this.hostName) this.flash(this.strings.answeredBy.replace("{name}", message.by));
+        if (message.by !== this.hostName) this.flash(this.text.answeredBy.replace("{name}", message.by));
         break;
       case "error":
         if (this.call.status === "preparing") this.call.reset();

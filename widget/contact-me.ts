@@ -1,25 +1,38 @@
 import { LitElement, css, html, nothing, type PropertyValues } from "lit";
 import { property, query, state } from "lit/decorators.js";
-import type { CallMedia, ServerMessage } from "../party/protocol.ts";
-import { CallController, type CallStatus } from "./call-controller.ts";
-import { ConversationController, type MessageState } from "./conversation-controller.ts";
-import { callStyles, renderCallControls } from "./call-view.ts";
-import { attachStream } from "./media.ts";
-import { SignalingController, defaultHost, fetchRoom, type RoomAddress } from "./signaling.ts";
+import type { PanelHost, VisitorPanel } from "./contact-me-panel.ts";
+import { fire } from "./events.ts";
+import { defaultHost, fetchRoom, type RoomAddress } from "./room.ts";
+import { local } from "./storage.ts";
+import { callStrings, stringsConverter, visitorStrings, type CallStrings, type VisitorStrings } from "./strings.ts";
 import { baseStyles } from "./styles.ts";
-import { local, session } from "./storage.ts";
-import { callStrings, visitorStrings } from "./strings.ts";
 
-type View = "menu" | "message" | "call";
+export type * from "./events.ts";
+
+/** Strings `<contact-me>` shows: its own and those of the call controls. */
+export type ContactMeStrings = VisitorStrings & CallStrings;
+
+/** The panel module, loaded once per page on first open. */
+let panelModule: Promise<typeof import("./contact-me-panel.ts")> | undefined;
+
+/** Load the panel code (once); a failed load is tried again next time. */
+function loadPanel(): Promise<typeof import("./contact-me-panel.ts")> {
+  panelModule ??= import("./contact-me-panel.ts").catch((err: unknown) => {
+    panelModule = undefined;
+    throw err;
+  });
+  return panelModule;
+}
 
 /**
  * The visitor's widget: a **Contact me** button that opens a panel to send the
  * site's owner a message or start an audio or video call.
  *
  * On page load it makes one small HTTP request (presence, and the unread
- * count of a returning visitor); the WebSocket opens when the panel is first
- * opened, then stays (reconnecting on its own) so host replies arrive live —
- * counted on the button while the panel is closed.
+ * count of a returning visitor) and draws only the button: the panel, text
+ * and call code are loaded (`import()`) and the WebSocket opens when the panel
+ * is first opened. The socket then stays (reconnecting on its own) so host
+ * replies arrive live — counted on the button while the panel is closed.
  *
  * The conversation is kept by the room; this browser keeps its token in
  * `localStorage` (in memory where storage is denied), so a reload shows the
@@ -32,14 +45,18 @@ type View = "menu" | "message" | "call";
  * @attr party - Party name. Default `main`.
  * @attr modes - Space-separated subset of `text audio video`. Default all three.
  * @attr position - `bottom-right` (default), `bottom-left` or `inline`.
+ * @attr strings - JSON object overriding visible strings, e.g. `{"launcher": "Écrivez-moi"}` (see `strings.ts`).
  *
- * @fires contact-me-call-start - A call connected. `detail: {media: "audio" | "video"}`.
- * @fires contact-me-call-end - A call ended. `detail: {status: CallStatus}`.
+ * @fires contact-me-open - The panel opened. `detail: {room}` ({@link ContactMePanelDetail}).
+ * @fires contact-me-close - The panel closed. `detail: {room}`.
+ * @fires contact-me-call-start - A call connected. `detail: {media: "audio" | "video"}` ({@link ContactMeCallStartDetail}).
+ * @fires contact-me-call-end - A call ended. `detail: {status: CallStatus, media}` ({@link ContactMeCallEndDetail}).
  * @fires contact-me-message-sent - The room stored a message. `detail: {text: string}`.
  * @fires contact-me-message-received - A host reply arrived. `detail: {text: string, by?: string}`.
  *
  * @csspart launcher - The **Contact me** button.
  * @csspart badge - The unread count on the button.
+ * @csspart launcher-presence - The dot on the button while the host is available.
  * @csspart panel - The dialog.
  * @csspart header - The panel's title bar.
  * @csspart presence - The host's presence (Available / Away).
@@ -82,7 +99,6 @@ type View = "menu" | "message" | "call";
 export class ContactMe extends LitElement {
   static override styles = [
     baseStyles,
-    callStyles,
     css`
       :host {
         position: fixed;
@@ -105,77 +121,21 @@ export class ContactMe extends LitElement {
         flex-direction: column;
       }
       [part="launcher"] {
+        position: relative;
         border-radius: 999px;
         padding: 0.75em 1.25em;
         box-shadow: 0 4px 16px rgb(0 0 0 / 0.18);
         font-weight: 600;
       }
-      [part="panel"] {
-        width: var(--contact-me-width, 22rem);
-        max-width: calc(100vw - 2.5rem);
-        max-height: calc(100vh - 6rem);
-        overflow: auto;
-        box-sizing: border-box;
-        background: var(--_bg);
-        border: 1px solid var(--_border);
-        border-radius: var(--_radius);
-        box-shadow: 0 8px 32px rgb(0 0 0 / 0.22);
-        padding: 1rem;
-        display: grid;
-        gap: 0.75rem;
-      }
-      [part="header"] {
-        display: flex;
-        align-items: center;
-        gap: 0.75em;
-      }
-      [part="header"] h2 {
-        font-size: 1.1em;
-        margin: 0;
-        flex: 1;
-      }
-      [part="close"] {
-        padding: 0.2em 0.6em;
-      }
-      [part="menu"] {
-        display: grid;
-        gap: 0.5em;
-      }
-      .hint {
-        margin: 0;
-        font-size: 0.85em;
-        color: var(--_muted);
-      }
-      [part="messages"] {
-        list-style: none;
-        margin: 0;
-        padding: 0;
-        display: grid;
-        gap: 0.4em;
-      }
-      [part~="message"] {
-        max-width: 85%;
-        padding: 0.4em 0.7em;
-        border-radius: 10px;
-        white-space: pre-wrap;
-        overflow-wrap: anywhere;
-      }
-      [part~="message-visitor"] {
-        justify-self: end;
-        background: var(--_accent);
-        color: var(--_on-accent);
-      }
-      [part~="message-host"] {
-        justify-self: start;
-        border: 1px solid var(--_border);
-      }
-      [part~="message"] small {
-        display: block;
-        opacity: 0.8;
-        font-size: 0.75em;
-      }
-      [part="launcher"] {
-        position: relative;
+      [part="launcher-presence"] {
+        display: inline-block;
+        width: 0.55em;
+        height: 0.55em;
+        margin-left: 0.5em;
+        border-radius: 50%;
+        background: var(--_ok);
+        box-shadow: 0 0 0 2px var(--_on-accent);
+        vertical-align: middle;
       }
       [part="badge"] {
         position: absolute;
@@ -190,14 +150,6 @@ export class ContactMe extends LitElement {
         line-height: 1.4em;
         text-align: center;
       }
-      [part="form"] {
-        display: grid;
-        gap: 0.5em;
-      }
-      [part="local-video"] {
-        width: 35%;
-        justify-self: end;
-      }
     `,
   ];
 
@@ -211,27 +163,33 @@ export class ContactMe extends LitElement {
   @property() modes = "text audio video";
   /** Where the widget sits: `bottom-right`, `bottom-left`, `inline`. */
   @property({ reflect: true }) position: "bottom-right" | "bottom-left" | "inline" = "bottom-right";
+  /**
+   * Overrides of visible strings, by key (see `visitorStrings` and `callStrings`
+   * in `strings.ts`); missing keys keep their defaults. As an attribute: JSON.
+   */
+  @property({ attribute: "strings", converter: stringsConverter }) strings: Partial<ContactMeStrings> = {};
 
   @state() private open = false;
-  @state() private view: View = "menu";
+  /** The host's presence: `undefined` until known. */
   @state() private available: boolean | undefined;
-  @state() private notice = "";
-  /** Name and email as last typed, sent with each message. */
-  private sender = { name: "", email: "" };
+  /** Unread replies found by the page-load request, until the panel takes over. */
+  @state() private initialUnread = 0;
 
   @query('[part="launcher"]') private launcher!: HTMLButtonElement;
-  @query('[part="remote-video"]') private remoteVideo?: HTMLVideoElement;
-  @query('[part="remote-audio"]') private remoteAudio?: HTMLAudioElement;
-  @query('[part="local-video"]') private localVideo?: HTMLVideoElement;
 
-  private readonly strings = visitorStrings;
-  private readonly signaling = new SignalingController(this, (m) => this.onServerMessage(m));
-  private readonly call = new CallController(this, (m) => this.signaling.send(m), (s) => this.onCallStatus(s));
-  private readonly conversation = new ConversationController(this, (m) => this.signaling.send(m));
+  /** The panel, once loaded. */
+  private panel: VisitorPanel | undefined;
+  /** The panel being loaded (first open), awaited by `updateComplete`. */
+  private loading: Promise<void> | undefined;
 
   /** Statistics of the current call's RTCPeerConnection, or null outside a call. */
   getCallStats(): Promise<RTCStatsReport | null> {
-    return this.call.getStats();
+    return this.panel ? this.panel.getCallStats() : Promise.resolve(null);
+  }
+
+  /** The strings shown: defaults with {@link strings} on top. */
+  private get text(): ContactMeStrings {
+    return { ...visitorStrings, ...callStrings, ...this.strings };
   }
 
   private get address(): RoomAddress {
@@ -247,6 +205,7 @@ export class ContactMe extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     globalThis.addEventListener?.("pagehide", this.onPageHide);
+    this.addEventListener("keydown", this.onKeydown);
     void this.loadPresence();
   }
 
@@ -256,8 +215,11 @@ export class ContactMe extends LitElement {
     try {
       const res = await fetchRoom(this.address, "presence", undefined, token ? { conversation: token } : undefined);
       const body = (await res.json()) as { available?: boolean; unread?: number };
-      if (this.signaling.status === "idle") this.available = body.available === true;
-      if (typeof body.unread === "number") this.conversation.setUnread(body.unread);
+      if (!this.panel?.connected) this.available = body.available === true;
+      if (typeof body.unread === "number") {
+        if (this.panel) this.panel.setUnread(body.unread);
+        else this.initialUnread = body.unread;
+      }
     } catch {
       // Offline or blocked: the panel connects when opened.
     }
@@ -266,273 +228,139 @@ export class ContactMe extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     globalThis.removeEventListener?.("pagehide", this.onPageHide);
+    this.removeEventListener("keydown", this.onKeydown);
   }
+
+  /** Escape anywhere in the widget (the button or the panel) closes the panel. */
+  private readonly onKeydown = (event: KeyboardEvent) => {
+    if (event.key === "Escape" && this.open) {
+      event.stopPropagation();
+      this.close();
+    }
+  };
 
   /** Leaving the page ends the call at once, rather than after the reconnect grace. */
   private readonly onPageHide = () => {
-    if (this.call.live) this.call.hangUp();
+    this.panel?.pageHidden();
   };
 
-  private get modeSet(): Set<string> {
-    return new Set(this.modes.split(/\s+/).filter(Boolean));
+  /** Resolves once rendered, including the panel's first render after it loads. */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    let result = await super.getUpdateComplete();
+    while (this.loading) {
+      await this.loading;
+      result = await super.getUpdateComplete();
+    }
+    return result;
   }
 
   override render() {
-    const s = this.strings;
-    const unread = this.conversation.unread;
+    const s = this.text;
+    const unread = this.panel ? this.panel.unread : this.initialUnread;
     return html`
       <button
         part="launcher"
         class="primary"
         aria-expanded=${this.open}
-        aria-controls="panel"
+        aria-controls=${this.open && this.panel ? "panel" : nothing}
         aria-describedby=${unread ? "unread" : nothing}
         @click=${this.toggle}
       >
-        ${s.launcher}${unread ? html`<span part="badge" aria-hidden="true">${unread}</span>` : nothing}
+        ${s.launcher}${this.available ? html`<span part="launcher-presence" aria-hidden="true"></span>` : nothing}${unread
+          ? html`<span part="badge" aria-hidden="true">${unread}</span>`
+          : nothing}
       </button>
       ${unread ? html`<span id="unread" hidden>${s.unread.replace("{n}", String(unread))}</span>` : nothing}
-      ${this.open ? this.renderPanel() : nothing}
-    `;
-  }
-
-  private renderPanel() {
-    const s = this.strings;
-    const socket = this.signaling.status;
-    const presence =
-      socket === "reconnecting"
-        ? s.reconnecting
-        : this.available === undefined
-          ? s.connecting
-          : this.available
-            ? s.available
-            : s.away;
-    return html`
-      <div part="panel" id="panel" role="dialog" aria-label=${s.title} @keydown=${this.onKeydown}>
-        <div part="header">
-          <h2>${s.title}</h2>
-          <span part="presence" class="presence ${this.available ? "on" : ""}">${presence}</span>
-          <button part="close" aria-label=${s.close} @click=${this.close}>×</button>
-        </div>
-        ${this.notice ? html`<p class="error" role="alert">${this.notice}</p>` : nothing}
-        ${this.view === "menu" ? this.renderMenu() : this.view === "message" ? this.renderMessage() : this.renderCall()}
-      </div>
-    `;
-  }
-
-  private renderMenu() {
-    const s = this.strings;
-    const modes = this.modeSet;
-    const canCall = this.available === true;
-    return html`
-      <div part="menu">
-        ${modes.has("text") ? html`<button @click=${() => this.show("message")}>${s.sendMessage}</button>` : nothing}
-        ${modes.has("audio")
-          ? html`<button ?disabled=${!canCall} @click=${() => this.startCall("audio")}>${s.audioCall}</button>`
-          : nothing}
-        ${modes.has("video") && this.call.hasCamera
-          ? html`<button ?disabled=${!canCall} @click=${() => this.startCall("video")}>${s.videoCall}</button>`
-          : nothing}
-        ${!canCall && (modes.has("audio") || modes.has("video")) ? html`<p class="hint">${s.awayHint}</p>` : nothing}
-      </div>
-    `;
-  }
-
-  private renderMessage() {
-    const s = this.strings;
-    const stateText: Record<MessageState, string> = { sending: s.sending, sent: s.sent, delivered: s.delivered };
-    const messages = this.conversation.messages;
-    return html`
-      ${messages.length
-        ? html`<ul part="messages" aria-live="polite">
-            ${messages.map((m) =>
-              m.from === "visitor"
-                ? // One line: the bubble keeps white space (pre-wrap), so no template indentation inside.
-                  html`<li part="message message-visitor">${m.text}<small part="message-state">${stateText[m.state]}</small></li>`
-                : html`<li part="message message-host">${m.text}<small>${m.by ?? ""}</small></li>`,
-            )}
-          </ul>`
-        : nothing}
-      <form part="form" @submit=${this.onSubmit}>
-        <label>${s.message}<textarea name="text" rows="3" required maxlength="4000"></textarea></label>
-        <label>${s.yourName}<input name="name" autocomplete="name" maxlength="80" .value=${this.sender.name} /></label>
-        <label>${s.email}<input name="email" type="email" autocomplete="email" maxlength="254" .value=${this.sender.email} /></label>
-        <div class="row">
-          <button type="submit" class="primary">${s.send}</button>
-          <button type="button" @click=${() => this.show("menu")}>${s.back}</button>
-        </div>
-      </form>
-    `;
-  }
-
-  private renderCall() {
-    const s = this.strings;
-    const call = this.call;
-    const text: Record<CallStatus, string> = {
-      idle: "",
-      preparing: s.preparing,
-      calling: s.calling,
-      connecting: s.callConnecting,
-      connected: s.connected,
-      reconnecting: s.callReconnecting,
-      declined: s.declined,
-      ended: s.ended,
-      failed: s.failed,
-      blocked: s.blocked,
-      unavailable: s.unavailable,
-      busy: s.busy,
-      queued: s.queued.replace("{n}", String(call.position)),
-      "no-answer": s.noAnswer,
-      "queue-full": s.queueFull,
-    };
-    const video = call.media === "video";
-    const selfView = (call.localStream?.getVideoTracks().length ?? 0) > 0;
-    return html`
-      <div part="call" class="call" style="display:grid;gap:0.6em">
-        <p part="call-status" class="status" role="status" aria-live="polite">
-          ${call.peerReconnecting && call.live ? s.peerReconnecting : text[call.status]}
-        </p>
-        ${call.error && !call.live ? html`<p class="error">${call.error}</p>` : nothing}
-        ${call.live && video ? html`<video part="remote-video" autoplay playsinline aria-label=${s.remoteVideo}></video>` : nothing}
-        ${call.live && selfView ? html`<video part="local-video" autoplay playsinline muted aria-label=${s.localVideo}></video>` : nothing}
-        ${call.live && !video ? html`<audio part="remote-audio" autoplay></audio>` : nothing}
-        ${renderCallControls(call, callStrings.theHost, this.modeSet.has("video"))}
-        ${call.status === "queued"
-          ? html`<button part="cancel" @click=${() => this.call.hangUp()}>${s.cancel}</button>`
-          : call.live
-            ? html`<button part="hang-up" class="danger" @click=${() => this.call.hangUp()}>${s.hangUp}</button>`
-            : html`<button @click=${this.leaveCall}>${s.newCall}</button>`}
-        ${call.status === "queue-full" || call.status === "no-answer" || call.status === "unavailable"
-          ? html`<button @click=${this.leaveMessage}>${s.leaveMessage}</button>`
-          : nothing}
-      </div>
+      ${this.open && this.panel ? this.panel.render() : nothing}
     `;
   }
 
   protected override updated(changed: PropertyValues): void {
     super.updated(changed);
-    attachStream(this.remoteVideo, this.call.remoteStream);
-    attachStream(this.remoteAudio, this.call.remoteStream);
-    attachStream(this.localVideo, this.call.localStream);
+    this.panel?.updated();
   }
 
   private toggle() {
     if (this.open) this.close();
-    else {
-      this.open = true;
-      // Video is offered only when a camera exists.
-      if (this.call.hasCamera === undefined) void this.call.probeDevices();
-      // The resume token lets a dropped socket keep its place in line and its call.
-      this.signaling.connect(this.address, (): Record<string, string> => {
-        const query: Record<string, string> = {};
-        const resume = session.get(`${this.storagePrefix}:resume`);
-        const conversation = local.get(`${this.storagePrefix}:conversation`);
-        if (resume) query.resume = resume;
-        if (conversation) query.conversation = conversation;
-        return query;
-      });
-      // After connect: `read` must find a socket to go out on.
-      if (this.conversation.unread > 0) this.show("message");
-      this.dispatchEvent(new CustomEvent("contact-me-open", { bubbles: true, composed: true }));
-    }
+    else void this.show();
   }
 
-  private close() {
+  /** Open the panel, loading its code the first time. */
+  async show(): Promise<void> {
+    if (this.open) return;
+    this.open = true;
+    if (!this.panel) {
+      this.loading ??= this.attachPanel();
+      try {
+        await this.loading;
+      } finally {
+        this.loading = undefined;
+      }
+      if (!this.panel || !this.open) return;
+    }
+    this.panel.opened();
+    fire(this, "contact-me-open", { room: this.room });
+  }
+
+  private async attachPanel(): Promise<void> {
+    try {
+      const mod = await loadPanel();
+      if (!this.panel) {
+        const root = this.renderRoot as ShadowRoot;
+        // Constructable stylesheets (no <style> elements: CSP-safe).
+        if (root.adoptedStyleSheets) {
+          const sheets = mod.panelStyles.map((s) => s.styleSheet).filter((s): s is CSSStyleSheet => !!s);
+          root.adoptedStyleSheets = [...root.adoptedStyleSheets, ...sheets];
+        }
+        this.panel = new mod.VisitorPanel(this.panelHost);
+        if (this.initialUnread) this.panel.setUnread(this.initialUnread);
+      }
+    } catch (err) {
+      console.warn("contact-me: could not load the panel", err);
+      this.open = false;
+    }
+    this.requestUpdate();
+  }
+
+  /** What the panel sees of this element. */
+  private get panelHost(): PanelHost {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const element = this;
+    return {
+      get renderRoot() {
+        return element.renderRoot;
+      },
+      addController: element.addController.bind(element),
+      removeController: element.removeController.bind(element),
+      requestUpdate: () => element.requestUpdate(),
+      get updateComplete() {
+        return element.updateComplete;
+      },
+      addEventListener: element.addEventListener.bind(element),
+      removeEventListener: element.removeEventListener.bind(element),
+      dispatchEvent: element.dispatchEvent.bind(element),
+      address: () => element.address,
+      storagePrefix: () => element.storagePrefix,
+      text: () => element.text,
+      modes: () => element.modes,
+      room: () => element.room,
+      get available() {
+        return element.available;
+      },
+      set available(value: boolean | undefined) {
+        element.available = value;
+      },
+      close: () => element.close(),
+    };
+  }
+
+  /** Close the panel and return focus to the button. */
+  close(): void {
     if (!this.open) return;
     this.open = false;
-    this.conversation.setReading(false);
-    this.dispatchEvent(new CustomEvent("contact-me-close", { bubbles: true, composed: true }));
+    this.panel?.closed();
+    fire(this, "contact-me-close", { room: this.room });
     void this.updateComplete.then(() => this.launcher?.focus());
-  }
-
-  private onKeydown(event: KeyboardEvent) {
-    if (event.key === "Escape") {
-      event.stopPropagation();
-      this.close();
-    }
-  }
-
-  private show(view: View) {
-    this.view = view;
-    this.notice = "";
-    this.conversation.setReading(view === "message");
-  }
-
-  private async startCall(media: CallMedia) {
-    this.show("call");
-    if (await this.call.acquire(media)) this.call.ring(media);
-  }
-
-  private leaveCall() {
-    this.call.reset();
-    this.show("menu");
-  }
-
-  private leaveMessage() {
-    this.call.reset();
-    this.show("message");
-  }
-
-  private onSubmit(event: SubmitEvent) {
-    event.preventDefault();
-    const form = event.currentTarget as HTMLFormElement;
-    const field = (name: string) => form.elements.namedItem(name) as HTMLInputElement | HTMLTextAreaElement;
-    const text = field("text").value.trim();
-    if (!text) return;
-    const email = field("email") as HTMLInputElement;
-    if (!email.checkValidity()) {
-      email.reportValidity();
-      return;
-    }
-    this.sender = { name: field("name").value.trim(), email: email.value.trim() };
-    this.conversation.post(text, this.senderDetails());
-    field("text").value = "";
-    this.notice = "";
-  }
-
-  private senderDetails() {
-    return { name: this.sender.name || undefined, email: this.sender.email || undefined, page: globalThis.location?.href };
-  }
-
-  /** Events for messages that became stored, and host replies that arrived. */
-  private announce(before: readonly { id?: string; clientId?: string }[]) {
-    for (const m of this.conversation.messages) {
-      const old = before.find((b) => (m.id && b.id === m.id) || (m.clientId && b.clientId === m.clientId));
-      if (m.from === "visitor" && m.id && !old?.id) {
-        this.dispatchEvent(new CustomEvent("contact-me-message-sent", { detail: { text: m.text }, bubbles: true, composed: true }));
-      } else if (m.from === "host" && !old) {
-        this.dispatchEvent(new CustomEvent("contact-me-message-received", { detail: { text: m.text, by: m.by }, bubbles: true, composed: true }));
-      }
-    }
-  }
-
-  private onCallStatus(status: CallStatus) {
-    if (status === "connected") {
-      this.dispatchEvent(new CustomEvent("contact-me-call-start", { detail: { media: this.call.media }, bubbles: true, composed: true }));
-    } else if (!this.call.live && status !== "idle") {
-      this.dispatchEvent(new CustomEvent("contact-me-call-end", { detail: { status }, bubbles: true, composed: true }));
-    }
-  }
-
-  private onServerMessage(message: ServerMessage) {
-    if (message.type === "welcome") {
-      if (message.resumeToken) session.set(`${this.storagePrefix}:resume`, message.resumeToken);
-      if (message.conversationToken) local.set(`${this.storagePrefix}:conversation`, message.conversationToken);
-    }
-    if (this.call.handle(message)) return;
-    const before = this.conversation.messages;
-    if (this.conversation.handle(message, () => this.senderDetails())) {
-      this.announce(before);
-      return;
-    }
-    switch (message.type) {
-      case "presence":
-        this.available = message.available;
-        break;
-      case "error":
-        this.notice = message.message;
-        break;
-    }
   }
 }
 

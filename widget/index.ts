@@ -1,7 +1,9 @@
 /**
  * contact-me: `<contact-me>` (visitor widget) and `<contact-me-host>` (host
  * dashboard). Importing this module registers both elements; it is safe to
- * import twice and safe to import in Node (SSR), where it registers nothing.
+ * import twice, next to the script tag, and in Node (SSR), where Lit's DOM
+ * shim takes the registrations. The widget's panel and call code is a separate
+ * chunk, loaded with `import()` when the visitor first opens it.
  * @module
  */
 import { ContactMeHost } from "./contact-me-host.ts";
@@ -12,5 +14,8 @@ define("contact-me", ContactMe);
 define("contact-me-host", ContactMeHost);
 
 export { ContactMe, ContactMeHost };
+export type { ContactMeStrings } from "./contact-me.ts";
+export type * from "./events.ts";
+export { callStrings, hostStrings, visitorStrings, type CallStrings, type HostStrings, type VisitorStrings } from "./strings.ts";
 export { PeerCall, PeerCallError, type PeerCallErrorCode, type Signal } from "./call.ts";
 export type { CallStatus } from "./call-controller.ts";

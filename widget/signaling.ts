@@ -8,51 +8,12 @@
 import type { ReactiveController, ReactiveControllerHost } from "lit";
 import PartySocket from "partysocket";
 import { parseServerMessage, type ClientMessage, type ServerMessage } from "../party/protocol.ts";
+import { scheme, type RoomAddress } from "./room.ts";
 
-/** Where the room lives. */
-export interface RoomAddress {
-  /** PartyKit host, e.g. `contact-me.you.partykit.dev` or `127.0.0.1:1999`. */
-  host: string;
-  /** Room id: one per site. */
-  room: string;
-  /** Party name (`main`). */
-  party: string;
-}
+export { defaultHost, fetchRoom, type RoomAddress } from "./room.ts";
 
 /** Connection status, for "Connecting…" / "Reconnecting…" states. */
 export type ConnectionStatus = "idle" | "connecting" | "open" | "reconnecting" | "closed";
-
-/**
- * Default PartyKit host: the origin the widget script was loaded from, so one
- * `<script src="https://<project>.partykit.dev/dist/index.js">` needs no
- * configuration. Only called in the browser.
- */
-export function defaultHost(): string {
-  return new URL(import.meta.url).host;
-}
-
-/**
- * Whether to use TLS: the script's own scheme when talking to the origin it
- * came from; otherwise `undefined`, leaving PartySocket's rule (plain for
- * localhost and private addresses, TLS elsewhere).
- */
-function secureFor(host: string): boolean | undefined {
-  const script = new URL(import.meta.url);
-  return script.host === host ? script.protocol === "https:" : undefined;
-}
-
-function scheme<S extends string, P extends string>(host: string, secure: S, plain: P): S | P | undefined {
-  const tls = secureFor(host);
-  return tls === undefined ? undefined : tls ? secure : plain;
-}
-
-/** `fetch` to an HTTP endpoint of the room, e.g. `path: "presence"`, with optional URL parameters. */
-export function fetchRoom(address: RoomAddress, path: string, init?: RequestInit, query?: Record<string, string>): Promise<Response> {
-  return PartySocket.fetch(
-    { host: address.host, room: address.room, party: address.party, path, query, protocol: scheme(address.host, "https", "http") },
-    init,
-  );
-}
 
 /**
  * Owns one PartySocket for a host element. Opened with {@link connect},

@@ -78,6 +78,7 @@ export const hostStrings = {
   peerReconnecting: "Visitor reconnecting…",
   from: "from",
   visitor: "a visitor",
+  silence: "Silence",
   accept: "Accept",
   decline: "Decline",
   messages: "Messages",
@@ -132,3 +133,21 @@ export const callStrings = {
 };
 
 export type CallStrings = typeof callStrings;
+
+/**
+ * Lit converter for a `strings` attribute: a JSON object of overrides.
+ * Anything else is ignored, with a warning, and the defaults stay.
+ */
+export const stringsConverter = {
+  fromAttribute(value: string | null): Record<string, string> {
+    if (!value) return {};
+    try {
+      const parsed: unknown = JSON.parse(value);
+      if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) return parsed as Record<string, string>;
+    } catch {
+      // Reported below.
+    }
+    console.warn("contact-me: the strings attribute is not a JSON object; using the defaults");
+    return {};
+  },
+};

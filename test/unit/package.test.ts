@@ -1,0 +1,117 @@
+// What `npm run build` ships: the script-tag module within its size budgets,
+// the npm entry with Lit left as a dependency, and the elements' manifest.
+// Run after `npm run build` (as `npm test` does).
+import assert from "node:assert/strict";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const DIST = join(ROOT, "dist");
+const KB = 1024;
+/** Budgets, gzip: what the page loads with the script tag, and all the widget can ever load. */
+const INITIAL_BUDGET = 12 * KB;
+const TOTAL_BUDGET = 40 * KB;
+
+/** Relative imports of a built module: `static` (`import … from`) and `dynamic` (`import()`). */
+function imports(file: string): { static: string[]; dynamic: string[] } {
+  const code = readFileSync(file, "utf8");
+  const resolve = (spec: string) => join(dirname(file), spec);
+  const dynamic = [...code.matchAll(/import\(\s*"(\.[^"]+)"\s*\)/g)].map((m) => resolve(m[1]!));
+  const all = [...code.matchAll(/(?:from|import)\s*"(\.[^"]+)"/g)].map((m) => resolve(m[1]!));
+  return { static: all.filter((f) => !dynamic.includes(f)), dynamic };
+}
+
+/** Every file reached from `entry` by static imports only, or by any import. */
+function closure(entry: string, followDynamic: boolean): string[] {
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const found = imports(file);
+    for (const next of followDynamic ? [...found.static, ...found.dynamic] : found.static) visit(next);
+  };
+  visit(entry);
+  return [...seen];
+}
+
+const gzipSize = (files: string[]) => files.reduce((sum, f) => sum + gzipSync(readFileSync(f), { level: 9 }).length, 0);
+const list = (files: string[]) => files.map((f) => relative(ROOT, f)).join(", ");
+
+describe("the built package", () => {
+  it("has been built (npm run build)", () => {
+    for (const file of ["dist/contact-me.js", "dist/contact-me-host.js", "dist/lib/index.js", "dist/types/widget/index.d.ts", "custom-elements.json"]) {
+      assert.ok(existsSync(join(ROOT, file)), `${file} is missing: run npm run build`);
+    }
+  });
+
+  it("the script tag loads at most 12 KB gzip before the widget is opened", () => {
+    const initial = closure(join(DIST, "contact-me.js"), false);
+    const size = gzipSize(initial);
+    assert.ok(size <= INITIAL_BUDGET, `initial script ${size} B gzip > ${INITIAL_BUDGET} B (${list(initial)})`);
+  });
+
+  it("the panel, text and call code are loaded with import(), and everything is at most 40 KB gzip", () => {
+    const initial = closure(join(DIST, "contact-me.js"), false);
+    const everything = closure(join(DIST, "contact-me.js"), true);
+    const lazy = everything.filter((f) => !initial.includes(f));
+    assert.ok(lazy.some((f) => /contact-me-panel/.test(f)), `no lazily loaded panel chunk among ${list(everything)}`);
+    // The socket and call code is not in the first load.
+    const first = initial.map((f) => readFileSync(f, "utf8")).join("\n");
+    assert.doesNotMatch(first, /RTCPeerConnection|WebSocket/, "the initial script holds call or socket code");
+    const size = gzipSize(everything);
+    assert.ok(size <= TOTAL_BUDGET, `everything ${size} B gzip > ${TOTAL_BUDGET} B (${list(everything)})`);
+  });
+
+  it("bundles Lit into the script tag but not into the npm entry", () => {
+    const script = closure(join(DIST, "contact-me.js"), true).map((f) => readFileSync(f, "utf8")).join("\n");
+    assert.doesNotMatch(script, /from\s*"lit/, "the script tag imports lit from a bare specifier");
+    const lib = readdirSync(join(DIST, "lib"))
+      .filter((f) => f.endsWith(".js"))
+      .map((f) => readFileSync(join(DIST, "lib", f), "utf8"))
+      .join("\n");
+    assert.match(lib, /from "lit"/);
+    assert.match(lib, /import\("\.\/contact-me-panel-[^"]+\.js"\)/, "the npm entry keeps the panel lazy");
+    const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
+      dependencies: Record<string, string>;
+      exports: Record<string, { types: string; import: string } | string>;
+      customElements: string;
+    };
+    assert.ok(pkg.dependencies.lit, "lit is a dependency");
+    const main = pkg.exports["."] as { types: string; import: string };
+    assert.ok(existsSync(join(ROOT, main.types)) && existsSync(join(ROOT, main.import)));
+    assert.equal(pkg.customElements, "custom-elements.json");
+  });
+
+  it("the npm entry imports in Node with no DOM", async () => {
+    assert.equal(typeof (globalThis as { document?: unknown }).document, "undefined");
+    const mod = (await import(join(DIST, "lib", "index.js"))) as { ContactMe: new () => { room: string } };
+    assert.equal(new mod.ContactMe().room, "default");
+  });
+
+  it("custom-elements.json describes both elements from their JSDoc", () => {
+    type Decl = {
+      tagName?: string;
+      attributes?: { name: string }[];
+      events?: { name: string }[];
+      cssParts?: { name: string }[];
+      cssProperties?: { name: string }[];
+    };
+    const manifest = JSON.parse(readFileSync(join(ROOT, "custom-elements.json"), "utf8")) as {
+      modules: { declarations?: Decl[] }[];
+    };
+    const decls = manifest.modules.flatMap((m) => m.declarations ?? []);
+    const visitor = decls.find((d) => d.tagName === "contact-me");
+    assert.ok(visitor, "no <contact-me> in the manifest");
+    assert.ok(decls.some((d) => d.tagName === "contact-me-host"), "no <contact-me-host> in the manifest");
+    const names = (xs: { name: string }[] | undefined) => (xs ?? []).map((x) => x.name);
+    for (const attr of ["room", "host", "party", "modes", "position", "strings"]) assert.ok(names(visitor.attributes).includes(attr), `attribute ${attr}`);
+    for (const event of ["open", "close", "message-sent", "message-received", "call-start", "call-end"]) {
+      assert.ok(names(visitor.events).includes(`contact-me-${event}`), `event contact-me-${event}`);
+    }
+    for (const part of ["launcher", "panel", "call-status", "hang-up"]) assert.ok(names(visitor.cssParts).includes(part), `part ${part}`);
+    assert.ok(names(visitor.cssProperties).includes("--contact-me-accent"));
+  });
+});

@@ -1,0 +1,67 @@
+/**
+ * The events `<contact-me>` fires, with their detail types. Every event
+ * bubbles and is composed (it crosses shadow roots), so a page can listen on
+ * `document`. Registered in `HTMLElementEventMap`, so
+ * `el.addEventListener("contact-me-call-end", (e) => e.detail.status)` is typed.
+ * @module
+ */
+import type { CallMedia } from "../party/protocol.ts";
+import type { CallStatus } from "./call-controller.ts";
+
+/** Detail of `contact-me-open` and `contact-me-close`. */
+export interface ContactMePanelDetail {
+  /** The element's room. */
+  room: string;
+}
+
+/** Detail of `contact-me-message-sent`: the room stored the visitor's message. */
+export interface ContactMeMessageSentDetail {
+  /** The message as sent. */
+  text: string;
+}
+
+/** Detail of `contact-me-message-received`: a host reply arrived. */
+export interface ContactMeMessageReceivedDetail {
+  /** The reply. */
+  text: string;
+  /** Who answered, when the room names them. */
+  by?: string;
+}
+
+/** Detail of `contact-me-call-start`: a call connected. */
+export interface ContactMeCallStartDetail {
+  /** `audio` or `video`. */
+  media: CallMedia;
+}
+
+/** Detail of `contact-me-call-end`: a call ended (or never connected). */
+export interface ContactMeCallEndDetail {
+  /** How it ended: `ended`, `declined`, `failed`, `no-answer`, `unavailable`, … */
+  status: CallStatus;
+  /** `audio` or `video`. */
+  media: CallMedia | undefined;
+}
+
+/** Every `contact-me-*` event, by name. */
+export interface ContactMeEventMap {
+  "contact-me-open": CustomEvent<ContactMePanelDetail>;
+  "contact-me-close": CustomEvent<ContactMePanelDetail>;
+  "contact-me-message-sent": CustomEvent<ContactMeMessageSentDetail>;
+  "contact-me-message-received": CustomEvent<ContactMeMessageReceivedDetail>;
+  "contact-me-call-start": CustomEvent<ContactMeCallStartDetail>;
+  "contact-me-call-end": CustomEvent<ContactMeCallEndDetail>;
+}
+
+/** Fire `name` from `target` with `detail`, bubbling and composed. */
+export function fire<K extends keyof ContactMeEventMap>(
+  target: EventTarget,
+  name: K,
+  detail: ContactMeEventMap[K]["detail"],
+): void {
+  target.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
+}
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface HTMLElementEventMap extends ContactMeEventMap {}
+}

@@ -1,0 +1,67 @@
+/**
+ * Where a site's room lives and how to reach its HTTP endpoints, without
+ * PartySocket: the launcher uses it for the one presence request on page
+ * load, so the socket code is loaded only when the panel opens.
+ * @module
+ */
+
+/** Where the room lives. */
+export interface RoomAddress {
+  /** PartyKit host, e.g. `contact-me.you.partykit.dev` or `127.0.0.1:1999`. */
+  host: string;
+  /** Room id: one per site. */
+  room: string;
+  /** Party name (`main`). */
+  party: string;
+}
+
+/**
+ * Default PartyKit host: the origin the widget script was loaded from, so one
+ * `<script src="https://<project>.partykit.dev/dist/index.js">` needs no
+ * configuration. Only called in the browser.
+ */
+export function defaultHost(): string {
+  return new URL(import.meta.url).host;
+}
+
+/**
+ * Whether to use TLS: the script's own scheme when talking to the origin it
+ * came from; otherwise `undefined`, leaving PartySocket's rule (plain for
+ * localhost and private addresses, TLS elsewhere).
+ */
+function secureFor(host: string): boolean | undefined {
+  const script = new URL(import.meta.url);
+  return script.host === host ? script.protocol === "https:" : undefined;
+}
+
+/** PartySocket's rule: plain for localhost and private addresses, TLS elsewhere. */
+function isPrivate(host: string): boolean {
+  const second = host.split(".")[1] ?? "";
+  return (
+    host.startsWith("localhost:") ||
+    host.startsWith("127.0.0.1:") ||
+    host.startsWith("192.168.") ||
+    host.startsWith("10.") ||
+    (host.startsWith("172.") && second >= "16" && second <= "31") ||
+    host.startsWith("[::ffff:7f00:1]:")
+  );
+}
+
+/** `secure` or `plain` for `host` when the script decides, else `undefined` (PartySocket's rule). */
+export function scheme<S extends string, P extends string>(host: string, secure: S, plain: P): S | P | undefined {
+  const tls = secureFor(host);
+  return tls === undefined ? undefined : tls ? secure : plain;
+}
+
+/** The URL of an HTTP endpoint of the room, e.g. `path: "presence"`. */
+export function roomUrl(address: RoomAddress, path: string, query?: Record<string, string>): string {
+  const host = address.host.replace(/^(https?|wss?):\/\//, "").replace(/\/$/, "");
+  const protocol = scheme(host, "https", "http") ?? (isPrivate(host) ? "http" : "https");
+  const search = new URLSearchParams(query).toString();
+  return `${protocol}://${host}/parties/${address.party}/${address.room}/${path}${search ? `?${search}` : ""}`;
+}
+
+/** `fetch` to an HTTP endpoint of the room, e.g. `path: "presence"`, with optional URL parameters. */
+export function fetchRoom(address: RoomAddress, path: string, init?: RequestInit, query?: Record<string, string>): Promise<Response> {
+  return fetch(roomUrl(address, path, query), init);
+}
