@@ -230,10 +230,15 @@ async function widgetCalls(ctx: BenchContext, browser: Browser, calls: number): 
       };
       if (!warmUp) samples.push(sample);
       ctx.log(`  call ${warmUp ? `(warm-up, page load ${load})` : samples.length}: ${sample.total.toFixed(1)} ms (host reaction ${sample.reaction.toFixed(1)} ms)`);
-      await hangUp.click();
-      await done.click();
-      await hidden(hostHangUp);
-      await dismiss.click();
+      // Name the step when one stalls.
+      const step = (what: string, action: Promise<unknown>) =>
+        action.catch((err: Error) => {
+          throw new Error(`after a call, ${what}: ${err.message.split("\n")[0]}`);
+        });
+      await step("the visitor's Hang up", hangUp.click());
+      await step("the visitor's Done", done.click());
+      await step("the host leaving the call", hidden(hostHangUp));
+      await step("the host's Dismiss", dismiss.click());
     }
     return samples;
   } finally {
@@ -283,7 +288,12 @@ export async function benchCallSetup(ctx: BenchContext): Promise<Figure[]> {
   try {
     browser = await launchChromium();
     ctx.log(`call setup: ${calls} widget calls, then ${calls} direct (+1 warm-up each), Chromium ${browser.version()}`);
-    const widget = await widgetCalls(ctx, browser, calls);
+    // Driving a UI through a 2-core machine under other load can stall a click; one fresh
+    // attempt (new pages, new room) tells a stall from a broken path, and the first failure is logged.
+    const widget = await widgetCalls(ctx, browser, calls).catch((err: Error) => {
+      ctx.log(`  widget calls failed (${err.message.split("\n")[0]}); one more attempt on fresh pages`);
+      return widgetCalls(ctx, browser!, calls);
+    });
     const direct = await directCalls(ctx, browser, calls);
     const d = summarize(direct.map((x) => x.total));
     const baseline = { label: "same two pages, direct (no server)", median: d.median, p99: d.p99 };
