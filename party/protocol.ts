@@ -334,7 +334,7 @@ export const CONTROL_CHANNEL = "contact-me";
 
 /** Validate a frame received on the control channel (at most 4 KiB). */
 export function parsePeerMessage(raw: string | ArrayBuffer | ArrayBufferView): Parsed<PeerMessage> {
-  return parseWith(PeerMessage, raw, 4096);
+  return parseJsonFrame(PeerMessage, raw, 4096);
 }
 
 /** Narrow a union member by its `type`. */
@@ -354,7 +354,13 @@ const PARSE_CONFIG: v.Config<v.BaseIssue<unknown>> = {
   message: (issue) => (issue.expected ? `expected ${issue.expected}` : `invalid ${issue.type}`),
 };
 
-function parseWith<T>(
+/**
+ * Parse one WebSocket frame as JSON validated by `schema`: binary frames,
+ * frames over `maxBytes` of UTF-8, bad JSON and schema failures become error
+ * codes with a reason that names what was expected, never what was received.
+ * Shared by this protocol and the y-webrtc party's.
+ */
+export function parseJsonFrame<T>(
   schema: v.GenericSchema<unknown, T>,
   raw: string | ArrayBuffer | ArrayBufferView,
   maxBytes: number,
@@ -384,7 +390,7 @@ function parseWith<T>(
  *   `too_large`) with a human-readable reason that never echoes the input
  */
 export function parseClientMessage(raw: string | ArrayBuffer | ArrayBufferView): Parsed<ClientMessage> {
-  const parsed = parseWith(ClientMessage, raw, MAX_FRAME_BYTES);
+  const parsed = parseJsonFrame(ClientMessage, raw, MAX_FRAME_BYTES);
   if (parsed.ok && parsed.message.type === "signal") {
     const checked = v.safeParse(Signal, parsed.message, PARSE_CONFIG);
     if (!checked.success) return { ok: false, code: "bad_message", message: checked.issues[0].message };
@@ -394,5 +400,5 @@ export function parseClientMessage(raw: string | ArrayBuffer | ArrayBufferView):
 
 /** Validate a frame from the room; same contract as {@link parseClientMessage}. */
 export function parseServerMessage(raw: string | ArrayBuffer | ArrayBufferView): Parsed<ServerMessage> {
-  return parseWith(ServerMessage, raw, Number.POSITIVE_INFINITY);
+  return parseJsonFrame(ServerMessage, raw, Number.POSITIVE_INFINITY);
 }

@@ -30,6 +30,7 @@
  * @module
  */
 import * as v from "valibot";
+import { parseJsonFrame } from "./protocol.ts";
 
 /** Largest frame accepted, in bytes of UTF-8 (64 KiB: SDP offers are a few KiB, encrypted ones ~1.4× that). */
 export const MAX_FRAME_BYTES = 64 * 1024;
@@ -98,11 +99,6 @@ export type ParsedFrame =
   | { ok: true; frame: YjsClientFrame }
   | { ok: false; code: "too_large" | "bad_json" | "bad_message"; message: string };
 
-/** Issue messages name what was expected, never the input. */
-const PARSE_CONFIG: v.Config<v.BaseIssue<unknown>> = {
-  abortEarly: true,
-  message: (issue) => (issue.expected ? `expected ${issue.expected}` : `invalid ${issue.type}`),
-};
 
 const encoder = new TextEncoder();
 
@@ -118,22 +114,8 @@ export function utf8Bytes(text: string): number {
  *   `bad_message`) with a reason that never echoes the input
  */
 export function parseFrame(raw: string | ArrayBuffer | ArrayBufferView): ParsedFrame {
-  if (typeof raw !== "string") return { ok: false, code: "bad_message", message: "binary frames are not accepted" };
-  // A UTF-16 code unit is at most 3 UTF-8 bytes; only measure exactly when close.
-  if (raw.length * 3 > MAX_FRAME_BYTES && utf8Bytes(raw) > MAX_FRAME_BYTES) {
-    return { ok: false, code: "too_large", message: `frame exceeds ${MAX_FRAME_BYTES} bytes` };
-  }
-  let data: unknown;
-  try {
-    data = JSON.parse(raw);
-  } catch {
-    return { ok: false, code: "bad_json", message: "frame is not valid JSON" };
-  }
-  const result = v.safeParse(YjsClientFrame, data, PARSE_CONFIG);
-  if (result.success) return { ok: true, frame: result.output };
-  const issue = result.issues[0];
-  const path = v.getDotPath(issue);
-  return { ok: false, code: "bad_message", message: path ? `${path}: ${issue.message}` : issue.message };
+  const parsed = parseJsonFrame(YjsClientFrame, raw, MAX_FRAME_BYTES);
+  return parsed.ok ? { ok: true, frame: parsed.message } : parsed;
 }
 
 /** Serialized size of `state`, in bytes of UTF-8. */
