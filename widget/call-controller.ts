@@ -12,9 +12,9 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from "lit";
 import type { CallMedia, ClientMessage, ErrorCode, MessageOf, PeerMessage, ServerMessage } from "../party/protocol.ts";
-import { PeerCall, PeerCallError, type RecoveryTiming } from "./call.ts";
+import { PeerCall, PeerCallError, type PeerCallErrorCode, type RecoveryTiming } from "./call.ts";
 import { QualityMonitor, type Quality } from "./quality.ts";
-import { callStrings } from "./strings.ts";
+import { errorKey, type CallStrings, type Problem } from "./call-strings.ts";
 
 /** How long a hung-up connection stays open so the data-channel hang-up can leave, ms. */
 const HANGUP_LINGER_MS = 500;
@@ -65,6 +65,19 @@ const ERROR_STATUS: Partial<Record<ErrorCode, CallStatus>> = {
   rate_limited: "failed",
 };
 
+/** What the person is told when the {@link PeerCall} fails with `code`. */
+function peerErrorKey(code: PeerCallErrorCode, policy: RTCIceTransportPolicy): Problem["key"] {
+  switch (code) {
+    case "ERR_NO_CANDIDATES":
+      return policy === "relay" ? "noRelay" : "noAddress";
+    case "ERR_SET_LOCAL_DESCRIPTION":
+    case "ERR_SET_REMOTE_DESCRIPTION":
+      return "negotiationFailed";
+    default:
+      return "connectionFailed";
+  }
+}
+
 export class CallController implements ReactiveController {
   status: CallStatus = "idle";
   media: CallMedia | undefined;
@@ -73,8 +86,11 @@ export class CallController implements ReactiveController {
   peerName: string | undefined;
   localStream: MediaStream | undefined;
   remoteStream: MediaStream | undefined;
-  /** Human-readable reason for `failed` / `blocked` / `unavailable` / `busy`. */
-  error: string | undefined;
+  /**
+   * Why the call is `failed` / `blocked` / `unavailable` / `busy` /
+   * `queue-full`, as a string key; the element renders it with its strings.
+   */
+  error: Problem | undefined;
   /** ICE servers from the room's `welcome`. */
   iceServers: RTCIceServer[] = [];
   /** Place in line (from 1) while `queued`. */
@@ -99,7 +115,7 @@ export class CallController implements ReactiveController {
   /** Whether a camera exists (`enumerateDevices`); undefined until probed. */
   hasCamera: boolean | undefined;
   /** A problem with a control during the call (device switch), shown while live. */
-  warning: string | undefined;
+  warning: Problem<keyof CallStrings> | undefined;
   /** Recovery timings for new calls (tests shorten them). */
   timing: Partial<RecoveryTiming> | undefined;
 
@@ -184,10 +200,10 @@ export class CallController implements ReactiveController {
       const name = (err as DOMException)?.name;
       this.error =
         name === "NotAllowedError" || name === "SecurityError"
-          ? callStrings.blockedHelp
+          ? { key: "blockedHelp" }
           : name === "NotFoundError" || name === "OverconstrainedError"
-            ? callStrings.noDevice
-            : callStrings.deviceError.replace("{name}", name ?? "unknown error");
+            ? { key: "noDevice" }
+            : { key: "deviceError", params: { name: name ?? String(err) } };
       this.setStatus("blocked");
       return false;
     }
@@ -233,7 +249,7 @@ export class CallController implements ReactiveController {
     } catch (err) {
       next?.stop();
       console.warn("contact-me: device switch failed", err);
-      this.warning = callStrings.switchFailed;
+      this.warning = { key: "switchFailed" };
     }
     this.host.requestUpdate();
   }
@@ -258,7 +274,7 @@ export class CallController implements ReactiveController {
       void this.probeDevices();
     } catch (err) {
       console.warn("contact-me: could not turn on video", err);
-      this.warning = callStrings.videoFailed;
+      this.warning = { key: "videoFailed" };
     }
     this.host.requestUpdate();
   }
@@ -310,7 +326,7 @@ export class CallController implements ReactiveController {
         return true;
       case "ended":
         if (message.callId !== this.callId) return false;
-        if (message.reason === "failed") this.error = callStrings.peerFailed;
+        if (message.reason === "failed") this.error = { key: "peerFailed" };
         this.finish(
           message.reason === "unavailable" ? "unavailable" : message.reason === "no-answer" ? "no-answer" : message.reason === "failed" ? "failed" : "ended",
         );
@@ -325,7 +341,8 @@ export class CallController implements ReactiveController {
         return true;
       case "error":
         if (this.status === "calling" && !this.callId && ERROR_STATUS[message.code]) {
-          this.error = message.message;
+          console.warn(`contact-me: ${message.code}: ${message.message}`);
+          this.error = { key: errorKey(message.code) };
           this.finish(ERROR_STATUS[message.code]!);
           return true;
         }
@@ -426,7 +443,7 @@ export class CallController implements ReactiveController {
       const error = (event as CustomEvent<PeerCallError>).detail;
       console.warn(`contact-me: ${error.code}: ${error.message}`, error.cause ?? "");
       if (this.peer !== peer || error.code === "ERR_ADD_ICE_CANDIDATE") return;
-      this.error = error.message;
+      this.error = { key: peerErrorKey(error.code, this.iceTransportPolicy) };
       if (this.callId) this.send({ type: "hangup", callId: this.callId, reason: "failed" });
       this.finish("failed");
     });

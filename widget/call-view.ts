@@ -8,7 +8,7 @@
  */
 import { css, html, nothing, type TemplateResult } from "lit";
 import type { CallController } from "./call-controller.ts";
-import { callStrings, type CallStrings } from "./strings.ts";
+import { callStrings, problemText, type CallStrings } from "./call-strings.ts";
 
 /** `m:ss`, or `h:mm:ss` from an hour on. */
 export function formatDuration(seconds: number): string {
@@ -96,7 +96,7 @@ export function renderCallControls(
     ${call.remoteCameraOff && call.media === "video"
       ? html`<p part="peer-camera-off" class="muted">${s.peerCameraOff.replace("{name}", peer)}</p>`
       : nothing}
-    ${call.warning ? html`<p class="error" role="alert">${call.warning}</p>` : nothing}
+    ${call.warning ? html`<p class="error" role="alert">${problemText(call.warning, s)}</p>` : nothing}
     <div class="row" part="controls">
       <button part="mute" aria-pressed=${call.muted} @click=${() => call.toggleMute()}>${call.muted ? s.unmute : s.mute}</button>
       ${sendsVideo

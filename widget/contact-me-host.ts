@@ -5,16 +5,22 @@ import { CallController, type CallStatus } from "./call-controller.ts";
 import { callStyles, renderCallControls } from "./call-view.ts";
 import { attachStream } from "./media.ts";
 import { AttentionController } from "./attention.ts";
+import { fire } from "./events.ts";
 import { Ringer } from "./ringer.ts";
 import { SignalingController, defaultHost, fetchRoom, type RoomAddress } from "./signaling.ts";
 import { session } from "./storage.ts";
-import { callStrings, hostStrings, stringsConverter, type CallStrings, type HostStrings } from "./strings.ts";
+import { callStrings, errorKey, errorStrings, problemText, type CallStrings, type ErrorStrings, type Problem } from "./call-strings.ts";
+import { hostStrings, stringsConverter, type HostStrings } from "./strings.ts";
 import { baseStyles } from "./styles.ts";
 
 type Waiting = MessageOf<ServerMessage, "queue">["calls"][number];
 type Summary = MessageOf<ServerMessage, "conversations">["conversations"][number];
 type HostInfo = MessageOf<ServerMessage, "hosts">["hosts"][number];
 type Missed = MessageOf<ServerMessage, "missed">["calls"][number];
+
+type AllStrings = HostStrings & CallStrings & ErrorStrings;
+
+export type * from "./events.ts";
 
 const STORAGE_PREFIX = "contact-me-host:";
 
@@ -34,10 +40,11 @@ const STORAGE_PREFIX = "contact-me-host:";
  * @attr room - Room id, the same as the site's `<contact-me room>`. Default `default`.
  * @attr host - PartyKit host. Default: the origin the script came from.
  * @attr party - Party name. Default `main`.
- * @attr strings - JSON object overriding visible strings (see `hostStrings` and `callStrings` in `strings.ts`).
+ * @attr strings - JSON object overriding visible strings (see `hostStrings` in `strings.ts`, `callStrings` and `errorStrings` in `call-strings.ts`).
  *
- * @fires contact-me-host-ring - A call started ringing here. `detail: {callId, media, name?}`.
- * @fires contact-me-host-message - A visitor message arrived. `detail: {conversationId, text, name?, email?, page?}`.
+ * @fires contact-me-host-ring - A call started ringing here. `detail: {callId, media, name?}` ({@link ContactMeHostRingDetail}).
+ * @fires contact-me-host-message - A visitor message arrived. `detail: {conversationId, text, name?, email?, page?}`
+ *   ({@link ContactMeHostMessageDetail}). Both bubble and are composed; both are in `HTMLElementEventMap`.
  *
  * @csspart sign-in - The sign-in form.
  * @csspart toolbar - Presence switch and sign-out.
@@ -180,22 +187,24 @@ export class ContactMeHost extends LitElement {
   /** Party name on the PartyKit project. */
   @property() party = "main";
   /**
-   * Overrides of visible strings, by key (see `hostStrings` and `callStrings`
-   * in `strings.ts`); missing keys keep their defaults. As an attribute: JSON.
+   * Overrides of visible strings, by key (see `hostStrings`, `callStrings` and
+   * `errorStrings` in `strings.ts` / `call-strings.ts`); missing keys keep their defaults. As an
+   * attribute: JSON.
    */
-  @property({ attribute: "strings", converter: stringsConverter }) strings: Partial<HostStrings & CallStrings> = {};
+  @property({ attribute: "strings", converter: stringsConverter }) strings: Partial<HostStrings & CallStrings & ErrorStrings> = {};
 
   @state() private token: string | undefined;
   @state() private hostName = "";
   @state() private signingIn = false;
-  @state() private signInError = "";
+  @state() private signInError: Problem<keyof AllStrings> | undefined;
   @state() private available = false;
   /** Conversations, most recently active first. */
   @state() private conversations: Summary[] = [];
   @state() private waiting: Waiting[] = [];
   @state() private hosts: HostInfo[] = [];
   @state() private missed: Missed[] = [];
-  @state() private notice = "";
+  /** A passing notice: a room refusal, or who answered a call. */
+  @state() private notice: Problem<keyof AllStrings> | undefined;
   /** Calls this host declined; the room keeps them for the other hosts. */
   private declinedHere = new Set<string>();
   private noticeTimer: ReturnType<typeof setTimeout> | undefined;
@@ -210,8 +219,8 @@ export class ContactMeHost extends LitElement {
   private readonly attention = new AttentionController(this);
 
   /** The strings shown: defaults with {@link strings} on top. */
-  private get text(): HostStrings & CallStrings {
-    return { ...hostStrings, ...callStrings, ...this.strings };
+  private get text(): AllStrings {
+    return { ...errorStrings, ...callStrings, ...hostStrings, ...this.strings };
   }
 
   /** Whether the ring is sounding (a call rings here, not silenced, not in a call). */
@@ -267,7 +276,7 @@ export class ContactMeHost extends LitElement {
       <form part="sign-in" @submit=${this.signIn}>
         <label>${s.hostKey}<input name="key" type="password" autocomplete="current-password" required /></label>
         <button type="submit" class="primary" ?disabled=${this.signingIn}>${this.signingIn ? s.signingIn : s.signIn}</button>
-        ${this.signInError ? html`<p class="error" role="alert">${this.signInError}</p>` : nothing}
+        ${this.signInError ? html`<p class="error" role="alert">${problemText(this.signInError, s)}</p>` : nothing}
       </form>
     `;
   }
@@ -287,7 +296,7 @@ export class ContactMeHost extends LitElement {
         <button @click=${this.signOut}>${s.signOut}</button>
       </div>
       ${this.renderHosts()}
-      ${this.notice ? html`<p class="error" role="alert">${this.notice}</p>` : nothing}
+      ${this.notice ? html`<p class="error" role="alert">${problemText(this.notice, s)}</p>` : nothing}
       ${this.call.status !== "idle" ? this.renderCall() : nothing}
       ${this.incoming.length ? this.renderIncoming() : nothing}
       ${this.renderMissed()}
@@ -382,7 +391,7 @@ export class ContactMeHost extends LitElement {
         <p part="call-status" class="status" role="status" aria-live="polite">
           ${call.peerReconnecting && call.live ? s.peerReconnecting : (text[call.status] ?? "")}
         </p>
-        ${call.error && !call.live ? html`<p class="error">${call.error}</p>` : nothing}
+        ${call.error && !call.live ? html`<p class="error">${problemText(call.error, s)}</p>` : nothing}
         ${call.live && (video || selfView)
           ? html`<div class="videos">
               ${video ? html`<video part="remote-video" autoplay playsinline aria-label=${s.remoteVideo}></video>` : html`<span></span>`}
@@ -443,13 +452,13 @@ export class ContactMeHost extends LitElement {
     this.conversations = [updated, ...this.conversations.filter((c) => c.id !== updated.id)];
     if (!existing || !base.messages.some((m) => m.id === message.message.id)) {
       if (message.message.from === "visitor") {
-        this.dispatchEvent(
-          new CustomEvent("contact-me-host-message", {
-            detail: { conversationId: updated.id, text: message.message.text, name: updated.name, email: updated.email, page: updated.page },
-            bubbles: true,
-            composed: true,
-          }),
-        );
+        fire(this, "contact-me-host-message", {
+          conversationId: updated.id,
+          text: message.message.text,
+          name: updated.name,
+          email: updated.email,
+          page: updated.page,
+        });
       }
     }
   }
@@ -494,7 +503,7 @@ export class ContactMeHost extends LitElement {
     this.ringer.unlock();
     const input = (event.currentTarget as HTMLFormElement).elements.namedItem("key") as HTMLInputElement;
     this.signingIn = true;
-    this.signInError = "";
+    this.signInError = undefined;
     try {
       const res = await fetchRoom(this.address, "host/session", {
         method: "POST",
@@ -503,7 +512,9 @@ export class ContactMeHost extends LitElement {
       });
       const body = (await res.json().catch(() => ({}))) as { token?: string; name?: string; message?: string };
       if (!res.ok || !body.token) {
-        this.signInError = res.status === 401 ? this.text.wrongKey : (body.message ?? `Sign-in failed (HTTP ${res.status})`);
+        if (body.message) console.warn(`contact-me-host: sign-in refused: ${body.message}`);
+        this.signInError =
+          res.status === 401 ? { key: "wrongKey" } : res.status === 503 ? { key: "noHost" } : { key: "signInFailed", params: { status: res.status } };
         return;
       }
       input.value = "";
@@ -512,7 +523,7 @@ export class ContactMeHost extends LitElement {
       session.set(this.storageKey, body.token);
       this.connect();
     } catch (err) {
-      this.signInError = `Cannot reach the room: ${(err as Error).message}`;
+      this.signInError = { key: "cannotReach", params: { reason: (err as Error).message } };
     } finally {
       this.signingIn = false;
     }
@@ -551,10 +562,10 @@ export class ContactMeHost extends LitElement {
   }
 
   /** Show a passing notice (e.g. "Answered by Ada") for a few seconds. */
-  private flash(text: string) {
-    this.notice = text;
+  private flash(notice: Problem<keyof AllStrings>) {
+    this.notice = notice;
     clearTimeout(this.noticeTimer);
-    this.noticeTimer = setTimeout(() => (this.notice = ""), 6000);
+    this.noticeTimer = setTimeout(() => (this.notice = undefined), 6000);
   }
 
   private onServerMessage(message: ServerMessage) {
@@ -578,13 +589,7 @@ export class ContactMeHost extends LitElement {
         for (const id of this.declinedHere) if (!known.has(id)) this.declinedHere.delete(id);
         for (const w of message.calls) {
           if (!w.ringsHere || before.has(w.callId) || this.declinedHere.has(w.callId)) continue;
-          this.dispatchEvent(
-            new CustomEvent("contact-me-host-ring", {
-              detail: { callId: w.callId, media: w.media, name: w.name },
-              bubbles: true,
-              composed: true,
-            }),
-          );
+          fire(this, "contact-me-host-ring", { callId: w.callId, media: w.media, name: w.name });
         }
         break;
       }
@@ -595,11 +600,12 @@ export class ContactMeHost extends LitElement {
         this.missed = message.calls;
         break;
       case "answered":
-        if (message.by !== this.hostName) this.flash(this.text.answeredBy.replace("{name}", message.by));
+        if (message.by !== this.hostName) this.flash({ key: "answeredBy", params: { name: message.by } });
         break;
       case "error":
         if (this.call.status === "preparing") this.call.reset();
-        this.flash(message.message);
+        console.warn(`contact-me-host: ${message.code}: ${message.message}`);
+        this.flash({ key: errorKey(message.code) });
         break;
     }
   }

@@ -14,7 +14,8 @@ import { fire } from "./events.ts";
 import { attachStream } from "./media.ts";
 import { SignalingController, type RoomAddress } from "./signaling.ts";
 import { local, session } from "./storage.ts";
-import type { CallStrings, VisitorStrings } from "./strings.ts";
+import { callStrings, errorKey, errorStrings, problemText, type CallStrings, type ErrorStrings, type Problem } from "./call-strings.ts";
+import type { VisitorStrings } from "./strings.ts";
 
 type View = "menu" | "message" | "call";
 
@@ -26,8 +27,8 @@ export interface PanelHost extends ReactiveControllerHost, EventTarget {
   address(): RoomAddress;
   /** Storage key prefix for this room. */
   storagePrefix(): string;
-  /** The strings to show (defaults merged with the site's overrides). */
-  text(): VisitorStrings & CallStrings;
+  /** The element's strings: its defaults merged with the site's overrides (all keys). */
+  text(): VisitorStrings & Partial<VisitorStrings & CallStrings & ErrorStrings>;
   /** Space-separated modes offered. */
   modes(): string;
   /** The room's id, for event details. */
@@ -127,7 +128,10 @@ export const panelStyles = [
  */
 export class VisitorPanel {
   private view: View = "menu";
-  private notice = "";
+  /** The call `contact-me-call-start` was fired for. */
+  private startedCallId: string | undefined;
+  /** A refusal from the room (rate limit, too large, …), until the next action. */
+  private notice: Problem | undefined;
   /** Name and email as last typed, sent with each message. */
   private sender = { name: "", email: "" };
 
@@ -149,6 +153,11 @@ export class VisitorPanel {
   /** Whether the socket has been opened (its presence wins over the page-load request). */
   get connected(): boolean {
     return this.signaling.status !== "idle";
+  }
+
+  /** Every string the panel shows: call and error defaults beneath the element's strings. */
+  private text(): VisitorStrings & CallStrings & ErrorStrings {
+    return { ...errorStrings, ...callStrings, ...this.host.text() } as VisitorStrings & CallStrings & ErrorStrings;
   }
 
   /** Statistics of the current call's RTCPeerConnection, or null outside a call. */
@@ -204,7 +213,7 @@ export class VisitorPanel {
 
   /** The dialog. */
   render() {
-    const s = this.host.text();
+    const s = this.text();
     const socket = this.signaling.status;
     const available = this.host.available;
     const presence =
@@ -216,14 +225,14 @@ export class VisitorPanel {
           <span part="presence" class="presence ${available ? "on" : ""}">${presence}</span>
           <button part="close" aria-label=${s.close} @click=${() => this.host.close()}>×</button>
         </div>
-        ${this.notice ? html`<p class="error" role="alert">${this.notice}</p>` : nothing}
+        ${this.notice ? html`<p class="error" role="alert">${problemText(this.notice, s)}</p>` : nothing}
         ${this.view === "menu" ? this.renderMenu() : this.view === "message" ? this.renderMessage() : this.renderCall()}
       </div>
     `;
   }
 
   private renderMenu() {
-    const s = this.host.text();
+    const s = this.text();
     const modes = this.modeSet;
     const canCall = this.host.available === true;
     return html`
@@ -241,7 +250,7 @@ export class VisitorPanel {
   }
 
   private renderMessage() {
-    const s = this.host.text();
+    const s = this.text();
     const stateText: Record<MessageState, string> = { sending: s.sending, sent: s.sent, delivered: s.delivered };
     const messages = this.conversation.messages;
     return html`
@@ -267,7 +276,7 @@ export class VisitorPanel {
   }
 
   private renderCall() {
-    const s = this.host.text();
+    const s = this.text();
     const call = this.call;
     const text: Record<CallStatus, string> = {
       idle: "",
@@ -293,7 +302,7 @@ export class VisitorPanel {
         <p part="call-status" class="status" role="status" aria-live="polite">
           ${call.peerReconnecting && call.live ? s.peerReconnecting : text[call.status]}
         </p>
-        ${call.error && !call.live ? html`<p class="error">${call.error}</p>` : nothing}
+        ${call.error && !call.live ? html`<p class="error">${problemText(call.error, s)}</p>` : nothing}
         ${call.live && video ? html`<video part="remote-video" autoplay playsinline aria-label=${s.remoteVideo}></video>` : nothing}
         ${call.live && selfView
           ? html`<video part="local-video" autoplay playsinline muted aria-label=${s.localVideo}></video>`
@@ -314,7 +323,7 @@ export class VisitorPanel {
 
   private show(view: View) {
     this.view = view;
-    this.notice = "";
+    this.notice = undefined;
     this.conversation.setReading(view === "message");
     this.host.requestUpdate();
   }
@@ -348,7 +357,7 @@ export class VisitorPanel {
     this.sender = { name: field("name").value.trim(), email: email.value.trim() };
     this.conversation.post(text, this.senderDetails());
     field("text").value = "";
-    this.notice = "";
+    this.notice = undefined;
     this.host.requestUpdate();
   };
 
@@ -370,6 +379,9 @@ export class VisitorPanel {
 
   private onCallStatus(status: CallStatus) {
     if (status === "connected") {
+      // Once per call: back to Connected after Reconnecting is not a new start.
+      if (this.startedCallId === this.call.callId) return;
+      this.startedCallId = this.call.callId;
       fire(this.host, "contact-me-call-start", { media: this.call.media ?? "audio" });
     } else if (!this.call.live && status !== "idle") {
       fire(this.host, "contact-me-call-end", { status, media: this.call.media });
@@ -393,7 +405,8 @@ export class VisitorPanel {
         this.host.available = message.available;
         break;
       case "error":
-        this.notice = message.message;
+        console.warn(`contact-me: ${message.code}: ${message.message}`);
+        this.notice = { key: errorKey(message.code) };
         this.host.requestUpdate();
         break;
     }

@@ -4,13 +4,14 @@ import type { PanelHost, VisitorPanel } from "./contact-me-panel.ts";
 import { fire } from "./events.ts";
 import { defaultHost, fetchRoom, type RoomAddress } from "./room.ts";
 import { local } from "./storage.ts";
-import { callStrings, stringsConverter, visitorStrings, type CallStrings, type VisitorStrings } from "./strings.ts";
+import type { CallStrings, ErrorStrings } from "./call-strings.ts";
+import { stringsConverter, visitorStrings, type VisitorStrings } from "./strings.ts";
 import { baseStyles } from "./styles.ts";
 
 export type * from "./events.ts";
 
-/** Strings `<contact-me>` shows: its own and those of the call controls. */
-export type ContactMeStrings = VisitorStrings & CallStrings;
+/** Strings `<contact-me>` shows: its own, those of the call controls, and the room's refusals. */
+export type ContactMeStrings = VisitorStrings & CallStrings & ErrorStrings;
 
 /** The panel module, loaded once per page on first open. */
 let panelModule: Promise<typeof import("./contact-me-panel.ts")> | undefined;
@@ -45,7 +46,7 @@ function loadPanel(): Promise<typeof import("./contact-me-panel.ts")> {
  * @attr party - Party name. Default `main`.
  * @attr modes - Space-separated subset of `text audio video`. Default all three.
  * @attr position - `bottom-right` (default), `bottom-left` or `inline`.
- * @attr strings - JSON object overriding visible strings, e.g. `{"launcher": "Écrivez-moi"}` (see `strings.ts`).
+ * @attr strings - JSON object overriding visible strings, e.g. `{"launcher": "Écrivez-moi"}` (keys: `visitorStrings` in `strings.ts`, `callStrings` and `errorStrings` in `call-strings.ts`).
  *
  * @fires contact-me-open - The panel opened. `detail: {room}` ({@link ContactMePanelDetail}).
  * @fires contact-me-close - The panel closed. `detail: {room}`.
@@ -164,8 +165,9 @@ export class ContactMe extends LitElement {
   /** Where the widget sits: `bottom-right`, `bottom-left`, `inline`. */
   @property({ reflect: true }) position: "bottom-right" | "bottom-left" | "inline" = "bottom-right";
   /**
-   * Overrides of visible strings, by key (see `visitorStrings` and `callStrings`
-   * in `strings.ts`); missing keys keep their defaults. As an attribute: JSON.
+   * Overrides of visible strings, by key (see `visitorStrings`, `callStrings`
+   * and `errorStrings` in `strings.ts` / `call-strings.ts`); missing keys keep their defaults. As
+   * an attribute: JSON.
    */
   @property({ attribute: "strings", converter: stringsConverter }) strings: Partial<ContactMeStrings> = {};
 
@@ -187,9 +189,12 @@ export class ContactMe extends LitElement {
     return this.panel ? this.panel.getCallStats() : Promise.resolve(null);
   }
 
-  /** The strings shown: defaults with {@link strings} on top. */
-  private get text(): ContactMeStrings {
-    return { ...visitorStrings, ...callStrings, ...this.strings };
+  /**
+   * The launcher's strings: its defaults with {@link strings} on top. (The
+   * panel adds the call and error defaults beneath, so they load with it.)
+   */
+  private get text(): VisitorStrings & Partial<ContactMeStrings> {
+    return { ...visitorStrings, ...this.strings };
   }
 
   private get address(): RoomAddress {

@@ -1,7 +1,8 @@
 /**
- * The events `<contact-me>` fires, with their detail types. Every event
- * bubbles and is composed (it crosses shadow roots), so a page can listen on
- * `document`. Registered in `HTMLElementEventMap`, so
+ * The events `<contact-me>` and `<contact-me-host>` fire, with their detail
+ * types. Every event bubbles and is composed (it crosses shadow roots), so a
+ * page can listen on `document`. Registered in `HTMLElementEventMap`,
+ * `DocumentEventMap` and `WindowEventMap`, so
  * `el.addEventListener("contact-me-call-end", (e) => e.detail.status)` is typed.
  * @module
  */
@@ -52,16 +53,47 @@ export interface ContactMeEventMap {
   "contact-me-call-end": CustomEvent<ContactMeCallEndDetail>;
 }
 
+/** Detail of `contact-me-host-ring`: a call started ringing on this dashboard. */
+export interface ContactMeHostRingDetail {
+  /** The room's id for the call (a UUID). */
+  callId: string;
+  /** `audio` or `video`. */
+  media: CallMedia;
+  /** The visitor's name, when they gave one. */
+  name?: string;
+}
+
+/** Detail of `contact-me-host-message`: a visitor's message arrived. */
+export interface ContactMeHostMessageDetail {
+  /** The conversation it belongs to (reply with the same id). */
+  conversationId: string;
+  /** The message. */
+  text: string;
+  /** What the visitor gave: name and email, and the page they wrote from. */
+  name?: string;
+  email?: string;
+  page?: string;
+}
+
+/** Every `contact-me-host-*` event of `<contact-me-host>`, by name. */
+export interface ContactMeHostEventMap {
+  "contact-me-host-ring": CustomEvent<ContactMeHostRingDetail>;
+  "contact-me-host-message": CustomEvent<ContactMeHostMessageDetail>;
+}
+
+type AllEvents = ContactMeEventMap & ContactMeHostEventMap;
+
 /** Fire `name` from `target` with `detail`, bubbling and composed. */
-export function fire<K extends keyof ContactMeEventMap>(
-  target: EventTarget,
-  name: K,
-  detail: ContactMeEventMap[K]["detail"],
-): void {
+export function fire<K extends keyof AllEvents>(target: EventTarget, name: K, detail: AllEvents[K]["detail"]): void {
   target.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
 }
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-empty-object-type
-  interface HTMLElementEventMap extends ContactMeEventMap {}
+  interface HTMLElementEventMap extends ContactMeEventMap, ContactMeHostEventMap {}
+  // They bubble out of shadow roots to the document and the window.
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface DocumentEventMap extends ContactMeEventMap, ContactMeHostEventMap {}
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface WindowEventMap extends ContactMeEventMap, ContactMeHostEventMap {}
 }

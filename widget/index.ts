@@ -16,6 +16,7 @@ define("contact-me-host", ContactMeHost);
 export { ContactMe, ContactMeHost };
 export type { ContactMeStrings } from "./contact-me.ts";
 export type * from "./events.ts";
-export { callStrings, hostStrings, visitorStrings, type CallStrings, type HostStrings, type VisitorStrings } from "./strings.ts";
+export { hostStrings, visitorStrings, format, type HostStrings, type VisitorStrings } from "./strings.ts";
+export { callStrings, errorStrings, errorKey, type CallStrings, type ErrorStrings, type Problem } from "./call-strings.ts";
 export { PeerCall, PeerCallError, type PeerCallErrorCode, type Signal } from "./call.ts";
 export type { CallStatus } from "./call-controller.ts";

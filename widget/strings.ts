@@ -1,6 +1,10 @@
 /**
  * Every visible string of the elements, with its default. Labels named in the
  * public UI contract (roles and names) keep these defaults.
+ *
+ * A string may hold placeholders in braces (`{n}`, `{name}`), filled by
+ * {@link format}. The call controls' strings and the errors' are in
+ * `call-strings.ts`, which loads with the visitor's panel.
  * @module
  */
 
@@ -98,41 +102,19 @@ export const hostStrings = {
   dismiss: "Dismiss",
   remoteVideo: "Visitor's video",
   localVideo: "Your camera",
+  signInFailed: "Sign-in failed (HTTP {status}).",
+  noHost: "No host is configured for this room: set HOST_KEY or HOSTS on the server.",
+  cannotReach: "Cannot reach the room ({reason}).",
+  errorBusy: "Hang up the current call first.",
 };
 
 export type VisitorStrings = typeof visitorStrings;
 export type HostStrings = typeof hostStrings;
 
-/** Strings of the call controls, shared by both elements. */
-export const callStrings = {
-  mute: "Mute",
-  unmute: "Unmute",
-  cameraOff: "Camera off",
-  cameraOn: "Camera on",
-  turnOnVideo: "Turn on video",
-  microphone: "Microphone",
-  camera: "Camera",
-  duration: "Call time",
-  quality: "Connection",
-  good: "Good",
-  fair: "Fair",
-  poor: "Poor",
-  peerMuted: "{name} is muted",
-  peerCameraOff: "{name}'s camera is off",
-  theHost: "The host",
-  theVisitor: "The visitor",
-  device: "Device {n}",
-  blocked: "Camera or microphone blocked",
-  blockedHelp:
-    "Allow this site to use your camera and microphone: click the camera or lock icon in the address bar (or open the browser's site settings), choose Allow, then try again.",
-  noDevice: "No microphone or camera was found.",
-  deviceError: "Could not start the camera or microphone ({name}).",
-  switchFailed: "Could not switch to that device.",
-  videoFailed: "Could not turn on the camera.",
-  peerFailed: "The other side could not connect.",
-};
-
-export type CallStrings = typeof callStrings;
+/** Fill `{placeholders}` in `template` from `params`; unknown ones stay as written. */
+export function format(template: string, params: Record<string, string | number> = {}): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
 
 /**
  * Lit converter for a `strings` attribute: a JSON object of overrides.

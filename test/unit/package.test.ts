@@ -2,7 +2,8 @@
 // the npm entry with Lit left as a dependency, and the elements' manifest.
 // Run after `npm run build` (as `npm test` does).
 import assert from "node:assert/strict";
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
@@ -113,5 +114,45 @@ describe("the built package", () => {
     }
     for (const part of ["launcher", "panel", "call-status", "hang-up"]) assert.ok(names(visitor.cssParts).includes(part), `part ${part}`);
     assert.ok(names(visitor.cssProperties).includes("--contact-me-accent"));
+  });
+
+  it("ships types: a consumer's listeners get typed details, and misuse fails to compile", () => {
+    // A consumer of the published package (by its own name, through `exports`).
+    const dir = join(ROOT, "test-results", "types-consumer");
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    const consumer = (misuse: string) => `
+      import { ContactMe, ContactMeHost, errorStrings, type ContactMeStrings } from "contact-me";
+      const widget = new ContactMe();
+      widget.addEventListener("contact-me-call-end", (e) => e.detail.status.toUpperCase());
+      widget.addEventListener("contact-me-message-received", (e) => e.detail.text.length);
+      const host = new ContactMeHost();
+      host.addEventListener("contact-me-host-ring", (e) => [e.detail.callId.length, e.detail.media === "video"]);
+      host.addEventListener("contact-me-host-message", (e) => [e.detail.conversationId, e.detail.text, e.detail.page]);
+      document.addEventListener("contact-me-host-ring", (e) => e.detail.name);
+      const strings: Partial<ContactMeStrings> = { launcher: "Écrivez-moi", errorRateLimited: "Doucement", blockedHelp: "…" };
+      widget.strings = strings;
+      export const keys = Object.keys(errorStrings).length;
+      ${misuse}
+    `;
+    const tsc = (code: string) => {
+      writeFileSync(join(dir, "consumer.ts"), code);
+      writeFileSync(
+        join(dir, "tsconfig.json"),
+        JSON.stringify({
+          compilerOptions: { target: "ES2022", module: "ESNext", moduleResolution: "Bundler", lib: ["ES2022", "DOM"], strict: true, noEmit: true, types: [], skipLibCheck: true },
+          files: ["consumer.ts"],
+        }),
+      );
+      return spawnSync(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", dir], { encoding: "utf8" });
+    };
+    const good = tsc(consumer(""));
+    assert.equal(good.status, 0, `the consumer does not compile:\n${good.stdout}${good.stderr}`);
+    const bad = tsc(consumer(`host.addEventListener("contact-me-host-ring", (e) => e.detail.conversationId);`));
+    assert.notEqual(bad.status, 0, "a listener reading a field the event does not have compiled");
+    assert.match(bad.stdout, /conversationId/);
+    const badKey = tsc(consumer(`widget.strings = { notAString: "x" };`));
+    assert.notEqual(badKey.status, 0, "an unknown strings key compiled");
+    rmSync(dir, { recursive: true, force: true });
   });
 });
