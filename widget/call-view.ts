@@ -51,15 +51,6 @@ export const callStyles = css`
     grid-template-columns: repeat(auto-fit, minmax(9rem, 1fr));
     gap: 0.5em;
   }
-  select {
-    font: inherit;
-    color: inherit;
-    background: var(--_bg);
-    border: 1px solid var(--_border);
-    border-radius: 8px;
-    padding: 0.35em;
-    width: 100%;
-  }
   button[aria-pressed="true"] {
     border-color: var(--_danger);
     color: var(--_danger);

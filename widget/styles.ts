@@ -63,11 +63,13 @@ export const baseStyles = css`
   }
   button:focus-visible,
   input:focus-visible,
+  select:focus-visible,
   textarea:focus-visible {
     outline: 3px solid var(--_accent);
     outline-offset: 2px;
   }
   input,
+  select,
   textarea {
     font: inherit;
     color: inherit;

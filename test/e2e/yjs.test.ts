@@ -13,10 +13,10 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { build } from "esbuild";
 import type { Browser, Page } from "playwright-core";
-import WebSocket from "ws";
 import { MAX_FRAME_BYTES, MAX_TOPICS_PER_CONNECTION } from "../../party/yjs-protocol.ts";
 import { WAIT_MS, eventually, launchChromium, uniqueRoom, withPages } from "../support/browser.ts";
 import { REPO_ROOT, startPartykit, type PartykitServer } from "../support/partykit.ts";
+import { RawSocket, type Frame } from "../support/raw-socket.ts";
 
 /**
  * The page's script: a `<textarea id="editor">` bound to the `Y.Text` "text"
@@ -123,85 +123,14 @@ interface PeerStatus {
 const status = (page: Page): Promise<PeerStatus[]> =>
   page.evaluate(() => (window as unknown as { yjsTest: { status(): PeerStatus[] } }).yjsTest.status());
 
-type Frame = Record<string, unknown>;
-
-/** A raw socket to the party recording every frame it receives. */
-class RawSocket {
-  readonly frames: Frame[] = [];
-  readonly #ws: WebSocket;
-  #seen = 0;
-
-  private constructor(ws: WebSocket) {
-    this.#ws = ws;
-    ws.on("message", (data, isBinary) => this.frames.push(isBinary ? { binary: true } : (JSON.parse(String(data)) as Frame)));
-  }
-
-  /** Connect; resolves once open. */
-  static open(url: string): Promise<RawSocket> {
-    return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url);
-      const socket = new RawSocket(ws);
-      const timer = setTimeout(() => {
-        ws.terminate();
-        reject(new Error(`no answer from ${url}`));
-      }, WAIT_MS);
-      ws.once("open", () => {
-        clearTimeout(timer);
-        resolve(socket);
-      });
-      ws.once("unexpected-response", (_req, res) => {
-        clearTimeout(timer);
-        res.resume();
-        ws.terminate();
-        reject(new Error(`upgrade refused: HTTP ${res.statusCode}`));
-      });
-      ws.once("error", (err) => {
-        clearTimeout(timer);
-        reject(err);
-      });
-    });
-  }
-
-  get isOpen(): boolean {
-    return this.#ws.readyState === WebSocket.OPEN;
-  }
-
-  send(frame: string | Frame | Buffer): void {
-    this.#ws.send(typeof frame === "string" || Buffer.isBuffer(frame) ? frame : JSON.stringify(frame));
-  }
-
-  /** The next frame, after those already taken. */
-  async next(what: string): Promise<Frame> {
-    await eventually(what, async () => this.frames.length > this.#seen, (ok) => ok, 10_000).catch((err: Error) => {
-      throw new Error(`${err.message}; frames: ${JSON.stringify(this.frames).slice(0, 2000)}`);
-    });
-    return this.frames[this.#seen++] as Frame;
-  }
-
-  /** Send a ping and return every frame that arrived before its pong. */
-  async sync(): Promise<Frame[]> {
-    this.send({ type: "ping" });
-    const before: Frame[] = [];
-    for (;;) {
-      const frame = await this.next("pong");
-      if (frame.type === "pong") return before;
-      before.push(frame);
-    }
-  }
-
-  close(): Promise<void> {
-    return new Promise((resolve) => {
-      if (this.#ws.readyState === WebSocket.CLOSED) return resolve();
-      const timer = setTimeout(() => {
-        this.#ws.terminate();
-        resolve();
-      }, 5_000);
-      this.#ws.once("close", () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      this.#ws.close();
-    });
+/** Send a ping and return every frame that arrived before its pong. */
+async function sync(socket: RawSocket): Promise<Frame[]> {
+  socket.send({ type: "ping" });
+  const before: Frame[] = [];
+  for (;;) {
+    const frame = await socket.next("pong");
+    if (frame.type === "pong") return before;
+    before.push(frame);
   }
 }
 
@@ -291,14 +220,14 @@ describe("yjs party", () => {
     const [a, b, c] = await Promise.all([open(room), open(room), open(room)]);
     a.send({ type: "subscribe", topics: ["doc"] });
     b.send({ type: "subscribe", topics: ["doc", "other"] });
-    assert.deepEqual(await a.sync(), []);
-    assert.deepEqual(await b.sync(), []);
+    assert.deepEqual(await sync(a), []);
+    assert.deepEqual(await sync(b), []);
 
     c.send({ type: "publish", topic: "doc", data: { type: "announce", from: "c" } });
     const expected = { type: "publish", topic: "doc", data: { type: "announce", from: "c" }, clients: 2 };
     assert.deepEqual(await a.next("publish at a"), expected);
     assert.deepEqual(await b.next("publish at b"), expected);
-    assert.deepEqual(await c.sync(), []);
+    assert.deepEqual(await sync(c), []);
 
     // The sender gets its own publish when subscribed.
     b.send({ type: "publish", topic: "other", data: "x" });
@@ -306,19 +235,19 @@ describe("yjs party", () => {
 
     b.send({ type: "unsubscribe", topics: ["doc"] });
     await a.close();
-    assert.deepEqual(await b.sync(), []);
+    assert.deepEqual(await sync(b), []);
     c.send({ type: "publish", topic: "doc", data: 1 });
-    assert.deepEqual(await c.sync(), []);
+    assert.deepEqual(await sync(c), []);
     c.send({ type: "subscribe", topics: ["doc"] });
     c.send({ type: "publish", topic: "doc", data: 2 });
     assert.deepEqual(await c.next("publish to the only subscriber"), { type: "publish", topic: "doc", data: 2, clients: 1 });
-    assert.deepEqual(await b.sync(), []);
+    assert.deepEqual(await sync(b), []);
 
     // Rooms are isolated: the same topic in another room is another topic.
     const elsewhere = await open(uniqueRoom("yjs-raw"));
     elsewhere.send({ type: "publish", topic: "doc", data: 3 });
-    assert.deepEqual(await elsewhere.sync(), []);
-    assert.deepEqual(await c.sync(), []);
+    assert.deepEqual(await sync(elsewhere), []);
+    assert.deepEqual(await sync(c), []);
 
     const res = await fetch(`http://127.0.0.1:${partykit!.port}/parties/yjs/${room}`, { signal: AbortSignal.timeout(WAIT_MS) });
     assert.equal(res.status, 200);
@@ -338,11 +267,11 @@ describe("yjs party", () => {
     s.send({ type: "subscribe", topics: [42] });
     assert.deepEqual(pick(await s.next("bad topics")), { type: "error", code: "bad_message" });
     s.send('{"type":"publish","topic":"t","__proto__":{"polluted":true}}');
-    assert.deepEqual(await s.sync(), []);
+    assert.deepEqual(await sync(s), []);
 
     const topics = Array.from({ length: MAX_TOPICS_PER_CONNECTION }, (_, i) => `topic-${i}`);
     s.send({ type: "subscribe", topics });
-    assert.deepEqual(await s.sync(), []);
+    assert.deepEqual(await sync(s), []);
     s.send({ type: "subscribe", topics: [`topic-${MAX_TOPICS_PER_CONNECTION}`] });
     const refused = await s.next("too_many_topics");
     assert.deepEqual(pick(refused), { type: "error", code: "too_many_topics" });
@@ -352,8 +281,8 @@ describe("yjs party", () => {
     assert.ok(s.isOpen);
     peer.send({ type: "publish", topic: `topic-${MAX_TOPICS_PER_CONNECTION - 1}`, data: "last" });
     peer.send({ type: "publish", topic: `topic-${MAX_TOPICS_PER_CONNECTION}`, data: "refused" });
-    assert.deepEqual(await peer.sync(), []);
-    assert.deepEqual(await s.sync(), [{ type: "publish", topic: `topic-${MAX_TOPICS_PER_CONNECTION - 1}`, data: "last", clients: 1 }]);
+    assert.deepEqual(await sync(peer), []);
+    assert.deepEqual(await sync(s), [{ type: "publish", topic: `topic-${MAX_TOPICS_PER_CONNECTION - 1}`, data: "last", clients: 1 }]);
 
     // A URL too long to keep with the connection is refused before the socket opens.
     await assert.rejects(RawSocket.open(`${wsUrl(room)}?pad=${"x".repeat(600)}`), /HTTP 414/);

@@ -1,8 +1,9 @@
 /// <reference types="node" />
 /**
  * A raw WebSocket to the room (the `ws` package), for tests that speak the
- * protocol directly: it records every frame, answers the room's pings, and
- * can send what no browser would.
+ * protocol directly (the main room's, or the yjs party's): it records every
+ * frame (binary ones as `{binary: true}`), answers the room's pings, and can
+ * send what no browser would.
  * @module
  */
 import WebSocket from "ws";
@@ -35,7 +36,8 @@ export class RawSocket {
 
   private constructor(ws: WebSocket, answerPings: boolean) {
     this.#ws = ws;
-    ws.on("message", (data) => {
+    ws.on("message", (data, isBinary) => {
+      if (isBinary) return void this.frames.push({ binary: true });
       const frame = JSON.parse(String(data)) as Frame;
       // Answer the room's liveness pings, as the widget does (unless playing dead).
       if (frame.type === "ping" && answerPings) ws.send(JSON.stringify({ type: "pong" }));
@@ -75,9 +77,9 @@ export class RawSocket {
     return this.#ws.readyState === WebSocket.OPEN;
   }
 
-  /** Send a text frame, or a binary one for a Buffer. */
-  send(raw: string | Buffer): void {
-    this.#ws.send(raw);
+  /** Send a text frame (an object as JSON), or a binary one for a Buffer. */
+  send(raw: string | Buffer | Frame): void {
+    this.#ws.send(typeof raw === "string" || Buffer.isBuffer(raw) ? raw : JSON.stringify(raw));
   }
 
   /** Resolves once everything sent so far has left the socket's buffer. */
@@ -99,8 +101,20 @@ export class RawSocket {
     return this.frames[index] as Frame;
   }
 
-  close(): void {
-    this.#ws.close();
+  /** Close; resolves once closed (terminating after 5 s without a close frame). */
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.#ws.readyState === WebSocket.CLOSED) return resolve();
+      const timer = setTimeout(() => {
+        this.#ws.terminate();
+        resolve();
+      }, 5_000);
+      this.#ws.once("close", () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      this.#ws.close();
+    });
   }
 }
 
