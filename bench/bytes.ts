@@ -3,12 +3,10 @@
  * Bytes: what the widget costs a visitor to download, gzip-compressed.
  * @module
  */
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
-import { build } from "esbuild";
 import type { BenchContext } from "./lib/context.ts";
 import { withRatio, type Figure } from "./lib/figures.ts";
 import type { Section } from "./lib/markdown.ts";
@@ -28,9 +26,8 @@ const PUBLISHED = [
 export const BYTES: Section = {
   title: SECTION,
   description: `
-The widget's JavaScript as a visitor downloads it, each file gzip-compressed (node:zlib, level 9). If
-\`dist/contact-me.js\` exists (from \`npm run build\`) that bundle is measured; otherwise \`widget/index.ts\` is
-built here with esbuild (bundled, minified, ESM, code splitting) into a temporary directory. **Initial** =
+The widget's JavaScript as a visitor downloads it, each file gzip-compressed (node:zlib, level 9). The
+script-tag bundle \`dist/contact-me.js\` (from \`npm run build\`, which \`npm run bench\` runs first) is measured. **Initial** =
 the entry file plus every file it imports statically, transitively (what loads before the element works);
 **total** = every chunk reachable from the entry, dynamic imports included. The others' sizes are their
 published figures (gzip JavaScript of the loaded widget), not measured here; KB = 1000 bytes, KiB = 1024.
@@ -74,66 +71,37 @@ function gzipBytes(file: string): number {
   return gzipSync(readFileSync(file), { level: 9 }).byteLength;
 }
 
-/** Build the widget like a release would, into a fresh temporary directory. */
-async function buildWidget(): Promise<{ dir: string; entry: string }> {
-  const dir = mkdtempSync(join(tmpdir(), "contact-me-bytes-"));
-  await build({
-    entryPoints: { index: join(ROOT, "widget", "index.ts") },
-    bundle: true,
-    minify: true,
-    format: "esm",
-    splitting: true,
-    target: "es2022",
-    outdir: dir,
-    logLevel: "silent",
-  });
-  return { dir, entry: join(dir, "index.js") };
-}
-
-function jsFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? jsFiles(path) : name.endsWith(".js") ? [path] : [];
-  });
-}
-
 export async function benchBytes(ctx: BenchContext): Promise<Figure[]> {
-  const fromDist = existsSync(DIST_ENTRY);
-  const { dir, entry } = fromDist ? { dir: dirname(DIST_ENTRY), entry: DIST_ENTRY } : await buildWidget();
-  try {
-    const graph = moduleGraph(entry);
-    const all = fromDist ? graph.all : jsFiles(dir); // a fresh build holds only the widget's chunks
-    const sum = (files: string[], size: (f: string) => number): number => files.reduce((a, f) => a + size(f), 0);
-    const initial = sum(graph.initial, gzipBytes);
-    const total = sum(all, gzipBytes);
-    const raw = sum(graph.initial, (f) => statSync(f).size);
-    const source = fromDist ? `dist/ (${relative(ROOT, entry)})` : "esbuild build of widget/index.ts";
-    ctx.log(`bytes: ${source}: initial ${initial} B gzip (${graph.initial.length} files), total ${total} B (${all.length} files)`);
-    const kib = (b: number): number => b / 1024;
-    const figures: Figure[] = PUBLISHED.map((p, i) =>
-      withRatio({
-        id: `bytes.initial.${i}`,
-        section: SECTION,
-        name: "Widget JS, initial load (gzip)",
-        unit: "KiB",
-        median: kib(initial),
-        baseline: { label: p.label, median: kib(p.bytes), published: true },
-        notes: i === 0 ? `${source}; ${graph.initial.length} file(s), ${(raw / 1024).toFixed(1)} KiB minified before gzip` : undefined,
-      }),
-    );
-    figures.push(
-      withRatio({
-        id: "bytes.total",
-        section: SECTION,
-        name: "Widget JS, all chunks (gzip)",
-        unit: "KiB",
-        median: kib(total),
-        baseline: { label: PUBLISHED[1]!.label, median: kib(PUBLISHED[1]!.bytes), published: true },
-        notes: `${all.length} file(s)`,
-      }),
-    );
-    return figures;
-  } finally {
-    if (!fromDist) rmSync(dir, { recursive: true, force: true });
-  }
+  if (!existsSync(DIST_ENTRY)) throw new Error(`${relative(ROOT, DIST_ENTRY)} is missing: run npm run build first`);
+  const graph = moduleGraph(DIST_ENTRY);
+  const sum = (files: string[], size: (f: string) => number): number => files.reduce((a, f) => a + size(f), 0);
+  const initial = sum(graph.initial, gzipBytes);
+  const total = sum(graph.all, gzipBytes);
+  const raw = sum(graph.initial, (f) => statSync(f).size);
+  const source = `dist/ (${relative(ROOT, DIST_ENTRY)})`;
+  ctx.log(`bytes: ${source}: initial ${initial} B gzip (${graph.initial.length} files), total ${total} B (${graph.all.length} files)`);
+  const kib = (b: number): number => b / 1024;
+  const figures: Figure[] = PUBLISHED.map((p, i) =>
+    withRatio({
+      id: `bytes.initial.${i}`,
+      section: SECTION,
+      name: "Widget JS, initial load (gzip)",
+      unit: "KiB",
+      median: kib(initial),
+      baseline: { label: p.label, median: kib(p.bytes), published: true },
+      notes: i === 0 ? `${source}; ${graph.initial.length} file(s), ${(raw / 1024).toFixed(1)} KiB minified before gzip` : undefined,
+    }),
+  );
+  figures.push(
+    withRatio({
+      id: "bytes.total",
+      section: SECTION,
+      name: "Widget JS, all chunks (gzip)",
+      unit: "KiB",
+      median: kib(total),
+      baseline: { label: PUBLISHED[1]!.label, median: kib(PUBLISHED[1]!.bytes), published: true },
+      notes: `${graph.all.length} file(s)`,
+    }),
+  );
+  return figures;
 }

@@ -25,11 +25,14 @@ export interface Rate {
  *   for a burst of ICE candidates.
  * - `text`: visitor messages, 5 at once then one every 3 s (20/min).
  * - `call`: call requests, 3 at once then one every 10 s.
+ * - `signIn`: wrong host keys per client address (`POST host/session`),
+ *   10 at once then one every 6 s.
  */
 export const RATES = {
   frame: { burst: 40, perSecond: 20 },
   text: { burst: 5, perSecond: 1 / 3 },
   call: { burst: 3, perSecond: 1 / 10 },
+  signIn: { burst: 10, perSecond: 1 / 6 },
 } as const satisfies Record<string, Rate>;
 
 export type RateName = keyof typeof RATES;

@@ -13,7 +13,9 @@
  *
  * HTTP endpoints (under `/parties/main/<room>`):
  * - `POST /host/session` `{"key": string}` → `200 {"token","name"}` |
- *   `401 {"error":"forbidden"}` | `503 {"error":"unavailable"}` when no host is configured.
+ *   `401 {"error":"forbidden"}` | `429 {"error":"rate_limited"}` with `Retry-After` (s) after
+ *   10 wrong keys from one address (then one per 6 s) | `503 {"error":"unavailable"}` when no
+ *   host is configured.
  * - `GET /presence[?conversation=<token>]` → `200 {"available": boolean, "unread"?: number}`.
  * - `POST /slack/events`: Slack's Events API (bot mode), signed with
  *   `SLACK_SIGNING_SECRET`: `url_verification`, and replies in a
@@ -134,6 +136,12 @@ export default class ContactRoom implements Party.Server {
   private readonly outbox: Outbox;
   /** Last frames pushed, to send only changes; rebuilt after a wake-up. */
   private lastPresence: boolean | undefined;
+  /**
+   * Wrong host keys by client address (`cf-connecting-ip`), against key
+   * guessing. In memory: an evicted room starts afresh, which only helps the
+   * real host.
+   */
+  private readonly signIns = new Map<string, Bucket>();
   private readonly lastSent = new Map<string, string>();
 
   constructor(readonly room: Party.Room) {
@@ -332,6 +340,17 @@ export default class ContactRoom implements Party.Server {
       if (this.config.hosts.size === 0) {
         return json({ error: "unavailable", message: "No host is configured: set HOST_KEY or HOSTS" }, 503);
       }
+      const client = req.headers.get("cf-connecting-ip") ?? "unknown";
+      const now = Date.now();
+      const attempt = take(this.signIns.get(client), RATES.signIn, now);
+      if (!attempt.ok) {
+        this.signIns.set(client, attempt.bucket);
+        const retry = String(Math.ceil((1 - attempt.bucket.tokens) / RATES.signIn.perSecond));
+        return new Response(JSON.stringify({ error: "rate_limited", message: "Too many wrong host keys; wait a minute" }), {
+          status: 429,
+          headers: { ...headers, "retry-after": retry },
+        });
+      }
       let key: unknown;
       try {
         key = ((await req.json()) as { key?: unknown } | null)?.key;
@@ -339,7 +358,12 @@ export default class ContactRoom implements Party.Server {
         return json({ error: "bad_json", message: 'Body must be JSON {"key": string}' }, 400);
       }
       const name = typeof key === "string" && key.length <= 1024 ? await findHost(this.config.hosts, key) : undefined;
-      if (!name) return json({ error: "forbidden", message: "Wrong host key" }, 401);
+      if (!name) {
+        // Only wrong keys spend: the real host is never slowed down by its own sign-ins.
+        if (this.signIns.size >= 10_000) this.signIns.clear();
+        this.signIns.set(client, attempt.bucket);
+        return json({ error: "forbidden", message: "Wrong host key" }, 401);
+      }
       return json({ token: await issueHostToken(this.config.hosts.get(name)!, name, this.room.id), name });
     }
     return json({ error: "not_found", message: "No such endpoint" }, 404);
@@ -430,9 +454,12 @@ export default class ContactRoom implements Party.Server {
       delivered: false,
       ...(slack ? { slack: "pending" as const } : {}),
     });
+    // The outbox entry is stored before the visitor hears "sent": a room evicted
+    // in between must not leave a message that never reaches Slack.
+    const queued = !!slack && (await this.enqueue(conversation, message, { from: "visitor", text: msg.text, name: conversation.name, email: conversation.email, page: msg.page }));
     this.send(sender, { type: "sent", id: message.id, clientId: msg.clientId, at: now });
     await this.publishMessage(conversation, message);
-    if (slack) await this.enqueue(conversation, message, { from: "visitor", text: msg.text, name: conversation.name, email: conversation.email, page: msg.page });
+    if (queued) void this.drainOutbox();
   }
 
   /** A resend after a reconnect: acknowledge again, store nothing. */
@@ -461,10 +488,11 @@ export default class ContactRoom implements Party.Server {
       at: now,
       ...(bot ? { slack: "pending" as const } : {}),
     });
+    // A dashboard reply joins the Slack thread too (bot mode; a webhook is one-way).
+    const queued = !!bot && (await this.enqueue(conversation, message, { from: "host", text: msg.text, name: by }));
     this.send(sender, { type: "sent", id: message.id, clientId: msg.clientId, at: now });
     await this.publishMessage(conversation, message);
-    // A dashboard reply joins the Slack thread too (bot mode; a webhook is one-way).
-    if (bot) await this.enqueue(conversation, message, { from: "host", text: msg.text, name: by });
+    if (queued) void this.drainOutbox();
   }
 
   /**
@@ -508,12 +536,15 @@ export default class ContactRoom implements Party.Server {
     return this.config.slackBot ? "bot" : this.config.slackWebhookUrl ? "webhook" : undefined;
   }
 
-  private async enqueue(conversation: Conversation, message: StoredMessage, post: OutboxEntry["message"]): Promise<void> {
-    if (!(await this.outbox.enqueue(conversation.id, message.seq, post, Date.now()))) {
-      await this.settle({ conversationId: conversation.id, seq: message.seq } as OutboxEntry, { kind: "fail", reason: "outbox full" });
-      return;
-    }
-    void this.drainOutbox();
+  /**
+   * Store a Slack post in the outbox (call before acknowledging the message,
+   * then {@link drainOutbox}). False, with the message marked failed, when
+   * the outbox is full.
+   */
+  private async enqueue(conversation: Conversation, message: StoredMessage, post: OutboxEntry["message"]): Promise<boolean> {
+    if (await this.outbox.enqueue(conversation.id, message.seq, post, Date.now())) return true;
+    await this.settle({ conversationId: conversation.id, seq: message.seq } as OutboxEntry, { kind: "fail", reason: "outbox full" });
+    return false;
   }
 
   /** Deliver what is due in the outbox, then schedule the next attempt. */

@@ -62,6 +62,8 @@ export const YjsErrorCode = v.picklist([
   "too_many_topics",
   /** The topic already has {@link MAX_SUBSCRIBERS_PER_TOPIC} subscribers. */
   "topic_full",
+  /** More frames than `RATES.frame` of `limits.ts` allows (40 at once, then 20/s); the frame is dropped. */
+  "rate_limited",
 ]);
 export type YjsErrorCode = v.InferOutput<typeof YjsErrorCode>;
 

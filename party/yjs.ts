@@ -13,11 +13,16 @@
  * socket is no longer among the open connections, which removes it from
  * every topic.
  *
+ * Frames are rate-limited per connection like the main room's (`RATES.frame`),
+ * so one socket cannot flood a topic's subscribers; the buckets are kept in
+ * memory (a room woken from hibernation starts them full).
+ *
  * HTTP `GET /parties/yjs/<room>` → `200 okay` (text/plain), like the
  * reference server, for health checks.
  * @module
  */
 import type * as Party from "partykit/server";
+import { RATES, take, type Bucket } from "./limits.ts";
 import { handleFrame, type SignalingState, type YjsServerFrame } from "./yjs-protocol.ts";
 
 /**
@@ -34,6 +39,9 @@ type Conn = Party.Connection<SignalingState>;
 export default class YjsSignaling implements Party.Server {
   /** Sockets hibernate between frames: idle peers cost no memory. */
   readonly options = { hibernate: true };
+
+  /** Frame buckets by connection id. */
+  private readonly buckets = new Map<string, Bucket>();
 
   constructor(readonly room: Party.Room) {}
 
@@ -52,6 +60,9 @@ export default class YjsSignaling implements Party.Server {
   }
 
   onMessage(raw: string | ArrayBuffer | ArrayBufferView, sender: Conn): void {
+    const { ok, bucket } = take(this.buckets.get(sender.id), RATES.frame, Date.now());
+    this.buckets.set(sender.id, bucket);
+    if (!ok) return this.send(sender, { type: "error", code: "rate_limited", message: "Too many frames; slow down" });
     const effects = handleFrame(raw, sender, () => this.room.getConnections<SignalingState>());
     if (effects.state) this.saveState(sender, effects.state);
     for (const reply of effects.replies) this.send(sender, reply);
@@ -93,6 +104,7 @@ export default class YjsSignaling implements Party.Server {
    * its close timeout.
    */
   private forget(conn: Conn): void {
+    this.buckets.delete(conn.id);
     try {
       conn.setState(null);
     } catch {

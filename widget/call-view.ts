@@ -9,6 +9,7 @@
 import { css, html, nothing, type TemplateResult } from "lit";
 import type { CallController } from "./call-controller.ts";
 import { callStrings, problemText, type CallStrings } from "./call-strings.ts";
+import { format } from "./strings.ts";
 
 /** `m:ss`, or `h:mm:ss` from an hour on. */
 export function formatDuration(seconds: number): string {
@@ -83,9 +84,9 @@ export function renderCallControls(
             : nothing}
         </div>`
       : nothing}
-    ${call.remoteMuted ? html`<p part="peer-muted" class="muted">${s.peerMuted.replace("{name}", peer)}</p>` : nothing}
+    ${call.remoteMuted ? html`<p part="peer-muted" class="muted">${format(s.peerMuted, { name: peer })}</p>` : nothing}
     ${call.remoteCameraOff && call.media === "video"
-      ? html`<p part="peer-camera-off" class="muted">${s.peerCameraOff.replace("{name}", peer)}</p>`
+      ? html`<p part="peer-camera-off" class="muted">${format(s.peerCameraOff, { name: peer })}</p>`
       : nothing}
     ${call.warning ? html`<p class="error" role="alert">${problemText(call.warning, s)}</p>` : nothing}
     <div class="row" part="controls">
@@ -111,7 +112,7 @@ function renderDevices(call: CallController, sendsVideo: boolean, s: CallStrings
       <select @change=${(e: Event) => void call.selectDevice(kind, (e.target as HTMLSelectElement).value)}>
         ${devices.map(
           (d, i) =>
-            html`<option value=${d.deviceId} ?selected=${d.deviceId === current}>${d.label || s.device.replace("{n}", String(i + 1))}</option>`,
+            html`<option value=${d.deviceId} ?selected=${d.deviceId === current}>${d.label || format(s.device, { n: i + 1 })}</option>`,
         )}
       </select></label
     >`;

@@ -10,7 +10,7 @@ import { Ringer } from "./ringer.ts";
 import { SignalingController, defaultHost, fetchRoom, type RoomAddress } from "./signaling.ts";
 import { session } from "./storage.ts";
 import { callStrings, errorKey, errorStrings, problemText, type CallStrings, type ErrorStrings, type Problem } from "./call-strings.ts";
-import { hostStrings, stringsConverter, type HostStrings } from "./strings.ts";
+import { format, hostStrings, stringsConverter, type HostStrings } from "./strings.ts";
 import { baseStyles } from "./styles.ts";
 
 type Waiting = MessageOf<ServerMessage, "queue">["calls"][number];
@@ -334,7 +334,7 @@ export class ContactMeHost extends LitElement {
                 : `${w.media === "video" ? s.waitingVideo : s.waitingAudio} ${who}`;
             return html`<li class="row">
               <span>${label}</span>
-              ${w.state === "queued" ? html`<span class="muted">${s.position.replace("{n}", String(w.position))}</span>` : nothing}
+              ${w.state === "queued" ? html`<span class="muted">${format(s.position, { n: w.position ?? "" })}</span>` : nothing}
               ${w.state === "reconnecting"
                 ? html`<span class="muted">${s.reconnecting}</span>`
                 : html`<button class="primary" ?disabled=${inCall} @click=${() => this.accept(w)}>${s.accept}</button>
@@ -514,7 +514,13 @@ export class ContactMeHost extends LitElement {
       if (!res.ok || !body.token) {
         if (body.message) console.warn(`contact-me-host: sign-in refused: ${body.message}`);
         this.signInError =
-          res.status === 401 ? { key: "wrongKey" } : res.status === 503 ? { key: "noHost" } : { key: "signInFailed", params: { status: res.status } };
+          res.status === 401
+            ? { key: "wrongKey" }
+            : res.status === 429
+              ? { key: "errorRateLimited" }
+              : res.status === 503
+                ? { key: "noHost" }
+                : { key: "signInFailed", params: { status: res.status } };
         return;
       }
       input.value = "";

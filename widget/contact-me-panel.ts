@@ -15,7 +15,7 @@ import { attachStream } from "./media.ts";
 import { SignalingController, type RoomAddress } from "./signaling.ts";
 import { local, session } from "./storage.ts";
 import { callStrings, errorKey, errorStrings, problemText, type CallStrings, type ErrorStrings, type Problem } from "./call-strings.ts";
-import type { VisitorStrings } from "./strings.ts";
+import { format, type VisitorStrings } from "./strings.ts";
 
 type View = "menu" | "message" | "call";
 
@@ -291,7 +291,7 @@ export class VisitorPanel {
       blocked: s.blocked,
       unavailable: s.unavailable,
       busy: s.busy,
-      queued: s.queued.replace("{n}", String(call.position)),
+      queued: format(s.queued, { n: call.position }),
       "no-answer": s.noAnswer,
       "queue-full": s.queueFull,
     };

@@ -5,7 +5,7 @@ import { fire } from "./events.ts";
 import { defaultHost, fetchRoom, type RoomAddress } from "./room.ts";
 import { local } from "./storage.ts";
 import type { CallStrings, ErrorStrings } from "./call-strings.ts";
-import { stringsConverter, visitorStrings, type VisitorStrings } from "./strings.ts";
+import { format, stringsConverter, visitorStrings, type VisitorStrings } from "./strings.ts";
 import { baseStyles } from "./styles.ts";
 
 export type * from "./events.ts";
@@ -275,7 +275,7 @@ export class ContactMe extends LitElement {
           ? html`<span part="badge" aria-hidden="true">${unread}</span>`
           : nothing}
       </button>
-      ${unread ? html`<span id="unread" hidden>${s.unread.replace("{n}", String(unread))}</span>` : nothing}
+      ${unread ? html`<span id="unread" hidden>${format(s.unread, { n: unread })}</span>` : nothing}
       ${this.open && this.panel ? this.panel.render() : nothing}
     `;
   }

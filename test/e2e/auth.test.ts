@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { signIn, uniqueRoom, visible } from "../support/browser.ts";
+import { WAIT_MS, signIn, uniqueRoom, visible } from "../support/browser.ts";
 import { RawSocket } from "../support/raw-socket.ts";
 import { useStack } from "../support/stack.ts";
 
@@ -21,13 +21,15 @@ async function presence(room: string): Promise<unknown> {
   return res.json();
 }
 
-async function session(room: string, key: string): Promise<{ status: number; body: unknown }> {
+async function session(room: string, key: string, address?: string): Promise<{ status: number; body: unknown; retryAfter: string | null }> {
   const res = await fetch(api(room, "/host/session"), {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    // On Cloudflare the edge sets cf-connecting-ip; locally the test plays the edge.
+    headers: { "content-type": "application/json", ...(address ? { "cf-connecting-ip": address } : {}) },
     body: JSON.stringify({ key }),
+    signal: AbortSignal.timeout(WAIT_MS),
   });
-  return { status: res.status, body: await res.json() };
+  return { status: res.status, body: await res.json(), retryAfter: res.headers.get("retry-after") };
 }
 
 /** Expect `RawSocket.open(url)` to be refused with HTTP 401. */
@@ -61,6 +63,18 @@ test("POST /host/session answers 401 to a wrong key and a token to the right one
   const token = (right.body as { token?: unknown }).token;
   assert.equal(typeof token, "string");
   assert.ok((token as string).length > 0);
+});
+
+test("guessing host keys: after 10 wrong keys from one address, 429 with Retry-After, even for the right key", async () => {
+  const room = uniqueRoom("auth-guess");
+  for (let i = 0; i < 10; i++) assert.equal((await session(room, `guess-${i}-${stack.hostKey}`, "203.0.113.7")).status, 401, `guess ${i}`);
+  const limited = await session(room, `guess-10-${stack.hostKey}`, "203.0.113.7");
+  assert.equal(limited.status, 429);
+  assert.equal((limited.body as { error?: string }).error, "rate_limited");
+  assert.ok(Number(limited.retryAfter) >= 1 && Number(limited.retryAfter) <= 6, `Retry-After: ${limited.retryAfter}`);
+  assert.equal((await session(room, stack.hostKey, "203.0.113.7")).status, 429, "the right key from the guessing address");
+  // Another address is not slowed down, and right keys do not spend.
+  for (let i = 0; i < 12; i++) assert.equal((await session(room, stack.hostKey, "198.51.100.2")).status, 200, `sign-in ${i}`);
 });
 
 test("a host WebSocket without a valid token is refused with 401 before the upgrade", async () => {

@@ -287,6 +287,26 @@ describe("yjs party", () => {
     // A URL too long to keep with the connection is refused before the socket opens.
     await assert.rejects(RawSocket.open(`${wsUrl(room)}?pad=${"x".repeat(600)}`), /HTTP 414/);
   });
+
+  it("drops a flood past 40 frames at once (then 20/s), answering each dropped frame rate_limited", async () => {
+    const room = uniqueRoom("yjs-flood");
+    const [flooder, listener] = await Promise.all([open(room), open(room)]);
+    listener.send({ type: "subscribe", topics: ["t"] });
+    assert.deepEqual(await sync(listener), []);
+    for (let i = 0; i < 200; i++) flooder.send({ type: "publish", topic: "t", data: i });
+    await flooder.drain();
+    const count = () => ({
+      delivered: listener.frames.filter((f) => f.type === "publish").length,
+      limited: flooder.frames.filter((f) => f.code === "rate_limited").length,
+    });
+    const seen = await eventually("every frame delivered or refused", async () => count(), (c) => c.delivered + c.limited === 200);
+    assert.ok(seen.delivered >= 40 && seen.delivered <= 100, `delivered ${seen.delivered} of 200`);
+    await new Promise((resolve) => setTimeout(resolve, 1_000)); // the bucket refills
+    assert.ok(flooder.isOpen);
+    assert.ok((await sync(flooder)).every((f) => f.code === "rate_limited"));
+    flooder.send({ type: "publish", topic: "t", data: "after" });
+    await listener.next("a publish after the flood", (f) => f.data === "after");
+  });
 });
 
 /** `type` and `code` of an error frame. */

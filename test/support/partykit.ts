@@ -145,7 +145,10 @@ async function startOnce(opts: PartykitOptions): Promise<PartykitServer> {
     while (groupAlive(pid) && Date.now() < deadline) await sleep(50);
     if (groupAlive(pid)) killGroup(child, "SIGKILL");
     if (!exited) await exit;
-    while (groupAlive(pid)) await sleep(50);
+    // workerd is a grandchild: wait for it to be reaped, but not forever (a
+    // container without an init process may never reap it).
+    const reaped = Date.now() + KILL_GRACE_MS;
+    while (groupAlive(pid) && Date.now() < reaped) await sleep(50);
     running.delete(child);
   };
 
