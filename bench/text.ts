@@ -13,8 +13,8 @@
 import { Agent, request } from "node:http";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
-import { RATES } from "../party/limits.ts";
-import { webhookPayload } from "../party/slack.ts";
+import { RATES } from "../party/core/limits.ts";
+import { webhookPayload } from "../party/core/slack.ts";
 import { closeAll, connectMany, takeErrorFrames, type Client, type RoomTarget } from "./lib/clients.ts";
 import { roomName, type BenchContext } from "./lib/context.ts";
 import { withRatio, type Figure } from "./lib/figures.ts";

@@ -140,9 +140,24 @@ export type ClientMessage = v.InferOutput<typeof ClientMessage>;
 export type SignalMessage = v.InferOutput<typeof Signal>;
 
 /** Message types only a signed-in host may send. */
-export const HOST_ONLY: ReadonlySet<ClientMessage["type"]> = new Set(["available", "accept", "decline", "reply"]);
+export const HOST_ONLY = new Set(["available", "accept", "decline", "reply"] as const);
 /** Message types only a visitor may send. */
-export const VISITOR_ONLY: ReadonlySet<ClientMessage["type"]> = new Set(["text", "call", "cancel", "read"]);
+export const VISITOR_ONLY = new Set(["text", "call", "cancel", "read"] as const);
+type HostOnlyType = typeof HOST_ONLY extends Set<infer T> ? T : never;
+type VisitorOnlyType = typeof VISITOR_ONLY extends Set<infer T> ? T : never;
+/** Frames a visitor may send. */
+export type VisitorMessage = Exclude<ClientMessage, { type: HostOnlyType }>;
+/** Frames a signed-in host may send. */
+export type HostMessage = Exclude<ClientMessage, { type: VisitorOnlyType }>;
+
+/** Whether only a signed-in host may send `msg` (narrows the rest to {@link VisitorMessage}). */
+export function isHostOnly(msg: ClientMessage): msg is Extract<ClientMessage, { type: HostOnlyType }> {
+  return (HOST_ONLY as ReadonlySet<string>).has(msg.type);
+}
+/** Whether only a visitor may send `msg` (narrows the rest to {@link HostMessage}). */
+export function isVisitorOnly(msg: ClientMessage): msg is Extract<ClientMessage, { type: VisitorOnlyType }> {
+  return (VISITOR_ONLY as ReadonlySet<string>).has(msg.type);
+}
 
 /** Seconds a visitor's or host's dropped socket may take to come back before its call or queue place ends. */
 export const RESUME_GRACE_S = 30;

@@ -1,133 +1,47 @@
 /**
- * The `yjs` party: a signaling server for Yjs apps using y-webrtc, in place of
- * y-webrtc's own `bin/server.js`. Point a provider at
- * `wss://<host>/parties/yjs/<room>` and peers find each other through it;
- * documents, awareness and media then go peer to peer and never pass here.
- *
- * Each room id is a separate signaling server: topics (y-webrtc room names)
- * in different rooms never meet. The protocol and its bounds are in
- * `party/yjs-protocol.ts`; this class only wires them to PartyKit.
- *
- * Subscriptions live in connection state (kept across hibernation), so a
- * hibernated room holds no maps that an eviction could lose. A disconnected
- * socket is no longer among the open connections, which removes it from
- * every topic.
- *
- * Frames are rate-limited per connection like the main room's (`RATES.frame`),
- * so one socket cannot flood a topic's subscribers; the buckets are kept in
- * memory (a room woken from hibernation starts them full).
- *
- * HTTP `GET /parties/yjs/<room>` → `200 okay` (text/plain), like the
- * reference server, for health checks.
+ * The `yjs` party on PartyKit: a thin adapter over the runtime-neutral
+ * y-webrtc signaling room in `core/yjs.ts` (which documents it) and its edge
+ * check in `core/edge.ts`. The same room runs on Cloudflare through `worker.ts`.
  * @module
  */
 import type * as Party from "partykit/server";
-import { RATES, take, type Bucket } from "./limits.ts";
-import { handleFrame, type SignalingState, type YjsServerFrame } from "./yjs-protocol.ts";
+import { checkYjsSocket } from "./core/edge.ts";
+import type { Frame } from "./core/room.ts";
+import type { Connection } from "./core/runtime.ts";
+import { YjsRoom } from "./core/yjs.ts";
+import type { SignalingState } from "./core/yjs-protocol.ts";
+import { partykitRuntime } from "./partykit.ts";
 
-/**
- * Longest WebSocket request URL accepted, in characters. PartyKit stores the
- * URL and connection id next to the state in the socket's attachment (2 KiB in
- * all), so both are bounded here.
- */
-export const MAX_URL_LENGTH = 512;
-/** Longest client-chosen connection id (`?_pk=`), in characters. */
-export const MAX_ID_LENGTH = 64;
+type Conn = Connection<SignalingState>;
 
-type Conn = Party.Connection<SignalingState>;
-
-export default class YjsSignaling implements Party.Server {
+export default class Yjs implements Party.Server {
   /** Sockets hibernate between frames: idle peers cost no memory. */
   readonly options = { hibernate: true };
+  private readonly core: YjsRoom;
 
-  /** Frame buckets by connection id. */
-  private readonly buckets = new Map<string, Bucket>();
+  constructor(readonly room: Party.Room) {
+    this.core = new YjsRoom(partykitRuntime(room));
+  }
 
-  constructor(readonly room: Party.Room) {}
-
-  /** Refuses URLs too long to be kept with the connection's state (HTTP 414). */
   static onBeforeConnect(req: Party.Request): Party.Request | Response {
-    const url = new URL(req.url);
-    if (req.url.length > MAX_URL_LENGTH || (url.searchParams.get("_pk") ?? "").length > MAX_ID_LENGTH) {
-      return new Response(`URL over ${MAX_URL_LENGTH} characters or connection id over ${MAX_ID_LENGTH}`, { status: 414 });
-    }
-    return req;
+    return checkYjsSocket(req as unknown as Request) as Party.Request | Response;
   }
 
   onRequest(req: Party.Request): Response {
-    if (req.method !== "GET" && req.method !== "HEAD") return new Response("Method not allowed", { status: 405 });
-    return new Response("okay", { headers: { "content-type": "text/plain" } });
+    return this.core.onRequest(req as unknown as Request);
   }
 
-  onMessage(raw: string | ArrayBuffer | ArrayBufferView, sender: Conn): void {
-    const { ok, bucket } = take(this.buckets.get(sender.id), RATES.frame, Date.now());
-    this.buckets.set(sender.id, bucket);
-    if (!ok) return this.send(sender, { type: "error", code: "rate_limited", message: "Too many frames; slow down" });
-    const effects = handleFrame(raw, sender, () => this.room.getConnections<SignalingState>());
-    if (effects.state) this.saveState(sender, effects.state);
-    for (const reply of effects.replies) this.send(sender, reply);
-    if (effects.deliver) {
-      for (const conn of effects.deliver.to) this.sendRaw(conn, effects.deliver.frame);
-    }
+  onMessage(raw: Frame, sender: Party.Connection): void {
+    this.core.onMessage(sender as unknown as Conn, raw);
   }
 
-  onClose(conn: Conn): void {
-    this.forget(conn);
+  onClose(conn: Party.Connection): void {
+    this.core.onClose(conn as unknown as Conn);
   }
 
-  onError(conn: Conn): void {
-    this.forget(conn);
-  }
-
-  /**
-   * Store `state`; should the platform refuse it (the attachment limit), keep
-   * the previous state and say so.
-   */
-  private saveState(conn: Conn, state: SignalingState): void {
-    const previous = conn.state;
-    try {
-      conn.setState(state);
-    } catch {
-      try {
-        conn.setState(previous);
-      } catch {
-        // The socket is closing; its state goes with it.
-      }
-      this.send(conn, { type: "error", code: "too_many_topics", message: "subscriptions do not fit in connection state" });
-    }
-  }
-
-  /**
-   * Drop a closing connection's topics (it is also no longer listed as open)
-   * and answer the client's close frame: with hibernation at this
-   * compatibility date the runtime does not, and the client would wait for
-   * its close timeout.
-   */
-  private forget(conn: Conn): void {
-    this.buckets.delete(conn.id);
-    try {
-      conn.setState(null);
-    } catch {
-      // Already gone.
-    }
-    try {
-      conn.close();
-    } catch {
-      // Already closed.
-    }
-  }
-
-  private send(conn: Party.Connection, frame: YjsServerFrame): void {
-    this.sendRaw(conn, JSON.stringify(frame));
-  }
-
-  private sendRaw(conn: Party.Connection, frame: string): void {
-    try {
-      conn.send(frame);
-    } catch {
-      // The socket is closing; onClose cleans up.
-    }
+  onError(conn: Party.Connection): void {
+    this.core.onClose(conn as unknown as Conn);
   }
 }
 
-YjsSignaling satisfies Party.Worker;
+Yjs satisfies Party.Worker;

@@ -7,6 +7,7 @@
 //                                                dependencies left as imports)
 //   dist/types/                                  its type declarations
 //   custom-elements.json                         the elements' manifest, from their JSDoc
+// `npm run build -- --demo`: the demo pages' script only (wrangler's build step).
 import { execFileSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -25,6 +26,14 @@ const common = {
   legalComments: "none",
   logLevel: "warning",
 };
+
+// `--demo`: only the demo pages' script (demo/dist/index.js and its chunks), as
+// `partykit dev` builds it from partykit.json's "serve" — wrangler's build step.
+if (process.argv.includes("--demo")) {
+  rmSync(join(root, "demo", "dist"), { recursive: true, force: true });
+  await esbuild.build({ ...common, entryPoints: ["demo/src/index.ts"], outdir: "demo/dist", minify: true });
+  process.exit(0);
+}
 
 rmSync(join(root, "dist"), { recursive: true, force: true });
 

@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { build } from "esbuild";
 import type { Browser, Page } from "playwright-core";
-import { MAX_FRAME_BYTES, MAX_TOPICS_PER_CONNECTION } from "../../party/yjs-protocol.ts";
+import { MAX_FRAME_BYTES, MAX_TOPICS_PER_CONNECTION } from "../../party/core/yjs-protocol.ts";
 import { WAIT_MS, eventually, launchChromium, uniqueRoom, withPages } from "../support/browser.ts";
 import { REPO_ROOT, startPartykit, type PartykitServer } from "../support/partykit.ts";
 import { RawSocket, type Frame } from "../support/raw-socket.ts";

@@ -1,23 +1,22 @@
 /// <reference types="node" />
 /**
- * An in-memory stand-in for `Party.Room`, for unit tests of the room's logic
- * (queue, timeouts, resume) without a server: storage is a Map, the alarm is
- * a number you fire by hand, connections record what they were sent.
- * End-to-end tests use the real `partykit dev` instead.
+ * An in-memory runtime for the room's core (`RoomRuntime`), for unit tests of
+ * its logic (queue, timeouts, resume) without a server: storage is a Map, the
+ * alarm is a number you fire by hand, connections record what they were sent.
+ * End-to-end tests use the real `partykit dev` and `wrangler dev` instead.
  * @module
  */
-import type * as Party from "partykit/server";
-import ContactRoom from "../../party/server.ts";
+import { ContactRoom } from "../../party/core/room.ts";
+import type { Connection, RoomRuntime } from "../../party/core/runtime.ts";
+import type { State } from "../../party/core/connections.ts";
 import type { ServerMessage } from "../../party/protocol.ts";
 
 export class FakeConnection {
   state: unknown = null;
   readonly sent: ServerMessage[] = [];
   closed = false;
-  constructor(
-    readonly id: string,
-    readonly tags: string[],
-  ) {}
+  tags: string[] = [];
+  constructor(readonly id: string) {}
   setState(state: unknown) {
     this.state = state;
     return state;
@@ -42,19 +41,23 @@ export class FakeConnection {
 class FakeStorage {
   readonly data = new Map<string, unknown>();
   alarm: number | null = null;
+  get<T>(key: string): Promise<T | undefined>;
+  get<T>(keys: string[]): Promise<Map<string, T>>;
   async get(keys: string | string[]): Promise<unknown> {
     if (typeof keys === "string") return structuredClone(this.data.get(keys));
     return new Map(keys.filter((k) => this.data.has(k)).map((k) => [k, structuredClone(this.data.get(k))]));
   }
+  put<T>(key: string, value: T): Promise<void>;
+  put<T>(entries: Record<string, T>): Promise<void>;
   async put(key: string | Record<string, unknown>, value?: unknown): Promise<void> {
     const entries = typeof key === "string" ? { [key]: value } : key;
     for (const [k, v] of Object.entries(entries)) this.data.set(k, structuredClone(v));
   }
-  async list(options: { prefix?: string; reverse?: boolean; limit?: number } = {}): Promise<Map<string, unknown>> {
+  async list<T>(options: { prefix?: string; reverse?: boolean; limit?: number } = {}): Promise<Map<string, T>> {
     let keys = [...this.data.keys()].filter((k) => k.startsWith(options.prefix ?? "")).sort();
     if (options.reverse) keys.reverse();
     if (options.limit !== undefined) keys = keys.slice(0, options.limit);
-    return new Map(keys.map((k) => [k, structuredClone(this.data.get(k))]));
+    return new Map(keys.map((k) => [k, structuredClone(this.data.get(k) as T)]));
   }
   async delete(key: string): Promise<boolean> {
     return this.data.delete(key);
@@ -67,12 +70,12 @@ class FakeStorage {
   }
 }
 
-type Conn = Parameters<ContactRoom["onMessage"]>[1];
+type Conn = Connection<State>;
 
 let counter = 0;
 
-/** A room with one {@link ContactRoom} server over fake storage and sockets. */
-export class FakeRoom {
+/** A room with one {@link ContactRoom} over fake storage and sockets. */
+export class FakeRoom implements RoomRuntime {
   readonly id = "site";
   readonly storage = new FakeStorage();
   readonly connections = new Map<string, FakeConnection>();
@@ -84,41 +87,43 @@ export class FakeRoom {
 
   /** A new server instance over the same storage and sockets (a wake-up or restart). */
   boot(): ContactRoom {
-    this.server = new ContactRoom(this as unknown as Party.Room);
+    this.server = new ContactRoom(this);
     return this.server;
   }
 
-  getConnection(id: string) {
-    return this.connections.get(id);
+  getConnection<S>(id: string): Connection<S> | undefined {
+    return this.connections.get(id) as Connection<S> | undefined;
   }
 
-  *getConnections(tag?: string) {
-    for (const c of this.connections.values()) if (!tag || c.tags.includes(tag)) yield c;
+  *getConnections<S>(tag?: string): Iterable<Connection<S>> {
+    for (const c of this.connections.values()) if (!tag || c.tags.includes(tag)) yield c as Connection<S>;
   }
 
   /** Open a socket: a visitor (optionally resuming) or the signed-in host `host`. */
-  async connect(opts: { host?: string; resume?: string } = {}): Promise<FakeConnection> {
-    const conn = new FakeConnection(`conn-${++counter}`, [opts.host ? "host" : "visitor"]);
+  async connect(opts: { host?: string; resume?: string; conversation?: string } = {}): Promise<FakeConnection> {
+    const conn = new FakeConnection(`conn-${++counter}`);
     const url = new URL(`http://127.0.0.1/parties/main/${this.id}`);
     if (opts.resume) url.searchParams.set("resume", opts.resume);
+    if (opts.conversation) url.searchParams.set("conversation", opts.conversation);
     const headers = new Headers();
     if (opts.host) headers.set("x-contact-me-host", encodeURIComponent(opts.host));
+    const request = new Request(url, { headers });
+    conn.tags = await this.server.tags(request);
     this.connections.set(conn.id, conn);
-    const ctx = { request: { url: url.toString(), headers } } as unknown as Party.ConnectionContext;
-    await this.server.onConnect(conn as unknown as Conn, ctx);
+    await this.server.onConnect(conn as Conn, request);
     return conn;
   }
 
   /** Send a frame from `conn`. */
   async send(conn: FakeConnection, frame: unknown): Promise<void> {
-    await this.server.onMessage(JSON.stringify(frame), conn as unknown as Conn);
+    await this.server.onMessage(conn as Conn, JSON.stringify(frame));
   }
 
   /** The socket drops (the room sees onClose). */
   async drop(conn: FakeConnection): Promise<void> {
     conn.closed = true;
     this.connections.delete(conn.id);
-    await this.server.onClose(conn as unknown as Conn);
+    await this.server.onClose(conn as Conn);
   }
 
   /** Fire the alarm, as the platform would at its time. */

@@ -10,7 +10,7 @@ import {
   sameSecret,
   verifyHostToken,
   verifyResumeToken,
-} from "../../party/auth.ts";
+} from "../../party/core/auth.ts";
 
 describe("sameSecret / findHost", () => {
   it("is true only for the same string", async () => {

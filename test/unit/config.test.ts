@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { DEFAULT_ICE_SERVERS, parseAllowedOrigins, parseHosts, parseIceServers, readConfig } from "../../party/config.ts";
+import { DEFAULT_ICE_SERVERS, parseAllowedOrigins, parseHosts, parseIceServers, readConfig } from "../../party/core/config.ts";
 
 describe("room configuration", () => {
   it("parses ICE_SERVERS, falling back to the default STUN server", (t) => {

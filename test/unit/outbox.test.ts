@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type * as Party from "partykit/server";
-import { BACKOFF_MAX_MS, Outbox, backoff, type OutboxEntry } from "../../party/outbox.ts";
-import type { Delivery } from "../../party/slack.ts";
+import { BACKOFF_MAX_MS, Outbox, backoff, type OutboxEntry } from "../../party/core/outbox.ts";
+import type { Delivery } from "../../party/core/slack.ts";
 
 /** Just the storage calls the outbox makes. */
 function memoryStorage() {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { placeCalls, type CallRecord } from "../../party/queue.ts";
+import { placeCalls, type CallRecord } from "../../party/core/queue.ts";
 
 let seq = 0;
 function call(id: string, extra: Partial<CallRecord> = {}): CallRecord {

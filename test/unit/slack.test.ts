@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { escapeSlackText, signSlackRequest, slackText, verifySlackSignature, webhookPayload } from "../../party/slack.ts";
+import { escapeSlackText, signSlackRequest, slackText, verifySlackSignature, webhookPayload } from "../../party/core/slack.ts";
 
 describe("Slack formatting", () => {
   it("escapes &, < and > so visitors cannot mention or link", () => {

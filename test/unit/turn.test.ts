@@ -2,8 +2,8 @@
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import { describe, it } from "node:test";
-import { parseIceTransportPolicy, parseTurn, readConfig } from "../../party/config.ts";
-import { iceServersFor, turnCredential } from "../../party/turn.ts";
+import { parseIceTransportPolicy, parseTurn, readConfig } from "../../party/core/config.ts";
+import { iceServersFor, turnCredential } from "../../party/core/turn.ts";
 import { FakeRoom } from "../support/fake-room.ts";
 
 describe("TURN credentials", () => {

@@ -1,5 +1,5 @@
 /**
- * The y-webrtc signaling logic of `party/yjs-protocol.ts`, driven through a
+ * The y-webrtc signaling logic of `party/core/yjs-protocol.ts`, driven through a
  * small in-memory room that carries out {@link handleFrame}'s effects the way
  * `party/yjs.ts` does.
  */
@@ -19,7 +19,7 @@ import {
   unsubscribe,
   type SignalingPeer,
   type SignalingState,
-} from "../../party/yjs-protocol.ts";
+} from "../../party/core/yjs-protocol.ts";
 
 interface FakeConn extends SignalingPeer {
   state: SignalingState | null;

@@ -187,7 +187,19 @@ function slackBot(env: Record<string, unknown>): RoomConfig["slackBot"] {
   };
 }
 
-/** Read a room's configuration from its env. */
+const parsed = new WeakMap<object, RoomConfig>();
+
+/**
+ * A room's configuration, parsed once per env object (the runtime hands the
+ * same one to every request of an isolate), so bad values are reported once.
+ */
+export function configFor(env: Record<string, unknown>): RoomConfig {
+  let config = parsed.get(env);
+  if (!config) parsed.set(env, (config = readConfig(env)));
+  return config;
+}
+
+/** Read a room's configuration from its env (see {@link configFor} for the cached form). */
 export function readConfig(env: Record<string, unknown>): RoomConfig {
   return {
     hosts: parseHosts(env.HOSTS, env.HOST_KEY),

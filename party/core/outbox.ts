@@ -19,7 +19,7 @@
  *   one post.)
  * @module
  */
-import type * as Party from "partykit/server";
+import type { Storage } from "./runtime.ts";
 import type { Delivery, SlackMessage } from "./slack.ts";
 
 /** One pending post. */
@@ -61,7 +61,7 @@ export class Outbox {
   private running: Promise<void> | undefined;
   private again = false;
 
-  constructor(private readonly storage: Party.Storage) {}
+  constructor(private readonly storage: Storage) {}
 
   async load(): Promise<void> {
     const stored = await this.storage.list<OutboxEntry>({ prefix: "outbox:" });

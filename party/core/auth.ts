@@ -54,7 +54,7 @@ export async function findHost(hosts: ReadonlyMap<string, string>, candidate: st
   return found;
 }
 
-function hmacKey(secret: string, usage: KeyUsage): Promise<CryptoKey> {
+function hmacKey(secret: string, usage: "sign" | "verify"): Promise<CryptoKey> {
   return crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [usage]);
 }
 

@@ -1,0 +1,364 @@
+/**
+ * Calls and the queue: a visitor's call request rings the free hosts (first
+ * accept wins) or waits in line; the room relays signaling (SDP offer/answer,
+ * ICE candidates) between the two peers of an active call; hang-ups, declines,
+ * ring timeouts (missed calls) and the 30 s resume grace of a dropped socket.
+ *
+ * Calls, missed calls and the arrival counter are in room storage (written
+ * through, cached here), so a room woken from hibernation or restarted keeps
+ * every call. Who rings and who waits is decided by the pure rules of
+ * `queue.ts`; {@link CallDesk.reconcile} applies them and tells everyone.
+ * @module
+ */
+import { RESUME_GRACE_S, type ClientMessage, type EndReason, type MessageOf, type ServerMessage } from "../protocol.ts";
+import type { RoomConfig } from "./config.ts";
+import { isVisitor, type Connections, type HostConn, type State, type VisitorConn } from "./connections.ts";
+import { placeCalls, type CallRecord } from "./queue.ts";
+import type { Connection, Storage } from "./runtime.ts";
+import { iceServersFor } from "./turn.ts";
+
+/** Missed calls kept for the dashboard. */
+const MISSED_KEPT = 50;
+
+/** A call that rang out, as dashboards list it. */
+export interface MissedCall {
+  callId: string;
+  name?: string;
+  media: CallRecord["media"];
+  /** When it rang out, ms since the epoch. */
+  at: number;
+}
+
+export class CallDesk {
+  /** Cache of storage key `calls`. */
+  private calls: CallRecord[] = [];
+  /** Cache of storage key `missed`, newest first. */
+  private missed: MissedCall[] = [];
+  /** Cache of storage key `seq`: arrival counter for queue order. */
+  private seq = 0;
+  /** Last presence pushed, to send only changes; rebuilt after a wake-up. */
+  private lastPresence: boolean | undefined;
+  /** Last queue snapshot pushed to each host connection. */
+  private readonly lastSent = new Map<string, string>();
+
+  /**
+   * @param schedule asks the room to set its alarm again (calls changed); `exclude` is a closing connection
+   */
+  constructor(
+    private readonly storage: Storage,
+    private readonly conns: Connections,
+    private readonly config: () => RoomConfig,
+    private readonly schedule: (exclude?: string) => void,
+  ) {}
+
+  /** Read the calls from storage; sockets they refer to that are gone start their grace now. */
+  async load(now: number): Promise<void> {
+    const stored = await this.storage.get<unknown>(["calls", "missed", "seq"]);
+    this.calls = (stored.get("calls") as CallRecord[] | undefined) ?? [];
+    this.missed = (stored.get("missed") as MissedCall[] | undefined) ?? [];
+    this.seq = (stored.get("seq") as number | undefined) ?? 0;
+    for (const call of this.calls) {
+      if (call.visitorGoneAt === undefined && !this.conns.get(call.visitorConn)) call.visitorGoneAt = now;
+      if (call.hostConn && call.hostGoneAt === undefined && !this.conns.get(call.hostConn)) call.hostGoneAt = now;
+    }
+  }
+
+  private save(): void {
+    void this.storage.put({ calls: this.calls, seq: this.seq });
+  }
+
+  /** Connection ids of visitors with a call (watched for liveness). */
+  callingConnections(): Set<string> {
+    return new Set(this.calls.map((c) => c.visitorConn));
+  }
+
+  /** Whether anything about the calls needs the alarm. */
+  get size(): number {
+    return this.calls.length;
+  }
+
+  // ------------------------------------------------------------------ sockets coming and going
+
+  /** A dashboard connects: the missed calls, and its call back if it returns within the grace. */
+  async hostConnected(conn: HostConn): Promise<void> {
+    this.conns.send(conn, { type: "missed", calls: this.missed });
+    const name = conn.state!.name;
+    const call = this.calls.find((c) => c.state === "active" && c.host === name && c.hostGoneAt !== undefined);
+    if (call) {
+      call.hostConn = conn.id;
+      call.hostGoneAt = undefined;
+      this.save();
+      this.conns.send(conn, { type: "resumed", callId: call.id, media: call.media, polite: false, peerName: call.name, ...(await this.callIce(conn.id)) });
+      this.conns.sendTo(call.visitorConn, { type: "peer", callId: call.id, connected: true });
+    }
+    this.reconcile();
+  }
+
+  /** A visitor comes back with its resume token: the same place in line, or the same call. */
+  async visitorResumed(conn: VisitorConn): Promise<void> {
+    const call = this.calls.find((c) => c.visitorId === conn.state!.visitorId);
+    if (!call) return;
+    call.visitorConn = conn.id;
+    call.visitorGoneAt = undefined;
+    if (call.state === "active") {
+      this.save();
+      this.conns.send(conn, { type: "resumed", callId: call.id, media: call.media, polite: true, peerName: call.host, ...(await this.callIce(conn.id)) });
+      if (call.hostConn) this.conns.sendTo(call.hostConn, { type: "peer", callId: call.id, connected: true });
+      return;
+    }
+    this.reconcile(undefined, new Set([call.id]));
+  }
+
+  /** A socket is gone: its calls wait out the grace; a host's availability goes with it. */
+  leave(conn: Connection<State>, now: number): void {
+    const visitor = isVisitor(conn);
+    for (const call of this.calls) {
+      if (visitor && call.visitorConn === conn.id && call.visitorGoneAt === undefined) {
+        call.visitorGoneAt = now;
+        if (call.state === "active" && call.hostConn) this.conns.sendTo(call.hostConn, { type: "peer", callId: call.id, connected: false });
+      }
+      if (!visitor && call.state === "active" && call.hostConn === conn.id && call.hostGoneAt === undefined) {
+        call.hostGoneAt = now;
+        this.conns.sendTo(call.visitorConn, { type: "peer", callId: call.id, connected: false });
+      }
+    }
+    this.lastSent.delete(conn.id);
+    this.save();
+    this.reconcile(conn.id);
+  }
+
+  // ------------------------------------------------------------------ visitor frames
+
+  private callOf(conn: Connection<State>): CallRecord | undefined {
+    if (isVisitor(conn)) return this.calls.find((c) => c.visitorId === conn.state!.visitorId);
+    return this.calls.find((c) => c.state === "active" && c.hostConn === conn.id);
+  }
+
+  /** `call`: ring the free hosts, or wait in line. */
+  call(sender: VisitorConn, msg: MessageOf<ClientMessage, "call">, now: number): void {
+    if (!this.conns.spend(sender, "call", now)) return this.conns.fail(sender, "rate_limited", "Too many call attempts; wait a few seconds");
+    if (this.callOf(sender)) return this.conns.fail(sender, "busy", "You already have a call in progress");
+    const hosts = this.conns.hostPresence();
+    if (!hosts.some((h) => h.available)) return this.conns.fail(sender, "unavailable", "The host is away; send a message instead");
+    const call: CallRecord = {
+      id: crypto.randomUUID(),
+      visitorId: sender.state!.visitorId,
+      visitorConn: sender.id,
+      name: msg.name || undefined,
+      media: msg.media,
+      requestedAt: now,
+      seq: this.seq + 1,
+      state: "waiting",
+      declinedBy: [],
+    };
+    const placed = placeCalls([...this.calls, call], hosts).find((p) => p.call === call);
+    if (placed?.kind === "queued" && placed.position > this.config().maxQueue) {
+      return this.conns.fail(sender, "queue_full", "Too many people are waiting; please leave a message instead");
+    }
+    this.seq = call.seq;
+    this.calls.push(call);
+    this.save();
+    this.reconcile();
+  }
+
+  /** `cancel`: leave the line (or stop ringing). */
+  cancel(sender: VisitorConn): void {
+    const call = this.callOf(sender);
+    if (!call || call.state !== "waiting") return this.conns.fail(sender, "not_found", "No waiting call to cancel");
+    this.remove(call);
+    this.conns.send(sender, { type: "ended", callId: call.id, reason: "cancelled" });
+    this.reconcile();
+  }
+
+  // ------------------------------------------------------------------ host frames
+
+  /**
+   * ICE settings for one peer of a call: `ICE_SERVERS`, plus TURN credentials
+   * minted for its connection id (see `turn.ts`), and the transport policy.
+   */
+  private async callIce(connId: string): Promise<Pick<MessageOf<ServerMessage, "accepted">, "iceServers" | "iceTransportPolicy">> {
+    const config = this.config();
+    return { iceServers: await iceServersFor(config.iceServers, config.turn, connId), iceTransportPolicy: config.iceTransportPolicy };
+  }
+
+  /** `accept`: the first host to accept gets the call; the others hear who did. */
+  async accept(host: HostConn, callId: string): Promise<void> {
+    const [visitorIce, hostIce] = await Promise.all([this.callIce(this.calls.find((c) => c.id === callId)?.visitorConn ?? ""), this.callIce(host.id)]);
+    const name = host.state!.name;
+    if (this.calls.some((c) => c.state === "active" && c.host === name)) return this.conns.fail(host, "busy", "Hang up the current call first");
+    const call = this.calls.find((c) => c.id === callId && c.state === "waiting" && c.visitorGoneAt === undefined);
+    if (!call) return this.conns.fail(host, "not_found", "That call is no longer waiting");
+    Object.assign(call, { state: "active", host: name, hostConn: host.id, ringingSince: undefined, position: undefined });
+    this.save();
+    this.conns.sendTo(call.visitorConn, { type: "accepted", callId, media: call.media, polite: true, peerName: name, ...visitorIce });
+    this.conns.send(host, { type: "accepted", callId, media: call.media, polite: false, peerName: call.name, ...hostIce });
+    for (const other of this.conns.live("host")) {
+      if (other.id !== host.id) this.conns.send(other, { type: "answered", callId, by: name });
+    }
+    this.reconcile();
+  }
+
+  /** `decline`: this host will not take it; declined by every free host, the visitor hears so. */
+  decline(host: HostConn, callId: string): void {
+    const call = this.calls.find((c) => c.id === callId && c.state === "waiting");
+    if (!call) return this.conns.fail(host, "not_found", "That call is no longer waiting");
+    const name = host.state!.name;
+    if (!call.declinedBy.includes(name)) call.declinedBy.push(name);
+    this.save();
+    this.reconcile();
+  }
+
+  // ------------------------------------------------------------------ both peers
+
+  /** `signal`: relay an offer, answer or ICE candidate to the other peer of the sender's active call. */
+  signal(sender: Connection<State>, msg: MessageOf<ClientMessage, "signal">): void {
+    const call = this.calls.find((c) => c.id === msg.callId && c.state === "active");
+    const visitor = isVisitor(sender);
+    if (!call || (visitor ? call.visitorConn : call.hostConn) !== sender.id) {
+      return this.conns.fail(sender, "not_found", "No active call of yours with that id");
+    }
+    const peer = visitor ? call.hostConn : call.visitorConn;
+    if (!peer || (visitor ? call.hostGoneAt : call.visitorGoneAt) !== undefined) {
+      return this.conns.fail(sender, "not_found", "The other side is reconnecting; signal again when it is back");
+    }
+    // Re-serialize the validated fields only: nothing unvalidated is relayed.
+    const generation = msg.generation ? { generation: msg.generation } : {};
+    this.conns.sendTo(
+      peer,
+      msg.description
+        ? { type: "signal", callId: msg.callId, description: msg.description, ...generation }
+        : { type: "signal", callId: msg.callId, candidate: msg.candidate ?? null, ...generation },
+    );
+  }
+
+  /** `hangup`: end the sender's call for both peers (a waiting call is cancelled). */
+  hangUp(sender: Connection<State>, msg: MessageOf<ClientMessage, "hangup">): void {
+    const call = this.callOf(sender);
+    if (!call || call.id !== msg.callId) return this.conns.fail(sender, "not_found", "No call of yours with that id");
+    if (call.state === "waiting" && isVisitor(sender)) return this.cancel(sender);
+    this.end(call, msg.reason === "failed" ? "failed" : "hangup");
+    this.reconcile();
+  }
+
+  /** End an active call for both peers. */
+  private end(call: CallRecord, reason: EndReason): void {
+    this.remove(call);
+    this.conns.sendTo(call.visitorConn, { type: "ended", callId: call.id, reason });
+    if (call.hostConn) this.conns.sendTo(call.hostConn, { type: "ended", callId: call.id, reason });
+  }
+
+  private remove(call: CallRecord): void {
+    this.calls = this.calls.filter((c) => c !== call);
+    this.save();
+  }
+
+  // ------------------------------------------------------------------ the queue
+
+  /**
+   * Bring every waiting call and every dashboard up to date: ring, queue
+   * positions, declines, presence, host list; then schedule the next alarm.
+   * @param exclude a connection that is closing
+   * @param announce calls whose visitor must be told its state even if unchanged
+   */
+  reconcile(exclude?: string, announce: ReadonlySet<string> = new Set()): void {
+    const now = Date.now();
+    const hosts = this.conns.hostPresence(exclude);
+    const nobody = !hosts.some((h) => h.available);
+    let changed = false;
+    for (const p of placeCalls(this.calls, hosts)) {
+      const { call } = p;
+      if (nobody) {
+        this.remove(call);
+        this.conns.sendTo(call.visitorConn, { type: "ended", callId: call.id, reason: "unavailable" });
+        changed = true;
+      } else if (p.kind === "declined") {
+        this.remove(call);
+        this.conns.sendTo(call.visitorConn, { type: "declined", callId: call.id });
+        changed = true;
+      } else if (p.kind === "ringing" && (call.ringingSince === undefined || announce.has(call.id))) {
+        call.ringingSince ??= now;
+        call.position = undefined;
+        this.conns.sendTo(call.visitorConn, { type: "ringing", callId: call.id, media: call.media });
+        changed = true;
+      } else if (p.kind === "paused" && call.ringingSince !== undefined) {
+        call.ringingSince = undefined; // rings again, afresh, if the visitor comes back
+        changed = true;
+      } else if (p.kind === "queued" && (call.position !== p.position || call.ringingSince !== undefined || announce.has(call.id))) {
+        call.ringingSince = undefined;
+        call.position = p.position;
+        this.conns.sendTo(call.visitorConn, { type: "queued", callId: call.id, media: call.media, position: p.position });
+        changed = true;
+      }
+    }
+    if (changed) this.save();
+    this.publish(exclude);
+    this.schedule(exclude);
+  }
+
+  /** Push presence to everyone and queue/host snapshots to hosts, when changed. */
+  private publish(exclude: string | undefined): void {
+    const hosts = this.conns.hostPresence(exclude);
+    const available = hosts.some((h) => h.available);
+    if (available !== this.lastPresence) {
+      this.lastPresence = available;
+      const frame = JSON.stringify({ type: "presence", available } satisfies ServerMessage);
+      for (const c of this.conns.all()) if (c.id !== exclude) this.conns.sendRaw(c, frame);
+    }
+    const busy = new Set(this.calls.filter((c) => c.state === "active").map((c) => c.host));
+    const placements = placeCalls(this.calls, hosts);
+    const hostsFrame = JSON.stringify({ type: "hosts", hosts: hosts.map((h) => ({ ...h, inCall: busy.has(h.name) })) } satisfies ServerMessage);
+    for (const conn of this.conns.live("host", exclude)) {
+      const me = conn.state!.name;
+      const queue = JSON.stringify({
+        type: "queue",
+        calls: placements.map((p) => ({
+          callId: p.call.id,
+          name: p.call.name,
+          media: p.call.media,
+          state: p.kind === "ringing" ? "ringing" : p.kind === "paused" ? "reconnecting" : "queued",
+          position: p.kind === "queued" ? p.position : undefined,
+          since: p.call.requestedAt,
+          ringsHere: p.kind === "ringing" && p.hosts.includes(me),
+        })),
+      } satisfies ServerMessage);
+      const snapshot = `${hostsFrame}\n${queue}`;
+      if (this.lastSent.get(conn.id) === snapshot) continue;
+      this.lastSent.set(conn.id, snapshot);
+      this.conns.sendRaw(conn, hostsFrame);
+      this.conns.sendRaw(conn, queue);
+    }
+  }
+
+  // ------------------------------------------------------------------ time
+
+  /** When the calls next need the alarm: ring timeouts and grace expiries (ms since the epoch). */
+  deadlines(): number[] {
+    const out: number[] = [];
+    for (const c of this.calls) {
+      if (c.ringingSince !== undefined) out.push(c.ringingSince + this.config().ringTimeoutMs);
+      if (c.visitorGoneAt !== undefined) out.push(c.visitorGoneAt + RESUME_GRACE_S * 1000);
+      if (c.hostGoneAt !== undefined) out.push(c.hostGoneAt + RESUME_GRACE_S * 1000);
+    }
+    return out;
+  }
+
+  /** Rings that timed out become missed calls; calls whose socket did not come back within the grace end. */
+  expire(now: number): void {
+    for (const call of this.calls.filter((c) => c.ringingSince !== undefined && now - c.ringingSince >= this.config().ringTimeoutMs)) {
+      this.remove(call);
+      this.conns.sendTo(call.visitorConn, { type: "ended", callId: call.id, reason: "no-answer" });
+      this.missed = [{ callId: call.id, name: call.name, media: call.media, at: now }, ...this.missed].slice(0, MISSED_KEPT);
+      void this.storage.put("missed", this.missed);
+      this.conns.toHosts({ type: "missed", calls: this.missed });
+    }
+    const graceMs = RESUME_GRACE_S * 1000;
+    for (const call of [...this.calls]) {
+      const visitorLost = call.visitorGoneAt !== undefined && now - call.visitorGoneAt >= graceMs;
+      const hostLost = call.hostGoneAt !== undefined && now - call.hostGoneAt >= graceMs;
+      if (visitorLost || hostLost) {
+        if (call.state === "active") this.end(call, "disconnected");
+        else this.remove(call);
+      }
+    }
+  }
+}

@@ -1,0 +1,146 @@
+/**
+ * The room's connections: who each socket is (visitor or signed-in host),
+ * their liveness and rate limits (kept in connection state, so they survive
+ * hibernation), host presence, and sending frames.
+ *
+ * Tags, fixed when a socket opens (see `edge.ts` and `ContactRoom.tags`):
+ * `host` or `visitor`, and for a visitor that came back with a conversation
+ * token, `c:<conversationId>` so its conversation's messages reach it without
+ * a scan of every socket.
+ * @module
+ */
+import type { ErrorCode, ServerMessage } from "../protocol.ts";
+import { RATES, take, type Bucket, type RateName } from "./limits.ts";
+import type { HostPresence } from "./queue.ts";
+import type { Connection, RoomRuntime } from "./runtime.ts";
+
+/** Silence after which a host (or a visitor with a call) is taken as gone, in ms. */
+export const LIVENESS_TIMEOUT_MS = 7_000;
+/** How often the room pings hosts and calling visitors, in ms. */
+export const PING_INTERVAL_MS = 2_000;
+
+interface Common {
+  /** Last frame received, ms since the epoch. */
+  lastSeen: number;
+  buckets: Partial<Record<RateName, Bucket>>;
+  /** Set when the room closed this socket for silence. */
+  gone?: boolean;
+}
+/** A visitor's connection state. */
+export interface VisitorState extends Common {
+  role: "visitor";
+  /** Stable across reconnects through the resume token. */
+  visitorId: string;
+  /** The conversation this browser keeps (from its conversation token, or new). */
+  conversationId: string;
+}
+/** A signed-in host's connection state. */
+export interface HostState extends Common {
+  role: "host";
+  name: string;
+  available: boolean;
+}
+export type State = VisitorState | HostState;
+export type VisitorConn = Connection<VisitorState>;
+export type HostConn = Connection<HostState>;
+export type Conn = VisitorConn | HostConn;
+
+/** The tag of the visitor sockets that opened with conversation `id`'s token. */
+export const conversationTag = (id: string): string => `c:${id}`;
+
+export function isVisitor(conn: Connection<State>): conn is VisitorConn {
+  return conn.state?.role === "visitor";
+}
+export function isHost(conn: Connection<State>): conn is HostConn {
+  return conn.state?.role === "host";
+}
+
+export class Connections {
+  constructor(private readonly runtime: RoomRuntime) {}
+
+  get(id: string): Connection<State> | undefined {
+    return this.runtime.getConnection<State>(id);
+  }
+
+  /** Open, not closed-for-silence connections with `tag`, except `exclude`. */
+  live(tag: "host", exclude?: string): HostConn[];
+  live(tag: string, exclude?: string): VisitorConn[];
+  live(tag: string, exclude?: string): Conn[] {
+    const host = tag === "host";
+    const out: Conn[] = [];
+    for (const c of this.runtime.getConnections<State>(tag)) {
+      if (c.id === exclude || c.state?.gone) continue;
+      if (host && isHost(c)) out.push(c);
+      else if (!host && isVisitor(c)) out.push(c);
+    }
+    return out;
+  }
+
+  /** Every open connection (presence broadcasts). */
+  all(): Iterable<Connection<State>> {
+    return this.runtime.getConnections<State>();
+  }
+
+  /** Signed-in hosts by name, available when any of their sockets is. */
+  hostPresence(exclude?: string): HostPresence[] {
+    const byName = new Map<string, boolean>();
+    for (const h of this.live("host", exclude)) {
+      const { name, available } = h.state!;
+      byName.set(name, (byName.get(name) ?? false) || available);
+    }
+    return [...byName].map(([name, available]) => ({ name, available }));
+  }
+
+  isAvailable(exclude?: string): boolean {
+    return this.hostPresence(exclude).some((h) => h.available);
+  }
+
+  /**
+   * Spend a token of `rate` from the connection's bucket, and record that it
+   * was heard from now. False when the bucket is empty.
+   */
+  spend(conn: Connection<State>, rate: RateName, now: number): boolean {
+    const state = conn.state!;
+    const { ok, bucket } = take(state.buckets[rate], RATES[rate], now);
+    conn.setState({ ...state, lastSeen: now, buckets: { ...state.buckets, [rate]: bucket } });
+    return ok;
+  }
+
+  /** Send a serialized frame; a closing socket is left to its close handler. */
+  sendRaw(conn: Connection<unknown>, frame: string): void {
+    try {
+      conn.send(frame);
+    } catch {
+      // The socket is closing; onClose will clean up.
+    }
+  }
+
+  send(conn: Connection<unknown>, msg: ServerMessage): void {
+    this.sendRaw(conn, JSON.stringify(msg));
+  }
+
+  /** Send to a connection by id, when it is still here. */
+  sendTo(connId: string, msg: ServerMessage): void {
+    const conn = this.get(connId);
+    if (conn && !conn.state?.gone) this.send(conn, msg);
+  }
+
+  toHosts(msg: ServerMessage): void {
+    const frame = JSON.stringify(msg);
+    for (const h of this.live("host")) this.sendRaw(h, frame);
+  }
+
+  /** An error frame; `message` is for the console and logs, never echoes input. */
+  fail(conn: Connection<unknown>, code: ErrorCode, message: string): void {
+    this.send(conn, { type: "error", code, message });
+  }
+
+  /** Close a socket, ignoring one that is already closed. */
+  close(conn: Connection<unknown>, code?: number, reason?: string): void {
+    try {
+      conn.close(code, reason);
+    } catch {
+      // already closed
+    }
+  }
+}

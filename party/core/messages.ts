@@ -1,0 +1,157 @@
+/**
+ * Conversations and messages: a visitor's text (stored, acknowledged with
+ * `sent`, then `delivered` once a dashboard has it), a host's reply from the
+ * dashboard, read receipts, history for a returning visitor, and the recent
+ * conversations a dashboard opens with. Storage is `conversations.ts`; the
+ * Slack side is `slack-bridge.ts`.
+ *
+ * Who hears a message: every live dashboard, and the conversation's visitor
+ * sockets — those tagged with it (opened with its token) and the socket that
+ * wrote last (which may have started it without a token). No scan of every
+ * visitor socket.
+ * @module
+ */
+import type { ClientMessage, ConversationMessage, MessageOf, ServerMessage } from "../protocol.ts";
+import { conversationTag, isVisitor, type Connections, type HostConn, type VisitorConn } from "./connections.ts";
+import type { Conversation, ConversationStore, StoredMessage } from "./conversations.ts";
+import type { SlackBridge } from "./slack-bridge.ts";
+
+/** Conversations, and messages of each, sent to a dashboard when it connects. */
+const DASHBOARD_CONVERSATIONS = 20;
+const DASHBOARD_MESSAGES = 30;
+
+/** A message as dashboards see it (no storage fields). */
+function forHost(message: StoredMessage): ConversationMessage {
+  const { seq: _seq, ...rest } = message;
+  return rest;
+}
+
+/** A message as its visitor sees it: no Slack delivery details. */
+function forVisitor(message: StoredMessage): ConversationMessage {
+  const { seq: _seq, slack: _slack, slackError: _error, ...rest } = message;
+  return rest;
+}
+
+export class Messages {
+  constructor(
+    private readonly store: ConversationStore,
+    private readonly conns: Connections,
+    private readonly slack: SlackBridge,
+  ) {}
+
+  /** A visitor socket opened with a known conversation: its history. */
+  async visitorConnected(conn: VisitorConn, known: boolean): Promise<void> {
+    if (!known) return;
+    const messages = await this.store.history(conn.state!.conversationId);
+    this.conns.send(conn, { type: "history", messages: messages.map(forVisitor) });
+  }
+
+  /** `text` from a visitor. */
+  async text(sender: VisitorConn, msg: MessageOf<ClientMessage, "text">, now: number): Promise<void> {
+    if (!this.conns.spend(sender, "text", now)) return this.conns.fail(sender, "rate_limited", "Too many messages; wait a few seconds");
+    const conversationId = sender.state!.conversationId;
+    if (msg.clientId) {
+      const earlier = await this.store.byClientId(conversationId, msg.clientId);
+      if (earlier) return this.resend(sender, conversationId, earlier);
+    }
+    const conversation = await this.store.open(conversationId, now);
+    if (msg.name) conversation.name = msg.name;
+    if (msg.email) conversation.email = msg.email;
+    if (msg.page) conversation.page = msg.page;
+    conversation.conn = sender.id;
+    const slack = this.slack.mode();
+    // Delivered in the first write when a dashboard is here to show it.
+    const message = await this.store.append(conversation, {
+      id: crypto.randomUUID(),
+      clientId: msg.clientId,
+      from: "visitor",
+      text: msg.text,
+      at: now,
+      delivered: this.conns.live("host").length > 0,
+      ...(slack ? { slack: "pending" as const } : {}),
+    });
+    // The outbox entry is stored before the visitor hears "sent": a room evicted
+    // in between must not leave a message that never reaches Slack.
+    const queued = !!slack && (await this.slack.enqueue(conversation, message, { from: "visitor", text: msg.text, name: conversation.name, email: conversation.email, page: msg.page }));
+    this.conns.send(sender, { type: "sent", id: message.id, clientId: msg.clientId, at: now });
+    this.publish(conversation, message);
+    if (queued) void this.slack.drain();
+  }
+
+  /** A resend after a reconnect: acknowledge again, store nothing. */
+  private resend(sender: VisitorConn, conversationId: string, message: StoredMessage): void {
+    this.conns.send(sender, { type: "sent", id: message.id, clientId: message.clientId, at: message.at });
+    if (message.delivered) this.conns.send(sender, { type: "message", conversationId, message: forVisitor(message) });
+  }
+
+  /** `read`: the visitor has seen the host's messages. */
+  async read(sender: VisitorConn): Promise<void> {
+    const c = await this.store.get(sender.state!.conversationId);
+    if (c && c.unread) await this.store.save({ ...c, unread: 0, readAt: Date.now() });
+  }
+
+  /** `reply` from a dashboard (joins the Slack thread too, in bot mode). */
+  async reply(sender: HostConn, msg: MessageOf<ClientMessage, "reply">, now: number): Promise<void> {
+    if (!this.conns.spend(sender, "text", now)) return this.conns.fail(sender, "rate_limited", "Too many messages; wait a few seconds");
+    const conversation = await this.store.get(msg.conversationId);
+    if (!conversation) return this.conns.fail(sender, "not_found", "No such conversation");
+    if (msg.clientId) {
+      const earlier = await this.store.byClientId(conversation.id, msg.clientId);
+      if (earlier) return this.conns.send(sender, { type: "sent", id: earlier.id, clientId: earlier.clientId, at: earlier.at });
+    }
+    const by = sender.state!.name;
+    const threads = this.slack.mode() === "bot";
+    conversation.unread = (conversation.unread ?? 0) + 1;
+    const message = await this.store.append(conversation, {
+      id: crypto.randomUUID(),
+      clientId: msg.clientId,
+      from: "host",
+      by,
+      text: msg.text,
+      at: now,
+      ...(threads ? { slack: "pending" as const } : {}),
+    });
+    const queued = threads && (await this.slack.enqueue(conversation, message, { from: "host", text: msg.text, name: by }));
+    this.conns.send(sender, { type: "sent", id: message.id, clientId: msg.clientId, at: now });
+    this.publish(conversation, message);
+    if (queued) void this.slack.drain();
+  }
+
+  /** Tell the conversation's visitor sockets and every dashboard about a new or changed message. */
+  publish(conversation: Conversation, message: StoredMessage): void {
+    const details = { name: conversation.name, email: conversation.email, page: conversation.page };
+    const toHosts = JSON.stringify({ type: "message", conversationId: conversation.id, message: forHost(message), conversation: details } satisfies ServerMessage);
+    for (const h of this.conns.live("host")) this.conns.sendRaw(h, toHosts);
+    this.toVisitor(conversation, message);
+  }
+
+  private toVisitor(conversation: Conversation, message: StoredMessage): void {
+    const frame = JSON.stringify({ type: "message", conversationId: conversation.id, message: forVisitor(message) } satisfies ServerMessage);
+    const sockets = this.conns.live(conversationTag(conversation.id));
+    const last = conversation.conn ? this.conns.get(conversation.conn) : undefined;
+    if (last && isVisitor(last) && !last.state!.gone && last.state!.conversationId === conversation.id && !sockets.includes(last)) sockets.push(last);
+    for (const v of sockets) this.conns.sendRaw(v, frame);
+  }
+
+  /** A dashboard connects: recent conversations; visitor messages it now shows are delivered. */
+  async hostConnected(conn: HostConn): Promise<void> {
+    const summaries = [];
+    for (const conversation of await this.store.recent(DASHBOARD_CONVERSATIONS)) {
+      const messages = await this.store.history(conversation.id, DASHBOARD_MESSAGES);
+      for (const [i, m] of messages.entries()) {
+        if (m.from !== "visitor" || m.delivered) continue;
+        messages[i] = (await this.store.update(conversation.id, m.seq, { delivered: true })) ?? m;
+        this.toVisitor(conversation, messages[i]);
+      }
+      const { id, name, email, page, updatedAt } = conversation;
+      summaries.push({ id, name, email, page, updatedAt, messages: messages.map(forHost) });
+    }
+    this.conns.send(conn, { type: "conversations", conversations: summaries });
+  }
+
+  /** Host messages the visitor of conversation `id` has not seen (`GET presence`). */
+  async unread(id: string): Promise<number | undefined> {
+    const conversation = await this.store.get(id);
+    return conversation ? (conversation.unread ?? 0) : undefined;
+  }
+}

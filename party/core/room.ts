@@ -1,0 +1,292 @@
+/**
+ * The contact-me room, one per site, independent of the runtime it runs on
+ * (see `runtime.ts`; the adapters are `party/server.ts` for PartyKit and
+ * `party/worker.ts` for PartyServer on Cloudflare).
+ *
+ * It does host presence, the call queue (ring → accept/decline, first accept
+ * wins, waiting in line), the relay of signaling (SDP offer/answer, ICE
+ * candidates) between the two peers of one call, and carries visitor text to
+ * the host dashboards and Slack. Media never passes through it: calls are
+ * peer-to-peer WebRTC. This class only wires the concerns together and
+ * dispatches each event to them:
+ *
+ * - `connections.ts`: roles, liveness, rate limits, presence, sending;
+ * - `calls.ts` (with `queue.ts`): calls, the queue, signaling relay;
+ * - `messages.ts` (with `conversations.ts`): conversations and messages;
+ * - `slack-bridge.ts` (with `outbox.ts`, `slack.ts`): Slack both ways;
+ * - `http.ts`: the HTTP endpoints; `edge.ts`: checks before a socket or
+ *   request reaches the room.
+ *
+ * State: calls, conversations, the outbox, the room's name and signing
+ * secret are in room storage; identity, liveness and rate limits in each
+ * connection's state. Both survive hibernation and restarts.
+ *
+ * WebSocket: visitors connect with no credentials (`?conversation=<token>`
+ * to continue a conversation, `?resume=<token>` after a drop); hosts with
+ * `?role=host&token=<host token>`, checked by `edge.ts` before the socket opens.
+ * Frames are the protocol of `party/protocol.ts`; each is validated, and a
+ * frame of the other role's is refused with `forbidden`.
+ * @module
+ */
+import { PROTOCOL_VERSION, isHostOnly, isVisitorOnly, parseClientMessage, type HostMessage, type VisitorMessage } from "../protocol.ts";
+import { issueConversationToken, issueResumeToken, newRoomSecret, verifyConversationToken, verifyResumeToken } from "./auth.ts";
+import { CallDesk } from "./calls.ts";
+import { configFor, type RoomConfig } from "./config.ts";
+import {
+  Connections,
+  LIVENESS_TIMEOUT_MS,
+  PING_INTERVAL_MS,
+  conversationTag,
+  isHost,
+  isVisitor,
+  type HostConn,
+  type State,
+  type VisitorConn,
+} from "./connections.ts";
+import { ConversationStore } from "./conversations.ts";
+import { hostOf } from "./edge.ts";
+import { Routes } from "./http.ts";
+import { Messages } from "./messages.ts";
+import type { Connection, RoomRuntime } from "./runtime.ts";
+import { SlackBridge } from "./slack-bridge.ts";
+
+export { LIVENESS_TIMEOUT_MS, PING_INTERVAL_MS };
+
+/** A WebSocket frame as runtimes deliver it. */
+export type Frame = string | ArrayBuffer | ArrayBufferView;
+
+export class ContactRoom {
+  private readonly conns: Connections;
+  private readonly calls: CallDesk;
+  private readonly messages: Messages;
+  private readonly slack: SlackBridge;
+  private readonly routes = new Routes();
+  /** The room's name, from storage once known (see {@link RoomRuntime.id}). */
+  private id = "";
+  /** Signs resume and conversation tokens (storage key `secret`). */
+  private secret = "";
+  private loaded: Promise<void> | undefined;
+
+  constructor(private readonly runtime: RoomRuntime) {
+    const config = () => this.config;
+    const store = new ConversationStore(runtime.storage);
+    this.conns = new Connections(runtime);
+    this.slack = new SlackBridge(runtime.storage, store, config, (c, m) => this.messages.publish(c, m), () => this.schedule());
+    this.messages = new Messages(store, this.conns, this.slack);
+    this.calls = new CallDesk(runtime.storage, this.conns, config, (exclude) => this.schedule(exclude));
+  }
+
+  private get config(): RoomConfig {
+    return configFor(this.runtime.env);
+  }
+
+  /**
+   * Everything kept in storage, read once per instance. The room's name is
+   * read from the runtime only the first time the room ever runs (a request
+   * or a socket, never an alarm) and kept in storage from then on.
+   */
+  private load(): Promise<void> {
+    return (this.loaded ??= (async () => {
+      const stored = await this.runtime.storage.get<string>(["roomId", "secret"]);
+      this.id = stored.get("roomId") ?? this.runtime.id;
+      this.secret = stored.get("secret") ?? newRoomSecret();
+      if (stored.size < 2) await this.runtime.storage.put({ roomId: this.id, secret: this.secret });
+      await this.slack.outbox.load();
+      await this.calls.load(Date.now());
+    })().catch((err: unknown) => {
+      this.loaded = undefined;
+      throw err;
+    }));
+  }
+
+  /** The room starts (or wakes): a restart picks up where Slack delivery stopped. */
+  async onStart(): Promise<void> {
+    await this.load();
+    if (this.slack.outbox.size > 0) this.schedule();
+  }
+
+  // ------------------------------------------------------------------ sockets
+
+  /**
+   * Tags of a new socket (fixed for its life): `host` or `visitor`, and
+   * `c:<conversationId>` for a visitor that opened with a valid conversation token.
+   */
+  async tags(request: Request): Promise<string[]> {
+    if (hostOf(request) !== null) return ["host"];
+    const known = await this.knownConversation(request);
+    return known ? ["visitor", conversationTag(known)] : ["visitor"];
+  }
+
+  private async knownConversation(request: Request): Promise<string | undefined> {
+    await this.load();
+    const token = new URL(request.url).searchParams.get("conversation");
+    return token ? verifyConversationToken(token, this.secret, this.id) : undefined;
+  }
+
+  async onConnect(conn: Connection<State>, request: Request): Promise<void> {
+    await this.load();
+    const now = Date.now();
+    const host = hostOf(request);
+    if (host !== null) {
+      conn.setState({ role: "host", name: host, available: false, lastSeen: now, buckets: {} });
+      if (isHost(conn)) await this.hostJoined(conn);
+      return;
+    }
+    const resume = new URL(request.url).searchParams.get("resume");
+    const resumedId = resume ? await verifyResumeToken(resume, this.secret, this.id) : undefined;
+    const known = await this.knownConversation(request);
+    const visitorId = resumedId ?? crypto.randomUUID();
+    const conversationId = known ?? crypto.randomUUID();
+    conn.setState({ role: "visitor", visitorId, conversationId, lastSeen: now, buckets: {} });
+    if (isVisitor(conn)) await this.visitorJoined(conn, known !== undefined, resumedId !== undefined);
+  }
+
+  private async hostJoined(conn: HostConn): Promise<void> {
+    const { name } = conn.state!;
+    this.conns.send(conn, { type: "welcome", protocol: PROTOCOL_VERSION, role: "host", id: conn.id, iceServers: this.config.iceServers, name });
+    this.conns.send(conn, { type: "presence", available: this.conns.isAvailable() });
+    await this.messages.hostConnected(conn);
+    await this.calls.hostConnected(conn);
+  }
+
+  private async visitorJoined(conn: VisitorConn, known: boolean, resumed: boolean): Promise<void> {
+    const { visitorId, conversationId } = conn.state!;
+    this.conns.send(conn, {
+      type: "welcome",
+      protocol: PROTOCOL_VERSION,
+      role: "visitor",
+      id: conn.id,
+      iceServers: this.config.iceServers,
+      resumeToken: await issueResumeToken(this.secret, visitorId, this.id),
+      conversationToken: await issueConversationToken(this.secret, conversationId, this.id),
+    });
+    this.conns.send(conn, { type: "presence", available: this.conns.isAvailable() });
+    await this.messages.visitorConnected(conn, known);
+    if (resumed) await this.calls.visitorResumed(conn);
+  }
+
+  async onMessage(conn: Connection<State>, raw: Frame): Promise<void> {
+    await this.load();
+    if (!conn.state || conn.state.gone) return;
+    const now = Date.now();
+    if (!this.conns.spend(conn, "frame", now)) return this.conns.fail(conn, "rate_limited", "Too many frames; slow down");
+    const parsed = parseClientMessage(raw);
+    if (!parsed.ok) return this.conns.fail(conn, parsed.code, parsed.message);
+    const msg = parsed.message;
+    if (msg.type === "ping") return this.conns.send(conn, { type: "pong" });
+    if (msg.type === "pong") return;
+    if (isVisitor(conn)) {
+      if (isHostOnly(msg)) return this.conns.fail(conn, "forbidden", `Only a signed-in host may send "${msg.type}"`);
+      return this.fromVisitor(conn, msg, now);
+    }
+    if (isHost(conn)) {
+      if (isVisitorOnly(msg)) return this.conns.fail(conn, "forbidden", `A host may not send "${msg.type}"`);
+      return this.fromHost(conn, msg, now);
+    }
+  }
+
+  private fromVisitor(sender: VisitorConn, msg: VisitorMessage, now: number): Promise<void> | void {
+    switch (msg.type) {
+      case "text":
+        return this.messages.text(sender, msg, now);
+      case "read":
+        return this.messages.read(sender);
+      case "call":
+        return this.calls.call(sender, msg, now);
+      case "cancel":
+        return this.calls.cancel(sender);
+      case "signal":
+        return this.calls.signal(sender, msg);
+      case "hangup":
+        return this.calls.hangUp(sender, msg);
+    }
+  }
+
+  private fromHost(sender: HostConn, msg: HostMessage, now: number): Promise<void> | void {
+    switch (msg.type) {
+      case "reply":
+        return this.messages.reply(sender, msg, now);
+      case "available": {
+        const before = this.conns.isAvailable();
+        sender.setState({ ...sender.state!, available: msg.available });
+        this.calls.reconcile();
+        // Presence goes to everyone when it changed; the sender hears it either way.
+        if (this.conns.isAvailable() === before) this.conns.send(sender, { type: "presence", available: before });
+        return;
+      }
+      case "accept":
+        return this.calls.accept(sender, msg.callId);
+      case "decline":
+        return this.calls.decline(sender, msg.callId);
+      case "signal":
+        return this.calls.signal(sender, msg);
+      case "hangup":
+        return this.calls.hangUp(sender, msg);
+    }
+  }
+
+  async onClose(conn: Connection<State>): Promise<void> {
+    await this.load();
+    this.leave(conn);
+    // With hibernation PartyKit does not answer a client's close frame; without
+    // this the browser waits ~10 s and sees 1006.
+    this.conns.close(conn);
+  }
+
+  async onError(conn: Connection<State>): Promise<void> {
+    await this.load();
+    this.leave(conn);
+  }
+
+  private leave(conn: Connection<State>): void {
+    if (conn.state) this.calls.leave(conn, Date.now());
+  }
+
+  // ------------------------------------------------------------------ HTTP
+
+  async onRequest(req: Request): Promise<Response> {
+    await this.load();
+    return this.routes.handle(req, {
+      id: this.id,
+      config: this.config,
+      available: () => this.conns.isAvailable(),
+      unread: async (token) => {
+        const id = await verifyConversationToken(token, this.secret, this.id);
+        return id ? this.messages.unread(id) : undefined;
+      },
+      slack: this.slack,
+    });
+  }
+
+  // ------------------------------------------------------------------ time
+
+  /** Wake for the next ring timeout, grace expiry, liveness check or Slack retry. */
+  private schedule(exclude?: string): void {
+    const deadlines = this.calls.deadlines();
+    if (this.conns.live("host", exclude).length > 0 || this.calls.size > 0) deadlines.push(Date.now() + PING_INTERVAL_MS);
+    const outbox = this.slack.outbox.nextAt();
+    if (outbox !== undefined) deadlines.push(Math.max(outbox, Date.now() + 50));
+    if (deadlines.length === 0) return void this.runtime.storage.deleteAlarm();
+    void this.runtime.storage.setAlarm(Math.min(...deadlines));
+  }
+
+  async onAlarm(): Promise<void> {
+    await this.load();
+    const now = Date.now();
+    this.calls.expire(now);
+    if (this.slack.outbox.size > 0) await this.slack.drain();
+    // Liveness: silent hosts and calling visitors are gone; the rest get a ping.
+    const calling = this.calls.callingConnections();
+    const watched: Connection<State>[] = [...this.conns.live("host"), ...this.conns.live("visitor").filter((v) => calling.has(v.id))];
+    for (const conn of watched) {
+      if (now - conn.state!.lastSeen > LIVENESS_TIMEOUT_MS) {
+        conn.setState({ ...conn.state!, gone: true });
+        this.calls.leave(conn, now);
+        this.conns.close(conn, 4000, "No heartbeat");
+      } else {
+        this.conns.send(conn, { type: "ping" });
+      }
+    }
+    this.calls.reconcile();
+  }
+}

@@ -1,0 +1,162 @@
+/**
+ * The room's side of Slack: which mode is configured, the durable outbox
+ * (`outbox.ts`) that carries visitor messages (and, in bot mode, dashboard
+ * replies) into Slack, and the Events API endpoint that brings replies typed
+ * in a conversation's thread back to its visitor.
+ *
+ * Slack API references: chat.postMessage (https://api.slack.com/methods/chat.postMessage),
+ * the Events API (https://api.slack.com/apis/events-api), request signing
+ * (https://api.slack.com/authentication/verifying-requests-from-slack).
+ * @module
+ */
+import type { ConversationMessage } from "../protocol.ts";
+import type { RoomConfig } from "./config.ts";
+import type { Conversation, ConversationStore, StoredMessage } from "./conversations.ts";
+import { Outbox, type OutboxEntry } from "./outbox.ts";
+import type { Storage } from "./runtime.ts";
+import { postMessage, postWebhook, slackText, verifySlackSignature, type Delivery } from "./slack.ts";
+
+/** Slack event ids remembered to drop retried deliveries. */
+const EVENTS_KEPT = 500;
+
+/** The parts of an Events API request the room reads (https://api.slack.com/apis/events-api). */
+interface SlackEnvelope {
+  type?: string;
+  challenge?: string;
+  event_id?: string;
+  event?: { type?: string; subtype?: string; bot_id?: string; channel?: string; thread_ts?: string; text?: string; user?: string };
+}
+
+/** Slack sends `&`, `<`, `>` as entities; the widget renders text safely itself. */
+function unescapeSlack(text: string): string {
+  return text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+}
+
+/** An HTTP answer, turned into a Response (with CORS headers) by `http.ts`. */
+export interface Answer {
+  status: number;
+  body: unknown;
+}
+
+export class SlackBridge {
+  readonly outbox: Outbox;
+
+  /**
+   * @param changed told of a message whose Slack state changed, or of a reply that came from Slack
+   * @param schedule asks the room to set its alarm again (the outbox's next retry)
+   */
+  constructor(
+    private readonly storage: Storage,
+    private readonly store: ConversationStore,
+    private readonly config: () => RoomConfig,
+    private readonly changed: (conversation: Conversation, message: StoredMessage) => void,
+    private readonly schedule: () => void,
+  ) {
+    this.outbox = new Outbox(storage);
+  }
+
+  /** Which Slack mode is configured: bot (threads both ways), webhook (one-way), or none. */
+  mode(): "bot" | "webhook" | undefined {
+    const config = this.config();
+    return config.slackBot ? "bot" : config.slackWebhookUrl ? "webhook" : undefined;
+  }
+
+  /**
+   * Store a Slack post in the outbox (call before acknowledging the message,
+   * then {@link drain}). False, with the message marked failed, when the
+   * outbox is full.
+   */
+  async enqueue(conversation: Conversation, message: StoredMessage, post: OutboxEntry["message"]): Promise<boolean> {
+    if (await this.outbox.enqueue(conversation.id, message.seq, post, Date.now())) return true;
+    await this.settle({ conversationId: conversation.id, seq: message.seq }, { kind: "fail", reason: "outbox full" });
+    return false;
+  }
+
+  /** Deliver what is due in the outbox, then schedule the next attempt. */
+  async drain(): Promise<void> {
+    await this.outbox.drain(
+      (entry) => this.deliver(entry),
+      (entry, result) => this.settle(entry, result),
+    );
+    this.schedule();
+  }
+
+  private async deliver(entry: OutboxEntry): Promise<Delivery> {
+    const { slackBot: bot, slackWebhookUrl } = this.config();
+    if (bot) {
+      const conversation = await this.store.get(entry.conversationId);
+      if (!conversation) return { kind: "fail", reason: "conversation gone" };
+      const result = await postMessage(bot, slackText(entry.message, !conversation.slackTs), conversation.slackTs);
+      if (result.kind === "ok" && result.ts && !conversation.slackTs) await this.store.setThread(conversation, result.ts);
+      return result;
+    }
+    if (slackWebhookUrl) {
+      if (entry.message.from === "host") return { kind: "ok" };
+      return postWebhook(slackWebhookUrl, slackText(entry.message));
+    }
+    return { kind: "fail", reason: "Slack is no longer configured" };
+  }
+
+  /** Record a delivery outcome on the message and tell who needs to know. */
+  private async settle(entry: Pick<OutboxEntry, "conversationId" | "seq"> & { attempt?: number }, result: Delivery): Promise<void> {
+    if (result.kind === "retry") {
+      console.warn(`Slack delivery will retry (attempt ${entry.attempt}): ${result.reason}`);
+      return;
+    }
+    const patch: Partial<ConversationMessage> =
+      result.kind === "ok" ? { slack: "sent", slackError: undefined, delivered: true } : { slack: "failed", slackError: result.reason };
+    if (result.kind === "fail") console.error(`Slack delivery failed for good: ${result.reason}`);
+    const message = await this.store.update(entry.conversationId, entry.seq, patch);
+    const conversation = await this.store.get(entry.conversationId);
+    if (message && conversation) this.changed(conversation, message);
+  }
+
+  /**
+   * `POST /slack/events`: verified with the signing secret (5-minute window),
+   * deduplicated by `event_id`, acknowledged at once. Answers Slack's
+   * `url_verification` challenge; a human's reply in a conversation's thread
+   * becomes a host message from "Slack".
+   */
+  async event(raw: string, timestamp: string | null, signature: string | null): Promise<Answer> {
+    const bot = this.config().slackBot;
+    if (!bot?.signingSecret) return { status: 404, body: { error: "not_found", message: "Slack bot mode is not configured" } };
+    const check = await verifySlackSignature(bot.signingSecret, timestamp, signature, raw);
+    if (!check.ok) return { status: 401, body: { error: "forbidden", message: check.reason } };
+    let body: SlackEnvelope;
+    try {
+      body = JSON.parse(raw) as SlackEnvelope;
+    } catch {
+      return { status: 400, body: { error: "bad_json", message: "Body is not JSON" } };
+    }
+    const ok = (extra: Record<string, unknown> = {}): Answer => ({ status: 200, body: { ok: true, ...extra } });
+    if (body?.type === "url_verification" && typeof body.challenge === "string") return { status: 200, body: { challenge: body.challenge } };
+    if (body?.type !== "event_callback" || typeof body.event_id !== "string") return ok();
+    const seen = (await this.storage.get<string[]>("slackEvents")) ?? [];
+    if (seen.includes(body.event_id)) return ok({ duplicate: true });
+    await this.storage.put("slackEvents", [body.event_id, ...seen].slice(0, EVENTS_KEPT));
+    const event = body.event;
+    const isThreadReply =
+      event?.type === "message" &&
+      event.subtype === undefined &&
+      event.bot_id === undefined &&
+      event.channel === bot.channel &&
+      typeof event.thread_ts === "string" &&
+      typeof event.text === "string" &&
+      event.text.trim() !== "";
+    if (!isThreadReply) return ok({ ignored: true });
+    const conversationId = await this.store.byThread(event.thread_ts!);
+    const conversation = conversationId ? await this.store.get(conversationId) : undefined;
+    if (!conversation) return ok({ ignored: true });
+    conversation.unread = (conversation.unread ?? 0) + 1;
+    const message = await this.store.append(conversation, {
+      id: crypto.randomUUID(),
+      from: "host",
+      by: "Slack",
+      text: unescapeSlack(event.text!).slice(0, 4000),
+      at: Date.now(),
+      slack: "sent",
+    });
+    this.changed(conversation, message);
+    return ok();
+  }
+}
