@@ -33,7 +33,7 @@ export interface RoomConfig {
   iceServers: IceServer[];
   /** Origins allowed to embed the room (visitor sockets, HTTP); `undefined` allows any. */
   allowedOrigins: ReadonlySet<string> | undefined;
-  /** Callers that may wait in line beyond those ringing (`MAX_QUEUE`, default 10). */
+  /** Callers that may wait in line beyond those ringing (`MAX_QUEUE`, 0–{@link MAX_QUEUE_LIMIT}, default 10). */
   maxQueue: number;
   /** How long a call rings before it ends with "No answer", in ms (`RING_TIMEOUT_S`, default 45 s). */
   ringTimeoutMs: number;
@@ -42,6 +42,12 @@ export interface RoomConfig {
   /** RTCConfiguration.iceTransportPolicy handed to both peers (`ICE_TRANSPORT_POLICY`, default `all`). */
   iceTransportPolicy: "all" | "relay";
 }
+
+/**
+ * Largest `MAX_QUEUE`: every call is kept in one stored value, which must
+ * stay under the platform's 128 KiB (a call record is ≤ ~600 bytes).
+ */
+export const MAX_QUEUE_LIMIT = 100;
 
 /** Display name of the single host configured by `HOST_KEY`. */
 export const DEFAULT_HOST_NAME = "Host";
@@ -207,7 +213,7 @@ export function readConfig(env: Record<string, unknown>): RoomConfig {
     slackBot: slackBot(env),
     iceServers: parseIceServers(env.ICE_SERVERS),
     allowedOrigins: parseAllowedOrigins(env.ALLOWED_ORIGINS),
-    maxQueue: parseInteger(env.MAX_QUEUE, 10, 0, 1000, "MAX_QUEUE"),
+    maxQueue: parseInteger(env.MAX_QUEUE, 10, 0, MAX_QUEUE_LIMIT, "MAX_QUEUE"),
     ringTimeoutMs: parseInteger(env.RING_TIMEOUT_S, 45, 5, 3600, "RING_TIMEOUT_S") * 1000,
     turn: parseTurn(env.TURN_URLS, env.TURN_SECRET, env.TURN_TTL_S),
     iceTransportPolicy: parseIceTransportPolicy(env.ICE_TRANSPORT_POLICY),

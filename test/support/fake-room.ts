@@ -41,9 +41,12 @@ export class FakeConnection {
 class FakeStorage {
   readonly data = new Map<string, unknown>();
   alarm: number | null = null;
+  /** Every call made, as `<method> <keys or prefix>`, for tests of what the room reads and writes. */
+  readonly calls: string[] = [];
   get<T>(key: string): Promise<T | undefined>;
   get<T>(keys: string[]): Promise<Map<string, T>>;
   async get(keys: string | string[]): Promise<unknown> {
+    this.calls.push(`get ${[keys].flat().join(",")}`);
     if (typeof keys === "string") return structuredClone(this.data.get(keys));
     return new Map(keys.filter((k) => this.data.has(k)).map((k) => [k, structuredClone(this.data.get(k))]));
   }
@@ -51,9 +54,11 @@ class FakeStorage {
   put<T>(entries: Record<string, T>): Promise<void>;
   async put(key: string | Record<string, unknown>, value?: unknown): Promise<void> {
     const entries = typeof key === "string" ? { [key]: value } : key;
+    this.calls.push(`put ${Object.keys(entries).join(",")}`);
     for (const [k, v] of Object.entries(entries)) this.data.set(k, structuredClone(v));
   }
   async list<T>(options: { prefix?: string; reverse?: boolean; limit?: number } = {}): Promise<Map<string, T>> {
+    this.calls.push(`list ${options.prefix ?? ""}`);
     let keys = [...this.data.keys()].filter((k) => k.startsWith(options.prefix ?? "")).sort();
     if (options.reverse) keys.reverse();
     if (options.limit !== undefined) keys = keys.slice(0, options.limit);
@@ -76,8 +81,19 @@ let counter = 0;
 
 /** A room with one {@link ContactRoom} over fake storage and sockets. */
 export class FakeRoom implements RoomRuntime {
-  readonly id = "site";
   readonly storage = new FakeStorage();
+  /** Set while the alarm runs: reading `id` then throws, as PartyKit's does. */
+  private alarming = false;
+  /** How often `id` was read. */
+  idReads = 0;
+  /** Connection lookups by tag (`getConnections`), for tests of who is scanned. */
+  readonly scans: (string | undefined)[] = [];
+
+  get id(): string {
+    if (this.alarming) throw new Error("room.id is not available in onAlarm");
+    this.idReads++;
+    return "site";
+  }
   readonly connections = new Map<string, FakeConnection>();
   server: ContactRoom;
 
@@ -96,13 +112,14 @@ export class FakeRoom implements RoomRuntime {
   }
 
   *getConnections<S>(tag?: string): Iterable<Connection<S>> {
+    this.scans.push(tag);
     for (const c of this.connections.values()) if (!tag || c.tags.includes(tag)) yield c as Connection<S>;
   }
 
   /** Open a socket: a visitor (optionally resuming) or the signed-in host `host`. */
   async connect(opts: { host?: string; resume?: string; conversation?: string } = {}): Promise<FakeConnection> {
     const conn = new FakeConnection(`conn-${++counter}`);
-    const url = new URL(`http://127.0.0.1/parties/main/${this.id}`);
+    const url = new URL("http://127.0.0.1/parties/main/site");
     if (opts.resume) url.searchParams.set("resume", opts.resume);
     if (opts.conversation) url.searchParams.set("conversation", opts.conversation);
     const headers = new Headers();
@@ -126,9 +143,23 @@ export class FakeRoom implements RoomRuntime {
     await this.server.onClose(conn as Conn);
   }
 
-  /** Fire the alarm, as the platform would at its time. */
+  /** An HTTP request to the room, e.g. `request("presence")`. */
+  request(path: string, init?: RequestInit): Promise<Response> {
+    return this.server.onRequest(new Request(`http://127.0.0.1/parties/main/site/${path}`, init));
+  }
+
+  /**
+   * Fire the alarm, as the platform would at its time. While it runs, reading
+   * the room's `id` throws, as on PartyKit (there, also in other handlers
+   * while the alarm handler awaits).
+   */
   async fireAlarm(): Promise<void> {
     this.storage.alarm = null;
-    await this.server.onAlarm();
+    this.alarming = true;
+    try {
+      await this.server.onAlarm();
+    } finally {
+      this.alarming = false;
+    }
   }
 }

@@ -1,0 +1,160 @@
+// What the room asks of its runtime: the reads and writes on its hot paths,
+// the platform's limits (values ≤ 128 KiB, connection state ≤ 2 KiB), and no
+// use of the room's id while an alarm runs (PartyKit refuses it there). Driven
+// through the runtime-neutral core over the in-memory runtime of fake-room.ts.
+import assert from "node:assert/strict";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { after, before, describe, it } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import { FakeRoom, type FakeConnection } from "../support/fake-room.ts";
+import { MAX_QUEUE_LIMIT } from "../../party/core/config.ts";
+import { MAX_SOCKET_URL } from "../../party/core/edge.ts";
+import type { State } from "../../party/core/connections.ts";
+import { MAX_NAME_LENGTH } from "../../party/protocol.ts";
+
+const HOST_KEY = "a-host-key-of-some-length";
+
+async function visitorWith(room: FakeRoom, text: string, opts: { conversation?: string } = {}): Promise<FakeConnection> {
+  const v = await room.connect(opts);
+  await room.send(v, { type: "text", text, clientId: crypto.randomUUID() });
+  return v;
+}
+
+describe("the room's storage on its hot paths", () => {
+  it("writes a visitor message once when a host is online (delivered in the first write)", async () => {
+    const room = new FakeRoom({ HOST_KEY, ICE_SERVERS: "[]" });
+    const host = await room.connect({ host: "Host" });
+    const v = await room.connect();
+    const from = room.storage.calls.length;
+    await room.send(v, { type: "text", text: "hello", clientId: crypto.randomUUID() });
+    const messageWrites = room.storage.calls.slice(from).filter((c) => c.startsWith("put ") && c.includes("msg:"));
+    assert.equal(messageWrites.length, 1, `message writes: ${messageWrites.join(" | ")}`);
+    assert.equal(host.last("message")?.message.delivered, true);
+    assert.equal(v.last("message")?.message.delivered, true, "the visitor sees it delivered");
+  });
+
+  it("lists a dashboard's recent conversations from the index, newest first, without reading every conversation", async () => {
+    const room = new FakeRoom({ HOST_KEY, ICE_SERVERS: "[]" });
+    const visitors = [];
+    for (let i = 0; i < 25; i++) visitors.push(await visitorWith(room, `message ${i}`));
+    await room.send(visitors[3], { type: "text", text: "again", clientId: crypto.randomUUID() });
+    const from = room.storage.calls.length;
+    const host = await room.connect({ host: "Host" });
+    const list = host.last("conversations")!.conversations;
+    assert.equal(list.length, 20);
+    assert.deepEqual(list[0].messages.map((m) => m.text), ["message 3", "again"], "the newest activity first");
+    assert.deepEqual(list.slice(1, 4).map((c) => c.messages[0].text), ["message 24", "message 23", "message 22"]);
+    const scans = room.storage.calls.slice(from).filter((c) => c.startsWith("list conv:") || c === "list ");
+    assert.deepEqual(scans, [], "no scan over every conversation");
+  });
+
+  it("sends a conversation's messages to its sockets only, without scanning every visitor socket", async () => {
+    const room = new FakeRoom({ HOST_KEY, ICE_SERVERS: "[]" });
+    const host = await room.connect({ host: "Host" });
+    const ada = await visitorWith(room, "from Ada, a new conversation");
+    const other = await visitorWith(room, "from someone else");
+    // Ada's second tab opens with the conversation token the first one was given.
+    const adaTab = await room.connect({ conversation: ada.last("welcome")!.conversationToken });
+    const conversationId = host.of("message")[0].conversationId;
+
+    room.scans.length = 0;
+    await room.send(host, { type: "reply", conversationId, text: "hi Ada", clientId: crypto.randomUUID() });
+    assert.equal(ada.last("message")?.message.text, "hi Ada", "the socket that started it without a token");
+    assert.equal(adaTab.last("message")?.message.text, "hi Ada", "the socket that opened with its token");
+    assert.notEqual(other.last("message")?.message.text, "hi Ada");
+    assert.ok(!room.scans.includes("visitor") && !room.scans.includes(undefined), `connections scanned: ${room.scans.join(", ")}`);
+  });
+});
+
+describe("the room's id and an alarm that awaits", () => {
+  let slack: Server;
+  let url = "";
+  let answer: "fail" | "slow" = "fail";
+  const bodies: string[] = [];
+  before(async () => {
+    slack = createServer((req, res) => {
+      let body = "";
+      req.on("data", (c: Buffer) => (body += c));
+      req.on("end", () => {
+        bodies.push(body);
+        if (answer === "fail") return void res.writeHead(500).end("down");
+        setTimeout(() => res.writeHead(200).end("ok"), 600);
+      });
+    });
+    await new Promise<void>((resolve) => slack.listen(0, "127.0.0.1", resolve));
+    url = `http://127.0.0.1:${(slack.address() as AddressInfo).port}/webhook`;
+  });
+  after(() => new Promise<void>((resolve) => slack.close(() => resolve())));
+
+  it("serves sockets and sign-ins while a restarted room's alarm awaits a slow Slack post", async () => {
+    const room = new FakeRoom({ HOST_KEY, ICE_SERVERS: "[]", SLACK_WEBHOOK_URL: url });
+    await visitorWith(room, "for Slack");
+    for (let i = 0; i < 100 && bodies.length < 1; i++) await sleep(20);
+    assert.equal(bodies.length, 1, "the first attempt reached Slack (and failed)");
+    await sleep(1100); // the retry is due (first backoff ≤ 1 s)
+
+    room.boot(); // a restart: a new instance over the same storage
+    const reads = room.idReads;
+    answer = "slow";
+    const alarm = room.fireAlarm();
+    for (let i = 0; i < 100 && bodies.length < 2; i++) await sleep(20);
+    assert.equal(bodies.length, 2, "the alarm's retry is in flight");
+
+    const visitor = await room.connect();
+    assert.equal(visitor.last("welcome")?.role, "visitor");
+    const signIn = await room.request("host/session", { method: "POST", body: JSON.stringify({ key: HOST_KEY }) });
+    assert.equal(signIn.status, 200);
+    const presence = await room.request("presence");
+    assert.deepEqual(await presence.json(), { available: false });
+    await alarm;
+    assert.equal(room.idReads, reads, "the restarted room took its id from storage");
+    assert.match(bodies[1], /for Slack/);
+  });
+});
+
+describe("platform limits", () => {
+  it("keeps every call of a full queue in one stored value under 128 KiB", async () => {
+    const maxQueue = MAX_QUEUE_LIMIT;
+    const room = new FakeRoom({ HOST_KEY, ICE_SERVERS: "[]", MAX_QUEUE: String(maxQueue) });
+    const host = await room.connect({ host: "Host" });
+    await room.send(host, { type: "available", available: true });
+    const name = "𝔄".repeat(MAX_NAME_LENGTH / 2); // 4-byte characters: the longest name in bytes
+    for (let i = 0; i < maxQueue + 2; i++) {
+      const v = await room.connect();
+      await room.send(v, { type: "call", media: "video", name });
+    }
+    const calls = room.storage.data.get("calls") as unknown[];
+    assert.equal(calls.length, maxQueue + 1, "one ringing, the rest in line");
+    const bytes = new TextEncoder().encode(JSON.stringify(calls)).byteLength;
+    assert.ok(bytes < 128 * 1024, `calls take ${bytes} bytes`);
+  });
+
+  it("refuses a MAX_QUEUE whose calls could outgrow one stored value (the default 10 holds)", async (t) => {
+    const errors = t.mock.method(console, "error", () => {});
+    const room = new FakeRoom({ HOST_KEY, ICE_SERVERS: "[]", MAX_QUEUE: String(MAX_QUEUE_LIMIT + 1) });
+    const host = await room.connect({ host: "Host" });
+    await room.send(host, { type: "available", available: true });
+    const callers = [];
+    for (let i = 0; i < 12; i++) {
+      const v = await room.connect();
+      await room.send(v, { type: "call", media: "audio" });
+      callers.push(v);
+    }
+    assert.equal(callers[10].last("queued")?.position, 10);
+    assert.equal(callers[11].last("error")?.code, "queue_full");
+    assert.match(String(errors.mock.calls[0]?.arguments[0]), /MAX_QUEUE must be a whole number from 0 to 100/);
+  });
+
+  it("keeps a connection's state and URL within PartyKit's 2 KiB attachment", () => {
+    const now = Date.now();
+    const bucket = { tokens: 39.123456789, at: now };
+    const buckets = { frame: bucket, text: bucket, call: bucket, signIn: bucket };
+    const visitor: State = { role: "visitor", visitorId: crypto.randomUUID(), conversationId: crypto.randomUUID(), lastSeen: now, buckets, gone: true };
+    const host: State = { role: "host", name: "𝔄".repeat(40), available: true, lastSeen: now, buckets, gone: true };
+    for (const state of [visitor, host]) {
+      const bytes = new TextEncoder().encode(JSON.stringify(state)).byteLength + MAX_SOCKET_URL + 64; // + URL and connection id
+      assert.ok(bytes <= 2048, `${state.role}: ${bytes} bytes`);
+    }
+  });
+});
