@@ -182,11 +182,13 @@ export type ErrorCode = v.InferOutput<typeof ErrorCode>;
 export const EndReason = v.picklist(["hangup", "disconnected", "unavailable", "cancelled", "no-answer", "failed"]);
 export type EndReason = v.InferOutput<typeof EndReason>;
 
-const IceServer = v.object({
+/** RTCIceServer as accepted by `new RTCPeerConnection({iceServers})` (W3C webrtc-pc §4.2.4). */
+export const IceServer = v.object({
   urls: v.union([v.string(), v.array(v.string())]),
   username: v.optional(v.string()),
   credential: v.optional(v.string()),
 });
+export type IceServer = v.InferOutput<typeof IceServer>;
 
 /**
  * One message of a conversation. `delivered`: a visitor message reached a

@@ -7,8 +7,8 @@
  */
 import type * as Party from "partykit/server";
 import { checkRequest, checkSocket } from "./core/edge.ts";
-import { ContactRoom, type Frame } from "./core/room.ts";
-import type { Connection } from "./core/runtime.ts";
+import { ContactRoom } from "./core/room.ts";
+import type { Connection, Frame } from "./core/runtime.ts";
 import type { State } from "./core/connections.ts";
 import { partykitRuntime } from "./partykit.ts";
 

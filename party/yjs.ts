@@ -6,8 +6,7 @@
  */
 import type * as Party from "partykit/server";
 import { checkYjsSocket } from "./core/edge.ts";
-import type { Frame } from "./core/room.ts";
-import type { Connection } from "./core/runtime.ts";
+import type { Connection, Frame } from "./core/runtime.ts";
 import { YjsRoom } from "./core/yjs.ts";
 import type { SignalingState } from "./core/yjs-protocol.ts";
 import { partykitRuntime } from "./partykit.ts";

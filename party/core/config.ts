@@ -5,14 +5,9 @@
  * @module
  */
 
+import * as v from "valibot";
+import { IceServer, type IceTransportPolicy } from "../protocol.ts";
 import type { TurnConfig } from "./turn.ts";
-
-/** RTCIceServer as accepted by `new RTCPeerConnection({iceServers})`. */
-export interface IceServer {
-  urls: string | string[];
-  username?: string;
-  credential?: string;
-}
 
 /** Public STUN server used when `ICE_SERVERS` is unset. */
 export const DEFAULT_ICE_SERVERS: IceServer[] = [{ urls: "stun:stun.l.google.com:19302" }];
@@ -40,7 +35,7 @@ export interface RoomConfig {
   /** TURN relay with ephemeral credentials (`TURN_URLS`, `TURN_SECRET`, `TURN_TTL_S`); `undefined` when unset. */
   turn: TurnConfig | undefined;
   /** RTCConfiguration.iceTransportPolicy handed to both peers (`ICE_TRANSPORT_POLICY`, default `all`). */
-  iceTransportPolicy: "all" | "relay";
+  iceTransportPolicy: IceTransportPolicy;
 }
 
 /**
@@ -114,13 +109,6 @@ export function parseInteger(raw: unknown, fallback: number, min: number, max: n
   return fallback;
 }
 
-function isIceServer(value: unknown): value is IceServer {
-  if (typeof value !== "object" || value === null) return false;
-  const { urls, username, credential } = value as Record<string, unknown>;
-  const urlsOk = typeof urls === "string" || (Array.isArray(urls) && urls.every((u) => typeof u === "string"));
-  return urlsOk && (username === undefined || typeof username === "string") && (credential === undefined || typeof credential === "string");
-}
-
 /**
  * Parse `ICE_SERVERS`: a JSON array of RTCIceServer (`[]` means host
  * candidates only).
@@ -137,7 +125,8 @@ export function parseIceServers(raw: unknown): IceServer[] {
       return DEFAULT_ICE_SERVERS;
     }
   }
-  if (Array.isArray(value) && value.every(isIceServer)) return value;
+  const parsed = v.safeParse(v.array(IceServer), value);
+  if (parsed.success) return parsed.output;
   console.error("ICE_SERVERS must be a JSON array of RTCIceServer; using the default STUN server");
   return DEFAULT_ICE_SERVERS;
 }
@@ -169,7 +158,7 @@ export function parseTurn(urlsRaw: unknown, secretRaw: unknown, ttlRaw: unknown)
 }
 
 /** Parse `ICE_TRANSPORT_POLICY`: `all` (default) or `relay`. */
-export function parseIceTransportPolicy(raw: unknown): "all" | "relay" {
+export function parseIceTransportPolicy(raw: unknown): IceTransportPolicy {
   const text = nonEmpty(raw);
   if (text === undefined || text === "all") return "all";
   if (text === "relay") return "relay";

@@ -47,13 +47,10 @@ import { ConversationStore } from "./conversations.ts";
 import { hostOf } from "./edge.ts";
 import { Routes } from "./http.ts";
 import { Messages } from "./messages.ts";
-import type { Connection, RoomRuntime } from "./runtime.ts";
+import type { Connection, Frame, RoomRuntime } from "./runtime.ts";
 import { SlackBridge } from "./slack-bridge.ts";
 
 export { LIVENESS_TIMEOUT_MS, PING_INTERVAL_MS };
-
-/** A WebSocket frame as runtimes deliver it. */
-export type Frame = string | ArrayBuffer | ArrayBufferView;
 
 export class ContactRoom {
   private readonly conns: Connections;

@@ -11,6 +11,9 @@
  * @module
  */
 
+/** A WebSocket frame as runtimes deliver it. */
+export type Frame = string | ArrayBuffer | ArrayBufferView;
+
 /** One WebSocket, as the room sees it. */
 export interface Connection<S = unknown> {
   /** Connection id, unique among the room's open connections. */

@@ -23,9 +23,8 @@
  * @module
  */
 import { RATES, take, type Bucket } from "./limits.ts";
-import type { Connection, RoomRuntime } from "./runtime.ts";
+import type { Connection, Frame, RoomRuntime } from "./runtime.ts";
 import { handleFrame, type SignalingState, type YjsServerFrame } from "./yjs-protocol.ts";
-import type { Frame } from "./room.ts";
 
 type Conn = Connection<SignalingState>;
 
