@@ -20,7 +20,7 @@ import { roomName, type BenchContext } from "./lib/context.ts";
 import { withRatio, type Figure } from "./lib/figures.ts";
 import type { Section } from "./lib/markdown.ts";
 import { cpuLoad, settle } from "./lib/procs.ts";
-import { partykitTarget, startPartykit, startSlackSwitch, type PartykitServer } from "./lib/servers.ts";
+import { partykitTarget, startPartykit, startSlackSwitch, type TestServer } from "./lib/servers.ts";
 import { median, summarize } from "./lib/stats.ts";
 
 const SECTION = "Text";
@@ -181,7 +181,7 @@ interface Round {
 }
 
 /** Slack retries and failures the room logged after log offset `from`, as "reason ×count". */
-function loggedFailures(server: PartykitServer, from: number): string[] {
+function loggedFailures(server: TestServer, from: number): string[] {
   const counts = new Map<string, number>();
   for (const m of server.logs().slice(from).matchAll(/Slack delivery (will retry \(attempt \d+\)|failed for good): ([^\n]*)/g)) {
     const reason = `${m[1]!.startsWith("will") ? "retried" : "failed"}: ${m[2]!.trim().slice(0, 120)}`;
@@ -313,7 +313,7 @@ async function outboxDrain(ctx: BenchContext, count: number, outageMs: number, w
   };
   const tag = `bench-outbox-${Math.random().toString(36).slice(2, 8)}`;
   const slackSwitch = await startSlackSwitch(ctx.slack);
-  let server: PartykitServer | undefined;
+  let server: TestServer | undefined;
   let visitors: Client[] = [];
   try {
     server = await startPartykit({ vars: { HOST_KEY: ctx.hostKey, ICE_SERVERS: "[]", SLACK_WEBHOOK_URL: slackSwitch.webhookUrl } });

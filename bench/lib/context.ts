@@ -5,7 +5,7 @@
  */
 import type { RoomTarget } from "./clients.ts";
 import type { Deadline } from "./deadline.ts";
-import type { BaselineServer, PartykitServer, SlackStandIn } from "./servers.ts";
+import type { BaselineServer, TestServer, SlackStandIn } from "./servers.ts";
 
 export interface BenchContext {
   /** Tiny sizes; only checks that every figure is produced. */
@@ -13,7 +13,7 @@ export interface BenchContext {
   deadline: Deadline;
   /** HOST_KEY the room was started with. */
   hostKey: string;
-  partykit: PartykitServer;
+  partykit: TestServer;
   /** The room under `partykit dev`. */
   room: RoomTarget;
   /** The plain `ws` server. */

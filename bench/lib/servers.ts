@@ -14,14 +14,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
-import { startPartykit, type PartykitServer } from "../../test/support/partykit.ts";
+import { startPartykit } from "../../test/support/partykit.ts";
+import type { TestServer } from "../../test/support/server.ts";
 import { startSlackStandIn, type SlackStandIn } from "../../test/support/slack.ts";
 import { within } from "./deadline.ts";
 import { fetchHostToken, roomPath, type RoomTarget } from "./clients.ts";
 import { partykitProcesses } from "./procs.ts";
 
 /** `partykit dev` as a {@link RoomTarget}. */
-export function partykitTarget(server: PartykitServer, hostKey: string): RoomTarget {
+export function partykitTarget(server: TestServer, hostKey: string): RoomTarget {
   const wsOrigin = server.origin.replace(/^http/, "ws");
   return {
     name: "partykit dev",
@@ -161,4 +162,4 @@ export async function startSlackSwitch(slack: SlackStandIn): Promise<SlackSwitch
   };
 }
 
-export { startPartykit, startSlackStandIn, type PartykitServer, type SlackStandIn };
+export { startPartykit, startSlackStandIn, type TestServer, type SlackStandIn };

@@ -13,7 +13,7 @@ import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "playwright-core";
 import { WAIT_MS, eventually, openHost, openVisitor, setAvailable, signIn, uniqueRoom, visible } from "../support/browser.ts";
 import { startCspProxy } from "../support/csp-proxy.ts";
-import { REPO_ROOT } from "../support/partykit.ts";
+import { REPO_ROOT } from "../support/server.ts";
 import { availableHostAndVisitor, useStack } from "../support/stack.ts";
 
 const stack = useStack();

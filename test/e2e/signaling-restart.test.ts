@@ -2,7 +2,8 @@
 /**
  * The signaling server restarting mid-call does not drop the call: media
  * keeps flowing peer to peer while it is down, both sockets reconnect and
- * resume the call (room storage persisted with `partykit dev --persist`), and
+ * resume the call (room storage persisted: `partykit dev --persist`,
+ * `wrangler dev --persist-to`), and
  * **Hang up** still ends it on both sides. While the server is down, hang-up
  * travels over the call's data channel.
  */
@@ -14,17 +15,17 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { callStats, eventually, hidden, launchChromium, openHost, openVisitor, setAvailable, uniqueRoom, visible, withPages } from "../support/browser.ts";
-import { startPartykit, type PartykitServer } from "../support/partykit.ts";
+import { startServer, type TestServer } from "../support/server.ts";
 
 const CONNECTED = /\bConnected\b/;
 const hostKey = randomUUID();
 const vars = { HOST_KEY: hostKey, ICE_SERVERS: "[]" };
 const persist = mkdtempSync(join(tmpdir(), "contact-me-persist-"));
-let server: PartykitServer | undefined;
+let server: TestServer | undefined;
 let browser: Browser | undefined;
 
 before(async () => {
-  server = await startPartykit({ vars, persist });
+  server = await startServer({ vars, persist });
   browser = await launchChromium();
 });
 after(async () => {
@@ -74,7 +75,7 @@ test("a restart of the signaling server mid-call: media flows on, both sides res
     // It comes back on the same address, with its storage.
     const resumedBefore = (frames: string[]) => frames.filter((f) => f.includes('"type":"resumed"')).length;
     const [vResumed, hResumed] = [resumedBefore(visitor.frames), resumedBefore(host.frames)];
-    server = await startPartykit({ vars, persist, port });
+    server = await startServer({ vars, persist, port });
     await eventually("the visitor's socket resumes its call", async () => resumedBefore(visitor.frames), (n) => n > vResumed, 30_000);
     await eventually("the host's socket resumes its call", async () => resumedBefore(host.frames), (n) => n > hResumed, 30_000);
     await visible(visitor.panel.getByText("Available", { exact: true }));
@@ -99,5 +100,5 @@ test("a restart of the signaling server mid-call: media flows on, both sides res
     await visitor.panel.getByRole("button", { name: "Hang up" }).click();
     await visible(host.page.getByText("Call ended", { exact: true }));
     await hidden(host.page.getByRole("button", { name: "Hang up" }));
-    server = await startPartykit({ vars, persist, port });
+    server = await startServer({ vars, persist, port });
   }));

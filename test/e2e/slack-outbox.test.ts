@@ -10,13 +10,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { eventually, uniqueRoom } from "../support/browser.ts";
-import { startPartykit, type PartykitServer } from "../support/partykit.ts";
+import { startServer, type TestServer } from "../support/server.ts";
 import { RawSocket, hostSocketUrl } from "../support/raw-socket.ts";
 import { BOT_TOKEN, CHANNEL_ID, startSlackStandIn, type SlackStandIn } from "../support/slack.ts";
 
 let slack: SlackStandIn;
 let dir: string;
-let server: PartykitServer | undefined;
+let server: TestServer | undefined;
 
 const vars = () => ({ HOST_KEY: "outbox-host-key", ICE_SERVERS: "[]", SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_CHANNEL_ID: CHANNEL_ID, SLACK_API_URL: slack.apiUrl });
 
@@ -56,7 +56,7 @@ function assertDeliveredOnce(texts: string[]) {
 }
 
 test("an outage (500 ×3, then 429 Retry-After: 1) delays but loses nothing", async () => {
-  server = await startPartykit({ vars: vars() });
+  server = await startServer({ vars: vars() });
   try {
     slack.failNext({ status: 500 }, { status: 500 }, { status: 500 }, { status: 429, headers: { "retry-after": "1" }, body: '{"ok":false,"error":"ratelimited"}' });
     const failuresBefore = slack.requests.filter((r) => r.status !== 200).length;
@@ -74,7 +74,7 @@ test("an outage (500 ×3, then 429 Retry-After: 1) delays but loses nothing", as
 
 test("a server restart in the middle of an outage loses nothing and repeats nothing", async () => {
   try {
-    server = await startPartykit({ vars: vars(), persist: dir });
+    server = await startServer({ vars: vars(), persist: dir });
     const room = uniqueRoom("restart");
     // Four failures in all: two before the restart, the rest after it (backoff ~0.5–8 s each).
     slack.failNext(...Array.from({ length: 4 }, () => ({ status: 503 })));
@@ -85,7 +85,7 @@ test("a server restart in the middle of an outage loses nothing and repeats noth
     await server.stop();
     assert.ok(!texts.some((t) => slack.posts.some((p) => p.text.includes(t))), "nothing got through before the restart");
 
-    server = await startPartykit({ vars: vars(), persist: dir });
+    server = await startServer({ vars: vars(), persist: dir });
     // The visitor's widget reconnects after a restart, waking the room.
     const back = await RawSocket.open(wsUrl(room, token));
     const history = await back.next("history", (f) => f.type === "history");
@@ -113,7 +113,7 @@ test("a server restart in the middle of an outage loses nothing and repeats noth
 });
 
 test("a permanent Slack error is recorded as failed with its reason and shown on the dashboard; later messages still go", async () => {
-  server = await startPartykit({ vars: vars() });
+  server = await startServer({ vars: vars() });
   try {
     const room = uniqueRoom("fail");
     const host = await RawSocket.open(await hostSocketUrl(server.origin, room, "outbox-host-key"));

@@ -10,7 +10,7 @@ import { randomUUID } from "node:crypto";
 import { after, before, test } from "node:test";
 import { callStats, eventually, visible, type Stats } from "../support/browser.ts";
 import { startCoturn, type Coturn } from "../support/coturn.ts";
-import { freePort } from "../support/partykit.ts";
+import { freePort } from "../support/server.ts";
 import { availableHostAndVisitor, useStack } from "../support/stack.ts";
 
 const CONNECTED = /\bConnected\b/;

@@ -1,6 +1,7 @@
 /// <reference types="node" />
 /**
- * The `yjs` party against the real `partykit dev`: two Chromium pages running
+ * The `yjs` party against the real local server (`partykit dev` or `wrangler
+ * dev`, as `RUNTIME` says): two Chromium pages running
  * the real yjs + y-webrtc find each other through it alone and keep a
  * `Y.Text` in sync; raw sockets check the protocol, its limits and its error
  * frames.
@@ -15,7 +16,7 @@ import { build } from "esbuild";
 import type { Browser, Page } from "playwright-core";
 import { MAX_FRAME_BYTES, MAX_TOPICS_PER_CONNECTION } from "../../party/core/yjs-protocol.ts";
 import { WAIT_MS, eventually, launchChromium, uniqueRoom, withPages } from "../support/browser.ts";
-import { REPO_ROOT, startPartykit, type PartykitServer } from "../support/partykit.ts";
+import { REPO_ROOT, startServer, type TestServer } from "../support/server.ts";
 import { RawSocket, type Frame } from "../support/raw-socket.ts";
 
 /**
@@ -135,7 +136,7 @@ async function sync(socket: RawSocket): Promise<Frame[]> {
 }
 
 describe("yjs party", () => {
-  let partykit: PartykitServer | undefined;
+  let server: TestServer | undefined;
   let browser: Browser | undefined;
   let web: { origin: string; server: Server } | undefined;
   let tmp: string | undefined;
@@ -143,8 +144,8 @@ describe("yjs party", () => {
 
   before(async () => {
     tmp = await mkdtemp(join(tmpdir(), "contact-me-yjs-"));
-    const [server, bundle] = await Promise.all([startPartykit(), bundlePage(tmp)]);
-    partykit = server;
+    const [started, bundle] = await Promise.all([startServer(), bundlePage(tmp)]);
+    server = started;
     web = await servePage(bundle);
     browser = await launchChromium();
   });
@@ -156,11 +157,11 @@ describe("yjs party", () => {
       web.server.closeAllConnections();
       await new Promise((resolve) => web!.server.close(resolve));
     }
-    await partykit?.stop();
+    await server?.stop();
     if (tmp) await rm(tmp, { recursive: true, force: true });
   });
 
-  const wsUrl = (room: string): string => `ws://127.0.0.1:${partykit!.port}/parties/yjs/${encodeURIComponent(room)}`;
+  const wsUrl = (room: string): string => `ws://127.0.0.1:${server!.port}/parties/yjs/${encodeURIComponent(room)}`;
   const open = async (room: string): Promise<RawSocket> => {
     const socket = await RawSocket.open(wsUrl(room));
     sockets.push(socket);
@@ -169,7 +170,7 @@ describe("yjs party", () => {
 
   it("syncs a Y.Text typed in one page to another, signaling through this party only", async () => {
     const signaling = wsUrl(uniqueRoom("yjs"));
-    await withPages(browser!, () => partykit!.logs(), async (pages) => {
+    await withPages(browser!, () => server!.logs(), async (pages) => {
       const [a, b] = await Promise.all([pages.open(`${web!.origin}/`), pages.open(`${web!.origin}/`)]);
       // One page after the other, as people arrive: the second one's announce
       // makes the first one offer, so the two do not offer to each other at once.
@@ -249,7 +250,7 @@ describe("yjs party", () => {
     assert.deepEqual(await sync(elsewhere), []);
     assert.deepEqual(await sync(c), []);
 
-    const res = await fetch(`http://127.0.0.1:${partykit!.port}/parties/yjs/${room}`, { signal: AbortSignal.timeout(WAIT_MS) });
+    const res = await fetch(`http://127.0.0.1:${server!.port}/parties/yjs/${room}`, { signal: AbortSignal.timeout(WAIT_MS) });
     assert.equal(res.status, 200);
     assert.equal(await res.text(), "okay");
   });

@@ -7,6 +7,7 @@
  */
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from "playwright-core";
 import { chromiumArgs, chromiumPath } from "../chromium.mjs";
+import { runtimeName } from "./server.ts";
 
 /** Upper bound for any single wait in the end-to-end tests. */
 export const WAIT_MS = 20_000;
@@ -148,7 +149,8 @@ export class Pages {
 
 /**
  * Run `body` with its own {@link Pages}; on failure, append what the pages and
- * `serverLogs` reported to the error message. Closes every page afterwards.
+ * `serverLogs` reported (under the name of the runtime `RUNTIME` picks) to the
+ * error message. Closes every page afterwards.
  */
 export async function withPages(
   browser: Browser,
@@ -161,7 +163,7 @@ export async function withPages(
   } catch (err) {
     if (err instanceof Error) {
       // The spec reporter prints `stack`, which already holds the original message.
-      const extra = `\n--- pages ---\n${await pages.diagnostics()}\n--- server (tail) ---\n${serverLogs().slice(-4000)}`;
+      const extra = `\n--- pages ---\n${await pages.diagnostics()}\n--- server: ${runtimeName()} (tail) ---\n${serverLogs().slice(-4000)}`;
       err.message += extra;
       if (err.stack) err.stack += extra;
     }

@@ -16,7 +16,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { freePort } from "./partykit.ts";
+import { freePort } from "./dev-server.ts";
 
 export interface Coturn {
   /** `turn:127.0.0.1:<port>?transport=udp` */

@@ -1,20 +1,21 @@
 /// <reference types="node" />
 /**
- * What every end-to-end test file needs: one real `partykit dev` (with a
- * random HOST_KEY, no STUN since there is no internet, and optionally the
- * Slack stand-in) and one Chromium, started in `before` and stopped in `after`.
+ * What every end-to-end test file needs: one real local server (`partykit
+ * dev` or `wrangler dev`, as `RUNTIME` says: see `server.ts`) with a random
+ * HOST_KEY, no STUN since there is no internet, and optionally the Slack
+ * stand-in; and one Chromium. Started in `before`, stopped in `after`.
  * @module
  */
 import { randomUUID } from "node:crypto";
 import { after, before } from "node:test";
 import type { Browser } from "playwright-core";
 import { launchChromium, openHost, openVisitor, setAvailable, uniqueRoom, visible, withPages, type Pages } from "./browser.ts";
-import { startPartykit, type PartykitServer } from "./partykit.ts";
+import { runtimeName, startServer, type TestServer } from "./server.ts";
 import { startSlackStandIn, type SlackStandIn } from "./slack.ts";
 
 export interface Stack {
   readonly hostKey: string;
-  readonly server: PartykitServer;
+  readonly server: TestServer;
   readonly browser: Browser;
   /** Present when asked for with `{slack: true}`. */
   readonly slack: SlackStandIn;
@@ -30,7 +31,7 @@ export function useStack(
   options: { slack?: boolean; vars?: Record<string, string> | ((slack: SlackStandIn | undefined) => Record<string, string>) } = {},
 ): Stack {
   const hostKey = randomUUID();
-  let server: PartykitServer | undefined;
+  let server: TestServer | undefined;
   let browser: Browser | undefined;
   let slack: SlackStandIn | undefined;
   before(async () => {
@@ -38,7 +39,7 @@ export function useStack(
     const vars: Record<string, string> = { HOST_KEY: hostKey, ICE_SERVERS: "[]" };
     if (slack) vars.SLACK_WEBHOOK_URL = slack.webhookUrl;
     Object.assign(vars, typeof options.vars === "function" ? options.vars(slack) : options.vars);
-    server = await startPartykit({ vars });
+    server = await startServer({ vars });
     browser = await launchChromium();
   });
   after(async () => {
@@ -53,7 +54,7 @@ export function useStack(
   return {
     hostKey,
     get server() {
-      return need(server, "partykit dev");
+      return need(server, runtimeName());
     },
     get browser() {
       return need(browser, "Chromium");

@@ -1,0 +1,224 @@
+/// <reference types="node" />
+/**
+ * The process plumbing shared by the local servers the end-to-end tests run
+ * (`partykit dev` in `partykit.ts`, `wrangler dev` in `wrangler.ts`): each
+ * start gets its own free port and process group, its output is captured, it
+ * counts as ready once it serves `GET /` with 200 and has printed its own
+ * "Ready on" line, and stopping it kills the whole group (including
+ * `workerd`), SIGTERM first, SIGKILL after a grace period.
+ *
+ * @module
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
+import { fileURLToPath } from "node:url";
+import { setTimeout as sleep } from "node:timers/promises";
+
+/** Repository root (this file lives in `test/support/`). */
+export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+/** How long a server may take to become ready. */
+const READY_TIMEOUT_MS = 60_000;
+/** Terminal control sequences the servers print even without a terminal. */
+const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
+/** Grace period between SIGTERM and SIGKILL. */
+const KILL_GRACE_MS = 3_000;
+
+/** The local runtimes the rooms run on. */
+export type Runtime = "partykit" | "wrangler";
+
+/** How a test wants its server (the same for every runtime). */
+export interface ServerOptions {
+  /** Room variables (overriding any `.env`). */
+  vars?: Record<string, string>;
+  /**
+   * Directory for durable storage, kept across a restart on the same port;
+   * or `false` (the default) for storage that does not outlive the server.
+   */
+  persist?: string | false;
+  /** Port to listen on (e.g. the same one again, to restart a server); default a free one. */
+  port?: number;
+}
+
+/** A running local server. */
+export interface TestServer {
+  /** Which runtime it is. */
+  runtime: Runtime;
+  /** `http://127.0.0.1:PORT` */
+  origin: string;
+  port: number;
+  /** Kill the whole process group; resolves once it has exited. */
+  stop(): Promise<void>;
+  /** Everything the server printed so far (stdout and stderr, interleaved). */
+  logs(): string;
+}
+
+/** One attempt at starting a server, as its runtime module describes it. */
+export interface Launch {
+  command: string;
+  args: string[];
+  /** Added to this process's environment. */
+  env?: Record<string, string>;
+  /** Called once the process group is gone (also after a failed start). */
+  cleanup?: () => void;
+}
+
+/** Ask the OS for a free TCP port on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      if (address === null || typeof address === "string") {
+        server.close();
+        reject(new Error("could not read the listening port"));
+        return;
+      }
+      server.close(() => resolve(address.port));
+    });
+  });
+}
+
+/** Every process group started here (with its clean-up), killed if the test process ends first. */
+const running = new Map<ChildProcess, (() => void) | undefined>();
+function killAll(): void {
+  for (const [child, cleanup] of running) {
+    killGroup(child, "SIGKILL");
+    try {
+      cleanup?.();
+    } catch {
+      // Best effort: the process is going away.
+    }
+  }
+  running.clear();
+}
+process.on("exit", killAll);
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+  process.once(signal, () => {
+    killAll();
+    // Die of the same signal, as without this handler.
+    process.kill(process.pid, signal);
+  });
+}
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // The group is already gone.
+  }
+}
+
+function groupAlive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Start a server as `prepare(port)` describes it, on `opts.port` or a free
+ * port, and wait until it is ready. A port taken by another process between
+ * choosing and binding it (the server exits before it is ready) gets one
+ * retry, on a new free port unless `opts.port` fixes it; `prepare` is called
+ * again for it.
+ * @param name the command as people know it, e.g. `partykit dev`, for messages
+ * @throws if it is not ready within 60 s, with everything it printed
+ */
+export async function startDevServer(
+  runtime: Runtime,
+  name: string,
+  opts: ServerOptions,
+  prepare: (port: number) => Promise<Launch>,
+): Promise<TestServer> {
+  try {
+    return await startOnce(runtime, name, opts, prepare);
+  } catch (err) {
+    if (!/exited before it was ready/.test((err as Error).message)) throw err;
+    return startOnce(runtime, name, opts, prepare);
+  }
+}
+
+async function startOnce(runtime: Runtime, name: string, opts: ServerOptions, prepare: (port: number) => Promise<Launch>): Promise<TestServer> {
+  const port = opts.port ?? (await freePort());
+  const origin = `http://127.0.0.1:${port}`;
+  const launch = await prepare(port);
+
+  let child: ChildProcess;
+  try {
+    child = spawn(launch.command, launch.args, {
+      cwd: REPO_ROOT,
+      env: { ...process.env, FORCE_COLOR: "0", ...launch.env },
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+  } catch (err) {
+    launch.cleanup?.();
+    throw err;
+  }
+  running.set(child, launch.cleanup);
+
+  let output = "";
+  child.stdout?.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
+  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
+  let exited = false;
+  const exit = new Promise<void>((resolve) => {
+    const done = (how: string): void => {
+      if (exited) return;
+      exited = true;
+      output += `\n[${name} exited: ${how}]\n`;
+      resolve();
+    };
+    child.once("exit", (code, signal) => done(String(signal ?? code)));
+    // Not even started (e.g. the command is missing): no "exit" follows.
+    child.once("error", (err) => done(err.message));
+  });
+  const logs = (): string => output.replace(ANSI, "");
+
+  let stopped: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (stopped ??= (async () => {
+      const pid = child.pid;
+      if (pid !== undefined) {
+        killGroup(child, "SIGTERM");
+        const deadline = Date.now() + KILL_GRACE_MS;
+        while (groupAlive(pid) && Date.now() < deadline) await sleep(50);
+        if (groupAlive(pid)) killGroup(child, "SIGKILL");
+        await exit;
+        // workerd is a grandchild: wait for it to be reaped, but not forever (a
+        // container without an init process may never reap it).
+        const reaped = Date.now() + KILL_GRACE_MS;
+        while (groupAlive(pid) && Date.now() < reaped) await sleep(50);
+      }
+      running.delete(child);
+      launch.cleanup?.();
+    })());
+
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  for (;;) {
+    if (exited) {
+      await stop();
+      throw new Error(`${name} exited before it was ready:\n${logs()}`);
+    }
+    try {
+      const res = await fetch(`${origin}/`, { signal: AbortSignal.timeout(5_000) });
+      await res.arrayBuffer();
+      // Only our own server counts: another process may hold the port we were given.
+      if (res.status === 200 && output.includes("Ready on")) break;
+    } catch {
+      // Not listening yet.
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`${name} was not ready on ${origin} within ${READY_TIMEOUT_MS / 1000} s:\n${logs()}`);
+    }
+    await sleep(250);
+  }
+
+  return { runtime, origin, port, stop, logs };
+}
