@@ -93,8 +93,8 @@ export const TextMessage = v.object({
   name: Name,
   /** Optional, so an away host can answer later. */
   email: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(254), v.union([v.literal(""), v.pipe(v.string(), v.email("expected an email address"))]))),
-  /** URL of the page the visitor wrote from. */
-  page: v.optional(v.pipe(v.string(), v.maxLength(2048))),
+  /** URL of the page the visitor wrote from: `http:` or `https:` only (it becomes a link on the dashboard). */
+  page: v.optional(v.pipe(v.string(), v.maxLength(2048), v.url("expected a URL"), v.regex(/^https?:/i, "expected an http(s) URL"))),
   clientId: ClientId,
 });
 /** Host → room: a reply in a conversation. */

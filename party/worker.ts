@@ -108,7 +108,7 @@ export default {
    */
   async fetch(request: Request, env: Env): Promise<Response> {
     const routed = await routePartykitRequest(request, env, {
-      onBeforeConnect: (req, lobby) => (lobby.className === "Yjs" ? checkYjsSocket(req) : checkSocket(req, env, lobby.name)),
+      onBeforeConnect: (req, lobby) => (lobby.className === "Yjs" ? checkYjsSocket(req, env) : checkSocket(req, env, lobby.name)),
       onBeforeRequest: (req, lobby) => (lobby.className === "Yjs" ? req : checkRequest(req, env)),
     });
     return routed ?? new Response("Not found", { status: 404 });

@@ -22,8 +22,8 @@ export default class Yjs implements Party.Server {
     this.core = new YjsRoom(partykitRuntime(room));
   }
 
-  static onBeforeConnect(req: Party.Request): Party.Request | Response {
-    return checkYjsSocket(req as unknown as Request) as Party.Request | Response;
+  static onBeforeConnect(req: Party.Request, lobby: Party.Lobby): Party.Request | Response {
+    return checkYjsSocket(req as unknown as Request, lobby.env) as Party.Request | Response;
   }
 
   onRequest(req: Party.Request): Response {

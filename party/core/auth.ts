@@ -6,10 +6,11 @@
  *   `<name, base64url>.<expiry>.<signature>`, signed with that host's own key
  *   over `host:<room>:<name>:<expiry>`, so removing or changing a host's key
  *   revokes its tokens. Lifetime {@link HOST_TOKEN_TTL_S}.
- * - Visitor resume token (`?resume=` on reconnect): `<visitorId>.<expiry>.<signature>`,
+ * - Visitor resume token (`?resume=` on reconnect): `<visitorId>_<nonce>.<expiry>.<signature>`,
  *   signed with the room's own secret (random, kept in room storage) over
- *   `visitor:<room>:<visitorId>:<expiry>`. Lifetime {@link RESUME_TOKEN_TTL_S};
- *   what it may resume is further bounded by the room's 30 s grace.
+ *   `visitor:<room>:<visitorId>_<nonce>:<expiry>`. Lifetime {@link RESUME_TOKEN_TTL_S};
+ *   what it may resume is further bounded by the room's 30 s grace, and the
+ *   room takes each nonce once (a resume hands out a new token).
  * - Conversation token (`?conversation=`, kept in localStorage): the same form
  *   over `conversation:<room>:<conversationId>:<expiry>`, lifetime
  *   {@link CONVERSATION_TOKEN_TTL_S}.
@@ -87,9 +88,14 @@ async function verify(secret: string, message: string, signature: string): Promi
   return crypto.subtle.verify("HMAC", key, sig, encoder.encode(message));
 }
 
-/** Split `<a>.<expiry>.<sig>`; null when malformed or expired at `now` (ms). */
+/**
+ * Split `<a>.<expiry>.<sig>`; null when malformed or expired at `now` (ms).
+ * The signature must be the one canonical base64url spelling of 32 bytes
+ * (RFC 4648 §5, no padding): 43 characters whose last carries 4 bits and two
+ * zero bits, so no second spelling of a valid signature is accepted.
+ */
 function parseSigned(token: string, now: number): { subject: string; expiry: number; sig: string } | null {
-  const match = /^([A-Za-z0-9_-]{1,128})\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(token);
+  const match = /^([A-Za-z0-9_-]{1,128})\.(\d{1,12})\.([A-Za-z0-9_-]{42}[AEIMQUYcgkosw048])$/.exec(token);
   if (!match) return null;
   const expiry = Number(match[2]);
   if (expiry * 1000 <= now) return null;
@@ -143,23 +149,34 @@ async function issueIdToken(purpose: Purpose, ttlS: number, secret: string, id: 
   return `${id}.${expiry}.${await sign(secret, `${purpose}:${room}:${id}:${expiry}`)}`;
 }
 
-async function verifyIdToken(purpose: Purpose, token: string, secret: string, room: string, now: number): Promise<string | undefined> {
+const UUID = /^[0-9a-f-]{36}$/;
+const RESUME_SUBJECT = /^([0-9a-f-]{36})_([A-Za-z0-9_-]{22})$/;
+
+async function verifyIdToken(purpose: Purpose, token: string, secret: string, room: string, now: number, subject = UUID): Promise<string | undefined> {
   const parsed = parseSigned(token, now);
-  if (!parsed || !/^[0-9a-f-]{36}$/.test(parsed.subject)) return undefined;
+  if (!parsed || !subject.test(parsed.subject)) return undefined;
   return (await verify(secret, `${purpose}:${room}:${parsed.subject}:${parsed.expiry}`, parsed.sig)) ? parsed.subject : undefined;
 }
 
-/** Issue a resume token binding `visitorId` (a UUID) to `room`. */
-export function issueResumeToken(secret: string, visitorId: string, room: string, now = Date.now()): Promise<string> {
-  return issueIdToken("visitor", RESUME_TOKEN_TTL_S, secret, visitorId, room, now);
+/** A new resume nonce: 16 random bytes, base64url (22 characters). */
+export function newNonce(): string {
+  return toBase64Url(crypto.getRandomValues(new Uint8Array(16)));
+}
+
+/** Issue a resume token binding `visitorId` (a UUID) and a {@link newNonce} to `room`. */
+export function issueResumeToken(secret: string, visitorId: string, nonce: string, room: string, now = Date.now()): Promise<string> {
+  return issueIdToken("visitor", RESUME_TOKEN_TTL_S, secret, `${visitorId}_${nonce}`, room, now);
 }
 
 /**
- * Check a resume token.
- * @returns the visitor id, or undefined for a malformed, expired or forged token
+ * Check a resume token's signature, room and expiry (whether its nonce is
+ * still the current one is the room's to check).
+ * @returns the visitor id and nonce, or undefined for a malformed, expired or forged token
  */
-export function verifyResumeToken(token: string, secret: string, room: string, now = Date.now()): Promise<string | undefined> {
-  return verifyIdToken("visitor", token, secret, room, now);
+export async function verifyResumeToken(token: string, secret: string, room: string, now = Date.now()): Promise<{ visitorId: string; nonce: string } | undefined> {
+  const subject = await verifyIdToken("visitor", token, secret, room, now, RESUME_SUBJECT);
+  const match = subject ? RESUME_SUBJECT.exec(subject) : null;
+  return match ? { visitorId: match[1], nonce: match[2] } : undefined;
 }
 
 /** Issue a conversation token (kept by the visitor's browser in localStorage). */

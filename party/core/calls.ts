@@ -94,12 +94,31 @@ export class CallDesk {
     this.reconcile();
   }
 
-  /** A visitor comes back with its resume token: the same place in line, or the same call. */
+  /**
+   * Whether a resume token's visitor has a call this token may take over: only
+   * the token last handed to that visitor does (each resume hands out a new one).
+   */
+  claimable(visitorId: string, nonce: string): boolean {
+    return this.calls.some((c) => c.visitorId === visitorId && c.resumeNonce === nonce);
+  }
+
+  /**
+   * A visitor comes back with its resume token (see {@link claimable}): the
+   * same place in line, or the same call. A socket of that visitor still open
+   * is closed with 4001, saying why; the token is spent (the call now takes
+   * the new socket's nonce).
+   */
   async visitorResumed(conn: VisitorConn): Promise<void> {
     const call = this.calls.find((c) => c.visitorId === conn.state!.visitorId);
     if (!call) return;
+    const previous = call.visitorConn !== conn.id ? this.conns.get(call.visitorConn) : undefined;
     call.visitorConn = conn.id;
     call.visitorGoneAt = undefined;
+    call.resumeNonce = conn.state!.resumeNonce;
+    if (previous?.state && !previous.state.gone) {
+      previous.setState({ ...previous.state, gone: true });
+      this.conns.close(previous, 4001, "Resumed on another connection");
+    }
     if (call.state === "active") {
       this.save();
       this.conns.send(conn, { type: "resumed", callId: call.id, media: call.media, polite: true, peerName: call.host, ...(await this.callIce(conn.id)) });
@@ -144,6 +163,7 @@ export class CallDesk {
       id: crypto.randomUUID(),
       visitorId: sender.state!.visitorId,
       visitorConn: sender.id,
+      resumeNonce: sender.state!.resumeNonce,
       name: msg.name || undefined,
       media: msg.media,
       requestedAt: now,

@@ -12,10 +12,15 @@ import type { TurnConfig } from "./turn.ts";
 /** Public STUN server used when `ICE_SERVERS` is unset. */
 export const DEFAULT_ICE_SERVERS: IceServer[] = [{ urls: "stun:stun.l.google.com:19302" }];
 
+/** Shortest host key accepted (`HOST_KEY`, or a key in `HOSTS`), in characters. */
+export const MIN_KEY_LENGTH = 16;
+
 /** Configuration of one room. */
 export interface RoomConfig {
-  /** Host name → host key. Empty when neither `HOSTS` nor `HOST_KEY` is set (nobody can sign in). */
+  /** Host name → host key. Empty when no usable `HOSTS` or `HOST_KEY` is set (nobody can sign in). */
   hosts: ReadonlyMap<string, string>;
+  /** Why nobody can sign in, when `hosts` is empty: told to whoever tries. */
+  hostsProblem: string | undefined;
   /** Slack incoming-webhook URL (webhook mode). */
   slackWebhookUrl: string | undefined;
   /**
@@ -49,10 +54,16 @@ export const DEFAULT_HOST_NAME = "Host";
 
 /**
  * Parse the hosts: `HOSTS`, a JSON object `{"<name>": "<key>", …}` (names 1–40
- * characters, keys at least 8), or else `HOST_KEY` alone, meaning one host
- * named `Host`. Invalid entries are skipped and reported.
+ * characters, keys at least {@link MIN_KEY_LENGTH}), or else `HOST_KEY` alone,
+ * meaning one host named `Host` (also at least {@link MIN_KEY_LENGTH}). Invalid
+ * entries are skipped and reported; a short `HOST_KEY` is refused, so a
+ * guessable key never guards the dashboard.
  */
 export function parseHosts(hostsRaw: unknown, hostKey: unknown): Map<string, string> {
+  return readHosts(hostsRaw, hostKey).hosts;
+}
+
+function readHosts(hostsRaw: unknown, hostKey: unknown): { hosts: Map<string, string>; problem?: string } {
   const hosts = new Map<string, string>();
   const raw = nonEmpty(hostsRaw);
   if (raw) {
@@ -65,18 +76,23 @@ export function parseHosts(hostsRaw: unknown, hostKey: unknown): Map<string, str
     if (typeof value === "object" && value !== null && !Array.isArray(value)) {
       for (const [name, key] of Object.entries(value)) {
         const trimmed = name.trim();
-        if (trimmed.length < 1 || trimmed.length > 40 || typeof key !== "string" || key.length < 8) {
-          console.error(`HOSTS: skipped entry "${trimmed.slice(0, 40)}" (name 1-40 characters, key a string of 8 or more)`);
+        if (trimmed.length < 1 || trimmed.length > 40 || typeof key !== "string" || key.length < MIN_KEY_LENGTH) {
+          console.error(`HOSTS: skipped entry "${trimmed.slice(0, 40)}" (name 1-40 characters, key a string of ${MIN_KEY_LENGTH} or more)`);
           continue;
         }
         hosts.set(trimmed, key);
       }
     }
-    if (hosts.size > 0) return hosts;
+    if (hosts.size > 0) return { hosts };
   }
   const single = nonEmpty(hostKey);
+  if (single && single.length < MIN_KEY_LENGTH) {
+    const problem = `HOST_KEY is shorter than ${MIN_KEY_LENGTH} characters: set a long random one (npm start generates one) to sign in`;
+    console.error(problem);
+    return { hosts, problem };
+  }
   if (single) hosts.set(DEFAULT_HOST_NAME, single);
-  return hosts;
+  return { hosts, problem: single ? undefined : raw ? "HOSTS has no usable entry" : "No host is configured: set HOST_KEY or HOSTS" };
 }
 
 /**
@@ -196,8 +212,10 @@ export function configFor(env: Record<string, unknown>): RoomConfig {
 
 /** Read a room's configuration from its env (see {@link configFor} for the cached form). */
 export function readConfig(env: Record<string, unknown>): RoomConfig {
+  const { hosts, problem } = readHosts(env.HOSTS, env.HOST_KEY);
   return {
-    hosts: parseHosts(env.HOSTS, env.HOST_KEY),
+    hosts,
+    hostsProblem: problem,
     slackWebhookUrl: nonEmpty(env.SLACK_WEBHOOK_URL),
     slackBot: slackBot(env),
     iceServers: parseIceServers(env.ICE_SERVERS),

@@ -33,12 +33,16 @@ export interface VisitorState extends Common {
   visitorId: string;
   /** The conversation this browser keeps (from its conversation token, or new). */
   conversationId: string;
+  /** The nonce of the resume token this socket was given: a call it makes can be resumed with that token once. */
+  resumeNonce: string;
 }
 /** A signed-in host's connection state. */
 export interface HostState extends Common {
   role: "host";
   name: string;
   available: boolean;
+  /** The host token the socket opened with, checked again on every alarm (expiry, revoked keys). */
+  token: string;
 }
 export type State = VisitorState | HostState;
 export type VisitorConn = Connection<VisitorState>;
@@ -58,8 +62,14 @@ export function isHost(conn: Connection<State>): conn is HostConn {
 export class Connections {
   constructor(private readonly runtime: RoomRuntime) {}
 
+  /** The open connection `id`; never throws (a runtime that finds two sockets under one id throws). */
   get(id: string): Connection<State> | undefined {
-    return this.runtime.getConnection<State>(id);
+    try {
+      return this.runtime.getConnection<State>(id);
+    } catch (err) {
+      console.error(`connection ${id.slice(0, 40)}: ${(err as Error).message}`);
+      return undefined;
+    }
   }
 
   /** Open, not closed-for-silence connections with `tag`, except `exclude`. */

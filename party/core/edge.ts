@@ -4,10 +4,14 @@
  * PartyServer's `routePartykitRequest` options in the Worker. They run at the
  * edge, in front of the room's Durable Object, so refused clients never wake it.
  *
+ * - Every socket gets its connection id here (`_pk`, a random UUID): the
+ *   id a client asks for is never used, so no client can take another's id
+ *   or open two sockets under one (which would make the runtime throw when
+ *   the room sends to that id).
  * - Host sockets (`?role=host&token=<host token>`) are authenticated here;
  *   the signed-in host's name reaches the room in {@link HOST_HEADER}, which
  *   is always rewritten so a client can never claim it.
- * - Visitor sockets and HTTP requests from an `Origin` outside
+ * - Sockets (host, visitor, `yjs`) and HTTP requests from an `Origin` outside
  *   `ALLOWED_ORIGINS` (when set) are refused with 403.
  * - Socket URLs over {@link MAX_SOCKET_URL} characters are refused with 414:
  *   PartyKit keeps the URL beside the connection's state in one 2 KiB
@@ -28,25 +32,33 @@ export function foreignOrigin(req: Request, allowed: ReadonlySet<string> | undef
   return allowed !== undefined && origin !== null && !allowed.has(origin);
 }
 
+/** A copy of a socket request whose connection id (`_pk`) is chosen here, never by the client. */
+function withServerId(req: Request): Request {
+  const url = new URL(req.url);
+  url.searchParams.set("_pk", crypto.randomUUID());
+  return new Request(url, req);
+}
+
 /**
- * Before a main-party socket opens: 414 for an over-long URL, 401 for a host
- * without a valid token, 403 for a visitor from a foreign origin; otherwise
- * the request to pass on (its headers mutable; {@link HOST_HEADER} set for a host).
+ * Before a main-party socket opens: 414 for an over-long URL, 403 from a
+ * foreign origin, 401 for a host without a valid token; otherwise the request
+ * to pass on, with a connection id chosen here and {@link HOST_HEADER} set
+ * for a host (and removed otherwise).
  * @param room the room's name, from the URL
  */
 export async function checkSocket(req: Request, env: Record<string, unknown>, room: string): Promise<Request | Response> {
   if (req.url.length > MAX_SOCKET_URL) return new Response(`URL over ${MAX_SOCKET_URL} characters`, { status: 414 });
   const config = configFor(env);
+  if (foreignOrigin(req, config.allowedOrigins)) return new Response("Forbidden: this site may not embed this room", { status: 403 });
+  const out = withServerId(req);
+  out.headers.delete(HOST_HEADER);
   const url = new URL(req.url);
-  req.headers.delete(HOST_HEADER);
   if (url.searchParams.get("role") === "host") {
     const name = await verifyHostToken(url.searchParams.get("token") ?? "", config.hosts, room);
     if (!name) return new Response("Unauthorized: sign in with the host key", { status: 401 });
-    req.headers.set(HOST_HEADER, encodeURIComponent(name));
-    return req;
+    out.headers.set(HOST_HEADER, encodeURIComponent(name));
   }
-  if (foreignOrigin(req, config.allowedOrigins)) return new Response("Forbidden: this site may not embed this room", { status: 403 });
-  return req;
+  return out;
 }
 
 /** Before a main-party HTTP request: 403 JSON `{"error":"forbidden"}` for a foreign origin. */
@@ -69,17 +81,16 @@ export function hostOf(req: Request): string | null {
 /**
  * Longest WebSocket request URL accepted by the `yjs` party, in characters.
  * PartyKit stores the URL and connection id next to the state in the socket's
- * attachment (2 KiB in all), so both are bounded.
+ * attachment (2 KiB in all), so both are bounded (the id is the edge's own).
  */
 export const MAX_YJS_URL = 512;
-/** Longest client-chosen connection id (`?_pk=`) on the `yjs` party, in characters. */
-export const MAX_ID_LENGTH = 64;
 
-/** Before a `yjs` socket opens: 414 for a URL or connection id too long to keep with its state. */
-export function checkYjsSocket(req: Request): Request | Response {
-  const url = new URL(req.url);
-  if (req.url.length > MAX_YJS_URL || (url.searchParams.get("_pk") ?? "").length > MAX_ID_LENGTH) {
-    return new Response(`URL over ${MAX_YJS_URL} characters or connection id over ${MAX_ID_LENGTH}`, { status: 414 });
-  }
-  return req;
+/**
+ * Before a `yjs` socket opens: 414 for a URL too long to keep with its state,
+ * 403 from a foreign origin; otherwise the request with a connection id chosen here.
+ */
+export function checkYjsSocket(req: Request, env: Record<string, unknown>): Request | Response {
+  if (req.url.length > MAX_YJS_URL) return new Response(`URL over ${MAX_YJS_URL} characters`, { status: 414 });
+  if (foreignOrigin(req, configFor(env).allowedOrigins)) return new Response("Forbidden: this site may not use this room", { status: 403 });
+  return withServerId(req);
 }

@@ -9,7 +9,7 @@
  *   `400 bad_json` | `401 forbidden` (wrong key) | `429 rate_limited` with
  *   `Retry-After` (seconds) after 10 wrong keys from one address
  *   (`cf-connecting-ip`), then one per 6 s | `503 unavailable` when no host
- *   is configured.
+ *   is configured (or its key is too short; the message says which).
  * - `POST slack/events`: Slack's Events API (see `slack-bridge.ts`).
  * - `OPTIONS` anything → `204` (CORS preflight); anything else → `404 not_found`.
  * @module
@@ -79,7 +79,7 @@ export class Routes {
   /** `POST host/session`: a host key for a host token. */
   private async signIn(req: Request, room: RouteContext): Promise<{ status: number; body: unknown; headers?: Record<string, string> }> {
     const { hosts } = room.config;
-    if (hosts.size === 0) return { status: 503, body: { error: "unavailable", message: "No host is configured: set HOST_KEY or HOSTS" } };
+    if (hosts.size === 0) return { status: 503, body: { error: "unavailable", message: room.config.hostsProblem ?? "No host is configured" } };
     const client = req.headers.get("cf-connecting-ip") ?? "unknown";
     const attempt = take(this.signIns.get(client), RATES.signIn, Date.now());
     if (!attempt.ok) {

@@ -37,6 +37,8 @@ export interface CallRecord {
   /** Host name and connection id, once accepted. */
   host?: string;
   hostConn?: string;
+  /** The nonce of the visitor's current resume token: a resume must present it, and gets a new one. */
+  resumeNonce?: string;
   /** Set while the visitor's / host's socket is gone (ms), for the resume grace. */
   visitorGoneAt?: number;
   hostGoneAt?: number;

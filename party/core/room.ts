@@ -29,7 +29,15 @@
  * @module
  */
 import { PROTOCOL_VERSION, isHostOnly, isVisitorOnly, parseClientMessage, type HostMessage, type VisitorMessage } from "../protocol.ts";
-import { issueConversationToken, issueResumeToken, newRoomSecret, verifyConversationToken, verifyResumeToken } from "./auth.ts";
+import {
+  issueConversationToken,
+  issueResumeToken,
+  newNonce,
+  newRoomSecret,
+  verifyConversationToken,
+  verifyHostToken,
+  verifyResumeToken,
+} from "./auth.ts";
 import { CallDesk } from "./calls.ts";
 import { configFor, type RoomConfig } from "./config.ts";
 import {
@@ -51,6 +59,9 @@ import type { Connection, Frame, RoomRuntime } from "./runtime.ts";
 import { SlackBridge } from "./slack-bridge.ts";
 
 export { LIVENESS_TIMEOUT_MS, PING_INTERVAL_MS };
+
+/** WebSocket close code for a host socket whose session ended (token expired, key removed or changed). */
+export const SIGNED_OUT = 4003;
 
 export class ContactRoom {
   private readonly conns: Connections;
@@ -124,18 +135,20 @@ export class ContactRoom {
     await this.load();
     const now = Date.now();
     const host = hostOf(request);
+    const params = new URL(request.url).searchParams;
     if (host !== null) {
-      conn.setState({ role: "host", name: host, available: false, lastSeen: now, buckets: {} });
+      conn.setState({ role: "host", name: host, available: false, token: params.get("token") ?? "", lastSeen: now, buckets: {} });
       if (isHost(conn)) await this.hostJoined(conn);
       return;
     }
-    const resume = new URL(request.url).searchParams.get("resume");
-    const resumedId = resume ? await verifyResumeToken(resume, this.secret, this.id) : undefined;
+    const resume = params.get("resume");
+    const claim = resume ? await verifyResumeToken(resume, this.secret, this.id) : undefined;
+    const resumed = claim !== undefined && this.calls.claimable(claim.visitorId, claim.nonce);
     const known = await this.knownConversation(request);
-    const visitorId = resumedId ?? crypto.randomUUID();
+    const visitorId = resumed ? claim.visitorId : crypto.randomUUID();
     const conversationId = known ?? crypto.randomUUID();
-    conn.setState({ role: "visitor", visitorId, conversationId, lastSeen: now, buckets: {} });
-    if (isVisitor(conn)) await this.visitorJoined(conn, known !== undefined, resumedId !== undefined);
+    conn.setState({ role: "visitor", visitorId, conversationId, resumeNonce: newNonce(), lastSeen: now, buckets: {} });
+    if (isVisitor(conn)) await this.visitorJoined(conn, known !== undefined, resumed);
   }
 
   private async hostJoined(conn: HostConn): Promise<void> {
@@ -147,14 +160,14 @@ export class ContactRoom {
   }
 
   private async visitorJoined(conn: VisitorConn, known: boolean, resumed: boolean): Promise<void> {
-    const { visitorId, conversationId } = conn.state!;
+    const { visitorId, conversationId, resumeNonce } = conn.state!;
     this.conns.send(conn, {
       type: "welcome",
       protocol: PROTOCOL_VERSION,
       role: "visitor",
       id: conn.id,
       iceServers: this.config.iceServers,
-      resumeToken: await issueResumeToken(this.secret, visitorId, this.id),
+      resumeToken: await issueResumeToken(this.secret, visitorId, resumeNonce, this.id),
       conversationToken: await issueConversationToken(this.secret, conversationId, this.id),
     });
     this.conns.send(conn, { type: "presence", available: this.conns.isAvailable() });
@@ -273,17 +286,26 @@ export class ContactRoom {
     this.calls.expire(now);
     if (this.slack.outbox.size > 0) await this.slack.drain();
     // Liveness: silent hosts and calling visitors are gone; the rest get a ping.
+    // A host whose token expired, or whose key was removed or changed, is signed out.
     const calling = this.calls.callingConnections();
     const watched: Connection<State>[] = [...this.conns.live("host"), ...this.conns.live("visitor").filter((v) => calling.has(v.id))];
     for (const conn of watched) {
-      if (now - conn.state!.lastSeen > LIVENESS_TIMEOUT_MS) {
-        conn.setState({ ...conn.state!, gone: true });
-        this.calls.leave(conn, now);
-        this.conns.close(conn, 4000, "No heartbeat");
+      const state = conn.state!;
+      if (now - state.lastSeen > LIVENESS_TIMEOUT_MS) {
+        this.drop(conn, 4000, "No heartbeat");
+      } else if (state.role === "host" && (await verifyHostToken(state.token, this.config.hosts, this.id, now)) !== state.name) {
+        this.drop(conn, SIGNED_OUT, "Signed out: the session expired or the host key changed");
       } else {
         this.conns.send(conn, { type: "ping" });
       }
     }
     this.calls.reconcile();
+  }
+
+  /** The room lets go of a socket: its calls wait out the grace, and it is closed with `code`. */
+  private drop(conn: Connection<State>, code: number, reason: string): void {
+    conn.setState({ ...conn.state!, gone: true });
+    this.calls.leave(conn, Date.now());
+    this.conns.close(conn, code, reason);
   }
 }

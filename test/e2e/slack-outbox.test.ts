@@ -18,7 +18,7 @@ let slack: SlackStandIn;
 let dir: string;
 let server: TestServer | undefined;
 
-const vars = () => ({ HOST_KEY: "outbox-host-key", ICE_SERVERS: "[]", SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_CHANNEL_ID: CHANNEL_ID, SLACK_API_URL: slack.apiUrl });
+const vars = () => ({ HOST_KEY: "outbox-host-key-long", ICE_SERVERS: "[]", SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_CHANNEL_ID: CHANNEL_ID, SLACK_API_URL: slack.apiUrl });
 
 before(async () => {
   slack = await startSlackStandIn();
@@ -116,7 +116,7 @@ test("a permanent Slack error is recorded as failed with its reason and shown on
   server = await startServer({ vars: vars() });
   try {
     const room = uniqueRoom("fail");
-    const host = await RawSocket.open(await hostSocketUrl(server.origin, room, "outbox-host-key"));
+    const host = await RawSocket.open(await hostSocketUrl(server.origin, room, "outbox-host-key-long"));
     slack.failNext({ status: 400, body: "invalid_blocks" });
     const texts = [`refused ${Date.now()}`, `accepted ${Date.now()}`];
     await sendAll(room, texts);

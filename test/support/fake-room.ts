@@ -6,6 +6,8 @@
  * End-to-end tests use the real `partykit dev` and `wrangler dev` instead.
  * @module
  */
+import { issueHostToken } from "../../party/core/auth.ts";
+import { parseHosts } from "../../party/core/config.ts";
 import { ContactRoom } from "../../party/core/room.ts";
 import type { Connection, RoomRuntime } from "../../party/core/runtime.ts";
 import type { State } from "../../party/core/connections.ts";
@@ -25,8 +27,11 @@ export class FakeConnection {
     if (this.closed) throw new Error("socket closed");
     this.sent.push(JSON.parse(frame) as ServerMessage);
   }
-  close() {
+  /** The close code and reason the room gave, when it closed the socket. */
+  closedWith: { code?: number; reason?: string } | undefined;
+  close(code?: number, reason?: string) {
     this.closed = true;
+    this.closedWith ??= { code, reason };
   }
   /** Frames of one type received so far. */
   of<T extends ServerMessage["type"]>(type: T): Extract<ServerMessage, { type: T }>[] {
@@ -97,7 +102,7 @@ export class FakeRoom implements RoomRuntime {
   readonly connections = new Map<string, FakeConnection>();
   server: ContactRoom;
 
-  constructor(readonly env: Record<string, string>) {
+  constructor(public env: Record<string, string>) {
     this.server = this.boot();
   }
 
@@ -123,7 +128,13 @@ export class FakeRoom implements RoomRuntime {
     if (opts.resume) url.searchParams.set("resume", opts.resume);
     if (opts.conversation) url.searchParams.set("conversation", opts.conversation);
     const headers = new Headers();
-    if (opts.host) headers.set("x-contact-me-host", encodeURIComponent(opts.host));
+    if (opts.host) {
+      // As the edge passes on a signed-in host: a valid token in the URL, the name in a header.
+      const key = parseHosts(this.env.HOSTS, this.env.HOST_KEY).get(opts.host);
+      url.searchParams.set("role", "host");
+      url.searchParams.set("token", key ? await issueHostToken(key, opts.host, "site") : "no-such-host");
+      headers.set("x-contact-me-host", encodeURIComponent(opts.host));
+    }
     const request = new Request(url, { headers });
     conn.tags = await this.server.tags(request);
     this.connections.set(conn.id, conn);

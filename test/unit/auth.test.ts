@@ -10,6 +10,7 @@ import {
   sameSecret,
   verifyHostToken,
   verifyResumeToken,
+  newNonce,
 } from "../../party/core/auth.ts";
 
 describe("sameSecret / findHost", () => {
@@ -74,10 +75,12 @@ describe("resume tokens", () => {
   const now = Date.UTC(2026, 0, 1);
   const id = "6f1c2c8e-2b1a-4a51-9d5e-0a3c1b2d3e4f";
 
-  it("give back the visitor id for the same room and secret, until they expire", async () => {
+  const nonce = newNonce();
+
+  it("give back the visitor id and nonce for the same room and secret, until they expire", async () => {
     const secret = newRoomSecret();
-    const token = await issueResumeToken(secret, id, "site-a", now);
-    assert.equal(await verifyResumeToken(token, secret, "site-a", now), id);
+    const token = await issueResumeToken(secret, id, nonce, "site-a", now);
+    assert.deepEqual(await verifyResumeToken(token, secret, "site-a", now), { visitorId: id, nonce });
     assert.equal(await verifyResumeToken(token, secret, "site-b", now), undefined);
     assert.equal(await verifyResumeToken(token, newRoomSecret(), "site-a", now), undefined);
     assert.equal(await verifyResumeToken(token, secret, "site-a", now + RESUME_TOKEN_TTL_S * 1000), undefined);
@@ -85,8 +88,20 @@ describe("resume tokens", () => {
 
   it("refuse a forged visitor id", async () => {
     const secret = newRoomSecret();
-    const token = await issueResumeToken(secret, id, "site-a", now);
+    const token = await issueResumeToken(secret, id, nonce, "site-a", now);
     const forged = token.replace(id, "00000000-0000-4000-8000-000000000000");
     assert.equal(await verifyResumeToken(forged, secret, "site-a", now), undefined);
+    assert.equal(await verifyResumeToken(token.replace(nonce, newNonce()), secret, "site-a", now), undefined, "another nonce");
+  });
+
+  it("accept only the one canonical spelling of a signature", async () => {
+    const secret = newRoomSecret();
+    // The signature's last character carries 4 bits; the next letter of the alphabet differs
+    // only in the 2 unused bits, so a lenient base64url decoder reads the same bytes.
+    const token = await issueResumeToken(secret, id, nonce, "site-a", now);
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const alias = token.slice(0, -1) + alphabet[alphabet.indexOf(token.at(-1)!) + 1];
+    assert.ok(await verifyResumeToken(token, secret, "site-a", now));
+    assert.equal(await verifyResumeToken(alias, secret, "site-a", now), undefined);
   });
 });

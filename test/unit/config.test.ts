@@ -22,16 +22,26 @@ describe("room configuration", () => {
     assert.equal(c.allowedOrigins, undefined);
     assert.equal(c.maxQueue, 10);
     assert.equal(c.ringTimeoutMs, 45_000);
-    assert.deepEqual([...readConfig({ HOST_KEY: "k" }).hosts], [["Host", "k"]]);
+    assert.deepEqual([...readConfig({ HOST_KEY: "k".repeat(16) }).hosts], [["Host", "k".repeat(16)]]);
+  });
+
+  it("refuses host keys shorter than 16 characters, saying why", (t) => {
+    const errors = t.mock.method(console, "error", () => {});
+    const short = readConfig({ HOST_KEY: "fifteen-chars-x" });
+    assert.equal(short.hosts.size, 0);
+    assert.match(short.hostsProblem ?? "", /HOST_KEY is shorter than 16 characters/);
+    assert.ok(errors.mock.calls.length > 0, "reported when read");
+    assert.deepEqual([...parseHosts('{"Ada":"fifteen-chars-x","Grace":"sixteen-chars-xy"}', undefined)], [["Grace", "sixteen-chars-xy"]]);
+    assert.equal(readConfig({}).hostsProblem, "No host is configured: set HOST_KEY or HOSTS");
   });
 
   it("reads HOSTS, preferring it to HOST_KEY, and skips bad entries", (t) => {
     t.mock.method(console, "error", () => {});
-    assert.deepEqual([...parseHosts('{"Ada":"ada-key-123","Grace":"grace-key-456"}', "single")], [
-      ["Ada", "ada-key-123"],
-      ["Grace", "grace-key-456"],
+    assert.deepEqual([...parseHosts('{"Ada":"ada-key-123456789","Grace":"grace-key-456789012"}', "single-host-key-0")], [
+      ["Ada", "ada-key-123456789"],
+      ["Grace", "grace-key-456789012"],
     ]);
-    assert.deepEqual([...parseHosts('{"Ada":"short","":"empty-name-key"}', "single")], [["Host", "single"]]);
+    assert.deepEqual([...parseHosts('{"Ada":"short","":"empty-name-key-16"}', "single-host-key-0")], [["Host", "single-host-key-0"]]);
     assert.deepEqual([...parseHosts("not json", undefined)], []);
   });
 

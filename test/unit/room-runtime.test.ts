@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { FakeRoom, type FakeConnection } from "../support/fake-room.ts";
+import { issueHostToken, newNonce } from "../../party/core/auth.ts";
 import { MAX_QUEUE_LIMIT } from "../../party/core/config.ts";
 import { MAX_SOCKET_URL } from "../../party/core/edge.ts";
 import type { State } from "../../party/core/connections.ts";
@@ -146,12 +147,14 @@ describe("platform limits", () => {
     assert.match(String(errors.mock.calls[0]?.arguments[0]), /MAX_QUEUE must be a whole number from 0 to 100/);
   });
 
-  it("keeps a connection's state and URL within PartyKit's 2 KiB attachment", () => {
+  it("keeps a connection's state and URL within PartyKit's 2 KiB attachment", async () => {
     const now = Date.now();
     const bucket = { tokens: 39.123456789, at: now };
     const buckets = { frame: bucket, text: bucket, call: bucket, signIn: bucket };
-    const visitor: State = { role: "visitor", visitorId: crypto.randomUUID(), conversationId: crypto.randomUUID(), lastSeen: now, buckets, gone: true };
-    const host: State = { role: "host", name: "𝔄".repeat(40), available: true, lastSeen: now, buckets, gone: true };
+    const visitor: State = { role: "visitor", visitorId: crypto.randomUUID(), conversationId: crypto.randomUUID(), resumeNonce: newNonce(), lastSeen: now, buckets, gone: true };
+    const name = "𝔄".repeat(40);
+    const token = await issueHostToken("k".repeat(64), name, "r".repeat(200));
+    const host: State = { role: "host", name, available: true, token, lastSeen: now, buckets, gone: true };
     for (const state of [visitor, host]) {
       const bytes = new TextEncoder().encode(JSON.stringify(state)).byteLength + MAX_SOCKET_URL + 64; // + URL and connection id
       assert.ok(bytes <= 2048, `${state.role}: ${bytes} bytes`);

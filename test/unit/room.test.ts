@@ -44,7 +44,7 @@ const queueOf = (h: FakeConnection) => h.last("queue")!.calls.map((c) => `${c.na
 describe("the room (fake Room)", () => {
   let room: FakeRoom;
   beforeEach(() => {
-    room = new FakeRoom({ HOSTS: JSON.stringify({ Ada: "ada-key-123", Grace: "grace-key-456" }), ICE_SERVERS: "[]", RING_TIMEOUT_S: "10", MAX_QUEUE: "2" });
+    room = new FakeRoom({ HOSTS: JSON.stringify({ Ada: "ada-key-123456789", Grace: "grace-key-456789012" }), ICE_SERVERS: "[]", RING_TIMEOUT_S: "10", MAX_QUEUE: "2" });
   });
 
   it("queues callers in order while the only free host is busy, then rings the next", async (t) => {
@@ -178,6 +178,50 @@ describe("the room (fake Room)", () => {
     assert.equal(back.last("signal")?.candidate?.candidate, "c2");
   });
 
+  it("spends a resume token on use: the same token cannot resume twice, the new one can", async (t) => {
+    useClock(t);
+    const ada = await availableHost(room, "Ada");
+    const v = await caller(room);
+    const callId = callIdOf(v);
+    await room.send(ada, { type: "accept", callId });
+    const first = v.last("welcome")!.resumeToken!;
+    await room.drop(v);
+    const back = await room.connect({ resume: first });
+    assert.equal(back.last("resumed")?.callId, callId);
+    await room.drop(back);
+    const replay = await room.connect({ resume: first });
+    assert.equal(replay.last("resumed"), undefined, "the spent token resumes nothing");
+    const again = await room.connect({ resume: back.last("welcome")!.resumeToken! });
+    assert.equal(again.last("resumed")?.callId, callId);
+  });
+
+  it("closes the owner's socket, saying why, when its resume token is presented while it is open", async () => {
+    const ada = await availableHost(room, "Ada");
+    const v = await caller(room);
+    const callId = callIdOf(v);
+    await room.send(ada, { type: "accept", callId });
+    const other = await room.connect({ resume: v.last("welcome")!.resumeToken! });
+    assert.equal(other.last("resumed")?.callId, callId);
+    assert.deepEqual(v.closedWith, { code: 4001, reason: "Resumed on another connection" });
+    await room.drop(v);
+    assert.equal(ada.last("peer")?.connected, true, "the old socket leaving does not take the call with it");
+    await room.send(ada, { type: "signal", callId, candidate: { candidate: "c", sdpMid: "0", sdpMLineIndex: 0 } });
+    assert.equal(other.last("signal")?.candidate?.candidate, "c");
+  });
+
+  it("signs out a host socket whose key is removed, on the next alarm", async (t) => {
+    useClock(t);
+    const ada = await availableHost(room, "Ada");
+    const grace = await availableHost(room, "Grace");
+    // Ada's key removed: a new configuration, as a redeploy brings.
+    room.env = { ...room.env, HOSTS: JSON.stringify({ Grace: "grace-key-456789012" }) };
+    clock += PING_INTERVAL_MS;
+    await room.fireAlarm();
+    assert.deepEqual(ada.closedWith, { code: 4003, reason: "Signed out: the session expired or the host key changed" });
+    assert.equal(grace.closedWith, undefined);
+    assert.equal(grace.last("ping")?.type, "ping");
+  });
+
   it("keeps calls across a restart of the server (same storage)", async (t) => {
     useClock(t);
     const ada = await availableHost(room, "Ada");
@@ -197,7 +241,7 @@ describe("the room (fake Room)", () => {
 
   it("takes a silent host as gone within the liveness timeout and tells the ringing visitor", async (t) => {
     useClock(t);
-    room = new FakeRoom({ HOST_KEY: "host-key-123", ICE_SERVERS: "[]" });
+    room = new FakeRoom({ HOST_KEY: "host-key-1234567890", ICE_SERVERS: "[]" });
     const ada = await availableHost(room, "Host");
     const v = await caller(room);
     const watcher = await room.connect();
