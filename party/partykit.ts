@@ -15,5 +15,6 @@ export function partykitRuntime(room: Party.Room): RoomRuntime {
     storage: room.storage,
     getConnection: <S>(id: string) => room.getConnection<S>(id) as Connection<S> | undefined,
     getConnections: <S>(tag?: string) => room.getConnections<S>(tag) as Iterable<Connection<S>>,
+    fetchRoom: (party, name, path, init) => room.context.parties[party]!.get(name).fetch(path, init as never) as unknown as Promise<Response>,
   };
 }

@@ -10,18 +10,20 @@
  * the dashboard and the built script are wrangler's static assets.
  * @module
  */
-import { Server, routePartykitRequest, type Connection as PartyConnection, type ConnectionContext, type WSMessage } from "partyserver";
+import { Server, getServerByName, routePartykitRequest, type Connection as PartyConnection, type ConnectionContext, type WSMessage } from "partyserver";
 import type { State } from "./core/connections.ts";
-import { checkRequest, checkSocket, checkYjsSocket } from "./core/edge.ts";
+import { checkRequest, checkSocket, checkYjsSocket, notFromOutside } from "./core/edge.ts";
+import { SignInGuard } from "./core/guard.ts";
 import { ContactRoom } from "./core/room.ts";
 import type { Connection, RoomRuntime, Storage } from "./core/runtime.ts";
 import { YjsRoom } from "./core/yjs.ts";
 import type { SignalingState } from "./core/yjs-protocol.ts";
 
-/** The Worker's bindings: the two Durable Object namespaces, and the room variables and secrets. */
+/** The Worker's bindings: the Durable Object namespaces, and the room variables and secrets. */
 interface Env extends Record<string, unknown> {
   Main: DurableObjectNamespace<Main>;
   Yjs: DurableObjectNamespace<Yjs>;
+  Guard: DurableObjectNamespace<Guard>;
 }
 
 /** A PartyServer `Server` as the core's {@link RoomRuntime}. */
@@ -34,6 +36,10 @@ function runtimeOf(server: Server<Env>, ctx: DurableObjectState, env: Env): Room
     storage: ctx.storage as unknown as Storage,
     getConnection: <S>(id: string) => server.getConnection<S>(id) as unknown as Connection<S> | undefined,
     getConnections: <S>(tag?: string) => server.getConnections<S>(tag) as unknown as Iterable<Connection<S>>,
+    fetchRoom: async (party, name, path, init) => {
+      const stub = await getServerByName(env.Guard, name);
+      return stub.fetch(new Request(`https://${party}.internal/parties/${party}/${name}${path}`, init));
+    },
   };
 }
 
@@ -101,6 +107,20 @@ export class Yjs extends Server<Env> {
   }
 }
 
+/** The `guard` party: the deployment-wide sign-in guard, one per client address (see `core/guard.ts`). */
+export class Guard extends Server<Env> {
+  private readonly core: SignInGuard;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.core = new SignInGuard(runtimeOf(this, ctx, env));
+  }
+
+  override onRequest(req: Request): Promise<Response> {
+    return this.core.onRequest(req);
+  }
+}
+
 export default {
   /**
    * `/parties/<party>/<room>` goes to that room's Durable Object after the
@@ -108,8 +128,9 @@ export default {
    */
   async fetch(request: Request, env: Env): Promise<Response> {
     const routed = await routePartykitRequest(request, env, {
-      onBeforeConnect: (req, lobby) => (lobby.className === "Yjs" ? checkYjsSocket(req, env) : checkSocket(req, env, lobby.name)),
-      onBeforeRequest: (req, lobby) => (lobby.className === "Yjs" ? req : checkRequest(req, env)),
+      onBeforeConnect: (req, lobby) =>
+        lobby.className === "Guard" ? notFromOutside() : lobby.className === "Yjs" ? checkYjsSocket(req, env) : checkSocket(req, env, lobby.name),
+      onBeforeRequest: (req, lobby) => (lobby.className === "Guard" ? notFromOutside() : lobby.className === "Yjs" ? req : checkRequest(req, env)),
     });
     return routed ?? new Response("Not found", { status: 404 });
   },

@@ -94,3 +94,8 @@ export function checkYjsSocket(req: Request, env: Record<string, unknown>): Requ
   if (foreignOrigin(req, configFor(env).allowedOrigins)) return new Response("Forbidden: this site may not use this room", { status: 403 });
   return withServerId(req);
 }
+
+/** The answer to any request from outside for a party that only rooms may call (the sign-in guard). */
+export function notFromOutside(): Response {
+  return new Response("Not found", { status: 404 });
+}

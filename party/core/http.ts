@@ -8,7 +8,8 @@
  * - `POST host/session` `{"key": string}` → `200 {"token", "name"}` |
  *   `400 bad_json` | `401 forbidden` (wrong key) | `429 rate_limited` with
  *   `Retry-After` (seconds) after 10 wrong keys from one address
- *   (`cf-connecting-ip`), then one per 6 s | `503 unavailable` when no host
+ *   (`cf-connecting-ip`) in any room of the deployment, then one per 6 s
+ *   (see `guard.ts`) | `503 unavailable` when no host
  *   is configured (or its key is too short; the message says which).
  * - `POST slack/events`: Slack's Events API (see `slack-bridge.ts`).
  * - `OPTIONS` anything → `204` (CORS preflight); anything else → `404 not_found`.
@@ -16,13 +17,11 @@
  */
 import { findHost, issueHostToken } from "./auth.ts";
 import type { RoomConfig } from "./config.ts";
-import { RATES, take, type Bucket } from "./limits.ts";
+import type { GuardAnswer } from "./guard.ts";
 import type { SlackBridge } from "./slack-bridge.ts";
 
 /** Longest host key read, in characters. */
 const MAX_KEY_LENGTH = 1024;
-/** Client addresses remembered for sign-in limits before the table is cleared. */
-const SIGN_IN_ADDRESSES = 10_000;
 
 function corsHeaders(origin: string | null, allowed: ReadonlySet<string> | undefined): Record<string, string> {
   return {
@@ -43,16 +42,11 @@ export interface RouteContext {
   /** Unread host messages of the conversation whose token is given, or undefined. */
   unread(conversationToken: string): Promise<number | undefined>;
   slack: SlackBridge;
+  /** Ask the sign-in guard of a client address (`/take` or `/refund`, see `guard.ts`). */
+  guard(address: string, action: "take" | "refund"): Promise<Response>;
 }
 
 export class Routes {
-  /**
-   * Wrong host keys by client address (`cf-connecting-ip`), against key
-   * guessing. In memory: an evicted room starts afresh, which only helps the
-   * real host.
-   */
-  private readonly signIns = new Map<string, Bucket>();
-
   async handle(req: Request, room: RouteContext): Promise<Response> {
     const headers = corsHeaders(req.headers.get("origin"), room.config.allowedOrigins);
     const json = (body: unknown, status = 200, extra: Record<string, string> = {}) =>
@@ -79,27 +73,25 @@ export class Routes {
   /** `POST host/session`: a host key for a host token. */
   private async signIn(req: Request, room: RouteContext): Promise<{ status: number; body: unknown; headers?: Record<string, string> }> {
     const { hosts } = room.config;
-    if (hosts.size === 0) return { status: 503, body: { error: "unavailable", message: room.config.hostsProblem ?? "No host is configured" } };
-    const client = req.headers.get("cf-connecting-ip") ?? "unknown";
-    const attempt = take(this.signIns.get(client), RATES.signIn, Date.now());
-    if (!attempt.ok) {
-      this.signIns.set(client, attempt.bucket);
-      const retry = String(Math.ceil((1 - attempt.bucket.tokens) / RATES.signIn.perSecond));
-      return { status: 429, body: { error: "rate_limited", message: "Too many wrong host keys; wait a minute" }, headers: { "retry-after": retry } };
-    }
+    // The body is read first, whatever the answer: a client is never left sending into a closed request.
     let key: unknown;
+    let malformed = false;
     try {
       key = ((await req.json()) as { key?: unknown } | null)?.key;
     } catch {
-      return { status: 400, body: { error: "bad_json", message: 'Body must be JSON {"key": string}' } };
+      malformed = true;
+    }
+    if (hosts.size === 0) return { status: 503, body: { error: "unavailable", message: room.config.hostsProblem ?? "No host is configured" } };
+    if (malformed) return { status: 400, body: { error: "bad_json", message: 'Body must be JSON {"key": string}' } };
+    const client = req.headers.get("cf-connecting-ip") ?? "unknown";
+    const attempt = (await (await room.guard(client, "take")).json()) as GuardAnswer;
+    if (!attempt.ok) {
+      return { status: 429, body: { error: "rate_limited", message: "Too many wrong host keys; wait a minute" }, headers: { "retry-after": String(attempt.retryAfter ?? 60) } };
     }
     const name = typeof key === "string" && key.length <= MAX_KEY_LENGTH ? await findHost(hosts, key) : undefined;
-    if (!name) {
-      // Only wrong keys spend: the real host is never slowed down by its own sign-ins.
-      if (this.signIns.size >= SIGN_IN_ADDRESSES) this.signIns.clear();
-      this.signIns.set(client, attempt.bucket);
-      return { status: 401, body: { error: "forbidden", message: "Wrong host key" } };
-    }
+    if (!name) return { status: 401, body: { error: "forbidden", message: "Wrong host key" } };
+    // A right key gives its try back: the real host is never slowed down by its own sign-ins.
+    await (await room.guard(client, "refund")).body?.cancel();
     return { status: 200, body: { token: await issueHostToken(hosts.get(name)!, name, room.id), name } };
   }
 }

@@ -37,14 +37,26 @@ export const RATES = {
 
 export type RateName = keyof typeof RATES;
 
+const MiB = 1024 * 1024;
 /**
- * Spend one token.
- * @returns the bucket after the attempt, and whether a token was available
+ * Bytes the `yjs` party relays (a frame's UTF-8 size times its receivers),
+ * so a few sockets cannot flood a subscriber: per socket 2 MiB at once then
+ * 512 KiB/s, per room 8 MiB at once then 2 MiB/s. y-webrtc's signaling (SDP
+ * and candidates, a few KiB each) stays far below.
  */
-export function take(bucket: Bucket | undefined, rate: Rate, now: number): { ok: boolean; bucket: Bucket } {
+export const RELAY_BYTES = {
+  socket: { burst: 2 * MiB, perSecond: MiB / 2 },
+  room: { burst: 8 * MiB, perSecond: 2 * MiB },
+} as const satisfies Record<string, Rate>;
+
+/**
+ * Spend `cost` tokens (one by default).
+ * @returns the bucket after the attempt, and whether that many tokens were available
+ */
+export function take(bucket: Bucket | undefined, rate: Rate, now: number, cost = 1): { ok: boolean; bucket: Bucket } {
   const start = bucket ?? { tokens: rate.burst, at: now };
   const elapsed = Math.max(0, now - start.at) / 1000;
   const tokens = Math.min(rate.burst, start.tokens + elapsed * rate.perSecond);
-  if (tokens < 1) return { ok: false, bucket: { tokens, at: now } };
-  return { ok: true, bucket: { tokens: tokens - 1, at: now } };
+  if (tokens < cost) return { ok: false, bucket: { tokens, at: now } };
+  return { ok: true, bucket: { tokens: tokens - cost, at: now } };
 }

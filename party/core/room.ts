@@ -265,6 +265,7 @@ export class ContactRoom {
         return id ? this.messages.unread(id) : undefined;
       },
       slack: this.slack,
+      guard: (address, action) => this.runtime.fetchRoom("guard", encodeURIComponent(address), `/${action}`, { method: "POST" }),
     });
   }
 

@@ -55,4 +55,10 @@ export interface RoomRuntime {
   getConnection<S>(id: string): Connection<S> | undefined;
   /** Open connections, all or those with `tag` (tags are fixed when a socket opens). */
   getConnections<S>(tag?: string): Iterable<Connection<S>>;
+  /**
+   * A request to another room of this deployment, by party and room name,
+   * straight to it (not through the edge checks): e.g. the sign-in guard.
+   * @param path starts with `/`
+   */
+  fetchRoom(party: "guard", room: string, path: string, init?: RequestInit): Promise<Response>;
 }

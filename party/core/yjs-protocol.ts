@@ -62,6 +62,8 @@ export const YjsErrorCode = v.picklist([
   "too_many_topics",
   /** The topic already has {@link MAX_SUBSCRIBERS_PER_TOPIC} subscribers. */
   "topic_full",
+  /** A `publish` to a topic the sender has not subscribed to (y-webrtc always subscribes first). */
+  "not_subscribed",
   /** More frames than `RATES.frame` of `limits.ts` allows (40 at once, then 20/s); the frame is dropped. */
   "rate_limited",
 ]);
@@ -259,6 +261,9 @@ export function handleFrame<P extends SignalingPeer>(
       return { state: unsubscribe(sender.state, frame.topics), replies: [] };
     }
     case "publish": {
+      if (!isSubscribed(sender, frame.topic)) {
+        return { replies: [{ type: "error", code: "not_subscribed", message: "subscribe to a topic before publishing to it" }] };
+      }
       const to = subscribersOf(peers(), frame.topic);
       if (to.length === 0) return { replies: [] };
       return { replies: [], deliver: { to, frame: relayedPublish(frame, to.length) } };

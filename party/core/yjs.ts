@@ -15,22 +15,26 @@
  * every topic.
  *
  * Frames are rate-limited per connection like the main room's (`RATES.frame`),
- * so one socket cannot flood a topic's subscribers; the buckets are kept in
- * memory (a room woken from hibernation starts them full).
+ * and the bytes relayed per connection and per room (`RELAY_BYTES`), so a few
+ * sockets cannot flood a topic's subscribers; the buckets are kept in memory
+ * (a room woken from hibernation starts them full).
  *
  * HTTP `GET /parties/yjs/<room>` → `200 okay` (text/plain), like the
  * reference server, for health checks; other methods → 405.
  * @module
  */
-import { RATES, take, type Bucket } from "./limits.ts";
+import { RATES, RELAY_BYTES, take, type Bucket } from "./limits.ts";
 import type { Connection, Frame, RoomRuntime } from "./runtime.ts";
-import { handleFrame, type SignalingState, type YjsServerFrame } from "./yjs-protocol.ts";
+import { handleFrame, utf8Bytes, type SignalingState, type YjsServerFrame } from "./yjs-protocol.ts";
 
 type Conn = Connection<SignalingState>;
 
 export class YjsRoom {
   /** Frame buckets by connection id. */
   private readonly buckets = new Map<string, Bucket>();
+  /** Relayed-bytes buckets by connection id, and the room's. */
+  private readonly bytes = new Map<string, Bucket>();
+  private roomBytes: Bucket | undefined;
 
   constructor(private readonly runtime: RoomRuntime) {}
 
@@ -46,9 +50,23 @@ export class YjsRoom {
     const effects = handleFrame(raw, sender, () => this.runtime.getConnections<SignalingState>());
     if (effects.state) this.saveState(sender, effects.state);
     for (const reply of effects.replies) this.send(sender, reply);
-    if (effects.deliver) {
+    if (effects.deliver && this.spendBytes(sender, utf8Bytes(effects.deliver.frame) * effects.deliver.to.length)) {
       for (const conn of effects.deliver.to) this.sendRaw(conn, effects.deliver.frame);
     }
+  }
+
+  /** Spend relayed bytes from the sender's and the room's budgets; false (and an error frame) when either is short. */
+  private spendBytes(sender: Conn, cost: number): boolean {
+    const now = Date.now();
+    const mine = take(this.bytes.get(sender.id), RELAY_BYTES.socket, now, cost);
+    const room = take(this.roomBytes, RELAY_BYTES.room, now, cost);
+    if (mine.ok && room.ok) {
+      this.bytes.set(sender.id, mine.bucket);
+      this.roomBytes = room.bucket;
+      return true;
+    }
+    this.send(sender, { type: "error", code: "rate_limited", message: "Too many bytes relayed; slow down" });
+    return false;
   }
 
   /**
@@ -58,6 +76,7 @@ export class YjsRoom {
    */
   onClose(conn: Conn): void {
     this.buckets.delete(conn.id);
+    this.bytes.delete(conn.id);
     try {
       conn.setState(null);
     } catch {

@@ -8,6 +8,7 @@
  */
 import { issueHostToken } from "../../party/core/auth.ts";
 import { parseHosts } from "../../party/core/config.ts";
+import { SignInGuard } from "../../party/core/guard.ts";
 import { ContactRoom } from "../../party/core/room.ts";
 import type { Connection, RoomRuntime } from "../../party/core/runtime.ts";
 import type { State } from "../../party/core/connections.ts";
@@ -82,6 +83,26 @@ class FakeStorage {
 
 type Conn = Connection<State>;
 
+/** The deployment's other rooms that a room may call (the sign-in guards), shared by every FakeRoom. */
+const guards = new Map<string, SignInGuard>();
+
+/** A room of the `guard` party, by name, as the deployment would start it. */
+function guard(name: string): SignInGuard {
+  let found = guards.get(name);
+  if (!found) {
+    const runtime: RoomRuntime = {
+      id: name,
+      env: {},
+      storage: new FakeStorage(),
+      getConnection: () => undefined,
+      getConnections: () => [],
+      fetchRoom: () => Promise.reject(new Error("a guard calls no room")),
+    };
+    guards.set(name, (found = new SignInGuard(runtime)));
+  }
+  return found;
+}
+
 let counter = 0;
 
 /** A room with one {@link ContactRoom} over fake storage and sockets. */
@@ -110,6 +131,10 @@ export class FakeRoom implements RoomRuntime {
   boot(): ContactRoom {
     this.server = new ContactRoom(this);
     return this.server;
+  }
+
+  fetchRoom(party: "guard", name: string, path: string, init?: RequestInit): Promise<Response> {
+    return guard(name).onRequest(new Request(`http://127.0.0.1/parties/${party}/${name}${path}`, init));
   }
 
   getConnection<S>(id: string): Connection<S> | undefined {

@@ -161,3 +161,20 @@ describe("platform limits", () => {
     }
   });
 });
+
+describe("host sign-in guessing", () => {
+  const signIn = (room: FakeRoom, key: string, address: string) =>
+    room.request("host/session", { method: "POST", headers: { "cf-connecting-ip": address }, body: JSON.stringify({ key }) });
+
+  it("limits wrong keys per address across every room, never the right key from another address", async () => {
+    const address = `198.51.100.${Math.floor(Math.random() * 250)}`;
+    const rooms = Array.from({ length: 5 }, () => new FakeRoom({ HOST_KEY, ICE_SERVERS: "[]" }));
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) statuses.push((await signIn(rooms[i % rooms.length], `wrong-key-${i}-xxxxxxxx`, address)).status);
+    assert.deepEqual(statuses, [...Array(10).fill(401), 429, 429], "a new room gives no fresh tries");
+    const refused = await signIn(rooms[0], HOST_KEY, address);
+    assert.equal(refused.status, 429);
+    assert.match(refused.headers.get("retry-after") ?? "", /^[1-6]$/);
+    for (let i = 0; i < 12; i++) assert.equal((await signIn(rooms[i % 5], HOST_KEY, "203.0.113.9")).status, 200, "the real host elsewhere");
+  });
+});

@@ -139,21 +139,33 @@ describe("handleFrame routing", () => {
     assert.deepEqual(room.drain("c"), []);
   });
 
-  it("relays from a publisher that is not subscribed, and overrides a client-sent clients", () => {
+  it("refuses a publish to a topic the sender has not subscribed to", () => {
     const room = new FakeRoom();
     room.connect("a");
     room.connect("b");
     room.send("b", { type: "subscribe", topics: ["doc"] });
+    room.send("a", { type: "publish", topic: "doc", data: "c2VjcmV0" });
+    assert.deepEqual(room.drain("a").map((f) => f.code), ["not_subscribed"]);
+    assert.deepEqual(room.drain("b"), []);
+  });
+
+  it("overrides a client-sent clients", () => {
+    const room = new FakeRoom();
+    room.connect("a");
+    room.connect("b");
+    room.send("a", { type: "subscribe", topics: ["doc"] });
+    room.send("b", { type: "subscribe", topics: ["doc"] });
     room.send("a", { type: "publish", topic: "doc", clients: 999, data: "c2VjcmV0" });
-    assert.deepEqual(room.drain("a"), []);
-    assert.deepEqual(room.drain("b"), [{ type: "publish", topic: "doc", clients: 1, data: "c2VjcmV0" }]);
+    assert.deepEqual(room.drain("b"), [{ type: "publish", topic: "doc", clients: 2, data: "c2VjcmV0" }]);
   });
 
   it("sends nothing for a publish to a topic nobody has", () => {
     const room = new FakeRoom();
     room.connect("a");
+    room.send("a", { type: "subscribe", topics: ["empty"] });
+    room.send("a", { type: "unsubscribe", topics: ["empty"] });
     room.send("a", { type: "publish", topic: "empty", data: {} });
-    assert.deepEqual(room.drain("a"), []);
+    assert.deepEqual(room.drain("a").map((f) => f.code), ["not_subscribed"]);
   });
 
   it("answers ping with pong", () => {
@@ -172,9 +184,10 @@ describe("handleFrame routing", () => {
     assert.deepEqual(a.state, { topics: ["x", "y"] });
     room.send("a", { type: "unsubscribe", topics: ["x", "never"] });
     assert.deepEqual(a.state, { topics: ["y"] });
+    room.send("b", { type: "subscribe", topics: ["x", "y"] });
     room.send("b", { type: "publish", topic: "x", data: 1 });
     room.send("b", { type: "publish", topic: "y", data: 2 });
-    assert.deepEqual(room.drain("a"), [{ type: "publish", topic: "y", data: 2, clients: 1 }]);
+    assert.deepEqual(room.drain("a"), [{ type: "publish", topic: "y", data: 2, clients: 2 }]);
     room.send("a", { type: "unsubscribe" });
     assert.deepEqual(a.state, { topics: ["y"] });
   });
@@ -199,9 +212,10 @@ describe("handleFrame routing", () => {
     room.connect("a");
     room.connect("b");
     room.send("a", { type: "subscribe", topics: ["__proto__", "constructor"] });
+    room.send("b", { type: "subscribe", topics: ["__proto__", "toString"] });
     room.send("b", { type: "publish", topic: "__proto__", data: 1 });
     room.send("b", { type: "publish", topic: "toString", data: 2 });
-    assert.deepEqual(room.drain("a"), [{ type: "publish", topic: "__proto__", data: 1, clients: 1 }]);
+    assert.deepEqual(room.drain("a"), [{ type: "publish", topic: "__proto__", data: 1, clients: 2 }]);
   });
 
   it("drops __proto__ keys from relayed frames and pollutes nothing", () => {
@@ -209,13 +223,13 @@ describe("handleFrame routing", () => {
     room.connect("a");
     room.connect("b");
     room.send("a", { type: "subscribe", topics: ["t"] });
-    room.send("b", '{"type":"publish","topic":"t","__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}},"data":{"__proto__":{"x":1}}}');
     room.send("b", '{"__proto__":{"polluted":true},"type":"subscribe","topics":["t"]}');
+    room.send("b", '{"type":"publish","topic":"t","__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}},"data":{"__proto__":{"x":1}}}');
     const [relayed] = room.drain("a");
     assert.ok(relayed);
     assert.equal(Object.hasOwn(relayed, "__proto__"), false);
     assert.equal(Object.hasOwn(relayed, "constructor"), false);
-    assert.equal(relayed.clients, 1);
+    assert.equal(relayed.clients, 2);
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
     assert.equal(Object.getPrototypeOf(relayed), Object.prototype);
   });
