@@ -175,6 +175,10 @@ export const ErrorCode = v.picklist([
   "queue_full",
   "unavailable",
   "busy",
+  /** The conversation has reached `MAX_MESSAGES_PER_CONVERSATION`. */
+  "conversation_full",
+  /** The room has reached its storage budget (`MAX_ROOM_BYTES`) or `MAX_CONVERSATIONS`. */
+  "room_full",
 ]);
 export type ErrorCode = v.InferOutput<typeof ErrorCode>;
 

@@ -59,6 +59,8 @@ export const errorStrings = {
   errorQueueFull: "Too many people are waiting; please leave a message instead.",
   errorUnavailable: "The host is away; send a message instead.",
   errorBusy: "You already have a call in progress.",
+  errorConversationFull: "This conversation is full; the host has your messages and will reply.",
+  errorRoomFull: "Messages cannot be taken right now; please try again later.",
 };
 
 export type ErrorStrings = typeof errorStrings;
@@ -73,6 +75,8 @@ const ERROR_KEYS: Record<ErrorCode, keyof ErrorStrings> = {
   queue_full: "errorQueueFull",
   unavailable: "errorUnavailable",
   busy: "errorBusy",
+  conversation_full: "errorConversationFull",
+  room_full: "errorRoomFull",
 };
 
 /** The string key for a room error code (`error` frame `code`). */

@@ -155,7 +155,9 @@ export class CallDesk {
 
   /** `call`: ring the free hosts, or wait in line. */
   call(sender: VisitorConn, msg: MessageOf<ClientMessage, "call">, now: number): void {
-    if (!this.conns.spend(sender, "call", now)) return this.conns.fail(sender, "rate_limited", "Too many call attempts; wait a few seconds");
+    if (!this.conns.spend(sender, "call", now) || !this.conns.spendAddress(sender.state!.address, "call", now)) {
+      return this.conns.fail(sender, "rate_limited", "Too many call attempts; wait a few seconds");
+    }
     if (this.callOf(sender)) return this.conns.fail(sender, "busy", "You already have a call in progress");
     const hosts = this.conns.hostPresence();
     if (!hosts.some((h) => h.available)) return this.conns.fail(sender, "unavailable", "The host is away; send a message instead");

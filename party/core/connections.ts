@@ -10,7 +10,7 @@
  * @module
  */
 import type { ErrorCode, ServerMessage } from "../protocol.ts";
-import { RATES, take, type Bucket, type RateName } from "./limits.ts";
+import { ADDRESS_RATES, RATES, take, type AddressRateName, type Bucket, type RateName } from "./limits.ts";
 import type { HostPresence } from "./queue.ts";
 import type { Connection, RoomRuntime } from "./runtime.ts";
 
@@ -33,6 +33,8 @@ export interface VisitorState extends Common {
   visitorId: string;
   /** The conversation this browser keeps (from its conversation token, or new). */
   conversationId: string;
+  /** The client's address (`cf-connecting-ip`), for the limits per address. */
+  address: string;
   /** The nonce of the resume token this socket was given: a call it makes can be resumed with that token once. */
   resumeNonce: string;
 }
@@ -51,6 +53,12 @@ export type Conn = VisitorConn | HostConn;
 
 /** The tag of the visitor sockets that opened with conversation `id`'s token. */
 export const conversationTag = (id: string): string => `c:${id}`;
+/** The tag of the visitor sockets from one client address. */
+export const addressTag = (address: string): string => `a:${address.slice(0, 64)}`;
+/** The client's address as the edge reports it (`cf-connecting-ip`); locally every client is "unknown". */
+export const addressOf = (request: Request): string => (request.headers.get("cf-connecting-ip") ?? "unknown").slice(0, 64);
+/** Client addresses whose buckets are kept before the table starts afresh. */
+const ADDRESSES_KEPT = 10_000;
 
 export function isVisitor(conn: Connection<State>): conn is VisitorConn {
   return conn.state?.role === "visitor";
@@ -60,7 +68,19 @@ export function isHost(conn: Connection<State>): conn is HostConn {
 }
 
 export class Connections {
+  /** Buckets per client address (see `ADDRESS_RATES`). */
+  private readonly addresses = new Map<string, Partial<Record<AddressRateName, Bucket>>>();
+
   constructor(private readonly runtime: RoomRuntime) {}
+
+  /** Spend a token of the address's `rate` bucket. False when it is empty. */
+  spendAddress(address: string, rate: AddressRateName, now: number): boolean {
+    if (this.addresses.size >= ADDRESSES_KEPT && !this.addresses.has(address)) this.addresses.clear();
+    const buckets = this.addresses.get(address) ?? {};
+    const { ok, bucket } = take(buckets[rate], ADDRESS_RATES[rate], now);
+    this.addresses.set(address, { ...buckets, [rate]: bucket });
+    return ok;
+  }
 
   /** The open connection `id`; never throws (a runtime that finds two sockets under one id throws). */
   get(id: string): Connection<State> | undefined {

@@ -6,12 +6,16 @@
  *   scan of every conversation;
  * - `msg:<id>:<seq>` → {@link StoredMessage}, `seq` zero-padded so keys sort in order;
  * - `cid:<id>:<clientId>` → seq, so a resent message is found, not stored twice;
- * - `thread:<ts>` → conversation id, for Slack replies.
+ * - `thread:<ts>` → conversation id, for Slack replies;
+ * - `stats` → {@link Stats}: how many conversations and bytes the room keeps,
+ *   against `MAX_CONVERSATIONS` and `MAX_ROOM_BYTES`, and when it last pruned
+ *   conversations idle for longer than the retention (`RETENTION_DAYS`).
  * Values stay far below the 128 KiB storage limit (one message each).
  * @module
  */
 import type { Storage } from "./runtime.ts";
-import type { ConversationMessage } from "../protocol.ts";
+import type { ConversationMessage, ErrorCode } from "../protocol.ts";
+import { MAX_CONVERSATIONS, MAX_MESSAGES_PER_CONVERSATION, MAX_ROOM_BYTES } from "./limits.ts";
 
 /** A conversation's record. Times are ms since the epoch. */
 export interface Conversation {
@@ -37,6 +41,15 @@ export interface Conversation {
   unread?: number;
 }
 
+/** What the room keeps, in all. */
+export interface Stats {
+  conversations: number;
+  /** JSON size of the stored messages and conversation records, in bytes (an estimate of storage use). */
+  bytes: number;
+  /** Last prune, ms since the epoch. */
+  prunedAt: number;
+}
+
 /** A message as stored: the wire form plus its place. */
 export type StoredMessage = ConversationMessage & { seq: number };
 
@@ -50,6 +63,8 @@ const pad = (n: number) => String(n).padStart(10, "0");
 export class ConversationStore {
   /** Cache of storage key `recent`. */
   private recentIds: Promise<string[]> | undefined;
+  /** Cache of storage key `stats`. */
+  private statsRead: Promise<Stats> | undefined;
 
   constructor(private readonly storage: Storage) {}
 
@@ -66,15 +81,40 @@ export class ConversationStore {
     return this.storage.put(`conv:${conversation.id}`, conversation);
   }
 
+  stats(): Promise<Stats> {
+    return (this.statsRead ??= this.storage.get<Stats>("stats").then((s) => s ?? { conversations: 0, bytes: 0, prunedAt: Date.now() }));
+  }
+
   /**
-   * Append a message (its `seq` is assigned here), save the conversation and
-   * move it to the front of the `recent` index: one storage write.
+   * Why a message may not be added to `conversation` (`conversation_full`,
+   * `room_full`), or undefined when it may.
+   */
+  async refusal(conversation: Conversation): Promise<Extract<ErrorCode, "conversation_full" | "room_full"> | undefined> {
+    if (conversation.count >= MAX_MESSAGES_PER_CONVERSATION) return "conversation_full";
+    const stats = await this.stats();
+    if (stats.bytes >= MAX_ROOM_BYTES || (conversation.count === 0 && stats.conversations >= MAX_CONVERSATIONS)) return "room_full";
+    return undefined;
+  }
+
+  /**
+   * Append a message (its `seq` is assigned here), save the conversation, move
+   * it to the front of the `recent` index and count it in the stats: one
+   * storage write.
    */
   async append(conversation: Conversation, message: ConversationMessage): Promise<StoredMessage> {
     const stored: StoredMessage = { ...message, seq: conversation.count };
+    const isNew = conversation.count === 0;
     conversation.count += 1;
     conversation.updatedAt = message.at;
     const entries: Record<string, unknown> = { [`msg:${conversation.id}:${pad(stored.seq)}`]: stored, [`conv:${conversation.id}`]: conversation };
+    const stats = await this.stats();
+    const next: Stats = {
+      ...stats,
+      conversations: stats.conversations + (isNew ? 1 : 0),
+      bytes: stats.bytes + JSON.stringify(stored).length + (isNew ? JSON.stringify(conversation).length : 0),
+    };
+    this.statsRead = Promise.resolve(next);
+    entries.stats = next;
     if (message.clientId) entries[`cid:${conversation.id}:${message.clientId}`] = stored.seq;
     const ids = await this.recentIndex();
     if (ids[0] !== conversation.id) {
@@ -121,6 +161,38 @@ export class ConversationStore {
     if (ids.length === 0) return [];
     const found = await this.storage.get<Conversation>(ids.map((id) => `conv:${id}`));
     return ids.map((id) => found.get(`conv:${id}`)).filter((c): c is Conversation => c !== undefined);
+  }
+
+  /**
+   * Delete every conversation idle since before `before` (ms since the epoch)
+   * with its messages, and note when this ran. Runs from the room's alarm,
+   * about once a day.
+   * @returns how many conversations were deleted
+   */
+  async prune(before: number, now = Date.now()): Promise<number> {
+    const all = await this.storage.list<Conversation>({ prefix: "conv:" });
+    const old = [...all.values()].filter((c) => c.updatedAt < before);
+    let freed = 0;
+    for (const c of old) {
+      const keys = [`conv:${c.id}`, ...(c.slackTs ? [`thread:${c.slackTs}`] : [])];
+      for (const prefix of [`msg:${c.id}:`, `cid:${c.id}:`]) {
+        const entries = await this.storage.list<unknown>({ prefix });
+        for (const [key, value] of entries) {
+          keys.push(key);
+          if (prefix.startsWith("msg:")) freed += JSON.stringify(value).length;
+        }
+      }
+      freed += JSON.stringify(c).length;
+      for (let i = 0; i < keys.length; i += 128) await this.storage.delete(keys.slice(i, i + 128));
+    }
+    const gone = new Set(old.map((c) => c.id));
+    const ids = (await this.recentIndex()).filter((id) => !gone.has(id));
+    this.recentIds = Promise.resolve(ids);
+    const stats = await this.stats();
+    const next: Stats = { conversations: Math.max(0, stats.conversations - old.length), bytes: Math.max(0, stats.bytes - freed), prunedAt: now };
+    this.statsRead = Promise.resolve(next);
+    await this.storage.put({ stats: next, recent: ids });
+    return old.length;
   }
 
   byThread(ts: string): Promise<string | undefined> {

@@ -37,6 +37,33 @@ export const RATES = {
 
 export type RateName = keyof typeof RATES;
 
+/**
+ * Limits per client address (`cf-connecting-ip`) in one room, on top of the
+ * per-connection ones, so reconnecting does not buy a fresh allowance:
+ * - `socket`: new visitor sockets, 30 at once then one every 2 s;
+ * - `conversation`: new conversations, 5 at once then one a minute;
+ * - `text`: visitor messages, 20 at once then one every 3 s;
+ * - `call`: call requests, 6 at once then one every 10 s.
+ * Kept in the room's memory (a room woken from hibernation starts them full).
+ */
+export const ADDRESS_RATES = {
+  socket: { burst: 30, perSecond: 1 / 2 },
+  conversation: { burst: 5, perSecond: 1 / 60 },
+  text: { burst: 20, perSecond: 1 / 3 },
+  call: { burst: 6, perSecond: 1 / 10 },
+} as const satisfies Record<string, Rate>;
+
+export type AddressRateName = keyof typeof ADDRESS_RATES;
+
+/** Visitor sockets open at once from one address in one room. */
+export const MAX_SOCKETS_PER_ADDRESS = 30;
+/** Messages kept in one conversation; beyond, `conversation_full`. */
+export const MAX_MESSAGES_PER_CONVERSATION = 1000;
+/** Conversations kept in one room; beyond, a new one is refused with `room_full`. */
+export const MAX_CONVERSATIONS = 10_000;
+/** Bytes of conversations kept in one room (JSON size); beyond, new messages are refused with `room_full`. */
+export const MAX_ROOM_BYTES = 100 * 1024 * 1024;
+
 const MiB = 1024 * 1024;
 /**
  * Bytes the `yjs` party relays (a frame's UTF-8 size times its receivers),

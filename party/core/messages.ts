@@ -48,13 +48,20 @@ export class Messages {
 
   /** `text` from a visitor. */
   async text(sender: VisitorConn, msg: MessageOf<ClientMessage, "text">, now: number): Promise<void> {
-    if (!this.conns.spend(sender, "text", now)) return this.conns.fail(sender, "rate_limited", "Too many messages; wait a few seconds");
-    const conversationId = sender.state!.conversationId;
+    const { conversationId, address } = sender.state!;
+    if (!this.conns.spend(sender, "text", now) || !this.conns.spendAddress(address, "text", now)) {
+      return this.conns.fail(sender, "rate_limited", "Too many messages; wait a few seconds");
+    }
     if (msg.clientId) {
       const earlier = await this.store.byClientId(conversationId, msg.clientId);
       if (earlier) return this.resend(sender, conversationId, earlier);
     }
     const conversation = await this.store.open(conversationId, now);
+    const refusal = await this.store.refusal(conversation);
+    if (refusal) return this.conns.fail(sender, refusal, "This conversation or room is full");
+    if (conversation.count === 0 && !this.conns.spendAddress(address, "conversation", now)) {
+      return this.conns.fail(sender, "rate_limited", "Too many new conversations from your address; wait a minute");
+    }
     if (msg.name) conversation.name = msg.name;
     if (msg.email) conversation.email = msg.email;
     if (msg.page) conversation.page = msg.page;
@@ -95,6 +102,8 @@ export class Messages {
     if (!this.conns.spend(sender, "text", now)) return this.conns.fail(sender, "rate_limited", "Too many messages; wait a few seconds");
     const conversation = await this.store.get(msg.conversationId);
     if (!conversation) return this.conns.fail(sender, "not_found", "No such conversation");
+    const refusal = await this.store.refusal(conversation);
+    if (refusal) return this.conns.fail(sender, refusal, "This conversation or room is full");
     if (msg.clientId) {
       const earlier = await this.store.byClientId(conversation.id, msg.clientId);
       if (earlier) return this.conns.send(sender, { type: "sent", id: earlier.id, clientId: earlier.clientId, at: earlier.at });

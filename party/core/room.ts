@@ -44,6 +44,8 @@ import {
   Connections,
   LIVENESS_TIMEOUT_MS,
   PING_INTERVAL_MS,
+  addressOf,
+  addressTag,
   conversationTag,
   isHost,
   isVisitor,
@@ -52,6 +54,7 @@ import {
   type VisitorConn,
 } from "./connections.ts";
 import { ConversationStore } from "./conversations.ts";
+import { MAX_SOCKETS_PER_ADDRESS } from "./limits.ts";
 import { hostOf } from "./edge.ts";
 import { Routes } from "./http.ts";
 import { Messages } from "./messages.ts";
@@ -62,22 +65,29 @@ export { LIVENESS_TIMEOUT_MS, PING_INTERVAL_MS };
 
 /** WebSocket close code for a host socket whose session ended (token expired, key removed or changed). */
 export const SIGNED_OUT = 4003;
+/** WebSocket close code for a visitor socket over its address's limits (RFC 6455 §7.4.1: policy violation). */
+export const TOO_MANY_SOCKETS = 1008;
+/** How often conversations past the retention are deleted, in ms. */
+const PRUNE_EVERY_MS = 24 * 60 * 60 * 1000;
 
 export class ContactRoom {
   private readonly conns: Connections;
   private readonly calls: CallDesk;
   private readonly messages: Messages;
   private readonly slack: SlackBridge;
+  private readonly store: ConversationStore;
   private readonly routes = new Routes();
   /** The room's name, from storage once known (see {@link RoomRuntime.id}). */
   private id = "";
   /** Signs resume and conversation tokens (storage key `secret`). */
   private secret = "";
   private loaded: Promise<void> | undefined;
+  /** When conversations past the retention are next deleted (about daily). */
+  private pruneDue: number | undefined;
 
   constructor(private readonly runtime: RoomRuntime) {
     const config = () => this.config;
-    const store = new ConversationStore(runtime.storage);
+    const store = (this.store = new ConversationStore(runtime.storage));
     this.conns = new Connections(runtime);
     this.slack = new SlackBridge(runtime.storage, store, config, (c, m) => this.messages.publish(c, m), () => this.schedule());
     this.messages = new Messages(store, this.conns, this.slack);
@@ -101,28 +111,34 @@ export class ContactRoom {
       if (stored.size < 2) await this.runtime.storage.put({ roomId: this.id, secret: this.secret });
       await this.slack.outbox.load();
       await this.calls.load(Date.now());
+      const stats = await this.store.stats();
+      this.pruneDue = stats.prunedAt + PRUNE_EVERY_MS;
     })().catch((err: unknown) => {
       this.loaded = undefined;
       throw err;
     }));
   }
 
-  /** The room starts (or wakes): a restart picks up where Slack delivery stopped. */
+  /**
+   * The room starts (or wakes): the alarm is set for what is pending (a
+   * restart picks up where Slack delivery stopped) and the next prune.
+   */
   async onStart(): Promise<void> {
     await this.load();
-    if (this.slack.outbox.size > 0) this.schedule();
+    this.schedule();
   }
 
   // ------------------------------------------------------------------ sockets
 
   /**
-   * Tags of a new socket (fixed for its life): `host` or `visitor`, and
-   * `c:<conversationId>` for a visitor that opened with a valid conversation token.
+   * Tags of a new socket (fixed for its life): `host`, or `visitor` with
+   * `a:<address>` and, for a visitor that opened with a valid conversation
+   * token, `c:<conversationId>`.
    */
   async tags(request: Request): Promise<string[]> {
     if (hostOf(request) !== null) return ["host"];
     const known = await this.knownConversation(request);
-    return known ? ["visitor", conversationTag(known)] : ["visitor"];
+    return ["visitor", addressTag(addressOf(request)), ...(known ? [conversationTag(known)] : [])];
   }
 
   private async knownConversation(request: Request): Promise<string | undefined> {
@@ -141,13 +157,18 @@ export class ContactRoom {
       if (isHost(conn)) await this.hostJoined(conn);
       return;
     }
+    const address = addressOf(request);
+    if (!this.conns.spendAddress(address, "socket", now) || this.conns.live(addressTag(address)).length >= MAX_SOCKETS_PER_ADDRESS) {
+      this.conns.fail(conn, "rate_limited", "Too many connections from your address; wait a little");
+      return this.conns.close(conn, TOO_MANY_SOCKETS, "Too many connections from your address");
+    }
     const resume = params.get("resume");
     const claim = resume ? await verifyResumeToken(resume, this.secret, this.id) : undefined;
     const resumed = claim !== undefined && this.calls.claimable(claim.visitorId, claim.nonce);
     const known = await this.knownConversation(request);
     const visitorId = resumed ? claim.visitorId : crypto.randomUUID();
     const conversationId = known ?? crypto.randomUUID();
-    conn.setState({ role: "visitor", visitorId, conversationId, resumeNonce: newNonce(), lastSeen: now, buckets: {} });
+    conn.setState({ role: "visitor", visitorId, conversationId, address, resumeNonce: newNonce(), lastSeen: now, buckets: {} });
     if (isVisitor(conn)) await this.visitorJoined(conn, known !== undefined, resumed);
   }
 
@@ -277,6 +298,7 @@ export class ContactRoom {
     if (this.conns.live("host", exclude).length > 0 || this.calls.size > 0) deadlines.push(Date.now() + PING_INTERVAL_MS);
     const outbox = this.slack.outbox.nextAt();
     if (outbox !== undefined) deadlines.push(Math.max(outbox, Date.now() + 50));
+    if (this.pruneDue !== undefined) deadlines.push(this.pruneDue);
     if (deadlines.length === 0) return void this.runtime.storage.deleteAlarm();
     void this.runtime.storage.setAlarm(Math.min(...deadlines));
   }
@@ -285,6 +307,10 @@ export class ContactRoom {
     await this.load();
     const now = Date.now();
     this.calls.expire(now);
+    if (this.pruneDue !== undefined && now >= this.pruneDue) {
+      await this.store.prune(now - this.config.retentionMs, now);
+      this.pruneDue = now + PRUNE_EVERY_MS;
+    }
     if (this.slack.outbox.size > 0) await this.slack.drain();
     // Liveness: silent hosts and calling visitors are gone; the rest get a ping.
     // A host whose token expired, or whose key was removed or changed, is signed out.

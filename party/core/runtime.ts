@@ -34,6 +34,8 @@ export interface Storage {
   put<T>(key: string, value: T): Promise<void>;
   put<T>(entries: Record<string, T>): Promise<void>;
   delete(key: string): Promise<boolean>;
+  /** Delete up to 128 keys at once; the number deleted. */
+  delete(keys: string[]): Promise<number>;
   list<T = unknown>(options?: { prefix?: string; reverse?: boolean; limit?: number; start?: string; end?: string }): Promise<Map<string, T>>;
   /** Schedule the room's one alarm at `at` (ms since the epoch), replacing any earlier one. */
   setAlarm(at: number): Promise<void>;

@@ -147,6 +147,7 @@ export class SlackBridge {
     const conversationId = await this.store.byThread(event.thread_ts!);
     const conversation = conversationId ? await this.store.get(conversationId) : undefined;
     if (!conversation) return ok({ ignored: true });
+    if (await this.store.refusal(conversation)) return ok({ ignored: true, full: true });
     conversation.unread = (conversation.unread ?? 0) + 1;
     const message = await this.store.append(conversation, {
       id: crypto.randomUUID(),

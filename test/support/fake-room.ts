@@ -70,8 +70,13 @@ class FakeStorage {
     if (options.limit !== undefined) keys = keys.slice(0, options.limit);
     return new Map(keys.map((k) => [k, structuredClone(this.data.get(k) as T)]));
   }
-  async delete(key: string): Promise<boolean> {
-    return this.data.delete(key);
+  delete(key: string): Promise<boolean>;
+  delete(keys: string[]): Promise<number>;
+  async delete(keys: string | string[]): Promise<boolean | number> {
+    this.calls.push(`delete ${[keys].flat().join(",")}`);
+    if (typeof keys === "string") return this.data.delete(keys);
+    if (keys.length > 128) throw new Error("more than 128 keys");
+    return keys.filter((k) => this.data.delete(k)).length;
   }
   async setAlarm(at: number): Promise<void> {
     this.alarm = at;
@@ -127,11 +132,14 @@ export class FakeRoom implements RoomRuntime {
     this.server = this.boot();
   }
 
-  /** A new server instance over the same storage and sockets (a wake-up or restart). */
+  /** A new server instance over the same storage and sockets (a wake-up or restart); it starts before it handles anything. */
   boot(): ContactRoom {
-    this.server = new ContactRoom(this);
-    return this.server;
+    const server = (this.server = new ContactRoom(this));
+    this.started = server.onStart();
+    return server;
   }
+
+  private started: Promise<void> = Promise.resolve();
 
   fetchRoom(party: "guard", name: string, path: string, init?: RequestInit): Promise<Response> {
     return guard(name).onRequest(new Request(`http://127.0.0.1/parties/${party}/${name}${path}`, init));
@@ -146,13 +154,16 @@ export class FakeRoom implements RoomRuntime {
     for (const c of this.connections.values()) if (!tag || c.tags.includes(tag)) yield c as Connection<S>;
   }
 
-  /** Open a socket: a visitor (optionally resuming) or the signed-in host `host`. */
-  async connect(opts: { host?: string; resume?: string; conversation?: string } = {}): Promise<FakeConnection> {
+  /**
+   * Open a socket: a visitor (optionally resuming) or the signed-in host
+   * `host`; each from an address of its own (documentation range) unless `address` is given.
+   */
+  async connect(opts: { host?: string; resume?: string; conversation?: string; address?: string } = {}): Promise<FakeConnection> {
     const conn = new FakeConnection(`conn-${++counter}`);
     const url = new URL("http://127.0.0.1/parties/main/site");
     if (opts.resume) url.searchParams.set("resume", opts.resume);
     if (opts.conversation) url.searchParams.set("conversation", opts.conversation);
-    const headers = new Headers();
+    const headers = new Headers({ "cf-connecting-ip": opts.address ?? `2001:db8::${counter.toString(16)}` });
     if (opts.host) {
       // As the edge passes on a signed-in host: a valid token in the URL, the name in a header.
       const key = parseHosts(this.env.HOSTS, this.env.HOST_KEY).get(opts.host);
@@ -161,6 +172,7 @@ export class FakeRoom implements RoomRuntime {
       headers.set("x-contact-me-host", encodeURIComponent(opts.host));
     }
     const request = new Request(url, { headers });
+    await this.started;
     conn.tags = await this.server.tags(request);
     this.connections.set(conn.id, conn);
     await this.server.onConnect(conn as Conn, request);
@@ -180,7 +192,8 @@ export class FakeRoom implements RoomRuntime {
   }
 
   /** An HTTP request to the room, e.g. `request("presence")`. */
-  request(path: string, init?: RequestInit): Promise<Response> {
+  async request(path: string, init?: RequestInit): Promise<Response> {
+    await this.started;
     return this.server.onRequest(new Request(`http://127.0.0.1/parties/main/site/${path}`, init));
   }
 
@@ -190,6 +203,7 @@ export class FakeRoom implements RoomRuntime {
    * while the alarm handler awaits).
    */
   async fireAlarm(): Promise<void> {
+    await this.started;
     this.storage.alarm = null;
     this.alarming = true;
     try {

@@ -10,6 +10,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { FakeRoom, type FakeConnection } from "../support/fake-room.ts";
 import { issueHostToken, newNonce } from "../../party/core/auth.ts";
 import { MAX_QUEUE_LIMIT } from "../../party/core/config.ts";
+import { MAX_CONVERSATIONS, MAX_MESSAGES_PER_CONVERSATION } from "../../party/core/limits.ts";
 import { MAX_SOCKET_URL } from "../../party/core/edge.ts";
 import type { State } from "../../party/core/connections.ts";
 import { MAX_NAME_LENGTH } from "../../party/protocol.ts";
@@ -151,7 +152,7 @@ describe("platform limits", () => {
     const now = Date.now();
     const bucket = { tokens: 39.123456789, at: now };
     const buckets = { frame: bucket, text: bucket, call: bucket, signIn: bucket };
-    const visitor: State = { role: "visitor", visitorId: crypto.randomUUID(), conversationId: crypto.randomUUID(), resumeNonce: newNonce(), lastSeen: now, buckets, gone: true };
+    const visitor: State = { role: "visitor", visitorId: crypto.randomUUID(), conversationId: crypto.randomUUID(), address: "f".repeat(64), resumeNonce: newNonce(), lastSeen: now, buckets, gone: true };
     const name = "𝔄".repeat(40);
     const token = await issueHostToken("k".repeat(64), name, "r".repeat(200));
     const host: State = { role: "host", name, available: true, token, lastSeen: now, buckets, gone: true };
@@ -176,5 +177,89 @@ describe("host sign-in guessing", () => {
     assert.equal(refused.status, 429);
     assert.match(refused.headers.get("retry-after") ?? "", /^[1-6]$/);
     for (let i = 0; i < 12; i++) assert.equal((await signIn(rooms[i % 5], HOST_KEY, "203.0.113.9")).status, 200, "the real host elsewhere");
+  });
+});
+
+describe("limits per client address and per room", () => {
+  const text = (room: FakeRoom, v: FakeConnection, body = "hi") => room.send(v, { type: "text", text: body, clientId: crypto.randomUUID() });
+
+  it("keeps an address's message allowance across reconnects", async () => {
+    const room = new FakeRoom({ HOST_KEY, ICE_SERVERS: "[]" });
+    const address = "192.0.2.7";
+    let first: FakeConnection | undefined;
+    let refusedAt = -1;
+    for (let i = 0; i < 30 && refusedAt < 0; i++) {
+      // A new socket every time, keeping the same conversation (the per-socket allowance starts afresh).
+      const v = await room.connect({ address, conversation: first?.last("welcome")!.conversationToken });
+      first ??= v;
+      await text(room, v, `message ${i}`);
+      if (v.last("error")?.code === "rate_limited") refusedAt = i;
+      await room.drop(v);
+    }
+    assert.equal(refusedAt, 20, "20 messages at once per address, however many sockets");
+    const other = await room.connect({ address: "192.0.2.8" });
+    await text(room, other);
+    assert.equal(other.last("error"), undefined, "another address is not affected");
+  });
+
+  it("refuses a new conversation beyond five at once from one address", async () => {
+    const room = new FakeRoom({ HOST_KEY, ICE_SERVERS: "[]" });
+    const codes = [];
+    for (let i = 0; i < 7; i++) {
+      const v = await room.connect({ address: "192.0.2.9" });
+      await text(room, v);
+      codes.push(v.last("error")?.code ?? "ok");
+      await room.drop(v);
+    }
+    assert.deepEqual(codes, ["ok", "ok", "ok", "ok", "ok", "rate_limited", "rate_limited"]);
+  });
+
+  it("closes sockets beyond 30 open from one address", async () => {
+    const room = new FakeRoom({ HOST_KEY, ICE_SERVERS: "[]" });
+    const sockets = [];
+    for (let i = 0; i < 31; i++) sockets.push(await room.connect({ address: "192.0.2.10" }));
+    assert.equal(sockets[29].closedWith, undefined);
+    assert.deepEqual(sockets[30].closedWith, { code: 1008, reason: "Too many connections from your address" });
+    assert.equal(sockets[30].last("error")?.code, "rate_limited");
+    assert.equal(sockets[30].last("welcome"), undefined);
+  });
+
+  it("refuses messages beyond a conversation's cap and conversations beyond the room's", async () => {
+    const room = new FakeRoom({ HOST_KEY, ICE_SERVERS: "[]" });
+    const v = await room.connect();
+    await text(room, v, "first");
+    const id = v.last("message")!.conversationId;
+    const conv = room.storage.data.get(`conv:${id}`) as { count: number };
+    room.storage.data.set(`conv:${id}`, { ...conv, count: MAX_MESSAGES_PER_CONVERSATION });
+    await text(room, v, "one too many");
+    assert.equal(v.last("error")?.code, "conversation_full");
+
+    room.storage.data.set("stats", { conversations: MAX_CONVERSATIONS, bytes: 0, prunedAt: Date.now() });
+    room.boot();
+    const newcomer = await room.connect();
+    await text(room, newcomer);
+    assert.equal(newcomer.last("error")?.code, "room_full");
+  });
+
+  it("deletes conversations idle past RETENTION_DAYS, about daily, and keeps the rest", async (t) => {
+    let clock = Date.UTC(2026, 0, 1);
+    t.mock.method(Date, "now", () => clock);
+    const room = new FakeRoom({ HOST_KEY, ICE_SERVERS: "[]", RETENTION_DAYS: "2" });
+    const old = await room.connect();
+    await text(room, old, "old");
+    clock += 2 * 24 * 3600_000;
+    const recent = await room.connect();
+    await text(room, recent, "recent");
+    assert.ok(room.storage.alarm !== null && room.storage.alarm <= clock + 24 * 3600_000, "a prune is scheduled");
+    clock += 12 * 3600_000;
+    await room.fireAlarm();
+    const keys = [...room.storage.data.keys()];
+    const oldId = old.last("message")!.conversationId;
+    const recentId = recent.last("message")!.conversationId;
+    assert.ok(!keys.some((k) => k.includes(oldId)), `nothing of the old conversation is left: ${keys.filter((k) => k.includes(oldId))}`);
+    assert.ok(keys.includes(`conv:${recentId}`));
+    assert.equal((room.storage.data.get("stats") as { conversations: number }).conversations, 1);
+    const host = await room.connect({ host: "Host" });
+    assert.deepEqual(host.last("conversations")!.conversations.map((c) => c.id), [recentId]);
   });
 });
