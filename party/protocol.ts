@@ -159,6 +159,21 @@ export function isVisitorOnly(msg: ClientMessage): msg is Extract<ClientMessage,
   return (VISITOR_ONLY as ReadonlySet<string>).has(msg.type);
 }
 
+/**
+ * WebSocket close codes the room uses (RFC 6455 §7.4; 4000–4999 are the
+ * application's own). A client reconnects after any but `signedOut`.
+ */
+export const CloseCode = {
+  /** Silent for longer than the liveness timeout (no `pong`). */
+  noHeartbeat: 4000,
+  /** The socket's resume token was presented by another connection, which took over its call. */
+  resumedElsewhere: 4001,
+  /** A host socket whose session ended: its token expired, or its key was removed or changed. Sign in again. */
+  signedOut: 4003,
+  /** Over the limits of its client address (open sockets, new sockets per second): policy violation. */
+  tooManySockets: 1008,
+} as const;
+
 /** Seconds a visitor's or host's dropped socket may take to come back before its call or queue place ends. */
 export const RESUME_GRACE_S = 30;
 

@@ -227,7 +227,14 @@ export class ContactMeHost extends LitElement {
   get ringing(): boolean {
     return this.ringer.ringing;
   }
-  private readonly signaling = new SignalingController(this, (m) => this.onServerMessage(m));
+  private readonly signaling = new SignalingController(
+    this,
+    (m) => this.onServerMessage(m),
+    () => {
+      this.signOut();
+      this.signInError = { key: "sessionEnded" };
+    },
+  );
   private readonly call = new CallController(this, (m) => this.signaling.send(m));
 
   /** Statistics of the current call's RTCPeerConnection, or null outside a call. */

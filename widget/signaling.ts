@@ -7,7 +7,7 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from "lit";
 import PartySocket from "partysocket";
-import { parseServerMessage, type ClientMessage, type ServerMessage } from "../party/protocol.ts";
+import { CloseCode, parseServerMessage, type ClientMessage, type ServerMessage } from "../party/protocol.ts";
 import { scheme, type RoomAddress } from "./room.ts";
 
 export { defaultHost, fetchRoom, type RoomAddress } from "./room.ts";
@@ -24,9 +24,15 @@ export class SignalingController implements ReactiveController {
   private socket: PartySocket | undefined;
   private everOpened = false;
 
+  /**
+   * @param onMessage every valid frame from the room
+   * @param onSignedOut the room closed the socket with `CloseCode.signedOut`
+   *   (the host's session ended); the controller has closed for good
+   */
   constructor(
     private readonly host: ReactiveControllerHost,
     private readonly onMessage: (message: ServerMessage) => void,
+    private readonly onSignedOut?: () => void,
   ) {
     host.addController(this);
   }
@@ -52,8 +58,13 @@ export class SignalingController implements ReactiveController {
       this.everOpened = true;
       this.setStatus("open");
     });
-    socket.addEventListener("close", () => {
-      if (this.socket === socket) this.setStatus(this.everOpened ? "reconnecting" : "connecting");
+    socket.addEventListener("close", (event: CloseEvent) => {
+      if (this.socket !== socket) return;
+      if (event.code === CloseCode.signedOut) {
+        this.close();
+        return this.onSignedOut?.();
+      }
+      this.setStatus(this.everOpened ? "reconnecting" : "connecting");
     });
     socket.addEventListener("message", (event: MessageEvent) => {
       const parsed = parseServerMessage(event.data);

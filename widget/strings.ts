@@ -103,7 +103,8 @@ export const hostStrings = {
   remoteVideo: "Visitor's video",
   localVideo: "Your camera",
   signInFailed: "Sign-in failed (HTTP {status}).",
-  noHost: "No host is configured for this room: set HOST_KEY or HOSTS on the server.",
+  noHost: "Host sign-in is not set up for this room: set HOST_KEY (16 characters or more) or HOSTS on the server.",
+  sessionEnded: "Your session ended (it expired, or the host key changed). Sign in again.",
   cannotReach: "Cannot reach the room ({reason}).",
   errorBusy: "Hang up the current call first.",
 };

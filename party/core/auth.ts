@@ -5,7 +5,8 @@
  * - Host token (`POST /host/session` → `?token=` on the host socket):
  *   `<name, base64url>.<expiry>.<signature>`, signed with that host's own key
  *   over `host:<room>:<name>:<expiry>`, so removing or changing a host's key
- *   revokes its tokens. Lifetime {@link HOST_TOKEN_TTL_S}.
+ *   revokes its tokens. Lifetime `HOST_SESSION_S` (default {@link HOST_TOKEN_TTL_S});
+ *   an open host socket is checked again on every alarm, so it ends with its token.
  * - Visitor resume token (`?resume=` on reconnect): `<visitorId>_<nonce>.<expiry>.<signature>`,
  *   signed with the room's own secret (random, kept in room storage) over
  *   `visitor:<room>:<visitorId>_<nonce>:<expiry>`. Lifetime {@link RESUME_TOKEN_TTL_S};
@@ -19,7 +20,7 @@
  * @module
  */
 
-/** Host token lifetime, in seconds (12 hours). */
+/** Default host token lifetime, in seconds (12 hours; `HOST_SESSION_S`). */
 export const HOST_TOKEN_TTL_S = 12 * 60 * 60;
 /** Resume token lifetime, in seconds (24 hours). */
 export const RESUME_TOKEN_TTL_S = 24 * 60 * 60;
@@ -106,9 +107,10 @@ function parseSigned(token: string, now: number): { subject: string; expiry: num
  * Issue a host token for host `name` of `room`.
  * @param hostKey that host's key
  * @param now current time in ms (for tests)
+ * @param ttlS lifetime in seconds
  */
-export async function issueHostToken(hostKey: string, name: string, room: string, now = Date.now()): Promise<string> {
-  const expiry = Math.floor(now / 1000) + HOST_TOKEN_TTL_S;
+export async function issueHostToken(hostKey: string, name: string, room: string, now = Date.now(), ttlS = HOST_TOKEN_TTL_S): Promise<string> {
+  const expiry = Math.floor(now / 1000) + ttlS;
   const subject = toBase64Url(encoder.encode(name));
   return `${subject}.${expiry}.${await sign(hostKey, `host:${room}:${name}:${expiry}`)}`;
 }

@@ -10,7 +10,7 @@
  * `queue.ts`; {@link CallDesk.reconcile} applies them and tells everyone.
  * @module
  */
-import { RESUME_GRACE_S, type ClientMessage, type EndReason, type MessageOf, type ServerMessage } from "../protocol.ts";
+import { CloseCode, RESUME_GRACE_S, type ClientMessage, type EndReason, type MessageOf, type ServerMessage } from "../protocol.ts";
 import type { RoomConfig } from "./config.ts";
 import { isVisitor, type Connections, type HostConn, type State, type VisitorConn } from "./connections.ts";
 import { placeCalls, type CallRecord } from "./queue.ts";
@@ -105,7 +105,7 @@ export class CallDesk {
   /**
    * A visitor comes back with its resume token (see {@link claimable}): the
    * same place in line, or the same call. A socket of that visitor still open
-   * is closed with 4001, saying why; the token is spent (the call now takes
+   * is closed with `CloseCode.resumedElsewhere`, saying why; the token is spent (the call now takes
    * the new socket's nonce).
    */
   async visitorResumed(conn: VisitorConn): Promise<void> {
@@ -117,7 +117,7 @@ export class CallDesk {
     call.resumeNonce = conn.state!.resumeNonce;
     if (previous?.state && !previous.state.gone) {
       previous.setState({ ...previous.state, gone: true });
-      this.conns.close(previous, 4001, "Resumed on another connection");
+      this.conns.close(previous, CloseCode.resumedElsewhere, "Resumed on another connection");
     }
     if (call.state === "active") {
       this.save();

@@ -39,6 +39,8 @@ export interface RoomConfig {
   ringTimeoutMs: number;
   /** TURN relay with ephemeral credentials (`TURN_URLS`, `TURN_SECRET`, `TURN_TTL_S`); `undefined` when unset. */
   turn: TurnConfig | undefined;
+  /** Lifetime of a host's sign-in, in seconds (`HOST_SESSION_S`, 10–604800, default 43200 = 12 h). */
+  hostSessionS: number;
   /** Conversations idle longer than this are deleted with their messages, in ms (`RETENTION_DAYS`, 1–3650, default 365). */
   retentionMs: number;
   /** RTCConfiguration.iceTransportPolicy handed to both peers (`ICE_TRANSPORT_POLICY`, default `all`). */
@@ -226,6 +228,7 @@ export function readConfig(env: Record<string, unknown>): RoomConfig {
     ringTimeoutMs: parseInteger(env.RING_TIMEOUT_S, 45, 5, 3600, "RING_TIMEOUT_S") * 1000,
     turn: parseTurn(env.TURN_URLS, env.TURN_SECRET, env.TURN_TTL_S),
     iceTransportPolicy: parseIceTransportPolicy(env.ICE_TRANSPORT_POLICY),
+    hostSessionS: parseInteger(env.HOST_SESSION_S, 12 * 60 * 60, 10, 7 * 24 * 60 * 60, "HOST_SESSION_S"),
     retentionMs: parseInteger(env.RETENTION_DAYS, 365, 1, 3650, "RETENTION_DAYS") * 24 * 60 * 60 * 1000,
   };
 }

@@ -92,6 +92,6 @@ export class Routes {
     if (!name) return { status: 401, body: { error: "forbidden", message: "Wrong host key" } };
     // A right key gives its try back: the real host is never slowed down by its own sign-ins.
     await (await room.guard(client, "refund")).body?.cancel();
-    return { status: 200, body: { token: await issueHostToken(hosts.get(name)!, name, room.id), name } };
+    return { status: 200, body: { token: await issueHostToken(hosts.get(name)!, name, room.id, Date.now(), room.config.hostSessionS), name } };
   }
 }

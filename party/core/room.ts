@@ -28,7 +28,7 @@
  * frame of the other role's is refused with `forbidden`.
  * @module
  */
-import { PROTOCOL_VERSION, isHostOnly, isVisitorOnly, parseClientMessage, type HostMessage, type VisitorMessage } from "../protocol.ts";
+import { CloseCode, PROTOCOL_VERSION, isHostOnly, isVisitorOnly, parseClientMessage, type HostMessage, type VisitorMessage } from "../protocol.ts";
 import {
   issueConversationToken,
   issueResumeToken,
@@ -63,10 +63,6 @@ import { SlackBridge } from "./slack-bridge.ts";
 
 export { LIVENESS_TIMEOUT_MS, PING_INTERVAL_MS };
 
-/** WebSocket close code for a host socket whose session ended (token expired, key removed or changed). */
-export const SIGNED_OUT = 4003;
-/** WebSocket close code for a visitor socket over its address's limits (RFC 6455 §7.4.1: policy violation). */
-export const TOO_MANY_SOCKETS = 1008;
 /** How often conversations past the retention are deleted, in ms. */
 const PRUNE_EVERY_MS = 24 * 60 * 60 * 1000;
 
@@ -160,7 +156,7 @@ export class ContactRoom {
     const address = addressOf(request);
     if (!this.conns.spendAddress(address, "socket", now) || this.conns.live(addressTag(address)).length >= MAX_SOCKETS_PER_ADDRESS) {
       this.conns.fail(conn, "rate_limited", "Too many connections from your address; wait a little");
-      return this.conns.close(conn, TOO_MANY_SOCKETS, "Too many connections from your address");
+      return this.conns.close(conn, CloseCode.tooManySockets, "Too many connections from your address");
     }
     const resume = params.get("resume");
     const claim = resume ? await verifyResumeToken(resume, this.secret, this.id) : undefined;
@@ -319,9 +315,9 @@ export class ContactRoom {
     for (const conn of watched) {
       const state = conn.state!;
       if (now - state.lastSeen > LIVENESS_TIMEOUT_MS) {
-        this.drop(conn, 4000, "No heartbeat");
+        this.drop(conn, CloseCode.noHeartbeat, "No heartbeat");
       } else if (state.role === "host" && (await verifyHostToken(state.token, this.config.hosts, this.id, now)) !== state.name) {
-        this.drop(conn, SIGNED_OUT, "Signed out: the session expired or the host key changed");
+        this.drop(conn, CloseCode.signedOut, "Signed out: the session expired or the host key changed");
       } else {
         this.conns.send(conn, { type: "ping" });
       }

@@ -158,7 +158,7 @@ export class FakeRoom implements RoomRuntime {
    * Open a socket: a visitor (optionally resuming) or the signed-in host
    * `host`; each from an address of its own (documentation range) unless `address` is given.
    */
-  async connect(opts: { host?: string; resume?: string; conversation?: string; address?: string } = {}): Promise<FakeConnection> {
+  async connect(opts: { host?: string; token?: string; resume?: string; conversation?: string; address?: string } = {}): Promise<FakeConnection> {
     const conn = new FakeConnection(`conn-${++counter}`);
     const url = new URL("http://127.0.0.1/parties/main/site");
     if (opts.resume) url.searchParams.set("resume", opts.resume);
@@ -168,7 +168,7 @@ export class FakeRoom implements RoomRuntime {
       // As the edge passes on a signed-in host: a valid token in the URL, the name in a header.
       const key = parseHosts(this.env.HOSTS, this.env.HOST_KEY).get(opts.host);
       url.searchParams.set("role", "host");
-      url.searchParams.set("token", key ? await issueHostToken(key, opts.host, "site") : "no-such-host");
+      url.searchParams.set("token", opts.token ?? (key ? await issueHostToken(key, opts.host, "site") : "no-such-host"));
       headers.set("x-contact-me-host", encodeURIComponent(opts.host));
     }
     const request = new Request(url, { headers });

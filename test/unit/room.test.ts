@@ -222,6 +222,19 @@ describe("the room (fake Room)", () => {
     assert.equal(grace.last("ping")?.type, "ping");
   });
 
+  it("signs out a host socket when its sign-in expires (HOST_SESSION_S)", async (t) => {
+    useClock(t);
+    room = new FakeRoom({ HOST_KEY: "host-key-1234567890", ICE_SERVERS: "[]", HOST_SESSION_S: "60" });
+    const res = await room.request("host/session", { method: "POST", body: JSON.stringify({ key: "host-key-1234567890" }) });
+    const { token } = (await res.json()) as { token: string };
+    const host = await room.connect({ host: "Host", token });
+    await room.send(host, { type: "available", available: true });
+    await tick(room, 58_000, [host]);
+    assert.equal(host.closedWith, undefined, "still signed in before expiry");
+    await tick(room, 4_000, [host]);
+    assert.deepEqual(host.closedWith, { code: 4003, reason: "Signed out: the session expired or the host key changed" });
+  });
+
   it("keeps calls across a restart of the server (same storage)", async (t) => {
     useClock(t);
     const ada = await availableHost(room, "Ada");
