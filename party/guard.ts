@@ -7,13 +7,13 @@
 import type * as Party from "partykit/server";
 import { notFromOutside } from "./core/edge.ts";
 import { SignInGuard } from "./core/guard.ts";
-import { partykitRuntime } from "./partykit.ts";
+import { PartykitRuntime } from "./partykit.ts";
 
 export default class Guard implements Party.Server {
   private readonly core: SignInGuard;
 
   constructor(readonly room: Party.Room) {
-    this.core = new SignInGuard(partykitRuntime(room));
+    this.core = new SignInGuard(new PartykitRuntime(room));
   }
 
   static onBeforeConnect(): Response {

@@ -10,7 +10,7 @@ import { checkRequest, checkSocket } from "./core/edge.ts";
 import { ContactRoom } from "./core/room.ts";
 import type { Connection, Frame } from "./core/runtime.ts";
 import type { State } from "./core/connections.ts";
-import { partykitRuntime } from "./partykit.ts";
+import { PartykitRuntime } from "./partykit.ts";
 
 type Conn = Connection<State>;
 
@@ -18,9 +18,11 @@ export default class Main implements Party.Server {
   /** Sockets hibernate between frames: idle visitors cost no memory. */
   readonly options = { hibernate: true };
   private readonly core: ContactRoom;
+  private readonly runtime: PartykitRuntime;
 
   constructor(readonly room: Party.Room) {
-    this.core = new ContactRoom(partykitRuntime(room));
+    this.runtime = new PartykitRuntime(room);
+    this.core = new ContactRoom(this.runtime);
   }
 
   static onBeforeConnect(req: Party.Request, lobby: Party.Lobby): Promise<Party.Request | Response> {
@@ -40,6 +42,7 @@ export default class Main implements Party.Server {
   }
 
   onConnect(conn: Party.Connection, ctx: Party.ConnectionContext): Promise<void> {
+    this.runtime.remember();
     return this.core.onConnect(conn as unknown as Conn, ctx.request as unknown as Request);
   }
 
@@ -56,6 +59,7 @@ export default class Main implements Party.Server {
   }
 
   onRequest(req: Party.Request): Promise<Response> {
+    this.runtime.remember();
     return this.core.onRequest(req as unknown as Request) as Promise<Response>;
   }
 

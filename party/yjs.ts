@@ -9,7 +9,7 @@ import { checkYjsSocket } from "./core/edge.ts";
 import type { Connection, Frame } from "./core/runtime.ts";
 import { YjsRoom } from "./core/yjs.ts";
 import type { SignalingState } from "./core/yjs-protocol.ts";
-import { partykitRuntime } from "./partykit.ts";
+import { PartykitRuntime } from "./partykit.ts";
 
 type Conn = Connection<SignalingState>;
 
@@ -19,7 +19,7 @@ export default class Yjs implements Party.Server {
   private readonly core: YjsRoom;
 
   constructor(readonly room: Party.Room) {
-    this.core = new YjsRoom(partykitRuntime(room));
+    this.core = new YjsRoom(new PartykitRuntime(room));
   }
 
   static onBeforeConnect(req: Party.Request, lobby: Party.Lobby): Party.Request | Response {

@@ -84,7 +84,13 @@ export class Routes {
     if (hosts.size === 0) return { status: 503, body: { error: "unavailable", message: room.config.hostsProblem ?? "No host is configured" } };
     if (malformed) return { status: 400, body: { error: "bad_json", message: 'Body must be JSON {"key": string}' } };
     const client = req.headers.get("cf-connecting-ip") ?? "unknown";
-    const attempt = (await (await room.guard(client, "take")).json()) as GuardAnswer;
+    let attempt: GuardAnswer;
+    try {
+      attempt = (await (await room.guard(client, "take")).json()) as GuardAnswer;
+    } catch (err) {
+      console.error(`sign-in guard: ${(err as Error).message}`);
+      return { status: 503, body: { error: "unavailable", message: "Sign-in is busy; try again in a moment" }, headers: { "retry-after": "1" } };
+    }
     if (!attempt.ok) {
       return { status: 429, body: { error: "rate_limited", message: "Too many wrong host keys; wait a minute" }, headers: { "retry-after": String(attempt.retryAfter ?? 60) } };
     }

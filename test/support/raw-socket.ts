@@ -31,11 +31,14 @@ export type Frame = Record<string, unknown> & { type?: unknown };
 /** A raw WebSocket to the room that records every frame it receives. */
 export class RawSocket {
   readonly frames: Frame[] = [];
+  /** Resolves with the close code and reason once the socket is closed, by either side. */
+  readonly closed: Promise<{ code: number; reason: string }>;
   readonly #ws: WebSocket;
   #seen = 0;
 
   private constructor(ws: WebSocket, answerPings: boolean) {
     this.#ws = ws;
+    this.closed = new Promise((resolve) => ws.once("close", (code, reason) => resolve({ code, reason: String(reason) })));
     ws.on("message", (data, isBinary) => {
       if (isBinary) return void this.frames.push({ binary: true });
       const frame = JSON.parse(String(data)) as Frame;
@@ -49,11 +52,15 @@ export class RawSocket {
    * Connect; resolves once open, rejects with the HTTP status if refused.
    * `origin` sets the Origin header, as a browser on that site would;
    * `answerPings: false` makes a socket that stays open but never answers,
-   * like one whose network died without a close.
+   * like one whose network died without a close; `address` sets
+   * `cf-connecting-ip`, as Cloudflare's edge would for a client at that address.
    */
-  static open(url: string, options: { origin?: string; answerPings?: boolean } = {}): Promise<RawSocket> {
+  static open(url: string, options: { origin?: string; answerPings?: boolean; address?: string } = {}): Promise<RawSocket> {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url, options.origin ? { origin: options.origin } : {});
+      const ws = new WebSocket(url, {
+        ...(options.origin ? { origin: options.origin } : {}),
+        ...(options.address ? { headers: { "cf-connecting-ip": options.address } } : {}),
+      });
       const socket = new RawSocket(ws, options.answerPings ?? true);
       const timer = setTimeout(() => reject(new Error(`no answer from ${url}`)), WAIT_MS);
       ws.once("open", () => {

@@ -72,6 +72,8 @@ export interface SlackStandIn {
   posts: SlackPost[];
   /** Answer the next requests (webhook or API) with these failures, in order. */
   failNext(...failures: Failure[]): void;
+  /** Answer the next requests as usual, but each only after its delay (ms), in order. */
+  slowNext(...delaysMs: number[]): void;
   /**
    * Resolve with the first request (already received or still to come) that
    * matches `pred`; reject after `timeoutMs`.
@@ -97,6 +99,7 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
   const requests: SlackRequest[] = [];
   const posts: SlackPost[] = [];
   const failures: Failure[] = [];
+  const delays: number[] = [];
   const waiters = new Set<(r: SlackRequest) => void>();
   let clock = 1_800_000_000;
 
@@ -118,7 +121,8 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
     const path = (req.url ?? "/").split("?")[0] ?? "/";
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => {
+    req.on("end", () => setTimeout(handle, delays.shift() ?? 0));
+    const handle = () => {
       const api = path === "/api/chat.postMessage";
       if (path !== WEBHOOK_PATH && !api) return reply(res, 404, "no_service");
       const body = Buffer.concat(chunks).toString("utf8");
@@ -145,7 +149,7 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
       if (api) return answer(200, JSON.stringify(postMessage(req.headers, json)), "application/json; charset=utf-8");
       if (!isPayload(json)) return answer(400, "invalid_payload");
       answer(200, "ok");
-    });
+    };
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -160,6 +164,7 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
     requests,
     posts,
     failNext: (...more) => void failures.push(...more),
+    slowNext: (...more) => void delays.push(...more),
     waitForRequest(pred = () => true, timeoutMs = 10_000) {
       const seen = requests.find(pred);
       if (seen) return Promise.resolve(seen);
