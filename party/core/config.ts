@@ -203,14 +203,26 @@ function slackBot(env: Record<string, unknown>): RoomConfig["slackBot"] {
 }
 
 const parsed = new WeakMap<object, RoomConfig>();
+const byText = new Map<string, RoomConfig>();
+/** Environments remembered by content (a redeploy brings a new one; this bounds the memory). */
+const TEXTS_KEPT = 8;
 
 /**
- * A room's configuration, parsed once per env object (the runtime hands the
- * same one to every request of an isolate), so bad values are reported once.
+ * A room's configuration, parsed once per environment, so bad values are
+ * reported once. Cloudflare hands one env object to every request of an
+ * isolate; PartyKit builds a new one per request, so an env is also known by
+ * its text values.
  */
 export function configFor(env: Record<string, unknown>): RoomConfig {
   let config = parsed.get(env);
-  if (!config) parsed.set(env, (config = readConfig(env)));
+  if (config) return config;
+  const text = JSON.stringify(Object.entries(env).filter(([, value]) => typeof value === "string"));
+  config = byText.get(text);
+  if (!config) {
+    if (byText.size >= TEXTS_KEPT) byText.clear();
+    byText.set(text, (config = readConfig(env)));
+  }
+  parsed.set(env, config);
   return config;
 }
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { DEFAULT_ICE_SERVERS, parseAllowedOrigins, parseHosts, parseIceServers, readConfig } from "../../party/core/config.ts";
+import { DEFAULT_ICE_SERVERS, configFor, parseAllowedOrigins, parseHosts, parseIceServers, readConfig } from "../../party/core/config.ts";
 
 describe("room configuration", () => {
   it("parses ICE_SERVERS, falling back to the default STUN server", (t) => {
@@ -55,5 +55,20 @@ describe("room configuration", () => {
     assert.equal(readConfig({ RING_TIMEOUT_S: "20" }).ringTimeoutMs, 20_000);
     assert.equal(readConfig({ MAX_QUEUE: "-1" }).maxQueue, 10);
     assert.equal(readConfig({ RING_TIMEOUT_S: "soon" }).ringTimeoutMs, 45_000);
+  });
+});
+
+describe("configFor", () => {
+  it("parses an environment once, whether the runtime hands the same object or a copy each time", (t) => {
+    const errors = t.mock.method(console, "error", () => {});
+    const env = { HOSTS: '{"Bob":"short"}', HOST_KEY: "k".repeat(16), MAX_QUEUE: `${Math.random()}` };
+    const first = configFor(env);
+    assert.equal(configFor(env), first);
+    assert.equal(configFor({ ...env }), first, "a copy with the same values");
+    const reports = errors.mock.calls.length;
+    assert.ok(reports > 0);
+    configFor({ ...env });
+    assert.equal(errors.mock.calls.length, reports, "bad values reported once");
+    assert.notEqual(configFor({ ...env, MAX_QUEUE: "3" }), first, "other values, another configuration");
   });
 });
