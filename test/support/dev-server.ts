@@ -47,10 +47,28 @@ export interface TestServer {
   /** `http://127.0.0.1:PORT` */
   origin: string;
   port: number;
-  /** Kill the whole process group; resolves once it has exited. */
+  /**
+   * Kill the whole process group; resolves once it has exited, and rejects
+   * then if the server logged an error no handler caught (see
+   * {@link uncaughtErrors}), so no test file passes over one.
+   */
   stop(): Promise<void>;
   /** Everything the server printed so far (stdout and stderr, interleaved). */
   logs(): string;
+}
+
+/**
+ * What the runtimes print for an error that escaped the room's handlers:
+ * workerd's `Uncaught` (both), PartyKit's and PartyServer's own handler
+ * messages, and the runtime refusing to pick one of two sockets under one id.
+ * The room's deliberate `console.error` reports (bad configuration, a Slack
+ * post that failed for good) are not among them.
+ */
+const UNCAUGHT = /Uncaught|Unhandled|on(?:Message|Close|Error|Request|BeforeConnect|BeforeRequest) error|Error when connecting|(?:Error|Exception) in (?:Main|Yjs|Guard)\b|More than one connection/;
+
+/** The lines of a server's log that report an error no handler caught. */
+export function uncaughtErrors(logs: string): string[] {
+  return logs.split("\n").filter((line) => UNCAUGHT.test(line));
 }
 
 /** One attempt at starting a server, as its runtime module describes it. */
@@ -183,6 +201,8 @@ async function startOnce(runtime: Runtime, name: string, opts: ServerOptions, pr
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopped ??= (async () => {
+      // Read before the kill: what a dying server prints is not the room's doing.
+      const uncaught = uncaughtErrors(logs());
       const pid = child.pid;
       if (pid !== undefined) {
         killGroup(child, "SIGTERM");
@@ -197,12 +217,13 @@ async function startOnce(runtime: Runtime, name: string, opts: ServerOptions, pr
       }
       running.delete(child);
       launch.cleanup?.();
+      if (uncaught.length > 0) throw new Error(`${name} logged ${uncaught.length} uncaught error(s):\n${uncaught.join("\n")}\n--- log ---\n${logs().slice(-4000)}`);
     })());
 
   const deadline = Date.now() + READY_TIMEOUT_MS;
   for (;;) {
     if (exited) {
-      await stop();
+      await stop().catch(() => {});
       throw new Error(`${name} exited before it was ready:\n${logs()}`);
     }
     try {
@@ -214,7 +235,7 @@ async function startOnce(runtime: Runtime, name: string, opts: ServerOptions, pr
       // Not listening yet.
     }
     if (Date.now() > deadline) {
-      await stop();
+      await stop().catch(() => {});
       throw new Error(`${name} was not ready on ${origin} within ${READY_TIMEOUT_MS / 1000} s:\n${logs()}`);
     }
     await sleep(250);

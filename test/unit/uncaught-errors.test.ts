@@ -1,0 +1,26 @@
+// The end-to-end suite fails on any error the room's handlers let escape
+// (`TestServer.stop()` rejects): this checks that the log check recognizes
+// both runtimes' way of printing one, and passes over the room's deliberate
+// reports and the runtimes' harmless noise. The lines are as printed here by
+// partykit dev 0.0.115 and wrangler dev 4.86 for an error thrown in onMessage.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { uncaughtErrors } from "../support/dev-server.ts";
+
+test("finds the errors no handler caught, in either runtime's log, and nothing else", () => {
+  const partykit = [
+    "[pk:inf] GET /parties/main/r1 101 Switching Protocols (31ms)",
+    '✘ [ERROR] HOSTS: skipped entry "Bob" (name 1-40 characters, key a string of 16 or more)',
+    "Uncaught (in promise) Error: boom in onMessage",
+    "    at ContactRoom.onMessage (file:///repo/party/server.ts:3756:31)",
+    "✘ [ERROR] Slack delivery failed for good: webhook: HTTP 400 invalid_payload",
+  ].join("\n");
+  const wrangler = [
+    "Error: getaddrinfo ENOTFOUND workers.cloudflare.com",
+    "[wrangler:info] POST /parties/main/r1/host/session 401 Unauthorized (27ms)",
+    "✘ [ERROR] Uncaught Error: boom in onMessage Error",
+    "Error in Main:r1 webSocketMessage: Error: boom",
+  ].join("\n");
+  assert.deepEqual(uncaughtErrors(partykit), ["Uncaught (in promise) Error: boom in onMessage"]);
+  assert.deepEqual(uncaughtErrors(wrangler), ["✘ [ERROR] Uncaught Error: boom in onMessage Error", "Error in Main:r1 webSocketMessage: Error: boom"]);
+});
