@@ -54,7 +54,7 @@ describe("wrangler deploy --dry-run", () => {
   // `npx wrangler` runs this same binary; calling it directly skips npx.
   const deploy = () => (result ??= run(join(ROOT, "node_modules", ".bin", "wrangler"), ["deploy", "--dry-run", "--outdir", outdir], DEPLOY_TIMEOUT_MS));
 
-  it("succeeds and writes the Worker bundle with the Main and Yjs Durable Object classes", { timeout: DEPLOY_TIMEOUT_MS + 10_000 }, async () => {
+  it("succeeds and writes the Worker bundle with the Main, Yjs and Guard Durable Object classes", { timeout: DEPLOY_TIMEOUT_MS + 10_000 }, async () => {
     const { code, output } = await deploy();
     assert.equal(code, 0, `wrangler deploy --dry-run exited with ${code}:\n${output}`);
     // The bundle is named after wrangler.jsonc's "main" (party/worker.ts → worker.js).
@@ -64,15 +64,15 @@ describe("wrangler deploy --dry-run", () => {
     assert.ok(existsSync(bundle), `${basename(bundle)} in the outdir:\n${output}`);
     assert.ok(statSync(bundle).size > 0, `${basename(bundle)} is not empty`);
     const source = readFileSync(bundle, "utf8");
-    for (const name of ["Main", "Yjs"]) {
+    for (const name of ["Main", "Yjs", "Guard"]) {
       assert.match(source, new RegExp(`\\b(class ${name}\\b|${name} = class\\b)`), `the bundle defines the class ${name}`);
       assert.match(source, new RegExp(`export\\s*\\{[^}]*\\b${name}\\b[^}]*\\}`), `the bundle exports ${name}`);
     }
   });
 
-  it("lists the Main and Yjs Durable Object bindings", { timeout: DEPLOY_TIMEOUT_MS + 10_000 }, async () => {
+  it("lists the Main, Yjs and Guard Durable Object bindings", { timeout: DEPLOY_TIMEOUT_MS + 10_000 }, async () => {
     const { output } = await deploy();
-    for (const name of ["Main", "Yjs"]) {
+    for (const name of ["Main", "Yjs", "Guard"]) {
       assert.match(output, new RegExp(`env\\.${name} \\(${name}\\)\\s+Durable Object`), `binding ${name} listed:\n${output}`);
     }
   });
