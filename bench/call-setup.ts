@@ -16,7 +16,9 @@
  * @module
  */
 import type { Browser, Page } from "playwright-core";
+import { ADDRESS_RATES, RATES } from "../party/core/limits.ts";
 import { launchChromium, openHost, openVisitor, Pages, setAvailable, visible, hidden, WAIT_MS } from "../test/support/browser.ts";
+import { visitorAddress } from "./lib/clients.ts";
 import { roomName, type BenchContext } from "./lib/context.ts";
 import { failed, withRatio, type Figure } from "./lib/figures.ts";
 import type { Section } from "./lib/markdown.ts";
@@ -24,7 +26,7 @@ import { summarize } from "./lib/stats.ts";
 
 const SECTION = "Call setup";
 /** Call requests one socket may make at once (the room's burst; then one per 10 s). */
-const CALLS_PER_SOCKET = 3;
+const CALLS_PER_SOCKET = RATES.call.burst;
 
 export const CALL: Section = {
   title: SECTION,
@@ -34,9 +36,11 @@ A video call through the real UI in headless Chromium (fake camera and microphon
 **Contact me**, then **Video call**; the dashboard \`/host.html?room=R\` (signed in, **Available**) clicks
 **Accept** as soon as Playwright finds it actionable; the figure ends when both pages show **Connected**
 (the later of the two). After each call the visitor clicks **Hang up** and **Done**, the dashboard **Dismiss**.
-The room allows one socket ${CALLS_PER_SOCKET} call requests in a burst, then one per 10 s, so the visitor page is
-reloaded (a new socket) after every ${CALLS_PER_SOCKET} calls; the first call after each page load is a warm-up,
-not counted. Times are taken in the pages on the shared clock (\`performance.timeOrigin + performance.now()\`):
+The room allows one socket ${CALLS_PER_SOCKET} call requests in a burst, then one per 10 s, and one client address
+${ADDRESS_RATES.call.burst}, then one per ${1 / ADDRESS_RATES.call.perSecond} s, so the visitor page is reloaded (a new socket) after every ${CALLS_PER_SOCKET} calls,
+each reload claiming an address of its own (a \`cf-connecting-ip\` request header, as Cloudflare's edge sets
+it; the first load has none), as if another visitor called; the first call after each page load is a
+warm-up, not counted. Times are taken in the pages on the shared clock (\`performance.timeOrigin + performance.now()\`):
 the click by a capturing listener before the widget sees it, **Accept** appearing and **Connected** by a
 MutationObserver on the element's shadow root, so Playwright's polling only shows up in the scripted host
 reaction, which is measured and taken out in the second row.
@@ -196,7 +200,8 @@ async function widgetCalls(ctx: BenchContext, browser: Browser, calls: number): 
     while (samples.length < calls) {
       ctx.deadline.check("call setup");
       if (onThisSocket === CALLS_PER_SOCKET) {
-        // A new socket, with a fresh call-request allowance.
+        // A new socket from a new address, with fresh call-request allowances (per socket and per address).
+        await visitor.page.setExtraHTTPHeaders({ "cf-connecting-ip": visitorAddress() });
         await visitor.page.reload();
         await visitor.page.getByRole("button", { name: "Contact me" }).click({ timeout: WAIT_MS });
         await ready();

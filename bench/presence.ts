@@ -8,6 +8,7 @@ import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { availableHost, closeAll, connectMany, takeErrorFrames, type Client, type RoomTarget } from "./lib/clients.ts";
 import { roomName, type BenchContext } from "./lib/context.ts";
+import { onEachRuntime } from "./lib/runtimes.ts";
 import { within } from "./lib/deadline.ts";
 import { withRatio, type Figure } from "./lib/figures.ts";
 import type { Section } from "./lib/markdown.ts";
@@ -24,18 +25,26 @@ One room, one host socket and N visitor sockets (raw \`ws\` clients). The host s
 last of the N visitors has received \`{"type":"presence","available":true}\`, all timed in the load
 generator with \`performance.now()\` (so it includes the generator parsing N frames on one thread, for the
 baseline too). Between trials the host goes away again and every visitor hears that first; one warm-up trial is not
-counted, and the first starts once the server's CPU is quiet after the sockets connected. Baseline: the
-same against the plain Node \`ws\` server, which broadcasts the frame to its room's sockets.
+counted, and the first starts once the server's CPU is quiet after the sockets connected. Every visitor
+socket claims an address of its own (\`cf-connecting-ip\`). Measured on the room under \`partykit dev\`, then
+under \`wrangler dev\`, then on the baseline, one after the other; both runtimes' rows stand beside that one
+baseline measurement. Baseline: the same against the plain Node \`ws\` server, which broadcasts the frame to
+its room's sockets.
 `,
 };
 
-async function trials(ctx: BenchContext, target: RoomTarget, sockets: number, count: number): Promise<number[]> {
+/** Fan-out times (ms) of `count` trials, and the `error` frames received meanwhile. */
+async function trials(ctx: BenchContext, target: RoomTarget, sockets: number, count: number): Promise<{ times: number[]; errors: Record<string, number> }> {
   const room = roomName(`bench-presence-${sockets}`);
+  takeErrorFrames();
   const opened: Client[] = [];
   try {
     const host = await availableHost(target, room);
     opened.push(host);
+    // Away again, confirmed before the visitors connect, so each hears `presence: false` on joining.
+    const away = host.expect((f) => f.type === "presence" && f.available === false, `presence away in ${room}`);
     host.send({ type: "available", available: false });
+    await away;
     const visitors = await connectMany(Array.from({ length: sockets }, () => target.socketUrl(room)), ctx.deadline);
     opened.push(...visitors);
     let want = false;
@@ -60,8 +69,6 @@ async function trials(ctx: BenchContext, target: RoomTarget, sockets: number, co
       return last - t0;
     };
     await settle(target.serverPids(), ctx.deadline.cap(5_000));
-    // Visitors that connected while the host was still confirming "away" may hold a stale frame; settle first.
-    await flip(false).catch(() => {});
     const times: number[] = [];
     for (let i = 0; i <= count; i++) {
       ctx.deadline.check("presence fan-out");
@@ -71,7 +78,7 @@ async function trials(ctx: BenchContext, target: RoomTarget, sockets: number, co
       await flip(false);
       await sleep(50);
     }
-    return times;
+    return { times, errors: takeErrorFrames() };
   } finally {
     closeAll(opened);
     await settle(target.serverPids(), ctx.deadline.cap(5_000));
@@ -83,26 +90,34 @@ export async function benchPresence(ctx: BenchContext): Promise<Figure[]> {
   const count = ctx.quick ? 2 : 20;
   const figures: Figure[] = [];
   for (const sockets of sizes) {
-    takeErrorFrames();
-    const room = await trials(ctx, ctx.room, sockets, count);
-    const errors = takeErrorFrames();
-    const base = await trials(ctx, ctx.baseline, sockets, count);
-    const r = summarize(room);
-    const b = summarize(base);
-    ctx.log(`presence ${sockets}: room ${r.median.toFixed(2)} ms (p99 ${r.p99.toFixed(2)}), ws ${b.median.toFixed(2)} ms`);
+    const name = `Available → all ${sockets.toLocaleString("en-US")} visitors have \`presence: true\``;
     figures.push(
-      withRatio({
-        id: `presence.${sockets}`,
-        section: SECTION,
-        name: `Available → all ${sockets.toLocaleString("en-US")} visitors have \`presence: true\``,
-        unit: "ms",
-        n: r.n,
-        median: r.median,
-        p99: r.p99,
-        baseline: { label: "plain Node `ws` server", median: b.median, p99: b.p99 },
-        errorFrames: errors,
-      }),
+      ...(await onEachRuntime(
+        ctx,
+        (target) => trials(ctx, target, sockets, count),
+        (target, room, base) => {
+          const r = summarize(room.times);
+          const b = summarize(base.times);
+          ctx.log(`presence ${sockets}: ${target.name} ${r.median.toFixed(2)} ms (p99 ${r.p99.toFixed(2)}), ws ${b.median.toFixed(2)} ms`);
+          return [
+            withRatio({
+              id: `presence.${target.runtime}.${sockets}`,
+              section: SECTION,
+              name,
+              runtime: target.name,
+              unit: "ms",
+              n: r.n,
+              median: r.median,
+              p99: r.p99,
+              baseline: { label: "plain Node `ws` server", median: b.median, p99: b.p99 },
+              errorFrames: room.errors,
+            }),
+          ];
+        },
+        (target) => ({ id: `presence.${target.runtime}.${sockets}`, section: SECTION, name, unit: "ms" }),
+      )),
     );
+    if (ctx.deadline.remaining() === 0) break;
   }
   return figures;
 }

@@ -9,6 +9,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { settle } from "./lib/procs.ts";
 import { acceptedCall, availableHost, closeAll, connectMany, takeErrorFrames, type Client, type RoomTarget } from "./lib/clients.ts";
 import { roomName, type BenchContext } from "./lib/context.ts";
+import { onEachRuntime } from "./lib/runtimes.ts";
 import { withRatio, type Figure } from "./lib/figures.ts";
 import type { Section } from "./lib/markdown.ts";
 import { summarize } from "./lib/stats.ts";
@@ -37,10 +38,13 @@ run concurrently, their sends spread evenly over time, each socket sending one f
 (${(1000 / PERIOD_MS).toFixed(1)} frames/s, so 10 pairs offer ${Math.round((10 * 1000) / PERIOD_MS)} round trips/s; with the \`pong\`s that answer the room's
 liveness pings every socket stays under the room's limit of 20 frames/s),
 ${WARMUP} round trips per pair not counted. Each trial starts once the server's CPU is quiet after the
-sockets connected (and the previous trial's sockets closed). Baseline: the same clients and
-frames against a plain Node \`ws\` server (its own process) that keeps rooms in maps and relays the frame
-after parsing and re-serializing it, without validation. Both run in the same run, one after the other.
-Error frames (e.g. \`rate_limited\`) received meanwhile are listed under the figure.
+sockets connected (and the previous trial's sockets closed). Every visitor socket claims an address of its
+own (\`cf-connecting-ip\`), as distinct visitors would, so the room's limits per address do not apply
+across them. Each configuration is measured on the room under \`partykit dev\`, then under \`wrangler dev\`,
+then on the baseline, one after the other; both runtimes' rows stand beside that one baseline measurement.
+Baseline: the same clients and frames against a plain Node \`ws\` server (its own process) that keeps rooms
+in maps and relays the frame after parsing and re-serializing it, without validation. Error frames (e.g.
+\`rate_limited\`) received meanwhile are listed under the figure.
 `,
 };
 
@@ -104,32 +108,35 @@ export async function benchRelay(ctx: BenchContext): Promise<Figure[]> {
   const samples = ctx.quick ? 10 : 400;
   const figures: Figure[] = [];
   for (const [sockets, rooms] of grid) {
-    const id = `relay.${sockets}x${rooms}`;
     const name = `${sockets.toLocaleString("en-US")} visitor sockets, ${rooms} room${rooms > 1 ? "s" : ""}, ${Math.min(rooms, MAX_PAIRS)} measured pair${rooms > 1 ? "s" : ""}`;
-    try {
-      const room = await trial(ctx, ctx.room, sockets, rooms, samples);
-      const base = await trial(ctx, ctx.baseline, sockets, rooms, samples);
-      const r = summarize(room.rtts);
-      const b = summarize(base.rtts);
-      ctx.log(`relay ${sockets}x${rooms}: room p50 ${r.median.toFixed(2)} p99 ${r.p99.toFixed(2)} ms; ws p50 ${b.median.toFixed(2)} p99 ${b.p99.toFixed(2)} ms`);
-      figures.push(
-        withRatio({
-          id,
-          section: SECTION,
-          name,
-          unit: "ms",
-          n: r.n,
-          median: r.median,
-          p99: r.p99,
-          baseline: { label: "plain Node `ws` server", median: b.median, p99: b.p99 },
-          errorFrames: room.errors,
-          notes: Object.keys(base.errors).length ? `baseline error frames: ${JSON.stringify(base.errors)}` : undefined,
-        }),
-      );
-    } catch (err) {
-      figures.push({ id, section: SECTION, name, unit: "ms", error: err instanceof Error ? err.message : String(err) });
-      if (ctx.deadline.remaining() === 0) break;
-    }
+    figures.push(
+      ...(await onEachRuntime(
+        ctx,
+        (target) => trial(ctx, target, sockets, rooms, samples),
+        (target, room, base) => {
+          const r = summarize(room.rtts);
+          const b = summarize(base.rtts);
+          ctx.log(`relay ${sockets}x${rooms}: ${target.name} p50 ${r.median.toFixed(2)} p99 ${r.p99.toFixed(2)} ms; ws p50 ${b.median.toFixed(2)} p99 ${b.p99.toFixed(2)} ms`);
+          return [
+            withRatio({
+              id: `relay.${target.runtime}.${sockets}x${rooms}`,
+              section: SECTION,
+              name,
+              runtime: target.name,
+              unit: "ms",
+              n: r.n,
+              median: r.median,
+              p99: r.p99,
+              baseline: { label: "plain Node `ws` server", median: b.median, p99: b.p99 },
+              errorFrames: room.errors,
+              notes: Object.keys(base.errors).length ? `baseline error frames: ${JSON.stringify(base.errors)}` : undefined,
+            }),
+          ];
+        },
+        (target) => ({ id: `relay.${target.runtime}.${sockets}x${rooms}`, section: SECTION, name, unit: "ms" }),
+      )),
+    );
+    if (ctx.deadline.remaining() === 0) break;
   }
   return figures;
 }

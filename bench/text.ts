@@ -20,7 +20,7 @@ import { roomName, type BenchContext } from "./lib/context.ts";
 import { withRatio, type Figure } from "./lib/figures.ts";
 import type { Section } from "./lib/markdown.ts";
 import { cpuLoad, settle } from "./lib/procs.ts";
-import { partykitTarget, startPartykit, startSlackSwitch, type TestServer } from "./lib/servers.ts";
+import { runtimeTarget, startPartykit, startSlackSwitch, type TestServer } from "./lib/servers.ts";
 import { median, summarize } from "./lib/stats.ts";
 
 const SECTION = "Text";
@@ -317,7 +317,7 @@ async function outboxDrain(ctx: BenchContext, count: number, outageMs: number, w
   let visitors: Client[] = [];
   try {
     server = await startPartykit({ vars: { HOST_KEY: ctx.hostKey, ICE_SERVERS: "[]", SLACK_WEBHOOK_URL: slackSwitch.webhookUrl } });
-    const fresh = await freshVisitors(ctx, partykitTarget(server, ctx.hostKey), "bench-outbox", conversations);
+    const fresh = await freshVisitors(ctx, runtimeTarget(server, ctx.hostKey), "bench-outbox", conversations);
     visitors = fresh.visitors;
     let delivered = 0;
     for (const v of visitors) {
@@ -413,7 +413,8 @@ async function outboxDrain(ctx: BenchContext, count: number, outageMs: number, w
     ];
   } finally {
     closeAll(visitors);
-    await server?.stop();
+    // The server stops in any case; what it reports on stopping (e.g. errors it logged) must not replace the figures.
+    await server?.stop().catch((err: Error) => ctx.log(`  outbox server stopping: ${err.message.split("\n")[0]}`));
     await slackSwitch.stop();
   }
 }

@@ -5,6 +5,12 @@
  * `error` frames so every figure can say whether the room refused anything.
  * Every client answers the room's liveness `ping` with a `pong`, as the widget
  * does; a socket silent for 7 s would be closed as dead.
+ *
+ * The room limits visitors per client address (`cf-connecting-ip`, which
+ * Cloudflare's edge sets and both local servers pass through from the
+ * client), and the benchmarks play many distinct visitors: every visitor
+ * socket carries an address of its own ({@link visitorAddress}), as separate
+ * people would.
  * @module
  */
 import { performance } from "node:perf_hooks";
@@ -23,8 +29,22 @@ export interface RoomTarget {
   socketUrl(room: string, host?: { token: string }): string;
   /** A host token for `room` (`POST …/host/session`). */
   hostToken(room: string): Promise<string>;
-  /** PIDs of the server processes, for memory figures. */
+  /** PIDs of the server processes, for memory and CPU figures. */
   serverPids(): number[];
+  /** PIDs of the server's tooling around them (e.g. a dev server's node and esbuild), watched but not counted. */
+  toolingPids?(): number[];
+}
+
+let addresses = 0;
+
+/**
+ * A client address no other simulated visitor of this run has: an IPv6
+ * documentation address (RFC 3849), `2001:db8::1`, `2001:db8::2`, … (hex).
+ * A visitor keeps its address for all its sockets and requests.
+ */
+export function visitorAddress(): string {
+  const n = ++addresses;
+  return n > 0xffff ? `2001:db8::${(n >>> 16).toString(16)}:${(n & 0xffff).toString(16)}` : `2001:db8::${n.toString(16)}`;
 }
 
 /** Base URL of a room's HTTP and WebSocket endpoints. */
@@ -72,7 +92,14 @@ export class Client {
   pings = 0;
   readonly #waiters = new Set<Waiter>();
 
-  private constructor(readonly ws: WebSocket) {
+  /**
+   * @param address the client address the socket claims (`cf-connecting-ip`),
+   *   or undefined (a host: the room limits visitors by address, not hosts)
+   */
+  private constructor(
+    readonly ws: WebSocket,
+    readonly address: string | undefined,
+  ) {
     ws.on("message", (data) => {
       const at = performance.now();
       let frame: Frame;
@@ -100,10 +127,18 @@ export class Client {
     ws.on("error", () => {}); // reported through `close`
   }
 
-  /** Open `url` and wait for the room's `welcome`. */
-  static async connect(url: string, timeoutMs = 20_000): Promise<Client> {
-    const ws = new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: timeoutMs });
-    const client = new Client(ws);
+  /**
+   * Open `url` and wait for the room's `welcome`; with `address`, as a client
+   * at that address (a `cf-connecting-ip` header on the upgrade request).
+   */
+  static async connect(url: string, opts: { timeoutMs?: number; address?: string } = {}): Promise<Client> {
+    const timeoutMs = opts.timeoutMs ?? 20_000;
+    const ws = new WebSocket(url, {
+      perMessageDeflate: false,
+      handshakeTimeout: timeoutMs,
+      ...(opts.address ? { headers: { "cf-connecting-ip": opts.address } } : {}),
+    });
+    const client = new Client(ws, opts.address);
     const welcome = client.next((f) => f.type === "welcome");
     const opened = new Promise<void>((resolve, reject) => {
       ws.once("open", () => resolve());
@@ -154,7 +189,8 @@ export class Client {
 }
 
 /**
- * Open one socket per URL, `concurrency` handshakes at a time.
+ * Open one visitor socket per URL, `concurrency` handshakes at a time; each
+ * is a visitor of its own, with its own {@link visitorAddress}.
  * @throws on the first socket that fails, after closing the ones opened
  */
 export async function connectMany(urls: readonly string[], deadline: Deadline, concurrency = 50): Promise<Client[]> {
@@ -166,7 +202,7 @@ export async function connectMany(urls: readonly string[], deadline: Deadline, c
       const i = next++;
       try {
         deadline.check("connecting sockets");
-        clients[i] = await Client.connect(urls[i]!, deadline.cap(20_000));
+        clients[i] = await Client.connect(urls[i]!, { timeoutMs: deadline.cap(20_000), address: visitorAddress() });
       } catch (err) {
         failure ??= err;
       }

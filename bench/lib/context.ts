@@ -5,7 +5,7 @@
  */
 import type { RoomTarget } from "./clients.ts";
 import type { Deadline } from "./deadline.ts";
-import type { BaselineServer, TestServer, SlackStandIn } from "./servers.ts";
+import type { BaselineServer, RuntimeTarget, TestServer, SlackStandIn } from "./servers.ts";
 
 export interface BenchContext {
   /** Tiny sizes; only checks that every figure is produced. */
@@ -13,9 +13,15 @@ export interface BenchContext {
   deadline: Deadline;
   /** HOST_KEY the room was started with. */
   hostKey: string;
+  /** `partykit dev`: the runtime of the benchmarks that run on one (call setup, text). */
   partykit: TestServer;
   /** The room under `partykit dev`. */
   room: RoomTarget;
+  /**
+   * The rooms on every runtime, `partykit dev` then `wrangler dev`: relay,
+   * presence and memory are measured on each, beside one baseline.
+   */
+  runtimes: RuntimeTarget[];
   /** The plain `ws` server. */
   baseline: BaselineServer;
   /** The Slack stand-in; the room's `SLACK_WEBHOOK_URL` points at it. */

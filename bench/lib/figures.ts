@@ -21,6 +21,8 @@ export interface Figure {
   section: string;
   /** Row label: what exactly is measured. */
   name: string;
+  /** The server measured, where a section measures several (e.g. `wrangler dev`); reports give it a column. */
+  runtime?: string;
   unit: string;
   /** Number of samples behind `median` / `p99`. */
   n?: number;

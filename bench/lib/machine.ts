@@ -16,6 +16,8 @@ export interface Machine {
   node: string;
   chromium: string;
   partykit: string;
+  wrangler: string;
+  partyserver: string;
   /** Open-file limit of the benchmark process (`ulimit -n`). */
   openFilesLimit: string;
 }
@@ -53,6 +55,8 @@ export function describeMachine(): Machine {
     node: process.version,
     chromium,
     partykit: packageVersion("partykit"),
+    wrangler: packageVersion("wrangler"),
+    partyserver: packageVersion("partyserver"),
     openFilesLimit: run("/bin/sh", ["-c", "ulimit -n"]),
   };
 }

@@ -42,18 +42,19 @@ function cell(text: string): string {
   return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 }
 
-function row(f: Figure): string {
+function row(f: Figure, withRuntime: boolean): string {
+  const runtime = withRuntime ? ` ${f.runtime ? `\`${cell(f.runtime)}\`` : "—"} |` : "";
   const errors = f.errorFrames && Object.keys(f.errorFrames).length
     ? ` (error frames: ${Object.entries(f.errorFrames).map(([k, v]) => `${k} ×${v}`).join(", ")})`
     : "";
-  if (f.error) return `| ${cell(f.name)} | — | **failed: ${cell(f.error)}** | — | — | — | — |`;
-  if (f.unavailable) return `| ${cell(f.name)} | — | not available: ${cell(f.unavailable)} | — | ${cell(f.baseline?.label ?? "—")} | ${fmt(f.baseline?.median, f.unit)} | — |`;
+  if (f.error) return `| ${cell(f.name)} |${runtime} — | **failed: ${cell(f.error)}** | — | — | — | — |`;
+  if (f.unavailable) return `| ${cell(f.name)} |${runtime} — | not available: ${cell(f.unavailable)} | — | ${cell(f.baseline?.label ?? "—")} | ${fmt(f.baseline?.median, f.unit)} | — |`;
   const base = f.baseline
     ? `${cell(f.baseline.label)}${f.baseline.published ? " (published, not measured here)" : ""}`
     : "—";
   const baseValue = f.baseline ? `${fmt(f.baseline.median, f.unit)}${f.baseline.p99 !== undefined ? ` / ${fmt(f.baseline.p99, f.unit)}` : ""}` : "—";
   const notes = [f.notes, errors.trim()].filter(Boolean).join("; ");
-  return `| ${cell(f.name)}${notes ? ` <br><sub>${cell(notes)}</sub>` : ""} | ${f.n ?? "—"} | ${fmt(f.median, f.unit)} | ${fmt(f.p99, f.unit)} | ${base} | ${baseValue} | ${ratio(f)} |`;
+  return `| ${cell(f.name)}${notes ? ` <br><sub>${cell(notes)}</sub>` : ""} |${runtime} ${f.n ?? "—"} | ${fmt(f.median, f.unit)} | ${fmt(f.p99, f.unit)} | ${base} | ${baseValue} | ${ratio(f)} |`;
 }
 
 export function renderMarkdown(r: RunResults): string {
@@ -78,6 +79,7 @@ export function renderMarkdown(r: RunResults): string {
     `| Node | ${m.node} |`,
     `| Chromium | ${m.chromium} |`,
     `| partykit | ${m.partykit} (\`partykit dev\`, workerd) |`,
+    `| wrangler | ${m.wrangler ?? "—"} (\`wrangler dev\`, workerd), partyserver ${m.partyserver ?? "—"} |`,
     `| Open files limit | ${m.openFilesLimit} |`,
     `| Load average (1/5/15 min) | at start ${r.loadAverage.start.map((l) => l.toFixed(2)).join(" / ")}, at end ${r.loadAverage.end.map((l) => l.toFixed(2)).join(" / ")} |`,
     "",
@@ -86,9 +88,18 @@ export function renderMarkdown(r: RunResults): string {
     "",
     "Keep in mind:",
     "",
-    "- `partykit dev` runs every room in one local `workerd` process. Deployed, each room is a Durable Object",
-    "  on Cloudflare's network, idle sockets hibernate, and a visitor's network round trip dwarfs the relay",
-    "  times here; these figures compare the room's own cost with a minimal server's, on equal terms.",
+    "- The rooms run on two runtimes, both started for the whole run and measured one after the other:",
+    "  `partykit dev` (the PartyKit adapter, `party/server.ts`), which runs every room in one local `workerd`",
+    "  process; and `wrangler dev` (the Cloudflare Worker, `party/worker.ts` on PartyServer, as `npm run deploy`",
+    "  ships it), which runs the Worker and its SQLite-backed Durable Objects in one `workerd` process behind",
+    "  a second one, wrangler's dev proxy, that holds every client connection on the server's port and forwards",
+    "  it. Relay latency, presence fan-out and memory are measured on both, each beside the same baseline;",
+    "  call setup and text on `partykit dev`. The rooms' code is the same on both (`party/core/`).",
+    "- Deployed, each room is a Durable Object on Cloudflare's network, idle sockets hibernate, and a visitor's",
+    "  network round trip dwarfs the relay times here; these figures compare the room's own cost with a minimal",
+    "  server's, on equal terms. Neither local server is Cloudflare's edge: `wrangler dev` adds its proxy hop.",
+    "- The room limits visitors per client address (`cf-connecting-ip`); every simulated visitor claims an",
+    "  address of its own (`2001:db8::…`), as distinct people would, and both local servers pass it through.",
     "- The load generator (Node), the Slack stand-in, Chromium and the servers share the same cores.",
     "",
     "## Results",
@@ -98,8 +109,12 @@ export function renderMarkdown(r: RunResults): string {
     const figures = r.figures.filter((f) => f.section === section.title);
     if (figures.length === 0) continue;
     lines.push(`### ${section.title}`, "", section.description.trim(), "");
-    lines.push("| Figure | n | Median | p99 | Baseline | Baseline median / p99 | Ratio |", "| --- | ---: | ---: | ---: | --- | ---: | ---: |");
-    for (const f of figures) lines.push(row(f));
+    const withRuntime = figures.some((f) => f.runtime !== undefined);
+    lines.push(
+      `| Figure |${withRuntime ? " Server |" : ""} n | Median | p99 | Baseline | Baseline median / p99 | Ratio |`,
+      `| --- |${withRuntime ? " --- |" : ""} ---: | ---: | ---: | --- | ---: | ---: |`,
+    );
+    for (const f of figures) lines.push(row(f, withRuntime));
     lines.push("");
   }
   return `${lines.join("\n").trimEnd()}\n`;

@@ -57,14 +57,22 @@ export function descendants(root: number, procs: ProcInfo[] = allProcesses()): P
 }
 
 /**
- * The processes of the `partykit dev` started by this process on `port`: its
- * node process (found by `--port <port>` on its command line) and everything
- * below it. `workerd` is the runtime that hosts the rooms.
+ * The processes of a local dev server (`partykit dev` or `wrangler dev`)
+ * started by this process on `port`: its node process(es), found by `dev` and
+ * `--port <port>` on the command line (wrangler's launcher starts a second
+ * node process with the same arguments, below the first), and everything
+ * below them. `workerd` is the runtime that hosts the rooms: one process
+ * under `partykit dev`; two under `wrangler dev` (its dev proxy, which listens
+ * on the port and forwards every request and socket, and the one that runs
+ * the Worker and its Durable Objects).
  */
-export function partykitProcesses(port: number): { all: ProcInfo[]; workerd: ProcInfo[] } {
+export function devServerProcesses(port: number): { all: ProcInfo[]; workerd: ProcInfo[] } {
   const procs = allProcesses();
   const mine = descendants(process.pid, procs);
-  const roots = mine.filter((p) => p.pid !== process.pid && / dev /.test(` ${p.cmdline} `) && p.cmdline.includes(`--port ${port}`));
+  const matches = mine.filter((p) => p.pid !== process.pid && / dev /.test(` ${p.cmdline} `) && p.cmdline.includes(`--port ${port}`));
+  const matched = new Set(matches.map((p) => p.pid));
+  // Only the outermost match: its descendants include the nested ones.
+  const roots = matches.filter((p) => !matched.has(p.ppid));
   const all = roots.flatMap((r) => descendants(r.pid, procs));
   return { all, workerd: all.filter((p) => p.name === "workerd") };
 }

@@ -1,9 +1,10 @@
 /// <reference types="node" />
 /**
- * The servers a run starts, all on 127.0.0.1: `partykit dev` (via the test
- * support code), the `ws` baseline server (its own process), the Slack
- * stand-in, and a switch in front of it that can simulate a Slack outage
- * (used only by the outbox probe, on a `partykit dev` of its own).
+ * The servers a run starts, all on 127.0.0.1: the rooms on both runtimes,
+ * `partykit dev` and `wrangler dev` (via the test support code), the `ws`
+ * baseline server (its own process), the Slack stand-in, and a switch in
+ * front of it that can simulate a Slack outage (used only by the outbox
+ * probe, on a `partykit dev` of its own).
  * @module
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -15,21 +16,42 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { startPartykit } from "../../test/support/partykit.ts";
-import type { TestServer } from "../../test/support/server.ts";
+import type { Runtime, TestServer } from "../../test/support/server.ts";
+import { startWrangler } from "../../test/support/wrangler.ts";
 import { startSlackStandIn, type SlackStandIn } from "../../test/support/slack.ts";
 import { within } from "./deadline.ts";
 import { fetchHostToken, roomPath, type RoomTarget } from "./clients.ts";
-import { partykitProcesses } from "./procs.ts";
+import { devServerProcesses, type ProcInfo } from "./procs.ts";
 
-/** `partykit dev` as a {@link RoomTarget}. */
-export function partykitTarget(server: TestServer, hostKey: string): RoomTarget {
+/** The command each runtime's local server is, as reports name it. */
+export const RUNTIME_NAMES: Record<Runtime, string> = { partykit: "partykit dev", wrangler: "wrangler dev" };
+
+/** The rooms on one runtime's local server. */
+export interface RuntimeTarget extends RoomTarget {
+  readonly runtime: Runtime;
+  readonly server: TestServer;
+  /**
+   * The server's processes: `workerd` (the rooms run there; its PIDs are
+   * {@link RoomTarget.serverPids}) and all of them, tooling included (node,
+   * esbuild).
+   */
+  processes(): { all: ProcInfo[]; workerd: ProcInfo[] };
+}
+
+/** A local dev server (`partykit dev` or `wrangler dev`) started with `HOST_KEY=hostKey`, as a {@link RoomTarget}. */
+export function runtimeTarget(server: TestServer, hostKey: string): RuntimeTarget {
   const wsOrigin = server.origin.replace(/^http/, "ws");
+  const processes = (): { all: ProcInfo[]; workerd: ProcInfo[] } => devServerProcesses(server.port);
   return {
-    name: "partykit dev",
+    name: RUNTIME_NAMES[server.runtime],
+    runtime: server.runtime,
+    server,
     origin: server.origin,
     socketUrl: (room, host) => `${wsOrigin}${roomPath(room)}${host ? `?role=host&token=${encodeURIComponent(host.token)}` : ""}`,
     hostToken: (room) => fetchHostToken(server.origin, room, hostKey),
-    serverPids: () => partykitProcesses(server.port).workerd.map((p) => p.pid),
+    serverPids: () => processes().workerd.map((p) => p.pid),
+    toolingPids: () => processes().all.filter((p) => p.name !== "workerd").map((p) => p.pid),
+    processes,
   };
 }
 
@@ -162,4 +184,4 @@ export async function startSlackSwitch(slack: SlackStandIn): Promise<SlackSwitch
   };
 }
 
-export { startPartykit, startSlackStandIn, type TestServer, type SlackStandIn };
+export { startPartykit, startWrangler, startSlackStandIn, type Runtime, type TestServer, type SlackStandIn };
