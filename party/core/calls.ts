@@ -95,15 +95,21 @@ export class CallDesk {
   }
 
   /**
-   * Whether a resume token's visitor has a call this token may take over: only
-   * the token last handed to that visitor does (each resume hands out a new one).
+   * Spend a resume token: true when its visitor has a call this token may
+   * take over (only the token last handed to that visitor does), which from
+   * now on takes `next` (the nonce of the new socket's token) instead, at
+   * once, so two sockets racing with one token cannot both have it.
    */
-  claimable(visitorId: string, nonce: string): boolean {
-    return this.calls.some((c) => c.visitorId === visitorId && c.resumeNonce === nonce);
+  claim(visitorId: string, nonce: string, next: string): boolean {
+    const call = this.calls.find((c) => c.visitorId === visitorId && c.resumeNonce === nonce);
+    if (!call) return false;
+    call.resumeNonce = next;
+    this.save();
+    return true;
   }
 
   /**
-   * A visitor comes back with its resume token (see {@link claimable}): the
+   * A visitor comes back with its resume token (see {@link claim}): the
    * same place in line, or the same call. A socket of that visitor still open
    * is closed with `CloseCode.resumedElsewhere`, saying why; the token is spent (the call now takes
    * the new socket's nonce).
@@ -114,7 +120,6 @@ export class CallDesk {
     const previous = call.visitorConn !== conn.id ? this.conns.get(call.visitorConn) : undefined;
     call.visitorConn = conn.id;
     call.visitorGoneAt = undefined;
-    call.resumeNonce = conn.state!.resumeNonce;
     if (previous?.state && !previous.state.gone) {
       previous.setState({ ...previous.state, gone: true });
       this.conns.close(previous, CloseCode.resumedElsewhere, "Resumed on another connection");

@@ -160,11 +160,12 @@ export class ContactRoom {
     }
     const resume = params.get("resume");
     const claim = resume ? await verifyResumeToken(resume, this.secret, this.id) : undefined;
-    const resumed = claim !== undefined && this.calls.claimable(claim.visitorId, claim.nonce);
+    const resumeNonce = newNonce();
+    const resumed = claim !== undefined && this.calls.claim(claim.visitorId, claim.nonce, resumeNonce);
     const known = await this.knownConversation(request);
     const visitorId = resumed ? claim.visitorId : crypto.randomUUID();
     const conversationId = known ?? crypto.randomUUID();
-    conn.setState({ role: "visitor", visitorId, conversationId, address, resumeNonce: newNonce(), lastSeen: now, buckets: {} });
+    conn.setState({ role: "visitor", visitorId, conversationId, address, resumeNonce, lastSeen: now, buckets: {} });
     if (isVisitor(conn)) await this.visitorJoined(conn, known !== undefined, resumed);
   }
 

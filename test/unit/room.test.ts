@@ -195,6 +195,17 @@ describe("the room (fake Room)", () => {
     assert.equal(again.last("resumed")?.callId, callId);
   });
 
+  it("lets only one of two sockets racing with one resume token have the call", async () => {
+    const ada = await availableHost(room, "Ada");
+    const v = await caller(room);
+    const callId = callIdOf(v);
+    await room.send(ada, { type: "accept", callId });
+    const token = v.last("welcome")!.resumeToken!;
+    await room.drop(v);
+    const both = await Promise.all([room.connect({ resume: token }), room.connect({ resume: token })]);
+    assert.equal(both.filter((c) => c.last("resumed")?.callId === callId).length, 1);
+  });
+
   it("closes the owner's socket, saying why, when its resume token is presented while it is open", async () => {
     const ada = await availableHost(room, "Ada");
     const v = await caller(room);
