@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { gzipSync } from "node:zlib";
-import type { BenchContext } from "./lib/context.ts";
+import type { RunContext } from "./lib/context.ts";
 import { withRatio, type Figure } from "./lib/figures.ts";
 import type { Section } from "./lib/markdown.ts";
 
@@ -42,7 +42,7 @@ function reported(output: string): string | undefined {
   return /Total Upload: ([\d.]+ KiB) \/ gzip: ([\d.]+ KiB)/.exec(output.replace(/\x1b\[[0-9;]*m/g, ""))?.slice(1).join(" / gzip ");
 }
 
-export async function benchBundle(ctx: BenchContext): Promise<Figure[]> {
+export async function benchBundle(ctx: RunContext): Promise<Figure[]> {
   const outDir = mkdtempSync(join(tmpdir(), "contact-me-worker-"));
   try {
     const { stdout, stderr } = await promisify(execFile)(WRANGLER, ["deploy", "--dry-run", "--outdir", outDir], {

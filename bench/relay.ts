@@ -24,6 +24,13 @@ const PERIOD_MS = 60;
 const WARMUP = 5;
 /** Measured pairs at most (one per room). */
 const MAX_PAIRS = 10;
+/**
+ * Counted round trips per pair at most: a pair sends them one after the
+ * other, so a single pair's 200 take 12 s.
+ */
+const MAX_PER_PAIR = 200;
+/** Counted round trips per configuration in a full run (spread over its pairs). */
+const SAMPLES = 400;
 
 export const RELAY: Section = {
   title: SECTION,
@@ -37,7 +44,8 @@ a \`queue\` snapshot with the call ringing at the host → \`accept\` → \`acce
 run concurrently, their sends spread evenly over time, each socket sending one frame every ${PERIOD_MS} ms
 (${(1000 / PERIOD_MS).toFixed(1)} frames/s, so 10 pairs offer ${Math.round((10 * 1000) / PERIOD_MS)} round trips/s; with the \`pong\`s that answer the room's
 liveness pings every socket stays under the room's limit of 20 frames/s),
-${WARMUP} round trips per pair not counted. Each trial starts once the server's CPU is quiet after the
+${WARMUP} round trips per pair not counted, then ${SAMPLES} counted in all, at most ${MAX_PER_PAIR} per pair (so ${MAX_PER_PAIR} with a
+single pair). Each trial starts once the server's CPU is quiet after the
 sockets connected (and the previous trial's sockets closed). Every visitor socket claims an address of its
 own (\`cf-connecting-ip\`), as distinct visitors would, so the room's limits per address do not apply
 across them. Each configuration is measured on the room under \`partykit dev\`, then under \`wrangler dev\`,
@@ -70,7 +78,7 @@ async function trial(ctx: BenchContext, target: RoomTarget, sockets: number, roo
     opened.push(...visitors);
     await settle(target.serverPids(), ctx.deadline.cap(5_000));
     takeErrorFrames();
-    const perPair = Math.ceil(samples / pairs);
+    const perPair = Math.min(Math.ceil(samples / pairs), MAX_PER_PAIR);
     const rtts: number[] = [];
     await Promise.all(
       hosts.map(async (host, p) => {
@@ -105,7 +113,7 @@ export async function benchRelay(ctx: BenchContext): Promise<Figure[]> {
   const grid: Array<[number, number]> = ctx.quick
     ? [[10, 1]]
     : [[10, 1], [10, 10], [100, 1], [100, 10], [100, 100], [1000, 1], [1000, 10], [1000, 100]];
-  const samples = ctx.quick ? 10 : 400;
+  const samples = ctx.quick ? 10 : SAMPLES;
   const figures: Figure[] = [];
   for (const [sockets, rooms] of grid) {
     const name = `${sockets.toLocaleString("en-US")} visitor sockets, ${rooms} room${rooms > 1 ? "s" : ""}, ${Math.min(rooms, MAX_PAIRS)} measured pair${rooms > 1 ? "s" : ""}`;

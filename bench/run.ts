@@ -38,7 +38,7 @@ import { benchPresence, PRESENCE } from "./presence.ts";
 import { benchRelay, RELAY } from "./relay.ts";
 import { benchText, TEXT } from "./text.ts";
 import { takeErrorFrames } from "./lib/clients.ts";
-import type { BenchContext } from "./lib/context.ts";
+import type { BenchContext, RunContext } from "./lib/context.ts";
 import { Deadline } from "./lib/deadline.ts";
 import { failed, figureProblem, type Figure } from "./lib/figures.ts";
 import { describeMachine } from "./lib/machine.ts";
@@ -47,17 +47,20 @@ import { runtimeTarget, startBaselineServer, startPartykit, startSlackStandIn, s
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 
-interface Benchmark {
+interface Benchmark<C extends RunContext = BenchContext> {
   key: string;
   section: Section;
-  run(ctx: BenchContext): Promise<Figure[]>;
+  run(ctx: C): Promise<Figure[]>;
 }
 
 /**
- * In run order: memory first, while the servers are fresh; the Worker bundle
- * last, since its build step replaces demo/dist, which the pages of
- * `partykit dev` load their chunks from.
+ * Run before the servers start, needing none: the Worker bundle, whose build
+ * step replaces demo/dist (the pages `partykit dev` serves load their chunks
+ * from there, from the build it made when it started).
  */
+const BEFORE_SERVERS: Array<Benchmark<RunContext>> = [{ key: "bundle", section: BUNDLE, run: benchBundle }];
+
+/** In run order, once the servers are up: memory first, while they are fresh. */
 const BENCHMARKS: Benchmark[] = [
   { key: "memory", section: MEMORY, run: benchMemory },
   { key: "bytes", section: BYTES, run: benchBytes },
@@ -65,7 +68,6 @@ const BENCHMARKS: Benchmark[] = [
   { key: "relay", section: RELAY, run: benchRelay },
   { key: "presence", section: PRESENCE, run: benchPresence },
   { key: "text", section: TEXT, run: benchText },
-  { key: "bundle", section: BUNDLE, run: benchBundle },
 ];
 
 /** Sections in the report's order. */
@@ -103,10 +105,26 @@ async function main(): Promise<number> {
     log(`open-files limit is ${fileLimit}; the 1,000-socket figures need about 8,000 (wrangler dev's proxy): run \`ulimit -n 8192\` first`);
   }
 
+  /** Run `b` unless `--only` leaves it out, its figures (or its failure) into `figures`. */
+  const run = async <C extends RunContext>(b: Benchmark<C>, ctx: C): Promise<void> => {
+    if (only && !only.has(b.key)) return;
+    log(`— ${b.section.title}`);
+    const begun = Date.now();
+    takeErrorFrames();
+    try {
+      deadline.check(b.section.title);
+      figures.push(...(await b.run(ctx)));
+    } catch (err) {
+      figures.push(failed(`${b.key}`, b.section.title, b.section.title, "", err));
+    }
+    log(`  (${b.section.title}: ${((Date.now() - begun) / 1000).toFixed(0)} s)`);
+  };
+  const figures: Figure[] = [];
+  for (const b of BEFORE_SERVERS) await run(b, { quick, deadline, log });
+
   const hostKey = randomUUID();
   const slack = await startSlackStandIn();
   const stops: Array<() => Promise<void>> = [() => slack.stop()];
-  const figures: Figure[] = [];
   try {
     log("starting partykit dev, wrangler dev and the ws baseline server");
     // The same room variables on both runtimes.
@@ -123,25 +141,13 @@ async function main(): Promise<number> {
     const ctx: BenchContext = { quick, deadline, hostKey, partykit, room: runtimes[0]!, runtimes, baseline, slack, log };
     log(`servers ready after ${((Date.now() - started) / 1000).toFixed(0)} s`);
 
-    for (const b of BENCHMARKS) {
-      if (only && !only.has(b.key)) continue;
-      log(`— ${b.section.title}`);
-      const begun = Date.now();
-      takeErrorFrames();
-      try {
-        deadline.check(b.section.title);
-        figures.push(...(await b.run(ctx)));
-      } catch (err) {
-        figures.push(failed(`${b.key}`, b.section.title, b.section.title, "", err));
-      }
-      log(`  (${b.section.title}: ${((Date.now() - begun) / 1000).toFixed(0)} s)`);
-    }
+    for (const b of BENCHMARKS) await run(b, ctx);
   } finally {
     // A server stops in any case; what it reports on stopping (e.g. errors it logged) is shown, not fatal.
     for (const stop of stops) await stop().catch((err: Error) => log(`stopping: ${err.message.split("\n")[0]}`));
   }
 
-  const sections = REPORT_ORDER.map((k) => BENCHMARKS.find((b) => b.key === k)!.section);
+  const sections = REPORT_ORDER.map((k) => [...BEFORE_SERVERS, ...BENCHMARKS].find((b) => b.key === k)!.section);
   const results: RunResults = {
     startedAt: new Date(started).toISOString(),
     durationS: (Date.now() - started) / 1000,
