@@ -14,6 +14,7 @@ test("finds the errors no handler caught, in either runtime's log, and nothing e
     "Uncaught (in promise) Error: boom in onMessage",
     "    at ContactRoom.onMessage (file:///repo/party/server.ts:3756:31)",
     "✘ [ERROR] Slack delivery failed for good: webhook: HTTP 400 invalid_payload",
+    "✘ [ERROR] workerd/server/server.c++:3360: error: Uncaught exception: kj/async.c++:211: disconnected: worker_do_not_log; Request failed due to internal error",
   ].join("\n");
   const wrangler = [
     "Error: getaddrinfo ENOTFOUND workers.cloudflare.com",
