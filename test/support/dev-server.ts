@@ -123,6 +123,37 @@ for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
   });
 }
 
+/** How long one readiness request may take. */
+const PROBE_TIMEOUT_MS = 5_000;
+
+/**
+ * `GET url`'s status, or `undefined` if it fails or takes over
+ * {@link PROBE_TIMEOUT_MS}. Bounded by a timer of its own: a `fetch` whose
+ * connection the server drops while it restarts can otherwise stay pending
+ * for good (seen under `wrangler dev` on Node 20, with no socket left and its
+ * `AbortSignal.timeout` never firing).
+ */
+async function probe(url: string): Promise<number | undefined> {
+  const abort = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => {
+      abort.abort();
+      resolve(undefined);
+    }, PROBE_TIMEOUT_MS);
+  });
+  const request = (async () => {
+    const res = await fetch(url, { signal: abort.signal });
+    await res.arrayBuffer();
+    return res.status;
+  })().catch(() => undefined); // not listening yet
+  try {
+    return await Promise.race([request, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   if (child.pid === undefined) return;
   try {
@@ -228,14 +259,8 @@ async function startOnce(runtime: Runtime, name: string, opts: ServerOptions, pr
       await stop().catch(() => {});
       throw new Error(`${name} exited before it was ready:\n${logs()}`);
     }
-    try {
-      const res = await fetch(`${origin}/`, { signal: AbortSignal.timeout(5_000) });
-      await res.arrayBuffer();
-      // Only our own server counts: another process may hold the port we were given.
-      if (res.status === 200 && output.includes("Ready on")) break;
-    } catch {
-      // Not listening yet.
-    }
+    // Only our own server counts: another process may hold the port we were given.
+    if ((await probe(`${origin}/`)) === 200 && output.includes("Ready on")) break;
     if (Date.now() > deadline) {
       await stop().catch(() => {});
       throw new Error(`${name} was not ready on ${origin} within ${READY_TIMEOUT_MS / 1000} s:\n${logs()}`);
