@@ -88,6 +88,15 @@ describe("a stranger cannot lock the host out", () => {
     assert.equal((await signIn(uniqueRoom("host-elsewhere"), HOST_KEY, "198.51.100.22")).status, 200, "the host at another address");
   });
 
+  test("the sign-in guard cannot be reached from outside, to spend or give back another address's tries", async () => {
+    for (const path of ["take", "refund"]) {
+      const res = await fetch(`${server.origin}/parties/guard/${encodeURIComponent("198.51.100.24")}/${path}`, { method: "POST" });
+      assert.equal(res.status, 404, `POST /parties/guard/…/${path}`);
+      await res.body?.cancel();
+    }
+    await assert.rejects(RawSocket.open(`${server.origin.replace(/^http/, "ws")}/parties/guard/x`), /HTTP 404/);
+  });
+
   test("a Slack post that takes 5 s holds up no socket, sign-in or presence request", async () => {
     const room = uniqueRoom("slow-slack");
     const before = slack.requests.length;
