@@ -9,7 +9,7 @@
 //   custom-elements.json                         the elements' manifest, from their JSDoc
 // `npm run build -- --demo`: the demo pages' script only (wrangler's build step).
 import { execFileSync } from "node:child_process";
-import { rmSync } from "node:fs";
+import { existsSync, renameSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
@@ -29,9 +29,15 @@ const common = {
 
 // `--demo`: only the demo pages' script (demo/dist/index.js and its chunks), as
 // `partykit dev` builds it from partykit.json's "serve" — wrangler's build step.
+// Built beside and then swapped in, so a server reading demo/dist meanwhile never finds it empty.
 if (process.argv.includes("--demo")) {
-  rmSync(join(root, "demo", "dist"), { recursive: true, force: true });
-  await esbuild.build({ ...common, entryPoints: ["demo/src/index.ts"], outdir: "demo/dist", minify: true });
+  const [dist, next, old] = ["dist", "dist.next", "dist.old"].map((d) => join(root, "demo", d));
+  rmSync(next, { recursive: true, force: true });
+  await esbuild.build({ ...common, entryPoints: ["demo/src/index.ts"], outdir: next, minify: true });
+  rmSync(old, { recursive: true, force: true });
+  if (existsSync(dist)) renameSync(dist, old);
+  renameSync(next, dist);
+  rmSync(old, { recursive: true, force: true });
   process.exit(0);
 }
 
