@@ -260,7 +260,8 @@ async function startOnce(runtime: Runtime, name: string, opts: ServerOptions, pr
       throw new Error(`${name} exited before it was ready:\n${logs()}`);
     }
     // Only our own server counts: another process may hold the port we were given.
-    if ((await probe(`${origin}/`)) === 200 && output.includes("Ready on")) break;
+    // The page and the script it loads: wrangler dev builds the script once more after it starts.
+    if ((await probe(`${origin}/`)) === 200 && (await probe(`${origin}/dist/index.js`)) === 200 && output.includes("Ready on")) break;
     if (Date.now() > deadline) {
       await stop().catch(() => {});
       throw new Error(`${name} was not ready on ${origin} within ${READY_TIMEOUT_MS / 1000} s:\n${logs()}`);
