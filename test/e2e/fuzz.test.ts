@@ -10,18 +10,9 @@ import { MAX_FRAME_BYTES, parseClientMessage } from "../../party/protocol.ts";
 import { eventually, remoteVideoWidth, visible } from "../support/browser.ts";
 import { RawSocket } from "../support/raw-socket.ts";
 import { availableHostAndVisitor, useStack } from "../support/stack.ts";
+import { prng } from "../support/prng.ts";
 
 const stack = useStack();
-
-/** Deterministic PRNG (mulberry32), so a failure can be replayed. */
-function prng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TYPES = ["text", "call", "cancel", "signal", "hangup", "available", "accept", "decline", "ping", "pong", "welcome", "", "TEXT", "__proto__"];
 

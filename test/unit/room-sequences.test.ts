@@ -10,16 +10,7 @@ import { describe, it, type TestContext } from "node:test";
 import { FakeRoom, type FakeConnection } from "../support/fake-room.ts";
 import { PING_INTERVAL_MS } from "../../party/core/connections.ts";
 import { RESUME_GRACE_S, type ServerMessage } from "../../party/protocol.ts";
-
-/** Deterministic PRNG (mulberry32). */
-function prng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from "../support/prng.ts";
 
 const ADA = "ada-key-123456789";
 const GRACE = "grace-key-456789012";

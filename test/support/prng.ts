@@ -1,0 +1,13 @@
+/**
+ * A deterministic pseudo-random generator (mulberry32) for generated tests,
+ * so a failure can be replayed from its seed.
+ * @returns a function giving numbers in [0, 1)
+ */
+export function prng(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
