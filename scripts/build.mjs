@@ -44,7 +44,7 @@ if (process.argv.includes("--demo")) {
 rmSync(join(root, "dist"), { recursive: true, force: true });
 
 // Built one at a time, so the widget's first file shares no chunk with the dashboard.
-for (const [name, entry] of [["contact-me", "widget/script.ts"], ["contact-me-host", "widget/host-script.ts"]]) {
+for (const [name, entry] of [["contact-me", "widget/contact-me/script.ts"], ["contact-me-host", "widget/contact-me-host/script.ts"]]) {
   await esbuild.build({
     ...common,
     entryPoints: { [name]: entry },

@@ -6,8 +6,8 @@
  * `el.addEventListener("contact-me-call-end", (e) => e.detail.status)` is typed.
  * @module
  */
-import type { CallMedia } from "../party/protocol.ts";
-import type { CallStatus } from "./call-controller.ts";
+import type { CallMedia } from "../protocol/socket.ts";
+import type { CallStatus } from "./call/call-controller.ts";
 
 /** Detail of `contact-me-open` and `contact-me-close`. */
 export interface ContactMePanelDetail {

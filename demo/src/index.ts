@@ -4,9 +4,9 @@
  * and the host dashboard's code on pages that have a `<contact-me-host>`.
  * @module
  */
-import "../../widget/script.ts";
+import "../../widget/contact-me/script.ts";
 
-if (globalThis.document?.querySelector("contact-me-host")) void import("../../widget/host-script.ts");
+if (globalThis.document?.querySelector("contact-me-host")) void import("../../widget/contact-me-host/script.ts");
 
 /** The widget's `PeerCall`, loaded on demand: the benchmark's direct baseline uses it. */
-export const loadPeerCall = (): Promise<typeof import("../../widget/call.ts")> => import("../../widget/call.ts");
+export const loadPeerCall = (): Promise<typeof import("../../widget/call/peer-call.ts")> => import("../../widget/call/peer-call.ts");

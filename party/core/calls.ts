@@ -10,7 +10,7 @@
  * `queue.ts`; {@link CallDesk.reconcile} applies them and tells everyone.
  * @module
  */
-import { CloseCode, RESUME_GRACE_S, type ClientMessage, type EndReason, type MessageOf, type ServerMessage } from "../protocol.ts";
+import { CloseCode, RESUME_GRACE_S, type ClientMessage, type EndReason, type MessageOf, type ServerMessage } from "../../protocol/socket.ts";
 import type { RoomConfig } from "./config.ts";
 import { isVisitor, type Connections, type HostConn, type State, type VisitorConn } from "./connections.ts";
 import { placeCalls, type CallRecord } from "./queue.ts";

@@ -6,7 +6,7 @@
  */
 
 import * as v from "valibot";
-import { IceServer, type IceTransportPolicy } from "../protocol.ts";
+import { IceServer, type IceTransportPolicy } from "../../protocol/socket.ts";
 import type { TurnConfig } from "./turn.ts";
 
 /** Public STUN server used when `ICE_SERVERS` is unset. */

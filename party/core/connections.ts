@@ -9,7 +9,7 @@
  * a scan of every socket.
  * @module
  */
-import type { ErrorCode, ServerMessage } from "../protocol.ts";
+import type { ErrorCode, ServerMessage } from "../../protocol/socket.ts";
 import { ADDRESS_RATES, RATES, take, type AddressRateName, type Bucket, type RateName } from "./limits.ts";
 import type { HostPresence } from "./queue.ts";
 import type { Connection, RoomRuntime } from "./runtime.ts";

@@ -14,7 +14,7 @@
  * @module
  */
 import type { Storage } from "./runtime.ts";
-import type { ConversationMessage, ErrorCode } from "../protocol.ts";
+import type { ConversationMessage, ErrorCode } from "../../protocol/socket.ts";
 import { MAX_CONVERSATIONS, MAX_MESSAGES_PER_CONVERSATION, MAX_ROOM_BYTES } from "./limits.ts";
 
 /** A conversation's record. Times are ms since the epoch. */

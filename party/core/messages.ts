@@ -11,7 +11,7 @@
  * visitor socket.
  * @module
  */
-import type { ClientMessage, ConversationMessage, MessageOf, ServerMessage } from "../protocol.ts";
+import type { ClientMessage, ConversationMessage, MessageOf, ServerMessage } from "../../protocol/socket.ts";
 import { conversationTag, isVisitor, type Connections, type HostConn, type VisitorConn } from "./connections.ts";
 import type { Conversation, ConversationStore, StoredMessage } from "./conversations.ts";
 import type { SlackBridge } from "./slack-bridge.ts";

@@ -13,7 +13,7 @@
  *   nor counts in others' positions.
  * @module
  */
-import type { CallMedia } from "../protocol.ts";
+import type { CallMedia } from "../../protocol/socket.ts";
 
 /** One call, from request to hang-up, as kept in room storage. */
 export interface CallRecord {

@@ -24,11 +24,11 @@
  * WebSocket: visitors connect with no credentials (`?conversation=<token>`
  * to continue a conversation, `?resume=<token>` after a drop); hosts with
  * `?role=host&token=<host token>`, checked by `edge.ts` before the socket opens.
- * Frames are the protocol of `party/protocol.ts`; each is validated, and a
+ * Frames are the protocol of `protocol/socket.ts`; each is validated, and a
  * frame of the other role's is refused with `forbidden`.
  * @module
  */
-import { CloseCode, PROTOCOL_VERSION, isHostOnly, isVisitorOnly, parseClientMessage, type HostMessage, type VisitorMessage } from "../protocol.ts";
+import { CloseCode, PROTOCOL_VERSION, isHostOnly, isVisitorOnly, parseClientMessage, type HostMessage, type VisitorMessage } from "../../protocol/socket.ts";
 import {
   issueConversationToken,
   issueResumeToken,

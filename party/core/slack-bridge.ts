@@ -9,7 +9,7 @@
  * (https://api.slack.com/authentication/verifying-requests-from-slack).
  * @module
  */
-import type { ConversationMessage } from "../protocol.ts";
+import type { ConversationMessage } from "../../protocol/socket.ts";
 import type { RoomConfig } from "./config.ts";
 import type { Conversation, ConversationStore, StoredMessage } from "./conversations.ts";
 import { Outbox, type OutboxEntry } from "./outbox.ts";

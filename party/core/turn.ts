@@ -15,7 +15,7 @@
  * Uses Web Crypto (`crypto.subtle`), available in workerd and Node 20.
  * @module
  */
-import type { IceServer } from "../protocol.ts";
+import type { IceServer } from "../../protocol/socket.ts";
 
 /** TURN settings of a room. */
 export interface TurnConfig {

@@ -30,7 +30,7 @@
  * @module
  */
 import * as v from "valibot";
-import { parseJsonFrame } from "../protocol.ts";
+import { parseJsonFrame } from "../../protocol/socket.ts";
 
 /** Largest frame accepted, in bytes of UTF-8 (64 KiB: SDP offers are a few KiB, encrypted ones ~1.4× that). */
 export const MAX_FRAME_BYTES = 64 * 1024;

@@ -2,7 +2,7 @@
 // PeerCall in the browser: two real RTCPeerConnections in one page, signals
 // passed in-page, so the timing of delivery is under the test's control.
 import { expect, waitUntil } from "@open-wc/testing";
-import { PeerCall, type PeerCallError } from "../../widget/call.ts";
+import { PeerCall, type PeerCallError } from "../../widget/call/peer-call.ts";
 import { Channel } from "./channel.ts";
 
 const calls: PeerCall[] = [];

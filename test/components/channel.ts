@@ -5,7 +5,7 @@
  * timing is under the test's control.
  * @module
  */
-import type { PeerCall, Signal } from "../../widget/call.ts";
+import type { PeerCall, Signal } from "../../widget/call/peer-call.ts";
 
 /** A one-way signal channel that can hold frames back and reorder them. */
 export class Channel {

@@ -3,7 +3,7 @@
 // own behaviour (opening, modes, keyboard, presence while connecting).
 import { expect, fixture, html, waitUntil } from "@open-wc/testing";
 import "../../widget/index.ts";
-import type { ContactMe } from "../../widget/contact-me.ts";
+import type { ContactMe } from "../../widget/contact-me/contact-me.ts";
 import { define } from "../../widget/define.ts";
 
 // A port nothing listens on: the socket keeps retrying, presence stays unknown.
@@ -99,7 +99,7 @@ describe("<contact-me>", () => {
 
 describe("storage fallback", () => {
   it("keeps values in memory when localStorage is denied", async () => {
-    const { local } = await import("../../widget/storage.ts");
+    const { local } = await import("../../widget/room/storage.ts");
     const real = Object.getOwnPropertyDescriptor(window, "localStorage")!;
     Object.defineProperty(window, "localStorage", {
       configurable: true,

@@ -3,7 +3,7 @@
 // package), with its strings overridden, firing typed events.
 import { expect, fixture, html, oneEvent, waitUntil } from "@open-wc/testing";
 import "../../widget/index.ts";
-import type { ContactMe } from "../../widget/contact-me.ts";
+import type { ContactMe } from "../../widget/contact-me/contact-me.ts";
 
 // A port nothing listens on: the socket keeps retrying, presence stays unknown.
 const NOWHERE = "127.0.0.1:9";

@@ -9,8 +9,8 @@
 // that — restartIce(), the new offer with fresh ICE credentials, the fresh
 // RTCPeerConnection of a full renegotiation, the media on it — is real.
 import { expect, waitUntil } from "@open-wc/testing";
-import type { PeerMessage } from "../../party/protocol.ts";
-import { PeerCall, type PeerCallError, type RecoveryTiming } from "../../widget/call.ts";
+import type { PeerMessage } from "../../protocol/socket.ts";
+import { PeerCall, type PeerCallError, type RecoveryTiming } from "../../widget/call/peer-call.ts";
 import { Channel } from "./channel.ts";
 
 const calls: PeerCall[] = [];

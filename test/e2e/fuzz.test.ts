@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { MAX_FRAME_BYTES, parseClientMessage } from "../../party/protocol.ts";
+import { MAX_FRAME_BYTES, parseClientMessage } from "../../protocol/socket.ts";
 import { eventually, remoteVideoWidth, visible } from "../support/browser.ts";
 import { RawSocket } from "../support/raw-socket.ts";
 import { availableHostAndVisitor, useStack } from "../support/stack.ts";

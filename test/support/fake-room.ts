@@ -12,7 +12,7 @@ import { SignInGuard } from "../../party/core/guard.ts";
 import { ContactRoom } from "../../party/core/room.ts";
 import type { Connection, RoomRuntime } from "../../party/core/runtime.ts";
 import type { State } from "../../party/core/connections.ts";
-import type { ServerMessage } from "../../party/protocol.ts";
+import type { ServerMessage } from "../../protocol/socket.ts";
 
 export class FakeConnection {
   state: unknown = null;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { MAX_FRAME_BYTES, MAX_TEXT_LENGTH, parseClientMessage, parseServerMessage } from "../../party/protocol.ts";
+import { MAX_FRAME_BYTES, MAX_TEXT_LENGTH, parseClientMessage, parseServerMessage } from "../../protocol/socket.ts";
 
 const code = (raw: string) => {
   const r = parseClientMessage(raw);

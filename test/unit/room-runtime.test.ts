@@ -13,7 +13,7 @@ import { MAX_QUEUE_LIMIT } from "../../party/core/config.ts";
 import { MAX_CONVERSATIONS, MAX_MESSAGES_PER_CONVERSATION } from "../../party/core/limits.ts";
 import { MAX_SOCKET_URL } from "../../party/core/edge.ts";
 import type { State } from "../../party/core/connections.ts";
-import { MAX_NAME_LENGTH } from "../../party/protocol.ts";
+import { MAX_NAME_LENGTH } from "../../protocol/socket.ts";
 
 const HOST_KEY = "a-host-key-of-some-length";
 

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { describe, it, type TestContext } from "node:test";
 import { FakeRoom, type FakeConnection } from "../support/fake-room.ts";
 import { PING_INTERVAL_MS } from "../../party/core/connections.ts";
-import { RESUME_GRACE_S, type ServerMessage } from "../../party/protocol.ts";
+import { RESUME_GRACE_S, type ServerMessage } from "../../protocol/socket.ts";
 import { prng } from "../support/prng.ts";
 
 const ADA = "ada-key-123456789";

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { beforeEach, describe, it, type TestContext } from "node:test";
 import { FakeRoom, type FakeConnection } from "../support/fake-room.ts";
 import { LIVENESS_TIMEOUT_MS, PING_INTERVAL_MS } from "../../party/core/connections.ts";
-import { RESUME_GRACE_S } from "../../party/protocol.ts";
+import { RESUME_GRACE_S } from "../../protocol/socket.ts";
 
 let clock = Date.UTC(2026, 0, 1, 12);
 

@@ -6,16 +6,16 @@
  * @module
  */
 import { css, html, nothing, type ReactiveControllerHost } from "lit";
-import type { CallMedia, ServerMessage } from "../party/protocol.ts";
-import { CallController, type CallStatus } from "./call-controller.ts";
-import { callStyles, renderCallControls } from "./call-view.ts";
+import type { CallMedia, ServerMessage } from "../../protocol/socket.ts";
+import { CallController, type CallStatus } from "../call/call-controller.ts";
+import { callStyles, renderCallControls } from "../call/call-view.ts";
 import { ConversationController, type MessageState } from "./conversation-controller.ts";
-import { fire } from "./events.ts";
-import { attachStream } from "./media.ts";
-import { SignalingController, type RoomAddress } from "./signaling.ts";
-import { local, session } from "./storage.ts";
-import { callStrings, errorKey, errorStrings, problemText, type CallStrings, type ErrorStrings, type Problem } from "./call-strings.ts";
-import { format, type VisitorStrings } from "./strings.ts";
+import { fire } from "../events.ts";
+import { attachStream } from "../call/media.ts";
+import { SignalingController, type RoomAddress } from "../room/signaling.ts";
+import { local, session } from "../room/storage.ts";
+import { callStrings, errorKey, errorStrings, problemText, type CallStrings, type ErrorStrings, type Problem } from "../call/call-strings.ts";
+import { format, type VisitorStrings } from "../strings.ts";
 
 type View = "menu" | "message" | "call";
 

@@ -11,8 +11,8 @@
  * @module
  */
 import type { ReactiveController, ReactiveControllerHost } from "lit";
-import type { CallMedia, ClientMessage, ErrorCode, MessageOf, PeerMessage, ServerMessage } from "../party/protocol.ts";
-import { PeerCall, PeerCallError, type PeerCallErrorCode, type RecoveryTiming } from "./call.ts";
+import type { CallMedia, ClientMessage, ErrorCode, MessageOf, PeerMessage, ServerMessage } from "../../protocol/socket.ts";
+import { PeerCall, PeerCallError, type PeerCallErrorCode, type RecoveryTiming } from "./peer-call.ts";
 import { QualityMonitor, type Quality } from "./quality.ts";
 import { errorKey, type CallStrings, type Problem } from "./call-strings.ts";
 
@@ -30,7 +30,7 @@ const TICK_MS = 1000;
  * - `connecting`: accepted; negotiating and gathering ICE candidates.
  * - `connected`: the peer connection is up.
  * - `reconnecting`: the peer connection dropped; recovering (ICE restart,
- *   then a full renegotiation; see `widget/call.ts`).
+ *   then a full renegotiation; see `widget/call/peer-call.ts`).
  * - `declined`, `ended`, `failed`, `blocked` (media permission denied),
  *   `unavailable` (no host available), `busy` (already in a call),
  *   `no-answer` (rang out), `queue-full` (too many waiting): end states.

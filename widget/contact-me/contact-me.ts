@@ -1,14 +1,14 @@
 import { LitElement, css, html, nothing, type PropertyValues } from "lit";
 import { property, query, state } from "lit/decorators.js";
 import type { PanelHost, VisitorPanel } from "./contact-me-panel.ts";
-import { fire } from "./events.ts";
-import { defaultHost, fetchRoom, type RoomAddress } from "./room.ts";
-import { local } from "./storage.ts";
-import type { CallStrings, ErrorStrings } from "./call-strings.ts";
-import { format, stringsConverter, visitorStrings, type VisitorStrings } from "./strings.ts";
-import { baseStyles } from "./styles.ts";
+import { fire } from "../events.ts";
+import { defaultHost, fetchRoom, type RoomAddress } from "../room/address.ts";
+import { local } from "../room/storage.ts";
+import type { CallStrings, ErrorStrings } from "../call/call-strings.ts";
+import { format, stringsConverter, visitorStrings, type VisitorStrings } from "../strings.ts";
+import { baseStyles } from "../styles.ts";
 
-export type * from "./events.ts";
+export type * from "../events.ts";
 
 /** Strings `<contact-me>` shows: its own, those of the call controls, and the room's refusals. */
 export type ContactMeStrings = VisitorStrings & CallStrings & ErrorStrings;

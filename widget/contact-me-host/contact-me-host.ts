@@ -1,17 +1,17 @@
 import { LitElement, css, html, nothing, type PropertyValues } from "lit";
 import { property, query, state } from "lit/decorators.js";
-import type { CallMedia, MessageOf, ServerMessage } from "../party/protocol.ts";
-import { CallController, type CallStatus } from "./call-controller.ts";
-import { callStyles, renderCallControls } from "./call-view.ts";
-import { attachStream } from "./media.ts";
+import type { CallMedia, MessageOf, ServerMessage } from "../../protocol/socket.ts";
+import { CallController, type CallStatus } from "../call/call-controller.ts";
+import { callStyles, renderCallControls } from "../call/call-view.ts";
+import { attachStream } from "../call/media.ts";
 import { AttentionController } from "./attention.ts";
-import { fire } from "./events.ts";
+import { fire } from "../events.ts";
 import { Ringer } from "./ringer.ts";
-import { SignalingController, defaultHost, fetchRoom, type RoomAddress } from "./signaling.ts";
-import { session } from "./storage.ts";
-import { callStrings, errorKey, errorStrings, problemText, type CallStrings, type ErrorStrings, type Problem } from "./call-strings.ts";
-import { format, hostStrings, stringsConverter, type HostStrings } from "./strings.ts";
-import { baseStyles } from "./styles.ts";
+import { SignalingController, defaultHost, fetchRoom, type RoomAddress } from "../room/signaling.ts";
+import { session } from "../room/storage.ts";
+import { callStrings, errorKey, errorStrings, problemText, type CallStrings, type ErrorStrings, type Problem } from "../call/call-strings.ts";
+import { format, hostStrings, stringsConverter, type HostStrings } from "../strings.ts";
+import { baseStyles } from "../styles.ts";
 
 type Waiting = MessageOf<ServerMessage, "queue">["calls"][number];
 type Summary = MessageOf<ServerMessage, "conversations">["conversations"][number];
@@ -20,7 +20,7 @@ type Missed = MessageOf<ServerMessage, "missed">["calls"][number];
 
 type AllStrings = HostStrings & CallStrings & ErrorStrings;
 
-export type * from "./events.ts";
+export type * from "../events.ts";
 
 const STORAGE_PREFIX = "contact-me-host:";
 

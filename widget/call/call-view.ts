@@ -9,7 +9,7 @@
 import { css, html, nothing, type TemplateResult } from "lit";
 import type { CallController } from "./call-controller.ts";
 import { callStrings, problemText, type CallStrings } from "./call-strings.ts";
-import { format } from "./strings.ts";
+import { format } from "../strings.ts";
 
 /** `m:ss`, or `h:mm:ss` from an hour on. */
 export function formatDuration(seconds: number): string {

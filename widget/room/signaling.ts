@@ -7,10 +7,10 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from "lit";
 import PartySocket from "partysocket";
-import { CloseCode, parseServerMessage, type ClientMessage, type ServerMessage } from "../party/protocol.ts";
-import { scheme, type RoomAddress } from "./room.ts";
+import { CloseCode, parseServerMessage, type ClientMessage, type ServerMessage } from "../../protocol/socket.ts";
+import { scheme, type RoomAddress } from "./address.ts";
 
-export { defaultHost, fetchRoom, type RoomAddress } from "./room.ts";
+export { defaultHost, fetchRoom, type RoomAddress } from "./address.ts";
 
 /** Connection status, for "Connecting…" / "Reconnecting…" states. */
 export type ConnectionStatus = "idle" | "connecting" | "open" | "reconnecting" | "closed";

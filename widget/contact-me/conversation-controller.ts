@@ -5,7 +5,7 @@
  * @module
  */
 import type { ReactiveController, ReactiveControllerHost } from "lit";
-import type { ClientMessage, ConversationMessage, ServerMessage } from "../party/protocol.ts";
+import type { ClientMessage, ConversationMessage, ServerMessage } from "../../protocol/socket.ts";
 
 /** Where a visitor's own message stands. */
 export type MessageState = "sending" | "sent" | "delivered";

@@ -34,7 +34,7 @@
  * work while the signaling server is unreachable.
  * @module
  */
-import { CONTROL_CHANNEL, parsePeerMessage, type PeerMessage } from "../party/protocol.ts";
+import { CONTROL_CHANNEL, parsePeerMessage, type PeerMessage } from "../../protocol/socket.ts";
 
 /** A signal exchanged between the peers: exactly one of the two fields. */
 export type Signal = (

@@ -6,7 +6,7 @@
  * @module
  */
 import { ContactMe } from "./contact-me.ts";
-import { define } from "./define.ts";
+import { define } from "../define.ts";
 
 define("contact-me", ContactMe);
 

@@ -7,8 +7,8 @@
  * site's `strings` override applies to them too.
  * @module
  */
-import type { ErrorCode } from "../party/protocol.ts";
-import { format } from "./strings.ts";
+import type { ErrorCode } from "../../protocol/socket.ts";
+import { format } from "../strings.ts";
 
 /** Strings of the call controls, shared by both elements. */
 export const callStrings = {
@@ -46,7 +46,7 @@ export const callStrings = {
 export type CallStrings = typeof callStrings;
 
 /**
- * Texts for the room's refusals, one per `ErrorCode` of `party/protocol.ts`
+ * Texts for the room's refusals, one per `ErrorCode` of `protocol/socket.ts`
  * (see {@link errorKey}). `<contact-me-host>` has its own `errorBusy`.
  */
 export const errorStrings = {

@@ -4,7 +4,7 @@
  * @module
  */
 import { ContactMeHost } from "./contact-me-host.ts";
-import { define } from "./define.ts";
+import { define } from "../define.ts";
 
 define("contact-me-host", ContactMeHost);
 
