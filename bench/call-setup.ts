@@ -69,15 +69,31 @@ const WIDGET_PROBE = `(() => {
   const b = (window.__bench = { marks: {} });
   const mark = (k) => { if (b.marks[k] === undefined) b.marks[k] = now(); };
   const text = (n) => (n && n.textContent ? n.textContent : "").trim();
-  const check = () => {
-    const root = el.shadowRoot;
-    if (!root) return;
-    const status = text(root.querySelector('[part="call-status"]'));
-    if (status === "Connecting…") mark("connecting");
-    if (status === "Connected") mark("connected");
-    for (const btn of root.querySelectorAll("button")) if (text(btn) === "Accept") mark("acceptShown");
+  // Every shadow tree under the element (the panel and the call view are elements of their own).
+  const roots = () => {
+    const all = [];
+    for (let i = 0, next = [el.shadowRoot]; i < next.length; i++) {
+      if (!next[i]) continue;
+      all.push(next[i]);
+      for (const n of next[i].querySelectorAll("*")) if (n.shadowRoot) next.push(n.shadowRoot);
+    }
+    return all;
   };
-  new MutationObserver(check).observe(el.shadowRoot, { subtree: true, childList: true, characterData: true, attributes: true });
+  const observer = new MutationObserver(() => check());
+  const observed = new Set();
+  const check = () => {
+    for (const root of roots()) {
+      if (!observed.has(root)) {
+        observed.add(root);
+        observer.observe(root, { subtree: true, childList: true, characterData: true, attributes: true });
+      }
+      const status = text(root.querySelector('[part="call-status"]'));
+      if (status === "Connecting…") mark("connecting");
+      if (status === "Connected") mark("connected");
+      for (const btn of root.querySelectorAll("button")) if (text(btn) === "Accept") mark("acceptShown");
+    }
+  };
+  check();
   document.addEventListener("click", (e) => {
     const btn = e.composedPath().find((n) => n instanceof HTMLButtonElement);
     if (btn) mark("click:" + text(btn));

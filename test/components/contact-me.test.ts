@@ -5,12 +5,13 @@ import { expect, fixture, html, waitUntil } from "@open-wc/testing";
 import "../../widget/index.ts";
 import type { ContactMe } from "../../widget/contact-me/contact-me.ts";
 import { define } from "../../widget/define.ts";
+import { deep, deepAll } from "./deep.ts";
 
 // A port nothing listens on: the socket keeps retrying, presence stays unknown.
 const NOWHERE = "127.0.0.1:9";
 
-const $ = (el: Element, sel: string) => el.shadowRoot!.querySelector(sel);
-const $$ = (el: Element, sel: string) => [...el.shadowRoot!.querySelectorAll(sel)];
+const $ = deep;
+const $$ = deepAll;
 const byText = (el: Element, text: string) =>
   $$(el, "button").find((b) => b.textContent?.trim() === text) as HTMLButtonElement | undefined;
 

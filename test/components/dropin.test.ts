@@ -4,11 +4,12 @@
 import { expect, fixture, html, oneEvent, waitUntil } from "@open-wc/testing";
 import "../../widget/index.ts";
 import type { ContactMe } from "../../widget/contact-me/contact-me.ts";
+import { deep, deepAll } from "./deep.ts";
 
 // A port nothing listens on: the socket keeps retrying, presence stays unknown.
 const NOWHERE = "127.0.0.1:9";
 
-const $$ = (el: Element, sel: string) => [...el.shadowRoot!.querySelectorAll(sel)];
+const $$ = deepAll;
 const byText = (el: Element, text: string) =>
   $$(el, "button").find((b) => b.textContent?.trim() === text) as HTMLButtonElement | undefined;
 
@@ -46,13 +47,13 @@ describe("<contact-me> on any page", () => {
 
   it("loads the panel on first open and fires contact-me-open / -close with the room", async () => {
     const el = await fixture<ContactMe>(html`<contact-me host=${NOWHERE} room="events"></contact-me>`);
-    expect(el.shadowRoot!.querySelector('[role="dialog"]')).to.equal(null);
+    expect(deep(el, '[role="dialog"]')).to.equal(null);
     const opened = oneEvent(el, "contact-me-open");
     byText(el, "Contact me")!.click();
     const open = await opened;
     expect(open.detail).to.deep.equal({ room: "events" });
     expect(open.bubbles && open.composed).to.equal(true);
-    await waitUntil(() => el.shadowRoot!.querySelector('[role="dialog"]'), "no dialog");
+    await waitUntil(() => deep(el, '[role="dialog"]'), "no dialog");
     const closed = oneEvent(document, "contact-me-close");
     byText(el, "Contact me")!.click();
     expect((await closed).detail.room).to.equal("events");

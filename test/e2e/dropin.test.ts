@@ -113,7 +113,9 @@ test("keyboard: Tab reaches the button, Enter and Space open, Escape closes and 
     const focusedPart = () =>
       page.evaluate(() => {
         const el = document.querySelector("contact-me");
-        const inner = el?.shadowRoot?.activeElement;
+        // The innermost focused element, through the nested shadow trees.
+        let inner = el?.shadowRoot?.activeElement;
+        while (inner?.shadowRoot?.activeElement) inner = inner.shadowRoot.activeElement;
         return document.activeElement === el ? (inner?.getAttribute("part") ?? inner?.textContent?.trim() ?? "") : null;
       });
     await page.keyboard.press("Tab");

@@ -10,8 +10,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { test } from "node:test";
 import type { Page } from "playwright-core";
-import { callStrings, errorStrings } from "../../widget/call/call-strings.ts";
-import { hostStrings, visitorStrings } from "../../widget/strings.ts";
+import { callStrings, errorStrings, hostStrings, visitorStrings } from "../../widget/index.ts";
 import { eventually, hidden, uniqueRoom, visible } from "../support/browser.ts";
 import { useStack } from "../support/stack.ts";
 

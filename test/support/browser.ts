@@ -175,12 +175,18 @@ export async function withPages(
 
 // ------------------------------------------------------------ contact-me pages
 
-/** Rendered text of the page's `<contact-me>` / `<contact-me-host>` shadow trees. */
+/** Rendered text of the page's `<contact-me>` / `<contact-me-host>` shadow trees, nested ones included. */
 export function shownText(page: Page): Promise<string> {
   return page.evaluate(() =>
     Array.from(document.querySelectorAll("contact-me, contact-me-host"))
       .map((el) => {
-        const shown = Array.from(el.shadowRoot?.children ?? []).map((c) => (c instanceof HTMLElement ? c.innerText : ""));
+        // A loop, not a named inner function: tsx would wrap that in a `__name` helper the page lacks.
+        const shown: string[] = [];
+        const roots: ShadowRoot[] = el.shadowRoot ? [el.shadowRoot] : [];
+        for (let root = roots.pop(); root; root = roots.pop()) {
+          for (const c of Array.from(root.children)) if (c instanceof HTMLElement && !c.shadowRoot) shown.push(c.innerText);
+          root.querySelectorAll("*").forEach((n) => n.shadowRoot && roots.push(n.shadowRoot));
+        }
         return `<${el.localName}> ${shown.join(" ").replace(/\s+/g, " ").trim()}`;
       })
       .join(" | "),

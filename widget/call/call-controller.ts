@@ -8,13 +8,18 @@
  *
  * Hang-up and mute state go to the other peer over the call's data channel as
  * well as (hang-up) through the room, so they work while the room is down.
+ * Leaving the page (`pagehide`) hangs up at once, rather than after the
+ * room's reconnect grace.
  * @module
  */
 import type { ReactiveController, ReactiveControllerHost } from "lit";
 import type { CallMedia, ClientMessage, ErrorCode, MessageOf, PeerMessage, ServerMessage } from "../../protocol/socket.ts";
+import { errorKey, type ErrorStrings } from "../room/errors.ts";
+import type { SignalingController } from "../room/signaling.ts";
+import type { Problem } from "../strings.ts";
+import type { CallProblem, CallStrings } from "./call.strings.ts";
 import { PeerCall, PeerCallError, type PeerCallErrorCode, type RecoveryTiming } from "./peer-call.ts";
 import { QualityMonitor, type Quality } from "./quality.ts";
-import { errorKey, type CallStrings, type Problem } from "./call-strings.ts";
 
 /** How long a hung-up connection stays open so the data-channel hang-up can leave, ms. */
 const HANGUP_LINGER_MS = 500;
@@ -55,8 +60,6 @@ export type CallStatus =
 /** Statuses during which a call is under way (Hang up is offered). */
 export const LIVE_STATUSES: ReadonlySet<CallStatus> = new Set(["preparing", "calling", "queued", "connecting", "connected", "reconnecting"]);
 
-type Send = (message: ClientMessage) => boolean;
-
 /** Room error codes that end a call request, and the status they end it in. */
 const ERROR_STATUS: Partial<Record<ErrorCode, CallStatus>> = {
   unavailable: "unavailable",
@@ -66,7 +69,7 @@ const ERROR_STATUS: Partial<Record<ErrorCode, CallStatus>> = {
 };
 
 /** What the person is told when the {@link PeerCall} fails with `code`. */
-function peerErrorKey(code: PeerCallErrorCode, policy: RTCIceTransportPolicy): Problem["key"] {
+function peerErrorKey(code: PeerCallErrorCode, policy: RTCIceTransportPolicy): keyof CallStrings {
   switch (code) {
     case "ERR_NO_CANDIDATES":
       return policy === "relay" ? "noRelay" : "noAddress";
@@ -90,7 +93,7 @@ export class CallController implements ReactiveController {
    * Why the call is `failed` / `blocked` / `unavailable` / `busy` /
    * `queue-full`, as a string key; the element renders it with its strings.
    */
-  error: Problem | undefined;
+  error: Problem<keyof CallStrings | keyof ErrorStrings> | undefined;
   /** ICE servers from the room's `welcome`. */
   iceServers: RTCIceServer[] = [];
   /** Place in line (from 1) while `queued`. */
@@ -115,7 +118,7 @@ export class CallController implements ReactiveController {
   /** Whether a camera exists (`enumerateDevices`); undefined until probed. */
   hasCamera: boolean | undefined;
   /** A problem with a control during the call (device switch), shown while live. */
-  warning: Problem<keyof CallStrings> | undefined;
+  warning: CallProblem | undefined;
   /** Recovery timings for new calls (tests shorten them). */
   timing: Partial<RecoveryTiming> | undefined;
 
@@ -124,13 +127,61 @@ export class CallController implements ReactiveController {
   private ticker: ReturnType<typeof setInterval> | undefined;
   private ticks = 0;
 
+  /**
+   * @param signaling the element's room connection: the call's frames are
+   *   taken from it (`welcome`, `ringing`, `queued`, `accepted`, `resumed`,
+   *   `peer`, `declined`, `ended`, `signal`, `error`) and sent on it
+   * @param onStatus called on every status change
+   */
   constructor(
     private readonly host: ReactiveControllerHost,
-    private readonly send: Send,
+    private readonly signaling: SignalingController,
     private readonly onStatus?: (status: CallStatus) => void,
   ) {
     host.addController(this);
+    signaling.on("welcome", (m) => (this.iceServers = m.iceServers));
+    signaling.on("ringing", (m) => this.onRinging(m.callId, "calling", 0));
+    signaling.on("queued", (m) => this.onRinging(m.callId, "queued", m.position));
+    signaling.on("accepted", (m) => {
+      if (this.adopt(m.callId, ["calling", "queued", "preparing"])) this.start(m);
+    });
+    signaling.on("resumed", (m) => this.onResumed(m));
+    signaling.on("peer", (m) => {
+      if (m.callId !== this.callId) return;
+      this.peerReconnecting = !m.connected;
+      this.host.requestUpdate();
+    });
+    signaling.on("declined", (m) => {
+      if (m.callId === this.callId) this.finish("declined");
+    });
+    signaling.on("ended", (m) => this.onEnded(m));
+    signaling.on("signal", (m) => {
+      if (m.callId !== this.callId || !this.peer) return;
+      void this.peer.receive(
+        m.description ? { description: m.description, generation: m.generation } : { candidate: m.candidate ?? null, generation: m.generation },
+      );
+    });
+    signaling.on("error", (m) => {
+      // A refusal of this side's call request ends it; other refusals are the element's notice.
+      const status = ERROR_STATUS[m.code];
+      if (this.status !== "calling" || this.callId || !status) return;
+      this.error = { key: errorKey(m.code) };
+      this.finish(status);
+    });
   }
+
+  private send(message: ClientMessage): boolean {
+    return this.signaling.send(message);
+  }
+
+  hostConnected(): void {
+    globalThis.addEventListener?.("pagehide", this.onPageHide);
+  }
+
+  /** Leaving the page ends the call at once, rather than after the room's reconnect grace. */
+  private readonly onPageHide = () => {
+    if (this.live) this.hangUp();
+  };
 
   /** The current call's {@link PeerCall}, if any (for diagnostics and tests). */
   get peerCall(): PeerCall | undefined {
@@ -285,71 +336,30 @@ export class CallController implements ReactiveController {
     this.send({ type: "call", media, ...(name ? { name } : {}) });
   }
 
-  /**
-   * Feed a frame from the room. Returns true when the frame belonged to the
-   * call and was handled.
-   */
-  handle(message: ServerMessage): boolean {
-    switch (message.type) {
-      case "welcome":
-        this.iceServers = message.iceServers;
-        return false;
-      case "ringing":
-      case "queued":
-        if (!this.adopt(message.callId, ["calling", "queued"])) return true;
-        this.position = message.type === "queued" ? message.position : 0;
-        this.setStatus(message.type === "queued" ? "queued" : "calling");
-        this.host.requestUpdate();
-        return true;
-      case "accepted":
-        if (!this.adopt(message.callId, ["calling", "queued", "preparing"])) return true;
-        this.start(message);
-        return true;
-      case "resumed":
-        // Our socket came back: the call goes on if this page still holds it.
-        if (message.callId !== this.callId || !this.peer) this.send({ type: "hangup", callId: message.callId });
-        else {
-          this.peerReconnecting = false;
-          // Fresh TURN credentials for any later ICE restart.
-          if (message.iceServers) this.peer.updateIceServers(message.iceServers);
-        }
-        this.host.requestUpdate();
-        return true;
-      case "peer":
-        if (message.callId !== this.callId) return false;
-        this.peerReconnecting = !message.connected;
-        this.host.requestUpdate();
-        return true;
-      case "declined":
-        if (message.callId !== this.callId) return false;
-        this.finish("declined");
-        return true;
-      case "ended":
-        if (message.callId !== this.callId) return false;
-        if (message.reason === "failed") this.error = { key: "peerFailed" };
-        this.finish(
-          message.reason === "unavailable" ? "unavailable" : message.reason === "no-answer" ? "no-answer" : message.reason === "failed" ? "failed" : "ended",
-        );
-        return true;
-      case "signal":
-        if (message.callId !== this.callId || !this.peer) return false;
-        void this.peer.receive(
-          message.description
-            ? { description: message.description, generation: message.generation }
-            : { candidate: message.candidate ?? null, generation: message.generation },
-        );
-        return true;
-      case "error":
-        if (this.status === "calling" && !this.callId && ERROR_STATUS[message.code]) {
-          console.warn(`contact-me: ${message.code}: ${message.message}`);
-          this.error = { key: errorKey(message.code) };
-          this.finish(ERROR_STATUS[message.code]!);
-          return true;
-        }
-        return false;
-      default:
-        return false;
+  /** The room rings the host (`calling`) or puts this call in line (`queued`). */
+  private onRinging(callId: string, status: "calling" | "queued", position: number): void {
+    if (!this.adopt(callId, ["calling", "queued"])) return;
+    this.position = position;
+    this.setStatus(status);
+    this.host.requestUpdate();
+  }
+
+  /** Our socket came back: the call goes on if this page still holds it. */
+  private onResumed(message: MessageOf<ServerMessage, "resumed">): void {
+    if (message.callId !== this.callId || !this.peer) this.send({ type: "hangup", callId: message.callId });
+    else {
+      this.peerReconnecting = false;
+      // Fresh TURN credentials for any later ICE restart.
+      if (message.iceServers) this.peer.updateIceServers(message.iceServers);
     }
+    this.host.requestUpdate();
+  }
+
+  private onEnded(message: MessageOf<ServerMessage, "ended">): void {
+    if (message.callId !== this.callId) return;
+    if (message.reason === "failed") this.error = { key: "peerFailed" };
+    const status: Partial<Record<typeof message.reason, CallStatus>> = { unavailable: "unavailable", "no-answer": "no-answer", failed: "failed" };
+    this.finish(status[message.reason] ?? "ended");
   }
 
   /**
@@ -388,6 +398,7 @@ export class CallController implements ReactiveController {
   }
 
   hostDisconnected(): void {
+    globalThis.removeEventListener?.("pagehide", this.onPageHide);
     if (this.live) this.hangUp();
     this.teardown();
   }

@@ -1,28 +1,36 @@
-import { LitElement, css, html, nothing, type PropertyValues } from "lit";
-import { property, query, state } from "lit/decorators.js";
+import { LitElement, html, nothing, type PropertyValues } from "lit";
+import { property, state } from "lit/decorators.js";
 import type { CallMedia, MessageOf, ServerMessage } from "../../protocol/socket.ts";
-import { CallController, type CallStatus } from "../call/call-controller.ts";
-import { callStyles, renderCallControls } from "../call/call-view.ts";
-import { attachStream } from "../call/media.ts";
-import { AttentionController } from "./attention.ts";
+import { CallController } from "../call/call-controller.ts";
+import { CALL_PARTS } from "../call/call-view.ts";
+import { callStrings, type CallStrings } from "../call/call.strings.ts";
+import { provideCall } from "../call/context.ts";
 import { fire } from "../events.ts";
-import { Ringer } from "./ringer.ts";
-import { SignalingController, defaultHost, fetchRoom, type RoomAddress } from "../room/signaling.ts";
+import { NoticeController, errorStrings, type ErrorStrings } from "../room/errors.ts";
+import { addressOf, fetchRoom, storagePrefix, type RoomAddress } from "../room/address.ts";
+import { SignalingController } from "../room/signaling.ts";
 import { session } from "../room/storage.ts";
-import { callStrings, errorKey, errorStrings, problemText, type CallStrings, type ErrorStrings, type Problem } from "../call/call-strings.ts";
-import { format, hostStrings, stringsConverter, type HostStrings } from "../strings.ts";
-import { baseStyles } from "../styles.ts";
+import { format, problemText, stringsConverter, type Problem } from "../strings.ts";
+import { AttentionController } from "./attention.ts";
+import { hostStyles } from "./contact-me-host.styles.ts";
+import { hostStrings, type HostStrings } from "./contact-me-host.strings.ts";
+import { Ringer } from "./ringer.ts";
 
 type Waiting = MessageOf<ServerMessage, "queue">["calls"][number];
 type Summary = MessageOf<ServerMessage, "conversations">["conversations"][number];
 type HostInfo = MessageOf<ServerMessage, "hosts">["hosts"][number];
 type Missed = MessageOf<ServerMessage, "missed">["calls"][number];
 
+/** Every string the dashboard shows, its call view's included. */
 type AllStrings = HostStrings & CallStrings & ErrorStrings;
+
+/** The call view's parts, re-exported under the same names. */
+const CALL_EXPORTS = CALL_PARTS.join(", ");
 
 export type * from "../events.ts";
 
-const STORAGE_PREFIX = "contact-me-host:";
+/** How long a passing notice shows, ms. */
+const NOTICE_MS = 6000;
 
 /**
  * The host dashboard: sign in with the host key, go **Available**, see
@@ -40,11 +48,10 @@ const STORAGE_PREFIX = "contact-me-host:";
  * @attr room - Room id, the same as the site's `<contact-me room>`. Default `default`.
  * @attr host - PartyKit host. Default: the origin the script came from.
  * @attr party - Party name. Default `main`.
- * @attr strings - JSON object overriding visible strings (see `hostStrings` in `strings.ts`, `callStrings` and `errorStrings` in `call-strings.ts`).
+ * @attr strings - JSON object overriding visible strings (keys: `hostStrings` in `contact-me-host/contact-me-host.strings.ts`, `callStrings` in `call/call.strings.ts`, `errorStrings` in `room/errors.ts`).
  *
- * @fires contact-me-host-ring - A call started ringing here. `detail: {callId, media, name?}` ({@link ContactMeHostRingDetail}).
- * @fires contact-me-host-message - A visitor message arrived. `detail: {conversationId, text, name?, email?, page?}`
- *   ({@link ContactMeHostMessageDetail}). Both bubble and are composed; both are in `HTMLElementEventMap`.
+ * @fires {CustomEvent<ContactMeHostRingDetail>} contact-me-host-ring - A call started ringing here. `detail: {callId, media, name?}`.
+ * @fires {CustomEvent<ContactMeHostMessageDetail>} contact-me-host-message - A visitor message arrived. `detail: {conversationId, text, name?, email?, page?}`.
  *
  * @csspart sign-in - The sign-in form.
  * @csspart toolbar - Presence switch and sign-out.
@@ -58,127 +65,37 @@ const STORAGE_PREFIX = "contact-me-host:";
  * @csspart remote-video - The visitor's video (video calls).
  * @csspart remote-audio - The visitor's audio (audio calls).
  * @csspart local-video - The host's own camera preview.
+ * @csspart tap-to-unmute - Shown when the browser would not play the call's sound without a tap.
  * @csspart hang-up - The Hang up button.
+ * @csspart controls - The in-call buttons (mute, camera, turn on video).
+ * @csspart mute - **Mute** / **Unmute**.
+ * @csspart camera - **Camera off** / **Camera on** (video calls).
+ * @csspart turn-on-video - **Turn on video** (audio calls, when a camera exists).
+ * @csspart devices - The **Microphone** and **Camera** selects.
+ * @csspart call-timer - Time since the call connected (`m:ss`).
+ * @csspart call-quality - Connection quality: Good, Fair or Poor.
+ * @csspart peer-muted - Shown while the visitor's microphone is muted.
+ * @csspart peer-camera-off - Shown while the visitor's camera is off.
+ * @csspart call-dismiss - **Dismiss**, once a call is over.
  * @csspart conversations - The list of conversations, most recent first.
  * @csspart conversation - One conversation: who, messages, reply form.
  * @csspart messages - A conversation's messages.
  * @csspart message - One message (also `message-visitor` or `message-host`).
  * @csspart reply - A conversation's reply form.
- * @csspart controls, mute, camera, turn-on-video, devices, call-timer, call-quality,
- *   peer-muted, peer-camera-off - The in-call controls, as on `<contact-me>`.
  *
- * @cssprop --contact-me-accent - Accent colour. (All tokens of `<contact-me>` apply.)
+ * @cssprop --contact-me-accent - Accent colour (buttons, focus ring).
+ * @cssprop --contact-me-on-accent - Text on the accent colour.
+ * @cssprop --contact-me-background - Section background.
+ * @cssprop --contact-me-foreground - Text colour.
+ * @cssprop --contact-me-muted - Secondary text.
+ * @cssprop --contact-me-border - Borders.
+ * @cssprop --contact-me-danger - Hang up and errors.
+ * @cssprop --contact-me-ok - The Available switch when on.
+ * @cssprop --contact-me-radius - Section corner radius.
+ * @cssprop --contact-me-font - Font family.
  */
 export class ContactMeHost extends LitElement {
-  static override styles = [
-    baseStyles,
-    callStyles,
-    css`
-      :host {
-        display: block;
-        max-width: 48rem;
-      }
-      section {
-        border: 1px solid var(--_border);
-        border-radius: var(--_radius);
-        padding: 1rem;
-        margin-block: 1rem;
-        display: grid;
-        gap: 0.6rem;
-        background: var(--_bg);
-      }
-      h2 {
-        font-size: 1.05em;
-        margin: 0;
-      }
-      [part="sign-in"] {
-        display: grid;
-        gap: 0.6rem;
-        max-width: 22rem;
-      }
-      [part="available"] {
-        display: inline-flex;
-        align-items: center;
-        gap: 0.6em;
-      }
-      [part="available"] .track {
-        width: 2.4em;
-        height: 1.3em;
-        border-radius: 999px;
-        background: var(--_border);
-        position: relative;
-        transition: background 0.15s;
-      }
-      [part="available"] .track::after {
-        content: "";
-        position: absolute;
-        top: 0.15em;
-        left: 0.15em;
-        width: 1em;
-        height: 1em;
-        border-radius: 50%;
-        background: #fff;
-        transition: transform 0.15s;
-      }
-      [part="available"][aria-checked="true"] .track {
-        background: var(--_ok);
-      }
-      [part="available"][aria-checked="true"] .track::after {
-        transform: translateX(1.1em);
-      }
-      .toolbar {
-        display: flex;
-        gap: 1rem;
-        align-items: center;
-        flex-wrap: wrap;
-      }
-      .toolbar .who {
-        flex: 1;
-        color: var(--_muted);
-      }
-      ul {
-        list-style: none;
-        margin: 0;
-        padding: 0;
-        display: grid;
-        gap: 0.6rem;
-      }
-      [part="conversation"] {
-        border-top: 1px solid var(--_border);
-        padding-top: 0.6rem;
-        display: grid;
-        gap: 0.5rem;
-      }
-      [part~="message"] {
-        border-left: 3px solid var(--_accent);
-        padding-left: 0.6rem;
-      }
-      [part~="message-host"] {
-        border-left-color: var(--_ok);
-        margin-left: 1.5rem;
-      }
-      .meta {
-        font-size: 0.8em;
-        color: var(--_muted);
-      }
-      [part~="message"] .text {
-        white-space: pre-wrap;
-        overflow-wrap: anywhere;
-      }
-      [part="reply"] {
-        align-items: end;
-      }
-      .grow {
-        flex: 1;
-      }
-      .videos {
-        display: grid;
-        grid-template-columns: 3fr 1fr;
-        gap: 0.5rem;
-        align-items: end;
-      }
-    `,
-  ];
+  static override styles = hostStyles;
 
   /** Room id, the same as on the site's `<contact-me>`. */
   @property() room = "default";
@@ -188,10 +105,9 @@ export class ContactMeHost extends LitElement {
   @property() party = "main";
   /**
    * Overrides of visible strings, by key (see `hostStrings`, `callStrings` and
-   * `errorStrings` in `strings.ts` / `call-strings.ts`); missing keys keep their defaults. As an
-   * attribute: JSON.
+   * `errorStrings`); missing keys keep their defaults. As an attribute: JSON.
    */
-  @property({ attribute: "strings", converter: stringsConverter }) strings: Partial<HostStrings & CallStrings & ErrorStrings> = {};
+  @property({ attribute: "strings", converter: stringsConverter }) strings: Partial<AllStrings> = {};
 
   @state() private token: string | undefined;
   @state() private hostName = "";
@@ -203,15 +119,8 @@ export class ContactMeHost extends LitElement {
   @state() private waiting: Waiting[] = [];
   @state() private hosts: HostInfo[] = [];
   @state() private missed: Missed[] = [];
-  /** A passing notice: a room refusal, or who answered a call. */
-  @state() private notice: Problem<keyof AllStrings> | undefined;
   /** Calls this host declined; the room keeps them for the other hosts. */
   private declinedHere = new Set<string>();
-  private noticeTimer: ReturnType<typeof setTimeout> | undefined;
-
-  @query('[part="remote-video"]') private remoteVideo?: HTMLVideoElement;
-  @query('[part="remote-audio"]') private remoteAudio?: HTMLAudioElement;
-  @query('[part="local-video"]') private localVideo?: HTMLVideoElement;
 
   /** Ringing calls silenced here; a new call rings again. */
   @state() private silenced = new Set<string>();
@@ -227,15 +136,36 @@ export class ContactMeHost extends LitElement {
   get ringing(): boolean {
     return this.ringer.ringing;
   }
-  private readonly signaling = new SignalingController(
-    this,
-    (m) => this.onServerMessage(m),
-    () => {
-      this.signOut();
-      this.signInError = { key: "sessionEnded" };
-    },
-  );
-  private readonly call = new CallController(this, (m) => this.signaling.send(m));
+  private readonly signaling = new SignalingController(this, () => {
+    this.signOut();
+    this.signInError = { key: "sessionEnded" };
+  });
+  private readonly call = new CallController(this, this.signaling);
+  /** A passing notice: a room refusal, or who answered a call. */
+  private readonly notices = new NoticeController<keyof AllStrings>(this, this.signaling, NOTICE_MS);
+
+  constructor() {
+    super();
+    provideCall(this, () => ({ call: this.call, strings: this.text, peer: this.text.theVisitor, allowVideo: true }));
+    const on = this.signaling.on.bind(this.signaling);
+    on("welcome", (m) => {
+      if (m.name) this.hostName = m.name;
+      // After a reconnect the room has forgotten this socket: restore availability.
+      if (this.available) this.signaling.send({ type: "available", available: true });
+    });
+    on("conversations", (m) => (this.conversations = m.conversations));
+    on("message", (m) => this.upsert(m));
+    on("queue", (m) => this.onQueue(m.calls));
+    on("hosts", (m) => (this.hosts = m.hosts));
+    on("missed", (m) => (this.missed = m.calls));
+    on("answered", (m) => {
+      if (m.by !== this.hostName) this.notices.show({ key: "answeredBy", params: { name: m.by } });
+    });
+    // A refused accept (the call was taken, or ended) leaves no call to prepare.
+    on("error", () => {
+      if (this.call.status === "preparing") this.call.reset();
+    });
+  }
 
   /** Statistics of the current call's RTCPeerConnection, or null outside a call. */
   getCallStats(): Promise<RTCStatsReport | null> {
@@ -243,17 +173,15 @@ export class ContactMeHost extends LitElement {
   }
 
   private get address(): RoomAddress {
-    return { host: this.host || defaultHost(), room: this.room, party: this.party };
+    return addressOf(this);
   }
 
   private get storageKey(): string {
-    const a = this.address;
-    return `${STORAGE_PREFIX}${a.host}/${a.party}/${a.room}`;
+    return storagePrefix("contact-me-host", this.address);
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
-    globalThis.addEventListener?.("pagehide", this.onPageHide);
     const saved = session.get(this.storageKey);
     if (saved && Number(saved.split(".")[0]) * 1000 > Date.now() + 60_000) {
       this.token = saved;
@@ -264,14 +192,7 @@ export class ContactMeHost extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.ringer.stop();
-    clearTimeout(this.noticeTimer);
-    globalThis.removeEventListener?.("pagehide", this.onPageHide);
   }
-
-  /** Closing the dashboard ends its call at once, rather than after the reconnect grace. */
-  private readonly onPageHide = () => {
-    if (this.call.live) this.call.hangUp();
-  };
 
   override render() {
     return this.token ? this.renderDashboard() : this.renderSignIn();
@@ -303,7 +224,7 @@ export class ContactMeHost extends LitElement {
         <button @click=${this.signOut}>${s.signOut}</button>
       </div>
       ${this.renderHosts()}
-      ${this.notice ? html`<p class="error" role="alert">${problemText(this.notice, s)}</p>` : nothing}
+      ${this.notices.notice ? html`<p class="error" role="alert">${problemText(this.notices.notice, s)}</p>` : nothing}
       ${this.call.status !== "idle" ? this.renderCall() : nothing}
       ${this.incoming.length ? this.renderIncoming() : nothing}
       ${this.renderMissed()}
@@ -381,38 +302,13 @@ export class ContactMeHost extends LitElement {
   private renderCall() {
     const s = this.text;
     const call = this.call;
-    const text: Partial<Record<CallStatus, string>> = {
-      preparing: s.callConnecting,
-      connecting: s.callConnecting,
-      connected: s.connected,
-      reconnecting: s.callReconnecting,
-      ended: s.ended,
-      failed: s.failed,
-      blocked: s.blocked,
-    };
-    const video = call.media === "video";
-    const selfView = (call.localStream?.getVideoTracks().length ?? 0) > 0;
     return html`
-      <section part="call" aria-labelledby="call-title">
-        <h2 id="call-title">${s.call}${call.peerName ? ` · ${call.peerName}` : ""}</h2>
-        <p part="call-status" class="status" role="status" aria-live="polite">
-          ${call.peerReconnecting && call.live ? s.peerReconnecting : (text[call.status] ?? "")}
-        </p>
-        ${call.error && !call.live ? html`<p class="error">${problemText(call.error, s)}</p>` : nothing}
-        ${call.live && (video || selfView)
-          ? html`<div class="videos">
-              ${video ? html`<video part="remote-video" autoplay playsinline aria-label=${s.remoteVideo}></video>` : html`<span></span>`}
-              ${selfView ? html`<video part="local-video" autoplay playsinline muted aria-label=${s.localVideo}></video>` : nothing}
-            </div>`
-          : nothing}
-        ${call.live && !video ? html`<audio part="remote-audio" autoplay></audio>` : nothing}
-        ${renderCallControls(call, s.theVisitor, true, s)}
-        <div class="row">
-          ${call.live
-            ? html`<button part="hang-up" class="danger" @click=${() => this.call.hangUp()}>${s.hangUp}</button>`
-            : html`<button @click=${() => this.call.reset()}>${s.dismiss}</button>`}
-        </div>
-      </section>
+      <contact-me-call part="call" exportparts=${CALL_EXPORTS} role="region" aria-labelledby="call-title">
+        <h2 id="call-title" slot="heading">${s.call}${call.peerName ? ` · ${call.peerName}` : ""}</h2>
+        ${call.live
+          ? nothing
+          : html`<button slot="actions" part="call-dismiss" @click=${() => this.call.reset()}>${s.dismiss}</button>`}
+      </contact-me-call>
     `;
   }
 
@@ -484,9 +380,6 @@ export class ContactMeHost extends LitElement {
 
   protected override updated(changed: PropertyValues): void {
     super.updated(changed);
-    attachStream(this.remoteVideo, this.call.remoteStream);
-    attachStream(this.remoteAudio, this.call.remoteStream);
-    attachStream(this.localVideo, this.call.localStream);
     const ringing = this.ringingHere;
     const s = this.text;
     this.attention.ringing(
@@ -574,52 +467,15 @@ export class ContactMeHost extends LitElement {
     this.signaling.send({ type: "decline", callId: waiting.callId });
   }
 
-  /** Show a passing notice (e.g. "Answered by Ada") for a few seconds. */
-  private flash(notice: Problem<keyof AllStrings>) {
-    this.notice = notice;
-    clearTimeout(this.noticeTimer);
-    this.noticeTimer = setTimeout(() => (this.notice = undefined), 6000);
-  }
-
-  private onServerMessage(message: ServerMessage) {
-    if (this.call.handle(message)) return;
-    switch (message.type) {
-      case "welcome":
-        if (message.name) this.hostName = message.name;
-        // After a reconnect the room has forgotten this socket: restore availability.
-        if (this.available) this.signaling.send({ type: "available", available: true });
-        break;
-      case "conversations":
-        this.conversations = message.conversations;
-        break;
-      case "message":
-        this.upsert(message);
-        break;
-      case "queue": {
-        const before = new Set(this.waiting.filter((w) => w.ringsHere).map((w) => w.callId));
-        this.waiting = message.calls;
-        const known = new Set(message.calls.map((w) => w.callId));
-        for (const id of this.declinedHere) if (!known.has(id)) this.declinedHere.delete(id);
-        for (const w of message.calls) {
-          if (!w.ringsHere || before.has(w.callId) || this.declinedHere.has(w.callId)) continue;
-          fire(this, "contact-me-host-ring", { callId: w.callId, media: w.media, name: w.name });
-        }
-        break;
-      }
-      case "hosts":
-        this.hosts = message.hosts;
-        break;
-      case "missed":
-        this.missed = message.calls;
-        break;
-      case "answered":
-        if (message.by !== this.hostName) this.flash({ key: "answeredBy", params: { name: message.by } });
-        break;
-      case "error":
-        if (this.call.status === "preparing") this.call.reset();
-        console.warn(`contact-me-host: ${message.code}: ${message.message}`);
-        this.flash({ key: errorKey(message.code) });
-        break;
+  /** The room's list of waiting calls: ring for each new one ringing here. */
+  private onQueue(calls: Waiting[]) {
+    const before = new Set(this.waiting.filter((w) => w.ringsHere).map((w) => w.callId));
+    this.waiting = calls;
+    const known = new Set(calls.map((w) => w.callId));
+    for (const id of this.declinedHere) if (!known.has(id)) this.declinedHere.delete(id);
+    for (const w of calls) {
+      if (!w.ringsHere || before.has(w.callId) || this.declinedHere.has(w.callId)) continue;
+      fire(this, "contact-me-host-ring", { callId: w.callId, media: w.media, name: w.name });
     }
   }
 }

@@ -1,16 +1,18 @@
-import { LitElement, css, html, nothing, type PropertyValues } from "lit";
+import { LitElement, html, nothing } from "lit";
 import { property, query, state } from "lit/decorators.js";
-import type { PanelHost, VisitorPanel } from "./contact-me-panel.ts";
+import type { CallStrings } from "../call/call.strings.ts";
 import { fire } from "../events.ts";
-import { defaultHost, fetchRoom, type RoomAddress } from "../room/address.ts";
+import { addressOf, fetchRoom, storagePrefix } from "../room/address.ts";
+import type { ErrorStrings } from "../room/errors.ts";
 import { local } from "../room/storage.ts";
-import type { CallStrings, ErrorStrings } from "../call/call-strings.ts";
-import { format, stringsConverter, visitorStrings, type VisitorStrings } from "../strings.ts";
-import { baseStyles } from "../styles.ts";
+import { format, stringsConverter } from "../strings.ts";
+import type { VisitorSession } from "./contact-me-panel.ts";
+import { launcherStyles } from "./contact-me.styles.ts";
+import { visitorStrings, type VisitorStrings } from "./contact-me.strings.ts";
 
 export type * from "../events.ts";
 
-/** Strings `<contact-me>` shows: its own, those of the call controls, and the room's refusals. */
+/** Strings `<contact-me>` shows: its own, those of the call view, and the room's refusals. */
 export type ContactMeStrings = VisitorStrings & CallStrings & ErrorStrings;
 
 /** The panel module, loaded once per page on first open. */
@@ -46,14 +48,14 @@ function loadPanel(): Promise<typeof import("./contact-me-panel.ts")> {
  * @attr party - Party name. Default `main`.
  * @attr modes - Space-separated subset of `text audio video`. Default all three.
  * @attr position - `bottom-right` (default), `bottom-left` or `inline`.
- * @attr strings - JSON object overriding visible strings, e.g. `{"launcher": "Écrivez-moi"}` (keys: `visitorStrings` in `strings.ts`, `callStrings` and `errorStrings` in `call-strings.ts`).
+ * @attr strings - JSON object overriding visible strings, e.g. `{"launcher": "Écrivez-moi"}` (keys: `visitorStrings` in `contact-me/contact-me.strings.ts`, `callStrings` in `call/call.strings.ts`, `errorStrings` in `room/errors.ts`).
  *
- * @fires contact-me-open - The panel opened. `detail: {room}` ({@link ContactMePanelDetail}).
- * @fires contact-me-close - The panel closed. `detail: {room}`.
- * @fires contact-me-call-start - A call connected. `detail: {media: "audio" | "video"}` ({@link ContactMeCallStartDetail}).
- * @fires contact-me-call-end - A call ended. `detail: {status: CallStatus, media}` ({@link ContactMeCallEndDetail}).
- * @fires contact-me-message-sent - The room stored a message. `detail: {text: string}`.
- * @fires contact-me-message-received - A host reply arrived. `detail: {text: string, by?: string}`.
+ * @fires {CustomEvent<ContactMePanelDetail>} contact-me-open - The panel opened. `detail: {room}`.
+ * @fires {CustomEvent<ContactMePanelDetail>} contact-me-close - The panel closed. `detail: {room}`.
+ * @fires {CustomEvent<ContactMeCallStartDetail>} contact-me-call-start - A call connected. `detail: {media: "audio" | "video"}`.
+ * @fires {CustomEvent<ContactMeCallEndDetail>} contact-me-call-end - A call ended, or never connected. `detail: {status: CallStatus, media}`.
+ * @fires {CustomEvent<ContactMeMessageSentDetail>} contact-me-message-sent - The room stored a message. `detail: {text: string}`.
+ * @fires {CustomEvent<ContactMeMessageReceivedDetail>} contact-me-message-received - A host reply arrived. `detail: {text: string, by?: string}`.
  *
  * @csspart launcher - The **Contact me** button.
  * @csspart badge - The unread count on the button.
@@ -72,6 +74,7 @@ function loadPanel(): Promise<typeof import("./contact-me-panel.ts")> {
  * @csspart remote-video - The host's video (video calls).
  * @csspart remote-audio - The host's audio (audio calls).
  * @csspart local-video - The visitor's own camera preview.
+ * @csspart tap-to-unmute - Shown when the browser would not play the call's sound without a tap.
  * @csspart hang-up - The Hang up button.
  * @csspart cancel - The Cancel button while waiting in line.
  * @csspart controls - The in-call buttons (mute, camera, turn on video).
@@ -83,6 +86,8 @@ function loadPanel(): Promise<typeof import("./contact-me-panel.ts")> {
  * @csspart call-quality - Connection quality: Good, Fair or Poor.
  * @csspart peer-muted - Shown while the host's microphone is muted.
  * @csspart peer-camera-off - Shown while the host's camera is off.
+ * @csspart call-done - **Done**, once a call is over.
+ * @csspart leave-message - **Leave a message instead**, when the host could not be reached.
  *
  * @cssprop --contact-me-accent - Accent colour (buttons, focus ring).
  * @cssprop --contact-me-on-accent - Text on the accent colour.
@@ -98,61 +103,8 @@ function loadPanel(): Promise<typeof import("./contact-me-panel.ts")> {
  * @cssprop --contact-me-z-index - Stacking of the floating button and panel. Default `2147483000`.
  */
 export class ContactMe extends LitElement {
-  static override styles = [
-    baseStyles,
-    css`
-      :host {
-        position: fixed;
-        bottom: 1.25rem;
-        right: 1.25rem;
-        z-index: var(--contact-me-z-index, 2147483000);
-        display: flex;
-        flex-direction: column-reverse;
-        align-items: flex-end;
-        gap: 0.75rem;
-      }
-      :host([position="bottom-left"]) {
-        right: auto;
-        left: 1.25rem;
-        align-items: flex-start;
-      }
-      :host([position="inline"]) {
-        position: static;
-        align-items: flex-start;
-        flex-direction: column;
-      }
-      [part="launcher"] {
-        position: relative;
-        border-radius: 999px;
-        padding: 0.75em 1.25em;
-        box-shadow: 0 4px 16px rgb(0 0 0 / 0.18);
-        font-weight: 600;
-      }
-      [part="launcher-presence"] {
-        display: inline-block;
-        width: 0.55em;
-        height: 0.55em;
-        margin-left: 0.5em;
-        border-radius: 50%;
-        background: var(--_ok);
-        box-shadow: 0 0 0 2px var(--_on-accent);
-        vertical-align: middle;
-      }
-      [part="badge"] {
-        position: absolute;
-        top: -0.4em;
-        right: -0.4em;
-        min-width: 1.4em;
-        height: 1.4em;
-        border-radius: 999px;
-        background: var(--_danger);
-        color: #fff;
-        font-size: 0.8em;
-        line-height: 1.4em;
-        text-align: center;
-      }
-    `,
-  ];
+  static override styles = launcherStyles;
+
 
   /** Room id: one per site. */
   @property() room = "default";
@@ -166,8 +118,7 @@ export class ContactMe extends LitElement {
   @property({ reflect: true }) position: "bottom-right" | "bottom-left" | "inline" = "bottom-right";
   /**
    * Overrides of visible strings, by key (see `visitorStrings`, `callStrings`
-   * and `errorStrings` in `strings.ts` / `call-strings.ts`); missing keys keep their defaults. As
-   * an attribute: JSON.
+   * and `errorStrings`); missing keys keep their defaults. As an attribute: JSON.
    */
   @property({ attribute: "strings", converter: stringsConverter }) strings: Partial<ContactMeStrings> = {};
 
@@ -179,14 +130,14 @@ export class ContactMe extends LitElement {
 
   @query('[part="launcher"]') private launcher!: HTMLButtonElement;
 
-  /** The panel, once loaded. */
-  private panel: VisitorPanel | undefined;
+  /** What the panel does, kept while it is closed; started on first open. */
+  private session: VisitorSession | undefined;
   /** The panel being loaded (first open), awaited by `updateComplete`. */
   private loading: Promise<void> | undefined;
 
   /** Statistics of the current call's RTCPeerConnection, or null outside a call. */
   getCallStats(): Promise<RTCStatsReport | null> {
-    return this.panel ? this.panel.getCallStats() : Promise.resolve(null);
+    return this.session ? this.session.call.getStats() : Promise.resolve(null);
   }
 
   /**
@@ -197,32 +148,22 @@ export class ContactMe extends LitElement {
     return { ...visitorStrings, ...this.strings };
   }
 
-  private get address(): RoomAddress {
-    return { host: this.host || defaultHost(), room: this.room, party: this.party };
-  }
-
-  /** Storage key prefix for this room. */
-  private get storagePrefix(): string {
-    const a = this.address;
-    return `contact-me:${a.host}/${a.party}/${a.room}`;
-  }
-
   override connectedCallback(): void {
     super.connectedCallback();
-    globalThis.addEventListener?.("pagehide", this.onPageHide);
     this.addEventListener("keydown", this.onKeydown);
     void this.loadPresence();
   }
 
   /** The one request on page load: presence, and unread replies for a returning visitor. */
   private async loadPresence() {
-    const token = local.get(`${this.storagePrefix}:conversation`);
+    const address = addressOf(this);
+    const token = local.get(`${storagePrefix("contact-me", address)}:conversation`);
     try {
-      const res = await fetchRoom(this.address, "presence", undefined, token ? { conversation: token } : undefined);
+      const res = await fetchRoom(address, "presence", undefined, token ? { conversation: token } : undefined);
       const body = (await res.json()) as { available?: boolean; unread?: number };
-      if (!this.panel?.connected) this.available = body.available === true;
+      this.available = body.available === true;
       if (typeof body.unread === "number") {
-        if (this.panel) this.panel.setUnread(body.unread);
+        if (this.session) this.session.conversation.setUnread(body.unread);
         else this.initialUnread = body.unread;
       }
     } catch {
@@ -232,7 +173,6 @@ export class ContactMe extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    globalThis.removeEventListener?.("pagehide", this.onPageHide);
     this.removeEventListener("keydown", this.onKeydown);
   }
 
@@ -244,45 +184,41 @@ export class ContactMe extends LitElement {
     }
   };
 
-  /** Leaving the page ends the call at once, rather than after the reconnect grace. */
-  private readonly onPageHide = () => {
-    this.panel?.pageHidden();
-  };
-
-  /** Resolves once rendered, including the panel's first render after it loads. */
+  /** Resolves once rendered, including the panel's render after it loads. */
   protected override async getUpdateComplete(): Promise<boolean> {
     let result = await super.getUpdateComplete();
     while (this.loading) {
       await this.loading;
       result = await super.getUpdateComplete();
     }
+    await this.renderRoot?.querySelector("contact-me-panel")?.updateComplete;
     return result;
+  }
+
+  /** The host's presence: the socket's once it has it, else the page-load request's. */
+  private get presence(): boolean | undefined {
+    return this.session?.available ?? this.available;
   }
 
   override render() {
     const s = this.text;
-    const unread = this.panel ? this.panel.unread : this.initialUnread;
+    const unread = this.session ? this.session.unread : this.initialUnread;
     return html`
       <button
         part="launcher"
         class="primary"
         aria-expanded=${this.open}
-        aria-controls=${this.open && this.panel ? "panel" : nothing}
+        aria-controls=${this.open && this.session ? "panel" : nothing}
         aria-describedby=${unread ? "unread" : nothing}
         @click=${this.toggle}
       >
-        ${s.launcher}${this.available ? html`<span part="launcher-presence" aria-hidden="true"></span>` : nothing}${unread
+        ${s.launcher}${this.presence ? html`<span part="launcher-presence" aria-hidden="true"></span>` : nothing}${unread
           ? html`<span part="badge" aria-hidden="true">${unread}</span>`
           : nothing}
       </button>
       ${unread ? html`<span id="unread" hidden>${format(s.unread, { n: unread })}</span>` : nothing}
-      ${this.open && this.panel ? this.panel.render() : nothing}
+      ${this.open && this.session ? html`<contact-me-panel id="panel" part="panel"></contact-me-panel>` : nothing}
     `;
-  }
-
-  protected override updated(changed: PropertyValues): void {
-    super.updated(changed);
-    this.panel?.updated();
   }
 
   private toggle() {
@@ -294,31 +230,26 @@ export class ContactMe extends LitElement {
   async show(): Promise<void> {
     if (this.open) return;
     this.open = true;
-    if (!this.panel) {
-      this.loading ??= this.attachPanel();
+    if (!this.session) {
+      this.loading ??= this.startSession();
       try {
         await this.loading;
       } finally {
         this.loading = undefined;
       }
-      if (!this.panel || !this.open) return;
+      if (!this.session || !this.open) return;
     }
-    this.panel.opened();
+    this.session.opened();
     fire(this, "contact-me-open", { room: this.room });
   }
 
-  private async attachPanel(): Promise<void> {
+  /** Load the panel's code and start the session (once). */
+  private async startSession(): Promise<void> {
     try {
-      const mod = await loadPanel();
-      if (!this.panel) {
-        const root = this.renderRoot as ShadowRoot;
-        // Constructable stylesheets (no <style> elements: CSP-safe).
-        if (root.adoptedStyleSheets) {
-          const sheets = mod.panelStyles.map((s) => s.styleSheet).filter((s): s is CSSStyleSheet => !!s);
-          root.adoptedStyleSheets = [...root.adoptedStyleSheets, ...sheets];
-        }
-        this.panel = new mod.VisitorPanel(this.panelHost);
-        if (this.initialUnread) this.panel.setUnread(this.initialUnread);
+      const { VisitorSession } = await loadPanel();
+      if (!this.session) {
+        this.session = new VisitorSession(this);
+        if (this.initialUnread) this.session.conversation.setUnread(this.initialUnread);
       }
     } catch (err) {
       console.warn("contact-me: could not load the panel", err);
@@ -327,43 +258,11 @@ export class ContactMe extends LitElement {
     this.requestUpdate();
   }
 
-  /** What the panel sees of this element. */
-  private get panelHost(): PanelHost {
-    // eslint-disable-next-line @typescript-eslint/no-this-alias
-    const element = this;
-    return {
-      get renderRoot() {
-        return element.renderRoot;
-      },
-      addController: element.addController.bind(element),
-      removeController: element.removeController.bind(element),
-      requestUpdate: () => element.requestUpdate(),
-      get updateComplete() {
-        return element.updateComplete;
-      },
-      addEventListener: element.addEventListener.bind(element),
-      removeEventListener: element.removeEventListener.bind(element),
-      dispatchEvent: element.dispatchEvent.bind(element),
-      address: () => element.address,
-      storagePrefix: () => element.storagePrefix,
-      text: () => element.text,
-      modes: () => element.modes,
-      room: () => element.room,
-      get available() {
-        return element.available;
-      },
-      set available(value: boolean | undefined) {
-        element.available = value;
-      },
-      close: () => element.close(),
-    };
-  }
-
   /** Close the panel and return focus to the button. */
   close(): void {
     if (!this.open) return;
     this.open = false;
-    this.panel?.closed();
+    this.session?.closed();
     fire(this, "contact-me-close", { room: this.room });
     void this.updateComplete.then(() => this.launcher?.focus());
   }

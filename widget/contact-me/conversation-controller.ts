@@ -2,10 +2,12 @@
  * The visitor's conversation, as a Lit ReactiveController: history from the
  * room, messages sent with client ids (resent after a reconnect, never
  * stored twice), each with its state, and the unread count of host replies.
+ * Takes the room's `welcome`, `history`, `message` and `sent` frames.
  * @module
  */
 import type { ReactiveController, ReactiveControllerHost } from "lit";
-import type { ClientMessage, ConversationMessage, ServerMessage } from "../../protocol/socket.ts";
+import type { ConversationMessage } from "../../protocol/socket.ts";
+import type { SignalingController } from "../room/signaling.ts";
 
 /** Where a visitor's own message stands. */
 export type MessageState = "sending" | "sent" | "delivered";
@@ -29,7 +31,13 @@ export interface Sender {
   page?: string;
 }
 
-type Send = (message: ClientMessage) => boolean;
+/** What becomes of the conversation, for the element's events. */
+export interface ConversationEvents {
+  /** The room stored one of the visitor's messages. */
+  stored(message: PanelMessage): void;
+  /** A host reply arrived. */
+  received(message: PanelMessage): void;
+}
 
 export class ConversationController implements ReactiveController {
   messages: PanelMessage[] = [];
@@ -38,20 +46,62 @@ export class ConversationController implements ReactiveController {
   /** True while the visitor is looking at the conversation. */
   private reading = false;
 
+  /**
+   * @param sender what the visitor gave (name, email, page), sent with each message and resend
+   * @param events told of stored messages and arrived replies
+   */
   constructor(
     private readonly host: ReactiveControllerHost,
-    private readonly send: Send,
+    private readonly signaling: SignalingController,
+    private readonly sender: () => Sender,
+    private readonly events: ConversationEvents,
   ) {
     host.addController(this);
+    // Every reconnect: messages still `sending` go again, with the same client id.
+    signaling.on("welcome", () => {
+      for (const m of this.messages) if (m.state === "sending") this.transmit(m, this.sender());
+    });
+    signaling.on("history", (m) => this.announce(() => this.merge(m.messages)));
+    signaling.on("message", ({ message }) =>
+      this.announce(() => {
+        const isNew = !this.messages.some((m) => m.id === message.id);
+        this.merge([message]);
+        if (isNew && message.from === "host") {
+          if (this.reading) this.send({ type: "read" });
+          else this.unread += 1;
+        }
+      }),
+    );
+    signaling.on("sent", ({ clientId, id, at }) =>
+      this.announce(() => {
+        const mine = this.messages.find((m) => m.clientId && m.clientId === clientId);
+        if (mine) this.replace(mine, { ...mine, id, at, state: mine.state === "delivered" ? "delivered" : "sent" });
+      }),
+    );
   }
 
   hostConnected(): void {}
 
+  private send(message: Parameters<SignalingController["send"]>[0]): boolean {
+    return this.signaling.send(message);
+  }
+
+  /** Run `change`, then tell {@link ConversationEvents} of messages newly stored and replies newly arrived. */
+  private announce(change: () => void): void {
+    const before = this.messages;
+    change();
+    for (const m of this.messages) {
+      const old = before.find((b) => (m.id && b.id === m.id) || (m.clientId && b.clientId === m.clientId));
+      if (m.from === "visitor" && m.id && !old?.id) this.events.stored(m);
+      else if (m.from === "host" && !old) this.events.received(m);
+    }
+  }
+
   /** Send a message; shown at once as `sending`. */
-  post(text: string, from: Sender): PanelMessage {
+  post(text: string): PanelMessage {
     const message: PanelMessage = { clientId: newClientId(), from: "visitor", text, at: Date.now(), state: "sending" };
     this.messages = [...this.messages, message];
-    this.transmit(message, from);
+    this.transmit(message, this.sender());
     this.host.requestUpdate();
     return message;
   }
@@ -71,39 +121,6 @@ export class ConversationController implements ReactiveController {
     if (this.messages.length === 0) {
       this.unread = count;
       this.host.requestUpdate();
-    }
-  }
-
-  /**
-   * Feed a frame from the room; returns true when it was the conversation's.
-   * On `welcome` (every reconnect), messages still `sending` are sent again
-   * with the same client id.
-   */
-  handle(message: ServerMessage, from: () => Sender): boolean {
-    switch (message.type) {
-      case "welcome":
-        for (const m of this.messages) if (m.state === "sending") this.transmit(m, from());
-        return false;
-      case "history":
-        this.merge(message.messages);
-        return true;
-      case "message": {
-        const isNew = !this.messages.some((m) => m.id === message.message.id);
-        this.merge([message.message]);
-        if (isNew && message.message.from === "host") {
-          if (this.reading) this.send({ type: "read" });
-          else this.unread += 1;
-        }
-        return true;
-      }
-      case "sent": {
-        const mine = this.messages.find((m) => m.clientId && m.clientId === message.clientId);
-        if (!mine) return false;
-        this.replace(mine, { ...mine, id: message.id, at: message.at, state: mine.state === "delivered" ? "delivered" : "sent" });
-        return true;
-      }
-      default:
-        return false;
     }
   }
 

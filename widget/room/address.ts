@@ -65,3 +65,13 @@ export function roomUrl(address: RoomAddress, path: string, query?: Record<strin
 export function fetchRoom(address: RoomAddress, path: string, init?: RequestInit, query?: Record<string, string>): Promise<Response> {
   return fetch(roomUrl(address, path, query), init);
 }
+
+/** The room an element names with its `host` (empty: {@link defaultHost}), `room` and `party` attributes. */
+export function addressOf(element: { host: string; room: string; party: string }): RoomAddress {
+  return { host: element.host || defaultHost(), room: element.room, party: element.party };
+}
+
+/** Prefix of the storage keys an element keeps for `address`, e.g. `contact-me:host/main/room`. */
+export function storagePrefix(name: string, address: RoomAddress): string {
+  return `${name}:${address.host}/${address.party}/${address.room}`;
+}

@@ -2,15 +2,22 @@
  * The connection to the site's room: a {@link https://docs.partykit.io/reference/partysocket-api/ PartySocket}
  * (reconnects with backoff, buffers frames while down) wrapped as a Lit
  * ReactiveController. Every frame from the room is validated against the
- * shared protocol before the element sees it.
+ * shared protocol (`protocol/socket.ts`) and handed to the subscribers of
+ * its `type` ({@link SignalingController.on}); each part of an element
+ * subscribes to the frames it owns, and none depends on another's order.
  * @module
  */
 import type { ReactiveController, ReactiveControllerHost } from "lit";
 import PartySocket from "partysocket";
-import { CloseCode, parseServerMessage, type ClientMessage, type ServerMessage } from "../../protocol/socket.ts";
+import { CloseCode, parseServerMessage, type ClientMessage, type MessageOf, type ServerMessage } from "../../protocol/socket.ts";
 import { scheme, type RoomAddress } from "./address.ts";
 
-export { defaultHost, fetchRoom, type RoomAddress } from "./address.ts";
+
+/** A frame type the room sends (`welcome`, `presence`, `signal`, …). */
+export type ServerType = ServerMessage["type"];
+
+/** Handles every frame of type `T`. */
+export type FrameHandler<T extends ServerType> = (message: MessageOf<ServerMessage, T>) => void;
 
 /** Connection status, for "Connecting…" / "Reconnecting…" states. */
 export type ConnectionStatus = "idle" | "connecting" | "open" | "reconnecting" | "closed";
@@ -23,18 +30,31 @@ export class SignalingController implements ReactiveController {
   status: ConnectionStatus = "idle";
   private socket: PartySocket | undefined;
   private everOpened = false;
+  private readonly handlers = new Map<ServerType, Set<(message: ServerMessage) => void>>();
 
   /**
-   * @param onMessage every valid frame from the room
    * @param onSignedOut the room closed the socket with `CloseCode.signedOut`
    *   (the host's session ended); the controller has closed for good
    */
   constructor(
     private readonly host: ReactiveControllerHost,
-    private readonly onMessage: (message: ServerMessage) => void,
     private readonly onSignedOut?: () => void,
   ) {
     host.addController(this);
+  }
+
+  /**
+   * Call `handler` with every valid frame of `type` from the room, typed by
+   * that frame's schema. Handlers of one type are independent: each sees the
+   * frame whatever the others do. `ping` is answered here and not passed on.
+   * @returns a function that unsubscribes
+   */
+  on<T extends ServerType>(type: T, handler: FrameHandler<T>): () => void {
+    let set = this.handlers.get(type);
+    if (!set) this.handlers.set(type, (set = new Set()));
+    const h = handler as (message: ServerMessage) => void;
+    set.add(h);
+    return () => set.delete(h);
   }
 
   /**
@@ -71,7 +91,7 @@ export class SignalingController implements ReactiveController {
       // Liveness: answered from the message handler, not a timer, so background-tab
       // timer throttling cannot make a live dashboard look dead.
       if (parsed.ok && parsed.message.type === "ping") socket.send(JSON.stringify({ type: "pong" } satisfies ClientMessage));
-      else if (parsed.ok) this.onMessage(parsed.message);
+      else if (parsed.ok) this.dispatch(parsed.message);
       else console.warn(`contact-me: ignored a frame from the room (${parsed.code}: ${parsed.message})`);
     });
     this.socket = socket;
@@ -94,6 +114,16 @@ export class SignalingController implements ReactiveController {
 
   hostDisconnected(): void {
     this.close();
+  }
+
+  private dispatch(message: ServerMessage): void {
+    for (const handler of [...(this.handlers.get(message.type) ?? [])]) {
+      try {
+        handler(message);
+      } catch (err) {
+        console.error(`contact-me: a handler of "${message.type}" failed`, err);
+      }
+    }
   }
 
   private setStatus(status: ConnectionStatus): void {

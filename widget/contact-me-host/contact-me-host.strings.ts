@@ -1,0 +1,56 @@
+/**
+ * The strings of `<contact-me-host>`, with their defaults. The call view's
+ * are in `call/call.strings.ts`, the room's refusals in `room/errors.ts`;
+ * a site overrides any of them with the element's `strings`.
+ * @module
+ */
+
+/** Strings of `<contact-me-host>`. */
+export const hostStrings = {
+  title: "Host dashboard",
+  hostKey: "Host key",
+  signIn: "Sign in",
+  signingIn: "Signing in…",
+  wrongKey: "Wrong host key",
+  signOut: "Sign out",
+  signedInAs: "Signed in as",
+  available: "Available",
+  connecting: "Connecting…",
+  reconnecting: "Reconnecting…",
+  incoming: "Incoming calls",
+  incomingAudio: "Incoming audio call",
+  incomingVideo: "Incoming video call",
+  waitingAudio: "Waiting: audio call",
+  waitingVideo: "Waiting: video call",
+  position: "Position {n} in line",
+  answeredBy: "Answered by {name}",
+  signedIn: "Signed in",
+  hostAvailable: "available",
+  hostInCall: "in a call",
+  hostAway: "away",
+  missed: "Missed calls",
+  missedAudio: "Missed audio call",
+  missedVideo: "Missed video call",
+  peerReconnecting: "Visitor reconnecting…",
+  remoteVideo: "Visitor's video",
+  from: "from",
+  visitor: "a visitor",
+  silence: "Silence",
+  accept: "Accept",
+  decline: "Decline",
+  messages: "Messages",
+  noMessages: "No messages yet.",
+  reply: "Reply",
+  send: "Send",
+  you: "You",
+  slackFailed: "not posted to Slack",
+  call: "Call",
+  dismiss: "Dismiss",
+  signInFailed: "Sign-in failed (HTTP {status}).",
+  noHost: "Host sign-in is not set up for this room: set HOST_KEY (16 characters or more) or HOSTS on the server.",
+  sessionEnded: "Your session ended (it expired, or the host key changed). Sign in again.",
+  cannotReach: "Cannot reach the room ({reason}).",
+  errorBusy: "Hang up the current call first.",
+};
+
+export type HostStrings = typeof hostStrings;

@@ -1,0 +1,81 @@
+/**
+ * Styles of `<contact-me-panel>`: the dialog, its header, the actions, the
+ * conversation and the message form. Loaded with the panel.
+ * @module
+ */
+import { css } from "lit";
+import { baseStyles } from "../styles.ts";
+
+export const panelStyles = [
+  baseStyles,
+  css`
+    :host {
+      width: var(--contact-me-width, 22rem);
+      max-width: calc(100vw - 2.5rem);
+      max-height: calc(100vh - 6rem);
+      overflow: auto;
+      box-sizing: border-box;
+      background: var(--_bg);
+      border: 1px solid var(--_border);
+      border-radius: var(--_radius);
+      box-shadow: 0 8px 32px rgb(0 0 0 / 0.22);
+      padding: 1rem;
+      display: grid;
+      gap: 0.75rem;
+    }
+    [part="header"] {
+      display: flex;
+      align-items: center;
+      gap: 0.75em;
+    }
+    [part="header"] h2 {
+      font-size: 1.1em;
+      margin: 0;
+      flex: 1;
+    }
+    [part="close"] {
+      padding: 0.2em 0.6em;
+    }
+    [part="menu"] {
+      display: grid;
+      gap: 0.5em;
+    }
+    .hint {
+      margin: 0;
+      font-size: 0.85em;
+      color: var(--_muted);
+    }
+    [part="messages"] {
+      list-style: none;
+      margin: 0;
+      padding: 0;
+      display: grid;
+      gap: 0.4em;
+    }
+    [part~="message"] {
+      max-width: 85%;
+      padding: 0.4em 0.7em;
+      border-radius: 10px;
+      white-space: pre-wrap;
+      overflow-wrap: anywhere;
+    }
+    [part~="message-visitor"] {
+      justify-self: end;
+      background: var(--_accent);
+      color: var(--_on-accent);
+    }
+    [part~="message-host"] {
+      justify-self: start;
+      border: 1px solid var(--_border);
+    }
+    [part~="message"] small {
+      display: block;
+      opacity: 0.8;
+      font-size: 0.75em;
+    }
+    [part="form"] {
+      display: grid;
+      gap: 0.5em;
+    }
+  `,
+];

@@ -1,0 +1,37 @@
+/**
+ * The strings of `<contact-me>`, with their defaults: the button and the
+ * panel. The call view's are in `call/call.strings.ts`, the room's refusals
+ * in `room/errors.ts` (both load with the panel); a site overrides any of
+ * them with the element's `strings`.
+ * @module
+ */
+
+/** Strings of `<contact-me>`. */
+export const visitorStrings = {
+  launcher: "Contact me",
+  title: "Contact",
+  available: "Available",
+  away: "Away",
+  connecting: "Connecting…",
+  reconnecting: "Reconnecting…",
+  close: "Close",
+  back: "Back",
+  sendMessage: "Send a message",
+  audioCall: "Audio call",
+  videoCall: "Video call",
+  awayHint: "Calls are possible when the host is available. Messages always reach them.",
+  message: "Message",
+  yourName: "Your name",
+  email: "Email",
+  send: "Send",
+  sending: "Sending",
+  sent: "Sent",
+  delivered: "Delivered",
+  unread: "{n} unread",
+  leaveMessage: "Leave a message instead",
+  peerReconnecting: "Host reconnecting…",
+  remoteVideo: "Host's video",
+  newCall: "Done",
+};
+
+export type VisitorStrings = typeof visitorStrings;

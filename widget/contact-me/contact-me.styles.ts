@@ -1,0 +1,64 @@
+/**
+ * Styles of `<contact-me>`: where it sits on the page, the **Contact me**
+ * button, its presence dot and unread badge. The panel has its own
+ * (`contact-me-panel.styles.ts`), loaded with it.
+ * @module
+ */
+import { css } from "lit";
+import { baseStyles } from "../styles.ts";
+
+export const launcherStyles = [
+  baseStyles,
+  css`
+      :host {
+        position: fixed;
+        bottom: 1.25rem;
+        right: 1.25rem;
+        z-index: var(--contact-me-z-index, 2147483000);
+        display: flex;
+        flex-direction: column-reverse;
+        align-items: flex-end;
+        gap: 0.75rem;
+      }
+      :host([position="bottom-left"]) {
+        right: auto;
+        left: 1.25rem;
+        align-items: flex-start;
+      }
+      :host([position="inline"]) {
+        position: static;
+        align-items: flex-start;
+        flex-direction: column;
+      }
+      [part="launcher"] {
+        position: relative;
+        border-radius: 999px;
+        padding: 0.75em 1.25em;
+        box-shadow: 0 4px 16px rgb(0 0 0 / 0.18);
+        font-weight: 600;
+      }
+      [part="launcher-presence"] {
+        display: inline-block;
+        width: 0.55em;
+        height: 0.55em;
+        margin-left: 0.5em;
+        border-radius: 50%;
+        background: var(--_ok);
+        box-shadow: 0 0 0 2px var(--_on-accent);
+        vertical-align: middle;
+      }
+      [part="badge"] {
+        position: absolute;
+        top: -0.4em;
+        right: -0.4em;
+        min-width: 1.4em;
+        height: 1.4em;
+        border-radius: 999px;
+        background: var(--_danger);
+        color: #fff;
+        font-size: 0.8em;
+        line-height: 1.4em;
+        text-align: center;
+      }
+    `,
+];

@@ -1,0 +1,156 @@
+/**
+ * What the visitor's widget does once opened, kept while the panel is closed:
+ * the room connection, the call and the conversation (controllers hosted by
+ * `<contact-me>`, so they follow its life, not the panel's), the view shown,
+ * the notice, and the element's events. It provides itself to the panel and
+ * the call to the call view through `@lit/context`. Loaded with the panel.
+ * @module
+ */
+import { ContextProvider, createContext } from "@lit/context";
+import type { CallMedia } from "../../protocol/socket.ts";
+import { CallController, type CallStatus } from "../call/call-controller.ts";
+import { callStrings, type CallStrings } from "../call/call.strings.ts";
+import { provideCall } from "../call/context.ts";
+import { fire } from "../events.ts";
+import { addressOf, storagePrefix } from "../room/address.ts";
+import { NoticeController, errorStrings, type ErrorStrings } from "../room/errors.ts";
+import { SignalingController } from "../room/signaling.ts";
+import { local, session } from "../room/storage.ts";
+import type { ContactMe } from "./contact-me.ts";
+import { visitorStrings, type VisitorStrings } from "./contact-me.strings.ts";
+import { ConversationController, type Sender } from "./conversation-controller.ts";
+
+/** What the panel shows: the actions, the conversation, or the call. */
+export type View = "menu" | "message" | "call";
+
+/** Every string of `<contact-me>`: its own, the call view's and the room's refusals. */
+export type AllVisitorStrings = VisitorStrings & CallStrings & ErrorStrings;
+
+/** The context of `<contact-me-panel>`: the session, afresh on each update of `<contact-me>`. */
+export const sessionContext = createContext<{ session: VisitorSession }>(Symbol("contact-me-session"));
+
+export class VisitorSession {
+  view: View = "menu";
+  /** Name and email as last typed, sent with each message. */
+  sender = { name: "", email: "" };
+  /** The host's presence from the room; undefined until the socket has it. */
+  available: boolean | undefined;
+
+  readonly signaling: SignalingController;
+  readonly call: CallController;
+  readonly conversation: ConversationController;
+  /** A refusal from the room (rate limit, too large, …), until the next action. */
+  readonly notices: NoticeController<keyof AllVisitorStrings>;
+  /** The call `contact-me-call-start` was fired for. */
+  private startedCallId: string | undefined;
+
+  constructor(private readonly root: ContactMe) {
+    this.signaling = new SignalingController(root);
+    this.call = new CallController(root, this.signaling, (status) => this.onCallStatus(status));
+    this.conversation = new ConversationController(root, this.signaling, () => this.senderDetails(), {
+      stored: (m) => fire(root, "contact-me-message-sent", { text: m.text }),
+      received: (m) => fire(root, "contact-me-message-received", { text: m.text, by: m.by }),
+    });
+    this.notices = new NoticeController(root, this.signaling);
+    this.signaling.on("welcome", (m) => {
+      if (m.resumeToken) session.set(`${this.prefix}:resume`, m.resumeToken);
+      if (m.conversationToken) local.set(`${this.prefix}:conversation`, m.conversationToken);
+    });
+    this.signaling.on("presence", (m) => {
+      this.available = m.available;
+      root.requestUpdate();
+    });
+    const provider = new ContextProvider(root, { context: sessionContext });
+    root.addController({ hostUpdate: () => provider.setValue({ session: this }) });
+    provideCall(root, () => ({ call: this.call, strings: this.text, peer: this.text.theHost, allowVideo: this.modes.has("video") }));
+  }
+
+  /** Every string shown: call and error defaults beneath the element's strings. */
+  get text(): AllVisitorStrings {
+    return { ...errorStrings, ...callStrings, ...visitorStrings, ...this.root.strings } as AllVisitorStrings;
+  }
+
+  /** The modes the site offers. */
+  get modes(): Set<string> {
+    return new Set(this.root.modes.split(/\s+/).filter(Boolean));
+  }
+
+  /** Host replies not yet read. */
+  get unread(): number {
+    return this.conversation.unread;
+  }
+
+  /** Whether the socket has been opened (its presence wins over the page-load request). */
+  get connected(): boolean {
+    return this.signaling.status !== "idle";
+  }
+
+  private get prefix(): string {
+    return storagePrefix("contact-me", addressOf(this.root));
+  }
+
+  /** The panel was opened: connect (first time), probe devices, show unread replies. */
+  opened(): void {
+    // Video is offered only when a camera exists.
+    if (this.call.hasCamera === undefined) void this.call.probeDevices();
+    const prefix = this.prefix;
+    // The resume token lets a dropped socket keep its place in line and its call.
+    this.signaling.connect(addressOf(this.root), (): Record<string, string> => {
+      const query: Record<string, string> = {};
+      const resume = session.get(`${prefix}:resume`);
+      const conversation = local.get(`${prefix}:conversation`);
+      if (resume) query.resume = resume;
+      if (conversation) query.conversation = conversation;
+      return query;
+    });
+    // After connect: `read` must find a socket to go out on.
+    if (this.conversation.unread > 0) this.show("message");
+  }
+
+  /** The panel was closed. */
+  closed(): void {
+    this.conversation.setReading(false);
+  }
+
+  /** Show `view`; the notice of the last action goes. */
+  show(view: View): void {
+    this.view = view;
+    this.notices.clear();
+    this.conversation.setReading(view === "message");
+    this.root.requestUpdate();
+  }
+
+  /** Ask for the camera/microphone, then ring the host. */
+  async startCall(media: CallMedia): Promise<void> {
+    this.show("call");
+    if (await this.call.acquire(media)) this.call.ring(media);
+  }
+
+  /** Leave an ended call for `view`. */
+  leaveCall(view: View): void {
+    this.call.reset();
+    this.show(view);
+  }
+
+  /** Send a message with what the visitor gave. */
+  post(text: string, sender: { name: string; email: string }): void {
+    this.sender = sender;
+    this.conversation.post(text);
+    this.notices.clear();
+  }
+
+  private senderDetails(): Sender {
+    return { name: this.sender.name || undefined, email: this.sender.email || undefined, page: globalThis.location?.href };
+  }
+
+  private onCallStatus(status: CallStatus): void {
+    if (status === "connected") {
+      // Once per call: back to Connected after Reconnecting is not a new start.
+      if (this.startedCallId === this.call.callId) return;
+      this.startedCallId = this.call.callId;
+      fire(this.root, "contact-me-call-start", { media: this.call.media ?? "audio" });
+    } else if (!this.call.live && status !== "idle") {
+      fire(this.root, "contact-me-call-end", { status, media: this.call.media });
+    }
+  }
+}
