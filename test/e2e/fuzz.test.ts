@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { MAX_FRAME_BYTES, parseClientMessage } from "../../protocol/socket.ts";
-import { eventually, remoteVideoWidth, visible } from "../support/browser.ts";
+import { eventually, remoteVideoFrames, remoteVideoWidth, visible } from "../support/browser.ts";
 import { RawSocket } from "../support/raw-socket.ts";
 import { availableHostAndVisitor, useStack } from "../support/stack.ts";
 import { prng } from "../support/prng.ts";
@@ -117,17 +117,7 @@ test("10,000 bad frames: each answered with an error; the room and a live call s
     fresh.close();
     await visible(visitor.panel.getByText("Connected", { exact: true }));
     await visible(host.page.getByText("Connected", { exact: true }));
-    const before = await visitor.page.evaluate(() => {
-      const v = document.querySelector("contact-me")!.shadowRoot!.querySelector<HTMLVideoElement>('[part="remote-video"]')!;
-      return v.getVideoPlaybackQuality().totalVideoFrames;
-    });
+    const before = await remoteVideoFrames(visitor.page, "contact-me");
     await eventually("video frames still arriving", () => remoteVideoWidth(visitor.page, "contact-me"), (w) => w > 0);
-    await eventually(
-      "the visitor's video keeps decoding new frames",
-      () =>
-        visitor.page.evaluate(
-          () => document.querySelector("contact-me")!.shadowRoot!.querySelector<HTMLVideoElement>('[part="remote-video"]')!.getVideoPlaybackQuality().totalVideoFrames,
-        ),
-      (n) => n > before,
-    );
+    await eventually("the visitor's video keeps decoding new frames", () => remoteVideoFrames(visitor.page, "contact-me"), (n) => n > before);
   }));

@@ -191,7 +191,7 @@ const named = (events: Seen[], name: string) => events.filter((e) => e.name === 
  */
 function blip(page: Page, state: RTCPeerConnectionState | undefined): Promise<void> {
   return page.evaluate(`(() => {
-    const pc = document.querySelector("contact-me").panel.call.peerCall.pc;
+    const pc = document.querySelector("contact-me").session.call.peerCall.pc;
     ${state ? `Object.defineProperty(pc, "connectionState", { configurable: true, get: () => "${state}" });` : "delete pc.connectionState;"}
     pc.dispatchEvent(new Event("connectionstatechange"));
   })()`);

@@ -265,3 +265,11 @@ export function remoteVideoWidth(page: Page, selector: "contact-me" | "contact-m
     .first()
     .evaluate((v: HTMLVideoElement) => v.videoWidth, undefined, { timeout: 1_000 });
 }
+
+/** Frames the element's remote video has decoded so far (`getVideoPlaybackQuality().totalVideoFrames`). */
+export function remoteVideoFrames(page: Page, selector: "contact-me" | "contact-me-host"): Promise<number> {
+  return page
+    .locator(`${selector} video[part="remote-video"]`)
+    .first()
+    .evaluate((v: HTMLVideoElement) => v.getVideoPlaybackQuality().totalVideoFrames, undefined, { timeout: 1_000 });
+}

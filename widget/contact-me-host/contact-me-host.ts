@@ -81,6 +81,8 @@ const NOTICE_MS = 6000;
  * @csspart conversation - One conversation: who, messages, reply form.
  * @csspart messages - A conversation's messages.
  * @csspart message - One message (also `message-visitor` or `message-host`).
+ * @csspart message-visitor - A visitor's message.
+ * @csspart message-host - A reply from a host.
  * @csspart reply - A conversation's reply form.
  *
  * @cssprop --contact-me-accent - Accent colour (buttons, focus ring).

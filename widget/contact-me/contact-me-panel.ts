@@ -49,6 +49,8 @@ const PANEL_PARTS = [
  * @csspart menu - The action buttons.
  * @csspart messages - The conversation.
  * @csspart message - One message (also `message-visitor` or `message-host`).
+ * @csspart message-visitor - One of the visitor's own messages.
+ * @csspart message-host - One of the host's replies.
  * @csspart message-state - Sending / Sent / Delivered under the visitor's own messages.
  * @csspart form - The message form.
  * @csspart call - The call view.
