@@ -1,10 +1,12 @@
 /**
- * Vite: the builds of `npm run build` (`scripts/build.mjs` runs one per mode).
+ * Vite: the builds of `npm run build` (`scripts/build.mjs` runs one per mode),
+ * and the widget playground that `npm run dev:widget` serves.
  *
  *   vite build --mode contact-me       dist/contact-me.js + dist/chunks/contact-me-*: the script-tag widget
  *   vite build --mode contact-me-host  dist/contact-me-host.js (+ dist/chunks/contact-me-host-*): the script-tag dashboard
  *   vite build --mode lib              dist/lib/: the npm entry, dependencies left as imports
  *   vite build --mode demo             demo/dist/ (or `--outDir`): the demo pages' script
+ *   vite                               playground/: both elements from source, with hot reload
  *
  * The two script tags are separate builds, so the widget's first file shares no
  * chunk with the dashboard. Every build is a library build (ES modules, no
@@ -12,6 +14,7 @@
  * @module
  */
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { defineConfig, type UserConfig } from "vite";
 
 const pkg = JSON.parse(readFileSync(new URL("package.json", import.meta.url), "utf8")) as { dependencies: Record<string, string> };
@@ -44,9 +47,13 @@ const builds: Record<string, UserConfig["build"]> = {
   demo: library("demo/src/index.ts", "index", "demo/dist", "[name]-[hash].js"),
 };
 
-export default defineConfig(({ mode }) => {
+export default defineConfig(({ command, mode }) => {
   // The project's `.env` holds the room's secrets: nothing here reads it.
   const common: UserConfig = { envDir: false, publicDir: false, clearScreen: false, logLevel: "warn" };
+  if (command === "serve") {
+    // The playground: both elements from source against a running room (`npm start`), reloaded on every change.
+    return { ...common, root: fileURLToPath(new URL("playground", import.meta.url)), logLevel: "info", server: { host: "127.0.0.1" } };
+  }
   const build = builds[mode];
   if (!build) throw new Error(`vite build --mode <${Object.keys(builds).join("|")}>, not "${mode}"`);
   return { ...common, build };
