@@ -40,7 +40,8 @@ export function importsOf(code: string): { static: string[]; dynamic: string[] }
   const dyn = new Set<string>();
   for (const m of code.matchAll(/\bimport\s*(?:[\w$*{}\s,]*?\s*from\s*)?["']([^"']+)["']/g)) stat.add(m[1]!);
   for (const m of code.matchAll(/\bexport\s*(?:\*|\{[^}]*\})\s*(?:as\s+[\w$]+\s*)?from\s*["']([^"']+)["']/g)) stat.add(m[1]!);
-  for (const m of code.matchAll(/\bimport\(\s*["']([^"']+)["']\s*\)/g)) dyn.add(m[1]!);
+  // Any quotes: a minifier may write import(`./chunk.js`).
+  for (const m of code.matchAll(/\bimport\(\s*(["'`])([^"'`]+)\1\s*\)/g)) dyn.add(m[2]!);
   const rel = (s: Set<string>): string[] => [...s].filter((p) => p.startsWith("./") || p.startsWith("../"));
   return { static: rel(stat), dynamic: rel(dyn) };
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run build`:
+// `npm run build`: Vite builds (vite.config.ts, one per mode), then the declarations and the manifest.
 //   dist/contact-me.js, dist/contact-me-host.js  script-tag modules, Lit bundled, minified; the
 //                                                widget's panel and call code in dist/chunks/,
 //                                                loaded on first open
@@ -12,20 +12,12 @@ import { execFileSync } from "node:child_process";
 import { existsSync, renameSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import * as esbuild from "esbuild";
+import { build } from "vite";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const bin = (name) => join(root, "node_modules", ".bin", name);
-const common = {
-  absWorkingDir: root,
-  bundle: true,
-  splitting: true,
-  format: "esm",
-  target: "es2022",
-  tsconfig: "tsconfig.json",
-  legalComments: "none",
-  logLevel: "warning",
-};
+/** One Vite build: the `mode` of vite.config.ts, optionally into another folder. */
+const vite = (mode, outDir) => build({ root, configFile: join(root, "vite.config.ts"), mode, ...(outDir && { build: { outDir } }) });
 
 // `--demo`: only the demo pages' script (demo/dist/index.js and its chunks), as
 // `partykit dev` builds it from partykit.json's "serve" — wrangler's build step.
@@ -33,7 +25,7 @@ const common = {
 if (process.argv.includes("--demo")) {
   const [dist, next, old] = ["dist", "dist.next", "dist.old"].map((d) => join(root, "demo", d));
   rmSync(next, { recursive: true, force: true });
-  await esbuild.build({ ...common, entryPoints: ["demo/src/index.ts"], outdir: next, minify: true });
+  await vite("demo", next);
   rmSync(old, { recursive: true, force: true });
   if (existsSync(dist)) renameSync(dist, old);
   renameSync(next, dist);
@@ -42,25 +34,8 @@ if (process.argv.includes("--demo")) {
 }
 
 rmSync(join(root, "dist"), { recursive: true, force: true });
-
-// Built one at a time, so the widget's first file shares no chunk with the dashboard.
-for (const [name, entry] of [["contact-me", "widget/contact-me/script.ts"], ["contact-me-host", "widget/contact-me-host/script.ts"]]) {
-  await esbuild.build({
-    ...common,
-    entryPoints: { [name]: entry },
-    outdir: "dist",
-    chunkNames: `chunks/${name}-[name]-[hash]`,
-    minify: true,
-  });
-}
-
-await esbuild.build({
-  ...common,
-  entryPoints: { index: "widget/index.ts" },
-  outdir: "dist/lib",
-  chunkNames: "[name]-[hash]",
-  packages: "external",
-});
+// One build each, so the widget's first file shares no chunk with the dashboard.
+for (const mode of ["contact-me", "contact-me-host", "lib"]) await vite(mode);
 
 execFileSync(bin("tsc"), ["-p", "tsconfig.build.json"], { cwd: root, stdio: "inherit" });
 execFileSync(bin("cem"), ["analyze", "--litelement", "--globs", "widget/**/*.ts", "--exclude", "widget/**/*.test.ts", "--outdir", "."], {

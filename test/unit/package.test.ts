@@ -16,12 +16,15 @@ const KB = 1024;
 const INITIAL_BUDGET = 12 * KB;
 const TOTAL_BUDGET = 40 * KB;
 
-/** Relative imports of a built module: `static` (`import … from`) and `dynamic` (`import()`). */
+/**
+ * Relative imports of a built module: `static` (`import … from`) and `dynamic` (`import()`), the
+ * specifier in any quotes (a minifier may write `` import(`./chunk.js`) ``).
+ */
 function imports(file: string): { static: string[]; dynamic: string[] } {
   const code = readFileSync(file, "utf8");
   const resolve = (spec: string) => join(dirname(file), spec);
-  const dynamic = [...code.matchAll(/import\(\s*"(\.[^"]+)"\s*\)/g)].map((m) => resolve(m[1]!));
-  const all = [...code.matchAll(/(?:from|import)\s*"(\.[^"]+)"/g)].map((m) => resolve(m[1]!));
+  const dynamic = [...code.matchAll(/import\(\s*(["'`])(\.[^"'`]+)\1\s*\)/g)].map((m) => resolve(m[2]!));
+  const all = [...code.matchAll(/(?:from|import)\s*(["'`])(\.[^"'`]+)\1/g)].map((m) => resolve(m[2]!));
   return { static: all.filter((f) => !dynamic.includes(f)), dynamic };
 }
 

@@ -1,0 +1,60 @@
+/**
+ * Vite: the builds of `npm run build` (`scripts/build.mjs` runs one per mode),
+ * and the widget playground that `npm run dev:widget` serves.
+ *
+ *   vite build --mode contact-me       dist/contact-me.js + dist/chunks/contact-me-*: the script-tag widget
+ *   vite build --mode contact-me-host  dist/contact-me-host.js (+ dist/chunks/contact-me-host-*): the script-tag dashboard
+ *   vite build --mode lib              dist/lib/: the npm entry, dependencies left as imports
+ *   vite build --mode demo             demo/dist/ (or `--outDir`): the demo pages' script
+ *   vite                               playground/: both elements from source, with hot reload
+ *
+ * The two script tags are separate builds, so the widget's first file shares no
+ * chunk with the dashboard. Every build is a library build (ES modules, no
+ * preload helper around `import()`): each dynamic import stays its own chunk.
+ * @module
+ */
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { defineConfig, type UserConfig } from "vite";
+
+const pkg = JSON.parse(readFileSync(new URL("package.json", import.meta.url), "utf8")) as { dependencies: Record<string, string> };
+/** The npm entry's imports left as they are: every dependency and its subpaths (`lit/decorators.js`). */
+const dependency = new RegExp(`^(${Object.keys(pkg.dependencies).map((d) => d.replace(/[/.]/g, "\\$&")).join("|")})(/|$)`);
+
+/** A library build (ES module) of `entry` to `outDir/<name>.js`, its chunks named `chunks`. */
+function library(entry: string, name: string, outDir: string, chunks: string, { minify = true, external }: { minify?: boolean; external?: RegExp } = {}): UserConfig["build"] {
+  return {
+    lib: { entry: { [name]: entry }, formats: ["es"], fileName: (_format, entryName) => `${entryName}.js` },
+    outDir,
+    emptyOutDir: false,
+    target: "es2022",
+    // Rolldown minifies the chunks itself: Vite's own pass leaves whitespace in ES libraries.
+    minify: false,
+    reportCompressedSize: false,
+    rolldownOptions: {
+      external,
+      // Minified: no comments at all. Readable (the npm entry): only the `@__PURE__` annotations its users' bundlers read.
+      output: { chunkFileNames: chunks, minify, comments: minify ? false : { legal: false, jsdoc: false, annotation: true } },
+    },
+  };
+}
+
+/** What each `--mode` builds. */
+const builds: Record<string, UserConfig["build"]> = {
+  "contact-me": library("widget/contact-me/script.ts", "contact-me", "dist", "chunks/contact-me-[name]-[hash].js"),
+  "contact-me-host": library("widget/contact-me-host/script.ts", "contact-me-host", "dist", "chunks/contact-me-host-[name]-[hash].js"),
+  lib: library("widget/index.ts", "index", "dist/lib", "[name]-[hash].js", { minify: false, external: dependency }),
+  demo: library("demo/src/index.ts", "index", "demo/dist", "[name]-[hash].js"),
+};
+
+export default defineConfig(({ command, mode }) => {
+  // The project's `.env` holds the room's secrets: nothing here reads it.
+  const common: UserConfig = { envDir: false, publicDir: false, clearScreen: false, logLevel: "warn" };
+  if (command === "serve") {
+    // The playground: both elements from source against a running room (`npm start`), reloaded on every change.
+    return { ...common, root: fileURLToPath(new URL("playground", import.meta.url)), logLevel: "info", server: { host: "127.0.0.1" } };
+  }
+  const build = builds[mode];
+  if (!build) throw new Error(`vite build --mode <${Object.keys(builds).join("|")}>, not "${mode}"`);
+  return { ...common, build };
+});
