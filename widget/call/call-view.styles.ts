@@ -13,6 +13,9 @@ export const callViewStyles = [
       display: grid;
       gap: 0.6em;
     }
+    p {
+      margin: 0;
+    }
     .videos {
       display: grid;
       grid-template-columns: 3fr 1fr;
