@@ -211,17 +211,17 @@ export class CallView extends LitElement {
   /** `play()`; a refusal for want of a gesture shows **Tap to unmute**. */
   private play(media: HTMLMediaElement): void {
     media.play().catch((err: unknown) => {
-      if ((err as DOMException)?.name === "NotAllowedError") this.playBlocked = true;
+      const name = (err as DOMException)?.name;
+      if (name === "NotAllowedError") this.playBlocked = true;
+      // AbortError: the element was removed or given another stream meanwhile.
+      else if (name !== "AbortError") console.warn("contact-me: could not start the call's media", err);
     });
   }
 
+  /** The tap: play the remote media again, now with a gesture; a refusal shows the button again. */
   private readonly unmuteRemote = () => {
-    const media = [...this.renderRoot.querySelectorAll<HTMLMediaElement>('[part="remote-video"], [part="remote-audio"]')];
-    // Called from the tap itself, so the browser allows sound now.
-    Promise.all(media.map((m) => m.play())).then(
-      () => (this.playBlocked = false),
-      (err: unknown) => console.warn("contact-me: could not start the call's sound", err),
-    );
+    this.playBlocked = false;
+    this.renderRoot.querySelectorAll<HTMLMediaElement>('[part="remote-video"], [part="remote-audio"]').forEach((m) => this.play(m));
   };
 }
 

@@ -15,6 +15,10 @@
  * after an implicit rollback, leaving the call stuck in "connecting". Later
  * renegotiations (either side adding media) still use the full pattern.
  *
+ * No codec preference is set (no `setCodecPreferences`): each side offers
+ * what its browser has and the answer picks, so VP8 and H.264 are both
+ * acceptable — Safari, Chromium and Firefox meet on either.
+ *
  * ICE candidates that arrive before the remote description are queued and
  * applied once it is set. Every `await` re-checks that the call was not closed
  * meanwhile. Failures are reported as {@link PeerCallError} with stable codes.
