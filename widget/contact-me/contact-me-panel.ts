@@ -13,7 +13,6 @@ import { state } from "lit/decorators.js";
 import { CALL_PARTS } from "../call/call-view.ts";
 import { define } from "../define.ts";
 import { problemText } from "../strings.ts";
-import type { ContactMe } from "./contact-me.ts";
 import { panelStyles } from "./contact-me-panel.styles.ts";
 import type { MessageState } from "./conversation-controller.ts";
 import { VisitorSession, sessionContext } from "./visitor-session.ts";
@@ -97,16 +96,11 @@ export class ContactMePanel extends LitElement {
       <div part="header">
         <h2>${s.title}</h2>
         <span part="presence" class="presence ${available ? "on" : ""}">${presence}</span>
-        <button part="close" aria-label=${s.close} @click=${() => this.root?.close()}>×</button>
+        <button part="close" aria-label=${s.close} @click=${() => session.close()}>×</button>
       </div>
       ${shown ? html`<p class="error" role="alert">${problemText(shown, s)}</p>` : nothing}
       ${session.view === "menu" ? this.renderMenu(session) : session.view === "message" ? this.renderMessage(session) : this.renderCall(session)}
     `;
-  }
-
-  /** The `<contact-me>` this panel belongs to. */
-  private get root(): ContactMe | undefined {
-    return (this.getRootNode() as ShadowRoot).host as ContactMe | undefined;
   }
 
   private renderMenu(session: VisitorSession) {

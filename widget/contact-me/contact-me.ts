@@ -6,7 +6,7 @@ import { addressOf, fetchRoom, storagePrefix } from "../room/address.ts";
 import type { ErrorStrings } from "../room/errors.ts";
 import { local } from "../room/storage.ts";
 import { format, stringsConverter } from "../strings.ts";
-import type { VisitorSession } from "./contact-me-panel.ts";
+import type { VisitorSession } from "./visitor-session.ts";
 import { launcherStyles } from "./contact-me.styles.ts";
 import { visitorStrings, type VisitorStrings } from "./contact-me.strings.ts";
 

@@ -7,6 +7,7 @@
  * @module
  */
 import { ContextProvider, createContext } from "@lit/context";
+import type { ReactiveElement } from "lit";
 import type { CallMedia } from "../../protocol/socket.ts";
 import { CallController, type CallStatus } from "../call/call-controller.ts";
 import { callStrings, type CallStrings } from "../call/call.strings.ts";
@@ -16,7 +17,6 @@ import { addressOf, storagePrefix } from "../room/address.ts";
 import { NoticeController, errorStrings, type ErrorStrings } from "../room/errors.ts";
 import { SignalingController } from "../room/signaling.ts";
 import { local, session } from "../room/storage.ts";
-import type { ContactMe } from "./contact-me.ts";
 import { visitorStrings, type VisitorStrings } from "./contact-me.strings.ts";
 import { ConversationController, type Sender } from "./conversation-controller.ts";
 
@@ -28,6 +28,19 @@ export type AllVisitorStrings = VisitorStrings & CallStrings & ErrorStrings;
 
 /** The context of `<contact-me-panel>`: the session, afresh on each update of `<contact-me>`. */
 export const sessionContext = createContext<{ session: VisitorSession }>(Symbol("contact-me-session"));
+
+/** What the session reads of its `<contact-me>`: the attributes that say where and what, and its strings. */
+export interface SessionRoot extends ReactiveElement {
+  host: string;
+  room: string;
+  party: string;
+  /** Space-separated modes offered. */
+  modes: string;
+  /** The site's overrides of the strings. */
+  strings: Partial<AllVisitorStrings>;
+  /** Close the panel (the close button). */
+  close(): void;
+}
 
 export class VisitorSession {
   view: View = "menu";
@@ -44,7 +57,7 @@ export class VisitorSession {
   /** The call `contact-me-call-start` was fired for. */
   private startedCallId: string | undefined;
 
-  constructor(private readonly root: ContactMe) {
+  constructor(private readonly root: SessionRoot) {
     this.signaling = new SignalingController(root);
     this.call = new CallController(root, this.signaling, (status) => this.onCallStatus(status));
     this.conversation = new ConversationController(root, this.signaling, () => this.senderDetails(), {
@@ -105,6 +118,11 @@ export class VisitorSession {
     });
     // After connect: `read` must find a socket to go out on.
     if (this.conversation.unread > 0) this.show("message");
+  }
+
+  /** Close the panel. */
+  close(): void {
+    this.root.close();
   }
 
   /** The panel was closed. */
