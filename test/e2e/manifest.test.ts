@@ -1,0 +1,299 @@
+/// <reference types="node" />
+/**
+ * `custom-elements.json` tells the truth: both elements are driven through
+ * every state that shows a part (with a real room, real browsers and real
+ * calls), every `part` name reachable from outside is collected from their
+ * shadow trees (nested ones through `exportparts`), and every `contact-me*`
+ * event they dispatch is recorded. The parts seen must be exactly the parts
+ * the manifest lists for each element, and the events seen exactly its events.
+ */
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import type { Locator, Page } from "playwright-core";
+import { eventually, hidden, setAvailable, signIn, uniqueRoom, visible, type Pages, type TestPage } from "../support/browser.ts";
+import { REPO_ROOT } from "../support/server.ts";
+import { useStack } from "../support/stack.ts";
+
+const KEY_A = `a-${randomUUID()}`;
+const KEY_B = `b-${randomUUID()}`;
+/** Seconds an unanswered call rings (the least the room allows is 5). */
+const RING_TIMEOUT_S = 8;
+const stack = useStack({ vars: { HOSTS: JSON.stringify({ A: KEY_A, B: KEY_B }), RING_TIMEOUT_S: String(RING_TIMEOUT_S) } });
+
+type Tag = "contact-me" | "contact-me-host";
+const TAGS: readonly Tag[] = ["contact-me", "contact-me-host"];
+
+// ------------------------------------------------------------------ the manifest
+
+interface Manifest {
+  modules: { path: string; declarations?: { tagName?: string; cssParts?: { name: string }[]; events?: { name: string }[] }[] }[];
+}
+
+/** The `cssParts` and `events` names `custom-elements.json` lists for each element. */
+function readManifest(): Record<Tag, { parts: Set<string>; events: Set<string> }> {
+  const file = join(REPO_ROOT, "custom-elements.json");
+  if (!existsSync(file)) assert.fail(`${file} is missing: run \`npm run build\` first (it writes the manifest)`);
+  const manifest = JSON.parse(readFileSync(file, "utf8")) as Manifest;
+  const declarations = manifest.modules.flatMap((m) => m.declarations ?? []);
+  const of = (tag: Tag) => {
+    const found = declarations.filter((d) => d.tagName === tag);
+    assert.equal(found.length, 1, `custom-elements.json declares <${tag}> once (found ${found.length})`);
+    const d = found[0]!;
+    return { parts: new Set((d.cssParts ?? []).map((p) => p.name)), events: new Set((d.events ?? []).map((e) => e.name)) };
+  };
+  return { "contact-me": of("contact-me"), "contact-me-host": of("contact-me-host") };
+}
+
+// ------------------------------------------------------------------ in the page
+
+/**
+ * Before the page's scripts run: record every `contact-me*` event dispatched
+ * (with the outermost element it came from), and make `play()` refuse with
+ * `NotAllowedError` while `window.__refusePlay` is set, as browsers do
+ * without a gesture. A string, not a function: tsx would wrap inner functions
+ * in a helper the page lacks.
+ */
+const INIT = `(() => {
+  const events = (window.__contactMeEvents = []);
+  const dispatch = EventTarget.prototype.dispatchEvent;
+  EventTarget.prototype.dispatchEvent = function (event) {
+    if (typeof event.type === "string" && event.type.startsWith("contact-me")) {
+      let n = this;
+      while (n && typeof n.getRootNode === "function" && n.getRootNode() instanceof ShadowRoot) n = n.getRootNode().host;
+      const owner = n === window ? "window" : n === document ? "document" : n && n.localName ? n.localName : String(n);
+      events.push({ type: event.type, owner });
+    }
+    return dispatch.call(this, event);
+  };
+  window.__refusePlay = false;
+  const play = HTMLMediaElement.prototype.play;
+  HTMLMediaElement.prototype.play = function () {
+    if (window.__refusePlay) return Promise.reject(new DOMException("play() needs a user gesture", "NotAllowedError"));
+    return play.call(this);
+  };
+})()`;
+
+type SeenEvent = { type: string; owner: string };
+
+/**
+ * The part names of every `<tag>` on the page as a stylesheet outside sees
+ * them: those of its shadow tree, and those of nested shadow trees that
+ * `exportparts` carries up (under their exported names). `hidden` lists
+ * parts of nested trees that no `exportparts` carries out.
+ */
+const collectParts = (tag: Tag) => `(() => {
+  const exported = [];
+  const hidden = [];
+  const stack = [];
+  for (const el of document.querySelectorAll(${JSON.stringify(tag)})) if (el.shadowRoot) stack.push([el.shadowRoot, null, el.localName]);
+  while (stack.length) {
+    const [root, names, path] = stack.pop();
+    for (const n of root.querySelectorAll("*")) {
+      for (const name of (n.getAttribute("part") || "").split(/\\s+/).filter(Boolean)) {
+        const outer = names === null ? name : names.get(name);
+        if (outer) exported.push(outer);
+        else hidden.push(path + " " + n.localName + '[part~="' + name + '"]');
+      }
+      if (n.shadowRoot) {
+        const inner = new Map();
+        for (const entry of (n.getAttribute("exportparts") || "").split(",")) {
+          const [from, to] = entry.split(":").map((s) => s.trim());
+          if (!from) continue;
+          const outer = names === null ? to || from : names.get(to || from);
+          if (outer) inner.set(from, outer);
+        }
+        stack.push([n.shadowRoot, inner, path + " > " + n.localName]);
+      }
+    }
+  }
+  return { exported: [...new Set(exported)].sort(), hidden: [...new Set(hidden)].sort() };
+})()`;
+
+type Collected = { exported: string[]; hidden: string[] };
+
+// ------------------------------------------------------------------ the record
+
+/** Per element: each part seen, with the first state that showed it; and parts no `exportparts` carries out. */
+const seenParts: Record<Tag, Map<string, string>> = { "contact-me": new Map(), "contact-me-host": new Map() };
+const unexported: string[] = [];
+
+/**
+ * In the state named `state`, wait until `<tag>` on `page` shows at least the
+ * parts `expected`, then record every part it shows.
+ */
+async function see(state: string, page: Page, tag: Tag, expected: readonly string[]): Promise<void> {
+  let collected: Collected;
+  try {
+    collected = await eventually(
+      `<${tag}> ${state}: parts ${expected.join(", ")}`,
+      () => page.evaluate(collectParts(tag)) as Promise<Collected>,
+      (c) => expected.every((p) => c.exported.includes(p)),
+    );
+  } catch (err) {
+    const now = (await page.evaluate(collectParts(tag)).catch(() => ({ exported: [] }))) as Collected;
+    const missing = expected.filter((p) => !now.exported.includes(p));
+    throw new Error(`<${tag}> ${state}: parts not shown: ${missing.join(", ")} (shown: ${now.exported.join(", ")})\n${(err as Error).message}`);
+  }
+  for (const part of collected.exported) if (!seenParts[tag].has(part)) seenParts[tag].set(part, state);
+  for (const h of collected.hidden) unexported.push(`${state}: ${h}`);
+}
+
+/** A page with {@link INIT} installed before `url` loads. */
+async function openWithInit(pages: Pages, url: string): Promise<TestPage> {
+  const opened = await pages.open("about:blank");
+  await opened.context.addInitScript(INIT);
+  await opened.page.goto(url);
+  return opened;
+}
+
+const events = (page: Page) => page.evaluate("window.__contactMeEvents") as Promise<SeenEvent[]>;
+const refusePlay = (page: Page, refuse: boolean) => page.evaluate(`window.__refusePlay = ${refuse}`);
+
+/** The visitor's dialog. */
+const dialog = (page: Page): Locator => page.getByRole("dialog", { name: "Contact" });
+
+/** Every part the calls show on both sides once connected (the media-specific ones aside). */
+const IN_CALL = ["call", "call-status", "controls", "mute", "hang-up", "call-timer", "call-quality", "devices"];
+
+test("custom-elements.json lists exactly the parts and events both elements show and fire", () =>
+  stack.run(async (pages) => {
+    const started = Date.now();
+    const manifest = readManifest();
+    const room = uniqueRoom("manifest");
+    const origin = stack.server.origin;
+
+    // ---------------------------------------------------------------- the dashboards
+    const a = await openWithInit(pages, `${origin}/host.html?room=${room}`);
+    await see("signed out", a.page, "contact-me-host", ["sign-in"]);
+    await signIn(a.page, KEY_A);
+    await setAvailable(a.page, true);
+    await see("signed in, available", a.page, "contact-me-host", ["toolbar", "available"]);
+    const b = await openWithInit(pages, `${origin}/host.html?room=${room}`);
+    await signIn(b.page, KEY_B);
+    await visible(b.page.getByRole("switch", { name: "Available" }));
+    await see("with a second host signed in", a.page, "contact-me-host", ["hosts"]);
+    await see("signed in as the second host, away", b.page, "contact-me-host", ["toolbar", "available", "hosts"]);
+
+    // ---------------------------------------------------------------- a visitor: closed, open, messages
+    const v = await openWithInit(pages, `${origin}/?room=${room}`);
+    const panel = dialog(v.page);
+    await see("closed, the host available", v.page, "contact-me", ["launcher", "launcher-presence"]);
+    await v.page.getByRole("button", { name: "Contact me" }).click();
+    await visible(panel.getByText("Available", { exact: true }));
+    await see("open, the menu", v.page, "contact-me", ["panel", "header", "presence", "close", "menu"]);
+
+    await panel.getByRole("button", { name: "Send a message" }).click();
+    await see("the message form", v.page, "contact-me", ["form"]);
+    await panel.getByRole("textbox", { name: "Message" }).fill("Hello from Ada");
+    await panel.getByRole("textbox", { name: "Your name" }).fill("Ada");
+    await panel.getByRole("button", { name: "Send", exact: true }).click();
+    await visible(panel.getByText("Delivered"));
+    await see("a message sent", v.page, "contact-me", ["messages", "message", "message-visitor", "message-state", "form"]);
+    await see("a visitor's message", a.page, "contact-me-host", ["conversations", "conversation", "messages", "message", "message-visitor", "reply"]);
+    await a.page.getByRole("textbox", { name: "Reply" }).fill("Thanks Ada");
+    await a.page.getByRole("button", { name: "Send", exact: true }).click();
+    await visible(panel.getByText("Thanks Ada"));
+    await see("a host reply", a.page, "contact-me-host", ["message-host"]);
+    await see("a host reply", v.page, "contact-me", ["message", "message-host"]);
+
+    // Closed, a reply arrives: counted on the button.
+    await panel.getByRole("button", { name: "Close" }).click();
+    await hidden(panel);
+    await a.page.getByRole("textbox", { name: "Reply" }).fill("Anything else?");
+    await a.page.getByRole("button", { name: "Send", exact: true }).click();
+    await see("closed, with an unread reply", v.page, "contact-me", ["launcher", "badge"]);
+    await v.page.getByRole("button", { name: /Contact me/ }).click();
+    await visible(panel.getByText("Anything else?"));
+    await panel.getByRole("button", { name: "Back" }).click();
+
+    // ---------------------------------------------------------------- an audio call whose sound the browser will not start
+    await refusePlay(v.page, true);
+    await refusePlay(a.page, true);
+    await panel.getByRole("button", { name: "Audio call" }).click();
+    await see("an audio call ringing", a.page, "contact-me-host", ["incoming", "silence"]);
+    await a.page.getByRole("button", { name: "Accept" }).click();
+    await visible(panel.getByText("Connected", { exact: true }));
+    const audio = [...IN_CALL, "remote-audio", "turn-on-video", "tap-to-unmute"];
+    await see("in an audio call, play() refused", v.page, "contact-me", audio);
+    await see("in an audio call, play() refused", a.page, "contact-me-host", audio);
+    // Tap to unmute shows until this call ends; the later calls may play.
+    await refusePlay(v.page, false);
+    await refusePlay(a.page, false);
+
+    // A second visitor calls while the only available host is busy: in line.
+    const w = await openWithInit(pages, `${origin}/?room=${room}`);
+    const second = dialog(w.page);
+    await w.page.getByRole("button", { name: "Contact me" }).click();
+    await visible(second.getByText("Available", { exact: true }));
+    await second.getByRole("button", { name: "Audio call" }).click();
+    await visible(second.getByText("Position 1 in line"));
+    await see("waiting in line", w.page, "contact-me", ["call", "call-status", "cancel"]);
+    await visible(a.page.getByText("Position 1 in line"));
+    await see("in a call with a caller in line", a.page, "contact-me-host", ["incoming", "call"]);
+    await second.getByRole("button", { name: "Cancel" }).click();
+    await hidden(a.page.getByText("Position 1 in line"));
+    await see("after leaving the line", w.page, "contact-me", ["call", "call-done"]);
+
+    await panel.getByRole("button", { name: "Hang up" }).click();
+    await visible(panel.getByText("Call ended"));
+    await see("an audio call ended", v.page, "contact-me", ["call", "call-status", "call-done"]);
+    await see("an audio call ended", a.page, "contact-me-host", ["call", "call-status", "call-dismiss"]);
+
+    // ---------------------------------------------------------------- a video call, each side muted with its camera off
+    await panel.getByRole("button", { name: "Done" }).click();
+    await panel.getByRole("button", { name: "Video call" }).click();
+    await a.page.getByRole("button", { name: "Accept" }).click();
+    await visible(panel.getByText("Connected", { exact: true }));
+    const video = [...IN_CALL, "remote-video", "local-video", "camera"];
+    await see("in a video call", v.page, "contact-me", video);
+    await see("in a video call", a.page, "contact-me-host", video);
+    await a.page.getByRole("button", { name: "Mute", exact: true }).click();
+    await a.page.getByRole("button", { name: "Camera off" }).click();
+    await see("in a video call, the host muted, camera off", v.page, "contact-me", ["peer-muted", "peer-camera-off"]);
+    await panel.getByRole("button", { name: "Mute", exact: true }).click();
+    await panel.getByRole("button", { name: "Camera off" }).click();
+    await see("in a video call, the visitor muted, camera off", a.page, "contact-me-host", ["peer-muted", "peer-camera-off"]);
+    await panel.getByRole("button", { name: "Hang up" }).click();
+    await visible(panel.getByText("Call ended"));
+    await see("a video call ended", v.page, "contact-me", ["call-done"]);
+    await see("a video call ended", a.page, "contact-me-host", ["call-dismiss"]);
+    await a.page.getByRole("button", { name: "Dismiss" }).click();
+
+    // ---------------------------------------------------------------- a call nobody answers
+    await panel.getByRole("button", { name: "Done" }).click();
+    await panel.getByRole("button", { name: "Audio call" }).click();
+    await see("a call ringing, not answered", a.page, "contact-me-host", ["incoming", "silence"]);
+    await eventually(`"No answer" after ${RING_TIMEOUT_S} s`, () => panel.locator('[part="call-status"]').innerText(), (t) => t.includes("No answer"), (RING_TIMEOUT_S + 15) * 1000);
+    await see("a call rang out", v.page, "contact-me", ["call-done", "leave-message"]);
+    await see("a call rang out", a.page, "contact-me-host", ["missed"]);
+    await panel.getByRole("button", { name: "Leave a message instead" }).click();
+    await see("leaving a message after no answer", v.page, "contact-me", ["form"]);
+    await panel.getByRole("button", { name: "Close" }).click();
+    await hidden(panel);
+
+    // ---------------------------------------------------------------- the verdict
+    const seenEvents: SeenEvent[] = [];
+    for (const p of [a, b, v, w]) seenEvents.push(...(await events(p.page)));
+    const report: string[] = [];
+    for (const tag of TAGS) {
+      const { parts, events: documented } = manifest[tag];
+      const seen = seenParts[tag];
+      const undocumented = [...seen.keys()].filter((p) => !parts.has(p)).map((p) => `${p} (first in "${seen.get(p)}")`);
+      const neverShown = [...parts].filter((p) => !seen.has(p));
+      if (undocumented.length) report.push(`<${tag}> shows parts custom-elements.json does not list: ${undocumented.join(", ")}`);
+      if (neverShown.length) report.push(`<${tag}>: custom-elements.json lists parts never shown in any state: ${neverShown.join(", ")}`);
+      const fired = new Set(seenEvents.filter((e) => e.owner === tag).map((e) => e.type));
+      const unlisted = [...fired].filter((e) => !documented.has(e));
+      const neverFired = [...documented].filter((e) => !fired.has(e));
+      if (unlisted.length) report.push(`<${tag}> fires events custom-elements.json does not list: ${unlisted.join(", ")}`);
+      if (neverFired.length) report.push(`<${tag}>: custom-elements.json lists events never fired: ${neverFired.join(", ")}`);
+    }
+    const strays = seenEvents.filter((e) => !(TAGS as readonly string[]).includes(e.owner));
+    if (strays.length) report.push(`contact-me* events from outside both elements: ${JSON.stringify(strays)}`);
+    if (unexported.length) report.push(`parts of nested shadow trees no exportparts carries out: ${[...new Set(unexported)].join("; ")}`);
+    assert.deepEqual(report, [], "custom-elements.json against what the elements show and fire");
+    console.log(`# manifest: ${seenParts["contact-me"].size} + ${seenParts["contact-me-host"].size} parts, ${new Set(seenEvents.map((e) => e.type)).size} events, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  }));
