@@ -20,5 +20,7 @@ export default {
     }),
     puppeteerLauncher({ launchOptions: firefoxLaunchOptions(), concurrency: 1 }),
   ],
+  // Two browsers start at once on a small machine: give each time to open its first page.
+  browserStartTimeout: 90000,
   testFramework: { config: { timeout: 20000 } },
 };

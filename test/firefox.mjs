@@ -6,11 +6,15 @@ import { existsSync } from "node:fs";
 
 /**
  * Preferences for Firefox in tests: fake camera and microphone, no permission
- * prompt, media allowed to play without a gesture, no background traffic.
+ * prompt, ICE over loopback with plain host addresses (as Chromium's flags in
+ * `chromium.mjs`), media allowed to play without a gesture, no background
+ * traffic.
  */
 export const firefoxPrefs = {
   "media.navigator.streams.fake": true,
   "media.navigator.permission.disabled": true,
+  "media.peerconnection.ice.loopback": true,
+  "media.peerconnection.ice.obfuscate_host_addresses": false,
   "media.autoplay.default": 0,
   "media.autoplay.blocking_policy": 0,
   "app.update.enabled": false,
