@@ -134,7 +134,11 @@ async function call(visitorEngine: Engine, hostEngine: Engine, media: "audio" | 
   }
 }
 
+/** Bound on one call test (8–20 s each here, on a loaded machine too). */
+const CALL_TIMEOUT_MS = 90_000;
+
 for (const media of ["audio", "video"] as const) {
-  test(`${media} call: a Firefox visitor calls a Chromium host`, { skip: SKIP }, () => call("firefox", "chromium", media));
-  test(`${media} call: a Chromium visitor calls a Firefox host`, { skip: SKIP }, () => call("chromium", "firefox", media));
+  const options = { skip: SKIP, timeout: CALL_TIMEOUT_MS };
+  test(`${media} call: a Firefox visitor calls a Chromium host`, options, () => call("firefox", "chromium", media));
+  test(`${media} call: a Chromium visitor calls a Firefox host`, options, () => call("chromium", "firefox", media));
 }
