@@ -33,7 +33,7 @@ describe("<contact-me>", () => {
     expect(byText(el, "Send a message")!.disabled).to.equal(false);
     expect(byText(el, "Audio call")!.disabled).to.equal(true);
     // Video is offered once enumerateDevices has found a camera (the fake one).
-    await waitUntil(() => byText(el, "Video call"), "no Video call button");
+    await waitUntil(() => byText(el, "Video call"), "no Video call button", { timeout: 5000 });
     expect(byText(el, "Video call")!.disabled).to.equal(true);
   });
 

@@ -53,7 +53,18 @@ async function connectedPair(timing: Partial<RecoveryTiming> = {}, video = true)
 /** Make `pc` report `state` to PeerCall, as if the network had dropped. */
 function pretend(pc: RTCPeerConnection, state: RTCPeerConnectionState): () => void {
   Object.defineProperty(pc, "connectionState", { configurable: true, get: () => state });
-  pc.dispatchEvent(new Event("connectionstatechange"));
+  const event = new Event("connectionstatechange");
+  const handler = pc.onconnectionstatechange;
+  let handled = false;
+  pc.onconnectionstatechange = function (this: RTCPeerConnection, e: Event) {
+    handled = true;
+    return handler?.call(this, e);
+  };
+  pc.dispatchEvent(event);
+  pc.onconnectionstatechange = handler;
+  // Firefox runs an RTCPeerConnection's `on…` handler only for events it fires itself, not for
+  // one a page dispatches (listeners added with addEventListener run in every engine).
+  if (!handled) handler?.call(pc, event);
   return () => delete (pc as unknown as Record<string, unknown>).connectionState;
 }
 

@@ -1,0 +1,144 @@
+/// <reference types="node" />
+/**
+ * Calls between browser engines: a visitor in Firefox calling a host in
+ * Chromium, and a visitor in Chromium calling a host in Firefox, by audio and
+ * by video, through the demo pages and the real room. Media is checked on
+ * both sides: inbound audio RTP growing, and for video the remote `<video>`
+ * decoding frames and playing on.
+ *
+ * `npm test` runs `test/e2e/` once per runtime; the room only relays
+ * signaling, the same frames on either, so these calls run once, under
+ * `partykit dev` (the default `RUNTIME`), and are skipped under `wrangler dev`.
+ */
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { after, before, test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import { eventually, uniqueRoom, type Stats } from "../support/browser.ts";
+import { launchEngine, type Engine, type EngineBrowser, type EnginePage } from "../support/engines.ts";
+import { runtime, runtimeName, startServer, type TestServer } from "../support/server.ts";
+
+const SKIP = runtime() === "wrangler" ? "cross-engine calls run once per npm test, under partykit dev (the room relays the same frames on both runtimes)" : false;
+const CONNECTED = /\bConnected\b/;
+/** How long media is watched to see it keep flowing. */
+const WATCH_MS = 1_500;
+
+const hostKey = randomUUID();
+let server: TestServer | undefined;
+const browsers: Partial<Record<Engine, EngineBrowser>> = {};
+
+if (!SKIP) {
+  before(async () => {
+    server = await startServer({ vars: { HOST_KEY: hostKey, ICE_SERVERS: "[]" } });
+    const [chromium, firefox] = await Promise.allSettled([launchEngine("chromium"), launchEngine("firefox")]);
+    if (chromium.status === "fulfilled") browsers.chromium = chromium.value;
+    if (firefox.status === "fulfilled") browsers.firefox = firefox.value;
+    for (const launched of [chromium, firefox]) if (launched.status === "rejected") throw launched.reason;
+  });
+  after(async () => {
+    await Promise.all(Object.values(browsers).map((b) => b.close().catch(() => {})));
+    await server?.stop();
+  });
+}
+
+/** Packets, bytes and (video) frames decoded on the inbound RTP streams of `kind`, summed. */
+function inbound(stats: Stats[] | null, kind: "audio" | "video"): { packets: number; bytes: number; frames: number } {
+  const rtp = (stats ?? []).filter((s) => s.type === "inbound-rtp" && s.kind === kind);
+  const sum = (field: string) => rtp.reduce((n, s) => n + (typeof s[field] === "number" ? (s[field] as number) : 0), 0);
+  return { packets: sum("packetsReceived"), bytes: sum("bytesReceived"), frames: sum("framesDecoded") };
+}
+
+/** One side of a call: its page and the element that holds the call. */
+interface Side {
+  name: string;
+  page: EnginePage;
+  element: "contact-me" | "contact-me-host";
+}
+
+/** Check that `media` keeps arriving on `side`: audio RTP, and for video the remote `<video>` playing. */
+async function assertMediaFlows(side: Side, media: "audio" | "video"): Promise<void> {
+  const { name, page, element } = side;
+  const who = `${name} (${page.engine})`;
+  const stats1 = await eventually(`inbound audio packets on the ${who} side`, () => page.callStats(element), (s) => inbound(s, "audio").packets > 0);
+  const video1 =
+    media === "video"
+      ? await eventually(`frames of the remote video on the ${who} side`, () => page.remoteVideo(element), (v) => (v?.videoWidth ?? 0) > 0)
+      : null;
+  await sleep(WATCH_MS);
+  const stats2 = await page.callStats(element);
+  const [a1, a2] = [inbound(stats1, "audio"), inbound(stats2, "audio")];
+  assert.ok(a2.packets > a1.packets && a2.bytes > a1.bytes, `audio keeps arriving on the ${who} side: ${JSON.stringify(a1)} → ${JSON.stringify(a2)}`);
+
+  if (media === "audio") {
+    assert.deepEqual(inbound(stats2, "video"), { packets: 0, bytes: 0, frames: 0 }, `no inbound video RTP on the ${who} side of an audio call`);
+    const tracks = await page.remoteVideoTracks();
+    assert.ok(tracks.every((n) => n === 0), `the ${who}'s remote media elements carry no video track: ${JSON.stringify(tracks)}`);
+    return;
+  }
+  const video2 = await page.remoteVideo(element);
+  assert.ok(video1 && video2, `the ${who} side shows a remote video`);
+  assert.ok(video2.currentTime > video1.currentTime, `the ${who}'s remote video plays on: ${video1.currentTime} s → ${video2.currentTime} s`);
+  // Firefox counts no frames in getVideoPlaybackQuality() for a MediaStream; the decoder's count is in both engines' stats.
+  const [v1, v2] = [inbound(stats1, "video"), inbound(stats2, "video")];
+  assert.ok(v2.bytes > v1.bytes && v2.frames > v1.frames, `video keeps arriving and decoding on the ${who} side: ${JSON.stringify(v1)} → ${JSON.stringify(v2)}`);
+}
+
+/**
+ * A visitor in `visitorEngine` calls a host in `hostEngine` (`media` call);
+ * media flows both ways; the visitor hangs up and both sides see the end.
+ */
+async function call(visitorEngine: Engine, hostEngine: Engine, media: "audio" | "video"): Promise<void> {
+  const origin = server!.origin;
+  const room = uniqueRoom(`x-${visitorEngine}-${hostEngine}-${media}`);
+  const pages: EnginePage[] = [];
+  const open = async (engine: Engine, url: string) => {
+    const browser = browsers[engine];
+    if (!browser) throw new Error(`${engine} is not running`);
+    const page = await browser.open(url);
+    pages.push(page);
+    return page;
+  };
+  try {
+    const host = await open(hostEngine, `${origin}/host.html?room=${encodeURIComponent(room)}`);
+    await host.fill("Host key", hostKey);
+    await host.click("Sign in");
+    await host.click("Available");
+    await eventually("the host's Available switch on", () => host.checked("Available"), (on) => on === true);
+
+    const visitor = await open(visitorEngine, `${origin}/?room=${encodeURIComponent(room)}`);
+    await visitor.click("Contact me");
+    await visitor.waitForText(/\bAvailable\b/);
+    await visitor.click(media === "video" ? "Video call" : "Audio call");
+    await visitor.waitForText(/Calling…/);
+    await host.click("Accept");
+    await Promise.all([visitor.waitForText(CONNECTED), host.waitForText(CONNECTED)]);
+
+    await Promise.all([
+      assertMediaFlows({ name: "visitor", page: visitor, element: "contact-me" }, media),
+      assertMediaFlows({ name: "host", page: host, element: "contact-me-host" }, media),
+    ]);
+
+    await visitor.click("Hang up");
+    await visitor.waitForText(/Call ended/);
+    await eventually("the host out of the call", () => host.shown(), (shown) => !/Hang up/.test(shown));
+  } catch (err) {
+    if (err instanceof Error) {
+      const reports = await Promise.all(pages.map((p) => p.diagnostics()));
+      const extra = `\n--- pages ---\n${reports.join("\n\n")}\n--- server: ${runtimeName()} (tail) ---\n${server!.logs().slice(-4000)}`;
+      err.message += extra;
+      if (err.stack) err.stack += extra;
+    }
+    throw err;
+  } finally {
+    await Promise.all(pages.map((p) => p.close()));
+  }
+}
+
+/** Bound on one call test (8–20 s each here, on a loaded machine too). */
+const CALL_TIMEOUT_MS = 90_000;
+
+for (const media of ["audio", "video"] as const) {
+  const options = { skip: SKIP, timeout: CALL_TIMEOUT_MS };
+  test(`${media} call: a Firefox visitor calls a Chromium host`, options, () => call("firefox", "chromium", media));
+  test(`${media} call: a Chromium visitor calls a Firefox host`, options, () => call("chromium", "firefox", media));
+}
