@@ -6,9 +6,8 @@
  * both sides: inbound audio RTP growing, and for video the remote `<video>`
  * decoding frames and playing on.
  *
- * `npm test` runs `test/e2e/` once per runtime; the room only relays
- * signaling, the same frames on either, so these calls run once, under
- * `partykit dev` (the default `RUNTIME`), and are skipped under `wrangler dev`.
+ * Like the rest of `test/widget/`, run once per `npm test`, under `partykit
+ * dev`: the room only relays signaling, the same frames on either runtime.
  */
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
@@ -16,9 +15,8 @@ import { after, before, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { eventually, uniqueRoom, type Stats } from "../support/browser.ts";
 import { launchEngine, type Engine, type EngineBrowser, type EnginePage } from "../support/engines.ts";
-import { runtime, runtimeName, startServer, type TestServer } from "../support/server.ts";
+import { runtimeName, startServer, type TestServer } from "../support/server.ts";
 
-const SKIP = runtime() === "wrangler" ? "cross-engine calls run once per npm test, under partykit dev (the room relays the same frames on both runtimes)" : false;
 const CONNECTED = /\bConnected\b/;
 /** How long media is watched to see it keep flowing. */
 const WATCH_MS = 1_500;
@@ -27,19 +25,17 @@ const hostKey = randomUUID();
 let server: TestServer | undefined;
 const browsers: Partial<Record<Engine, EngineBrowser>> = {};
 
-if (!SKIP) {
-  before(async () => {
-    server = await startServer({ vars: { HOST_KEY: hostKey, ICE_SERVERS: "[]" } });
-    const [chromium, firefox] = await Promise.allSettled([launchEngine("chromium"), launchEngine("firefox")]);
-    if (chromium.status === "fulfilled") browsers.chromium = chromium.value;
-    if (firefox.status === "fulfilled") browsers.firefox = firefox.value;
-    for (const launched of [chromium, firefox]) if (launched.status === "rejected") throw launched.reason;
-  });
-  after(async () => {
-    await Promise.all(Object.values(browsers).map((b) => b.close().catch(() => {})));
-    await server?.stop();
-  });
-}
+before(async () => {
+  server = await startServer({ vars: { HOST_KEY: hostKey, ICE_SERVERS: "[]" } });
+  const [chromium, firefox] = await Promise.allSettled([launchEngine("chromium"), launchEngine("firefox")]);
+  if (chromium.status === "fulfilled") browsers.chromium = chromium.value;
+  if (firefox.status === "fulfilled") browsers.firefox = firefox.value;
+  for (const launched of [chromium, firefox]) if (launched.status === "rejected") throw launched.reason;
+});
+after(async () => {
+  await Promise.all(Object.values(browsers).map((b) => b.close().catch(() => {})));
+  await server?.stop();
+});
 
 /** Packets, bytes and (video) frames decoded on the inbound RTP streams of `kind`, summed. */
 function inbound(stats: Stats[] | null, kind: "audio" | "video"): { packets: number; bytes: number; frames: number } {
@@ -138,7 +134,7 @@ async function call(visitorEngine: Engine, hostEngine: Engine, media: "audio" | 
 const CALL_TIMEOUT_MS = 90_000;
 
 for (const media of ["audio", "video"] as const) {
-  const options = { skip: SKIP, timeout: CALL_TIMEOUT_MS };
+  const options = { timeout: CALL_TIMEOUT_MS };
   test(`${media} call: a Firefox visitor calls a Chromium host`, options, () => call("firefox", "chromium", media));
   test(`${media} call: a Chromium visitor calls a Firefox host`, options, () => call("chromium", "firefox", media));
 }
