@@ -31,6 +31,17 @@ describe("server-side rendering with @lit-labs/ssr", () => {
     assert.doesNotMatch(markup, /role="dialog"/, "the panel is not rendered closed");
   });
 
+  it("renders <contact-me-host> to markup holding its sign-in form", async () => {
+    await import("../../widget/index.ts");
+    const { render } = await import("@lit-labs/ssr");
+    const { collectResult } = await import("@lit-labs/ssr/lib/render-result.js");
+    const { html } = await import("lit");
+    const markup = await collectResult(render(html`<contact-me-host room="ssr"></contact-me-host>`));
+    assert.match(markup, /<form[^>]*part="sign-in"/);
+    assert.match(markup, /Host key/);
+    assert.doesNotMatch(markup, /<contact-me-call/, "no call view before sign-in");
+  });
+
   it("renders the overridden launcher text from the strings attribute", async () => {
     await import("../../widget/index.ts");
     const { render } = await import("@lit-labs/ssr");
