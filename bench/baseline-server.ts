@@ -19,6 +19,7 @@ import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { WebSocketServer, type WebSocket } from "ws";
+import type { ErrorBody, HostSession } from "../protocol/http.ts";
 
 interface Conn {
   ws: WebSocket;
@@ -113,12 +114,12 @@ const http = createServer((req, res) => {
     req.resume();
     req.on("end", () => {
       res.writeHead(200, headers);
-      res.end(JSON.stringify({ token: "baseline", name: "Host" }));
+      res.end(JSON.stringify({ token: "baseline", name: "Host" } satisfies HostSession));
     });
     return;
   }
   res.writeHead(404, headers);
-  res.end(JSON.stringify({ error: "not_found" }));
+  res.end(JSON.stringify({ error: "not_found", message: "No such endpoint" } satisfies ErrorBody));
 });
 
 const wss = new WebSocketServer({ server: http, perMessageDeflate: false });

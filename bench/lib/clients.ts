@@ -15,6 +15,7 @@
  */
 import { performance } from "node:perf_hooks";
 import WebSocket from "ws";
+import { HOST_SESSION, requestEndpoint, roomPath as partyPath } from "../../protocol/http.ts";
 import { Deadline, within } from "./deadline.ts";
 
 export type Frame = Record<string, unknown> & { type?: unknown };
@@ -49,20 +50,14 @@ export function visitorAddress(): string {
 
 /** Base URL of a room's HTTP and WebSocket endpoints. */
 export function roomPath(room: string): string {
-  return `/parties/main/${encodeURIComponent(room)}`;
+  return partyPath(encodeURIComponent(room));
 }
 
-/** `POST /parties/main/<room>/host/session {"key"}` → token. */
+/** `POST /parties/main/<room>/host/session {"key"}` → token (`HOST_SESSION` in `protocol/http.ts`). */
 export async function fetchHostToken(origin: string, room: string, key: string): Promise<string> {
-  const res = await fetch(`${origin}${roomPath(room)}/host/session`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ key }),
-    signal: AbortSignal.timeout(10_000),
-  });
-  const body = (await res.json()) as { token?: string };
-  if (!res.ok || !body.token) throw new Error(`host sign-in for ${room} answered ${res.status}`);
-  return body.token;
+  const answer = await requestEndpoint(origin, HOST_SESSION, encodeURIComponent(room), { body: { key } }, { signal: AbortSignal.timeout(10_000) });
+  if (!answer.ok) throw new Error(`host sign-in for ${room} answered ${answer.status}: ${answer.error.message}`);
+  return answer.body.token;
 }
 
 /** `error` frames received, by code, since the last {@link takeErrorFrames}. */

@@ -6,7 +6,7 @@
  */
 
 import * as v from "valibot";
-import { IceServer, type IceTransportPolicy } from "../../protocol/socket.ts";
+import { IceServer, IceTransportPolicy } from "../../protocol/socket.ts";
 import type { TurnConfig } from "./turn.ts";
 
 /** Public STUN server used when `ICE_SERVERS` is unset. */
@@ -177,12 +177,13 @@ export function parseTurn(urlsRaw: unknown, secretRaw: unknown, ttlRaw: unknown)
   return { urls, secret, ttlSeconds: parseInteger(ttlRaw, 3600, 60, 86400, "TURN_TTL_S") };
 }
 
-/** Parse `ICE_TRANSPORT_POLICY`: `all` (default) or `relay`. */
+/** Parse `ICE_TRANSPORT_POLICY`: one of {@link IceTransportPolicy}, `all` (default) or `relay`. */
 export function parseIceTransportPolicy(raw: unknown): IceTransportPolicy {
   const text = nonEmpty(raw);
-  if (text === undefined || text === "all") return "all";
-  if (text === "relay") return "relay";
-  console.error('ICE_TRANSPORT_POLICY must be "all" or "relay"; using "all"');
+  if (text === undefined) return "all";
+  const parsed = v.safeParse(IceTransportPolicy, text);
+  if (parsed.success) return parsed.output;
+  console.error(`ICE_TRANSPORT_POLICY must be ${IceTransportPolicy.options.map((o) => `"${o}"`).join(" or ")}; using "all"`);
   return "all";
 }
 

@@ -18,6 +18,7 @@
  *   attachment.
  * @module
  */
+import { errorBody } from "../../protocol/http.ts";
 import { verifyHostToken } from "./auth.ts";
 import { configFor } from "./config.ts";
 
@@ -61,10 +62,14 @@ export async function checkSocket(req: Request, env: Record<string, unknown>, ro
   return out;
 }
 
-/** Before a main-party HTTP request: 403 JSON `{"error":"forbidden"}` for a foreign origin. */
+/**
+ * Before a main-party HTTP request: `403` with the error body
+ * `{"error": "forbidden", "message": "Origin not allowed"}` (`protocol/http.ts`)
+ * for a foreign origin.
+ */
 export function checkRequest(req: Request, env: Record<string, unknown>): Request | Response {
   if (foreignOrigin(req, configFor(env).allowedOrigins)) {
-    return new Response(JSON.stringify({ error: "forbidden", message: "Origin not allowed" }), {
+    return new Response(JSON.stringify(errorBody(403, "Origin not allowed")), {
       status: 403,
       headers: { "content-type": "application/json" },
     });

@@ -16,15 +16,18 @@
  * The bucket is kept in storage (key `bucket`), so an evicted guard forgets nothing.
  * @module
  */
+import * as v from "valibot";
 import { RATES, take, type Bucket } from "./limits.ts";
 import type { RoomRuntime } from "./runtime.ts";
 
-/** The guard's answer to a room. */
-export interface GuardAnswer {
-  ok: boolean;
+/** The guard's answer to `POST /take`, read by the room with this schema. */
+export const GuardAnswer = v.object({
+  /** Whether the try is allowed. */
+  ok: v.boolean(),
   /** Seconds until the next try is allowed, when refused. */
-  retryAfter?: number;
-}
+  retryAfter: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+});
+export type GuardAnswer = v.InferOutput<typeof GuardAnswer>;
 
 export class SignInGuard {
   constructor(private readonly runtime: RoomRuntime) {}

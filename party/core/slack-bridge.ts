@@ -9,6 +9,8 @@
  * (https://api.slack.com/authentication/verifying-requests-from-slack).
  * @module
  */
+import * as v from "valibot";
+import { SLACK_EVENTS, SlackEventsRequest, SlackThreadReply, errorAnswer, type Answer } from "../../protocol/http.ts";
 import type { ConversationMessage } from "../../protocol/socket.ts";
 import type { RoomConfig } from "./config.ts";
 import type { Conversation, ConversationStore, StoredMessage } from "./conversations.ts";
@@ -19,23 +21,9 @@ import { postMessage, postWebhook, slackText, verifySlackSignature, type Deliver
 /** Slack event ids remembered to drop retried deliveries. */
 const EVENTS_KEPT = 500;
 
-/** The parts of an Events API request the room reads (https://api.slack.com/apis/events-api). */
-interface SlackEnvelope {
-  type?: string;
-  challenge?: string;
-  event_id?: string;
-  event?: { type?: string; subtype?: string; bot_id?: string; channel?: string; thread_ts?: string; text?: string; user?: string };
-}
-
 /** Slack sends `&`, `<`, `>` as entities; the widget renders text safely itself. */
 function unescapeSlack(text: string): string {
   return text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
-}
-
-/** An HTTP answer, turned into a Response (with CORS headers) by `http.ts`. */
-export interface Answer {
-  status: number;
-  body: unknown;
 }
 
 export class SlackBridge {
@@ -112,39 +100,36 @@ export class SlackBridge {
   }
 
   /**
-   * `POST /slack/events`: verified with the signing secret (5-minute window),
-   * deduplicated by `event_id`, acknowledged at once. Answers Slack's
-   * `url_verification` challenge; a human's reply in a conversation's thread
-   * becomes a host message from "Slack".
+   * `POST /slack/events` (`SLACK_EVENTS` in `protocol/http.ts`): verified
+   * with the signing secret (5-minute window), deduplicated by `event_id`,
+   * acknowledged at once. Answers Slack's `url_verification` challenge; a
+   * human's reply in a conversation's thread becomes a host message from "Slack".
+   * The answer becomes a Response (with CORS headers) in `http.ts`.
    */
-  async event(raw: string, timestamp: string | null, signature: string | null): Promise<Answer> {
+  async event(raw: string, timestamp: string | null, signature: string | null): Promise<Answer<typeof SLACK_EVENTS>> {
     const bot = this.config().slackBot;
-    if (!bot?.signingSecret) return { status: 404, body: { error: "not_found", message: "Slack bot mode is not configured" } };
+    if (!bot?.signingSecret) return errorAnswer(404, "Slack bot mode is not configured");
     const check = await verifySlackSignature(bot.signingSecret, timestamp, signature, raw);
-    if (!check.ok) return { status: 401, body: { error: "forbidden", message: check.reason } };
-    let body: SlackEnvelope;
+    if (!check.ok) return errorAnswer(401, check.reason);
+    let data: unknown;
     try {
-      body = JSON.parse(raw) as SlackEnvelope;
+      data = JSON.parse(raw);
     } catch {
-      return { status: 400, body: { error: "bad_json", message: "Body is not JSON" } };
+      return errorAnswer(400, "Body is not JSON");
     }
-    const ok = (extra: Record<string, unknown> = {}): Answer => ({ status: 200, body: { ok: true, ...extra } });
-    if (body?.type === "url_verification" && typeof body.challenge === "string") return { status: 200, body: { challenge: body.challenge } };
-    if (body?.type !== "event_callback" || typeof body.event_id !== "string") return ok();
+    const ok = (extra: { duplicate?: true; ignored?: true; full?: true } = {}): Answer<typeof SLACK_EVENTS> => ({ status: 200, body: { ok: true, ...extra } });
+    // Other requests, and events of other shapes, are acknowledged and ignored.
+    const parsed = v.safeParse(SlackEventsRequest, data);
+    if (!parsed.success) return ok();
+    const body = parsed.output;
+    if (body.type === "url_verification") return { status: 200, body: { challenge: body.challenge } };
     const seen = (await this.storage.get<string[]>("slackEvents")) ?? [];
     if (seen.includes(body.event_id)) return ok({ duplicate: true });
     await this.storage.put("slackEvents", [body.event_id, ...seen].slice(0, EVENTS_KEPT));
-    const event = body.event;
-    const isThreadReply =
-      event?.type === "message" &&
-      event.subtype === undefined &&
-      event.bot_id === undefined &&
-      event.channel === bot.channel &&
-      typeof event.thread_ts === "string" &&
-      typeof event.text === "string" &&
-      event.text.trim() !== "";
-    if (!isThreadReply) return ok({ ignored: true });
-    const conversationId = await this.store.byThread(event.thread_ts!);
+    const reply = v.safeParse(SlackThreadReply, body.event);
+    if (!reply.success || reply.output.channel !== bot.channel) return ok({ ignored: true });
+    const event = reply.output;
+    const conversationId = await this.store.byThread(event.thread_ts);
     const conversation = conversationId ? await this.store.get(conversationId) : undefined;
     if (!conversation) return ok({ ignored: true });
     if (await this.store.refusal(conversation)) return ok({ ignored: true, full: true });
@@ -153,7 +138,7 @@ export class SlackBridge {
       id: crypto.randomUUID(),
       from: "host",
       by: "Slack",
-      text: unescapeSlack(event.text!).slice(0, 4000),
+      text: unescapeSlack(event.text).slice(0, 4000),
       at: Date.now(),
       slack: "sent",
     });

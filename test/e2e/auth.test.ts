@@ -7,29 +7,24 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { WAIT_MS, signIn, uniqueRoom, visible } from "../support/browser.ts";
-import { RawSocket } from "../support/raw-socket.ts";
+import { HOST_SESSION, PRESENCE, requestEndpoint, type Presence } from "../../protocol/http.ts";
+import { RawSocket, hostSocketUrl, roomSocketUrl } from "../support/raw-socket.ts";
 import { useStack } from "../support/stack.ts";
 
 const stack = useStack();
 
-const api = (room: string, path: string): string => `${stack.server.origin}/parties/main/${room}${path}`;
-const wsUrl = (room: string, query = ""): string => `${stack.server.origin.replace(/^http/, "ws")}/parties/main/${room}${query}`;
+const wsUrl = (room: string, query = ""): string => roomSocketUrl(stack.server.origin, room, query);
 
-async function presence(room: string): Promise<unknown> {
-  const res = await fetch(api(room, "/presence"));
-  assert.equal(res.status, 200);
-  return res.json();
+async function presence(room: string): Promise<Presence> {
+  const answer = await requestEndpoint(stack.server.origin, PRESENCE, room, {});
+  assert.ok(answer.ok, `HTTP ${answer.status}`);
+  return answer.body;
 }
 
-async function session(room: string, key: string, address?: string): Promise<{ status: number; body: unknown; retryAfter: string | null }> {
-  const res = await fetch(api(room, "/host/session"), {
-    method: "POST",
-    // On Cloudflare the edge sets cf-connecting-ip; locally the test plays the edge.
-    headers: { "content-type": "application/json", ...(address ? { "cf-connecting-ip": address } : {}) },
-    body: JSON.stringify({ key }),
-    signal: AbortSignal.timeout(WAIT_MS),
-  });
-  return { status: res.status, body: await res.json(), retryAfter: res.headers.get("retry-after") };
+function session(room: string, key: string, address?: string) {
+  // On Cloudflare the edge sets cf-connecting-ip; locally the test plays the edge.
+  const headers: Record<string, string> = address ? { "cf-connecting-ip": address } : {};
+  return requestEndpoint(stack.server.origin, HOST_SESSION, room, { body: { key } }, { headers, signal: AbortSignal.timeout(WAIT_MS) });
 }
 
 /** Expect `RawSocket.open(url)` to be refused with HTTP 401. */
@@ -55,23 +50,23 @@ test("a wrong host key in the dashboard shows an alert and keeps the sign-in for
 test("POST /host/session answers 401 to a wrong key and a token to the right one", async () => {
   const room = uniqueRoom("auth-http");
   const wrong = await session(room, `not-${stack.hostKey}`);
-  assert.equal(wrong.status, 401);
-  assert.deepEqual(wrong.body, { error: "forbidden", message: "Wrong host key" });
+  assert.deepEqual(wrong, { ok: false, status: 401, error: { error: "forbidden", message: "Wrong host key" } });
 
   const right = await session(room, stack.hostKey);
+  assert.ok(right.ok, `HTTP ${right.status}`);
   assert.equal(right.status, 200);
-  const token = (right.body as { token?: unknown }).token;
-  assert.equal(typeof token, "string");
-  assert.ok((token as string).length > 0);
+  assert.equal(right.body.name, "Host");
+  assert.ok(right.body.token.length > 0);
 });
 
 test("guessing host keys: after 10 wrong keys from one address, 429 with Retry-After, even for the right key", async () => {
   const room = uniqueRoom("auth-guess");
   for (let i = 0; i < 10; i++) assert.equal((await session(room, `guess-${i}-${stack.hostKey}`, "203.0.113.7")).status, 401, `guess ${i}`);
   const limited = await session(room, `guess-10-${stack.hostKey}`, "203.0.113.7");
+  assert.ok(!limited.ok);
   assert.equal(limited.status, 429);
-  assert.equal((limited.body as { error?: string }).error, "rate_limited");
-  assert.ok(Number(limited.retryAfter) >= 1 && Number(limited.retryAfter) <= 6, `Retry-After: ${limited.retryAfter}`);
+  assert.equal(limited.error.error, "rate_limited");
+  assert.ok(limited.retryAfter !== undefined && limited.retryAfter >= 1 && limited.retryAfter <= 6, `Retry-After: ${limited.retryAfter}`);
   assert.equal((await session(room, stack.hostKey, "203.0.113.7")).status, 429, "the right key from the guessing address");
   // Another address is not slowed down, and right keys do not spend.
   for (let i = 0; i < 12; i++) assert.equal((await session(room, stack.hostKey, "198.51.100.2")).status, 200, `sign-in ${i}`);
@@ -82,10 +77,7 @@ test("a host WebSocket without a valid token is refused with 401 before the upgr
   await refused(wsUrl(room, "?role=host"));
   await refused(wsUrl(room, "?role=host&token=not-a-token"));
 
-  const { body } = await session(room, stack.hostKey);
-  const token = (body as { token: string }).token;
-
-  const host = await RawSocket.open(wsUrl(room, `?role=host&token=${encodeURIComponent(token)}`));
+  const host = await RawSocket.open(await hostSocketUrl(stack.server.origin, room, stack.hostKey));
   try {
     const welcome = await host.next("welcome", (f) => f.type === "welcome");
     assert.equal(welcome.role, "host");
@@ -139,8 +131,7 @@ test("a visitor cannot act as host, and bad JSON does not drop the connection", 
 
 test("a visitor can neither signal into nor hang up another visitor's call", async () => {
   const room = uniqueRoom("auth-claim");
-  const { body } = await session(room, stack.hostKey);
-  const host = await RawSocket.open(wsUrl(room, `?role=host&token=${encodeURIComponent((body as { token: string }).token)}`));
+  const host = await RawSocket.open(await hostSocketUrl(stack.server.origin, room, stack.hostKey));
   const caller = await RawSocket.open(wsUrl(room));
   const intruder = await RawSocket.open(wsUrl(room));
   try {

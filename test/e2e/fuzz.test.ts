@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { PRESENCE, requestEndpoint } from "../../protocol/http.ts";
 import { MAX_FRAME_BYTES, parseClientMessage } from "../../protocol/socket.ts";
 import { eventually, remoteVideoFrames, remoteVideoWidth, visible } from "../support/browser.ts";
 import { RawSocket } from "../support/raw-socket.ts";
@@ -109,8 +110,7 @@ test("10,000 bad frames: each answered with an error; the room and a live call s
     sockets.forEach((s) => s.close());
 
     // The room still serves, and the call set up before is still connected.
-    const presence = await fetch(`${stack.server.origin}/parties/main/${room}/presence`);
-    assert.deepEqual(await presence.json(), { available: true });
+    assert.deepEqual(await requestEndpoint(stack.server.origin, PRESENCE, room, {}), { ok: true, status: 200, body: { available: true } });
     const fresh = await RawSocket.open(url);
     fresh.send(JSON.stringify({ type: "text", text: "after the storm", clientId: "ok" }));
     assert.equal((await fresh.next("sent", (f) => f.type === "sent")).clientId, "ok");

@@ -2,14 +2,15 @@
 /** ALLOWED_ORIGINS: another site cannot embed this room. */
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { PRESENCE, endpointPath, readAnswer } from "../../protocol/http.ts";
 import { uniqueRoom } from "../support/browser.ts";
-import { RawSocket } from "../support/raw-socket.ts";
+import { RawSocket, roomSocketUrl } from "../support/raw-socket.ts";
 import { useStack } from "../support/stack.ts";
 
 const ALLOWED = "https://author.example";
 const stack = useStack({ vars: { ALLOWED_ORIGINS: `${ALLOWED}, https://other-allowed.example` } });
 
-const wsUrl = (room: string) => `${stack.server.origin.replace(/^http/, "ws")}/parties/main/${room}`;
+const wsUrl = (room: string) => roomSocketUrl(stack.server.origin, room);
 
 test("a visitor socket from a foreign Origin is refused with 403; a listed one opens", async () => {
   const room = uniqueRoom("origin-ws");
@@ -23,12 +24,10 @@ test("a visitor socket from a foreign Origin is refused with 403; a listed one o
 });
 
 test("HTTP from a foreign Origin is refused with 403; a listed one gets CORS for itself", async () => {
-  const url = `${stack.server.origin}/parties/main/${uniqueRoom("origin-http")}/presence`;
-  const foreign = await fetch(url, { headers: { origin: "https://elsewhere.example" } });
-  assert.equal(foreign.status, 403);
-  assert.equal(((await foreign.json()) as { error: string }).error, "forbidden");
+  const url = `${stack.server.origin}${endpointPath(PRESENCE, uniqueRoom("origin-http"))}`;
+  const foreign = await readAnswer(PRESENCE, await fetch(url, { headers: { origin: "https://elsewhere.example" } }));
+  assert.deepEqual(foreign, { ok: false, status: 403, error: { error: "forbidden", message: "Origin not allowed" } });
   const listed = await fetch(url, { headers: { origin: ALLOWED } });
-  assert.equal(listed.status, 200);
   assert.equal(listed.headers.get("access-control-allow-origin"), ALLOWED);
-  assert.deepEqual(await listed.json(), { available: false });
+  assert.deepEqual(await readAnswer(PRESENCE, listed), { ok: true, status: 200, body: { available: false } });
 });

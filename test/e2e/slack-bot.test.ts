@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { createHmac, randomUUID } from "node:crypto";
 import { test } from "node:test";
+import { SLACK_EVENTS, SLACK_SIGNATURE_HEADER, SLACK_TIMESTAMP_HEADER, endpointPath, readAnswer } from "../../protocol/http.ts";
 import { eventually, openHost, openVisitor, uniqueRoom, visible, type Pages, type TestPage } from "../support/browser.ts";
 import { BOT_TOKEN, CHANNEL_ID } from "../support/slack.ts";
 import { useStack, type Stack } from "../support/stack.ts";
@@ -27,12 +28,12 @@ async function slackEvent(room: string, body: unknown, opts: { secret?: string; 
   const raw = JSON.stringify(body);
   const ts = String(opts.timestamp ?? Math.floor(Date.now() / 1000));
   const sig = `v0=${createHmac("sha256", opts.secret ?? SIGNING_SECRET).update(`v0:${ts}:${raw}`).digest("hex")}`;
-  const res = await fetch(`${stack.server.origin}/parties/main/${room}/slack/events`, {
-    method: "POST",
-    headers: { "content-type": "application/json", "x-slack-request-timestamp": ts, "x-slack-signature": sig },
+  const res = await fetch(`${stack.server.origin}${endpointPath(SLACK_EVENTS, room)}`, {
+    method: SLACK_EVENTS.method,
+    headers: { "content-type": "application/json", [SLACK_TIMESTAMP_HEADER]: ts, [SLACK_SIGNATURE_HEADER]: sig },
     body: raw,
   });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  return readAnswer(SLACK_EVENTS, res);
 }
 
 /** A human reply in a thread, as the Events API delivers it. */
@@ -85,7 +86,7 @@ test("bot mode: bad signature, stale timestamp, replayed event, bot messages and
   stack.run(async (pages) => {
     const { room, visitor, opening } = await visitorWithThread(stack, pages, "bot-ignore");
     const challenge = await slackEvent(room, { type: "url_verification", challenge: "c-123" });
-    assert.deepEqual(challenge, { status: 200, body: { challenge: "c-123" } });
+    assert.deepEqual(challenge, { ok: true, status: 200, body: { challenge: "c-123" } });
 
     const forged = await slackEvent(room, threadReply(opening.ts, "forged reply"), { secret: "not-the-secret" });
     assert.equal(forged.status, 401);
@@ -93,14 +94,14 @@ test("bot mode: bad signature, stale timestamp, replayed event, bot messages and
     assert.equal(stale.status, 401);
 
     const once = threadReply(opening.ts, `Only once ${randomUUID().slice(0, 6)}`);
-    assert.equal((await slackEvent(room, once)).status, 200);
-    assert.equal((await slackEvent(room, once)).status, 200, "a retried event is acknowledged");
+    assert.deepEqual(await slackEvent(room, once), { ok: true, status: 200, body: { ok: true } });
+    assert.deepEqual(await slackEvent(room, once), { ok: true, status: 200, body: { ok: true, duplicate: true } }, "a retried event is acknowledged");
     for (const ignored of [
       threadReply(opening.ts, "from a bot", { bot_id: "B0BOT", subtype: "bot_message" }),
       threadReply(opening.ts, "an edit", { subtype: "message_changed" }),
       threadReply(opening.ts, "my own echo", { bot_id: "B0BOT" }),
     ]) {
-      assert.equal((await slackEvent(room, ignored)).status, 200);
+      assert.deepEqual(await slackEvent(room, ignored), { ok: true, status: 200, body: { ok: true, ignored: true } });
     }
     const marker = `Marker ${randomUUID().slice(0, 6)}`;
     await slackEvent(room, threadReply(opening.ts, marker));

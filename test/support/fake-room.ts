@@ -12,6 +12,7 @@ import { SignInGuard } from "../../party/core/guard.ts";
 import { ContactRoom } from "../../party/core/room.ts";
 import type { Connection, RoomRuntime } from "../../party/core/runtime.ts";
 import type { State } from "../../party/core/connections.ts";
+import { endpointInit, endpointPath, readAnswer, type Endpoint, type EndpointAnswer, type EndpointInput } from "../../protocol/http.ts";
 import type { ServerMessage } from "../../protocol/socket.ts";
 
 export class FakeConnection {
@@ -195,6 +196,19 @@ export class FakeRoom implements RoomRuntime {
   async request(path: string, init?: RequestInit): Promise<Response> {
     await this.started;
     return this.server.onRequest(new Request(`http://127.0.0.1/parties/main/site/${path}`, init));
+  }
+
+  /**
+   * A request to an endpoint described in `protocol/http.ts`, e.g.
+   * `call(HOST_SESSION, {body: {key}})`, its answer read with the description
+   * (`readAnswer`, which throws when the answer does not match it).
+   * @param headers more request headers, e.g. `cf-connecting-ip`
+   */
+  async call<E extends Endpoint>(endpoint: E, input: EndpointInput<E>, headers: Record<string, string> = {}): Promise<EndpointAnswer<E>> {
+    await this.started;
+    const init = endpointInit(endpoint, input);
+    const url = `http://127.0.0.1${endpointPath(endpoint, "site", input.query)}`;
+    return readAnswer(endpoint, await this.server.onRequest(new Request(url, { ...init, headers: { ...init.headers, ...headers } })));
   }
 
   /**

@@ -7,23 +7,19 @@
  * @module
  */
 import WebSocket from "ws";
+import { HOST_SESSION, requestEndpoint, roomPath } from "../../protocol/http.ts";
 import { WAIT_MS, eventually } from "./browser.ts";
 
 /** `ws://…/parties/main/<room>` for a server origin, with an optional query (`?…`). */
 export function roomSocketUrl(origin: string, room: string, query = ""): string {
-  return `${origin.replace(/^http/, "ws")}/parties/main/${room}${query}`;
+  return `${origin.replace(/^http/, "ws")}${roomPath(room)}${query}`;
 }
 
 /** Sign in over HTTP (`POST host/session`) and return the host socket's URL. */
 export async function hostSocketUrl(origin: string, room: string, key: string): Promise<string> {
-  const res = await fetch(`${origin}/parties/main/${room}/host/session`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ key }),
-  });
-  if (!res.ok) throw new Error(`host sign-in failed: HTTP ${res.status}`);
-  const { token } = (await res.json()) as { token: string };
-  return roomSocketUrl(origin, room, `?role=host&token=${encodeURIComponent(token)}`);
+  const answer = await requestEndpoint(origin, HOST_SESSION, room, { body: { key } }, { signal: AbortSignal.timeout(WAIT_MS) });
+  if (!answer.ok) throw new Error(`host sign-in failed: HTTP ${answer.status} ${answer.error.message}`);
+  return roomSocketUrl(origin, room, `?role=host&token=${encodeURIComponent(answer.body.token)}`);
 }
 
 export type Frame = Record<string, unknown> & { type?: unknown };

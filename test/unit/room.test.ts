@@ -5,6 +5,7 @@ import { beforeEach, describe, it, type TestContext } from "node:test";
 import { FakeRoom, type FakeConnection } from "../support/fake-room.ts";
 import { LIVENESS_TIMEOUT_MS, PING_INTERVAL_MS } from "../../party/core/connections.ts";
 import { RESUME_GRACE_S } from "../../protocol/socket.ts";
+import { HOST_SESSION } from "../../protocol/http.ts";
 
 let clock = Date.UTC(2026, 0, 1, 12);
 
@@ -236,8 +237,9 @@ describe("the room (fake Room)", () => {
   it("signs out a host socket when its sign-in expires (HOST_SESSION_S)", async (t) => {
     useClock(t);
     room = new FakeRoom({ HOST_KEY: "host-key-1234567890", ICE_SERVERS: "[]", HOST_SESSION_S: "60" });
-    const res = await room.request("host/session", { method: "POST", body: JSON.stringify({ key: "host-key-1234567890" }) });
-    const { token } = (await res.json()) as { token: string };
+    const session = await room.call(HOST_SESSION, { body: { key: "host-key-1234567890" } });
+    assert.ok(session.ok, `HTTP ${session.status}`);
+    const { token } = session.body;
     const host = await room.connect({ host: "Host", token });
     await room.send(host, { type: "available", available: true });
     await tick(room, 58_000, [host]);

@@ -7,7 +7,9 @@ import { callStrings, type CallStrings } from "../call/call.strings.ts";
 import { provideCall } from "../call/context.ts";
 import { fire } from "../events.ts";
 import { NoticeController, errorStrings, type ErrorStrings } from "../room/errors.ts";
-import { addressOf, fetchRoom, storagePrefix, type RoomAddress } from "../room/address.ts";
+import { HttpProtocolError } from "../../protocol/http.ts";
+import { addressOf, storagePrefix, type RoomAddress } from "../room/address.ts";
+import { requestRoom } from "../room/http.ts";
 import { SignalingController } from "../room/signaling.ts";
 import { session } from "../room/storage.ts";
 import { format, problemText, stringsConverter, type Problem } from "../strings.ts";
@@ -407,14 +409,9 @@ export class ContactMeHost extends LitElement {
     this.signingIn = true;
     this.signInError = undefined;
     try {
-      const res = await fetchRoom(this.address, "host/session", {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ key: input.value }),
-      });
-      const body = (await res.json().catch(() => ({}))) as { token?: string; name?: string; message?: string };
-      if (!res.ok || !body.token) {
-        if (body.message) console.warn(`contact-me-host: sign-in refused: ${body.message}`);
+      const res = await requestRoom(this.address, "host/session", { body: { key: input.value } });
+      if (!res.ok) {
+        console.warn(`contact-me-host: sign-in refused: ${res.error.message}`);
         this.signInError =
           res.status === 401
             ? { key: "wrongKey" }
@@ -426,12 +423,15 @@ export class ContactMeHost extends LitElement {
         return;
       }
       input.value = "";
-      this.token = body.token;
-      this.hostName = body.name ?? "";
-      session.set(this.storageKey, body.token);
+      this.token = res.body.token;
+      this.hostName = res.body.name;
+      session.set(this.storageKey, res.body.token);
       this.connect();
     } catch (err) {
-      this.signInError = { key: "cannotReach", params: { reason: (err as Error).message } };
+      this.signInError =
+        err instanceof HttpProtocolError
+          ? { key: "signInFailed", params: { status: err.status } }
+          : { key: "cannotReach", params: { reason: (err as Error).message } };
     } finally {
       this.signingIn = false;
     }

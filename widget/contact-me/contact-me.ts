@@ -1,5 +1,6 @@
 import { LitElement, html, nothing } from "lit";
 import { property, query, state } from "lit/decorators.js";
+import type { EndpointPath, Presence } from "../../protocol/http.ts";
 import type { CallStrings } from "../call/call.strings.ts";
 import { fire } from "../events.ts";
 import { addressOf, fetchRoom, storagePrefix } from "../room/address.ts";
@@ -161,8 +162,9 @@ export class ContactMe extends LitElement {
     const address = addressOf(this);
     const token = local.get(`${storagePrefix("contact-me", address)}:conversation`);
     try {
-      const res = await fetchRoom(address, "presence", undefined, token ? { conversation: token } : undefined);
-      const body = (await res.json()) as { available?: boolean; unread?: number };
+      const res = await fetchRoom(address, "presence" satisfies EndpointPath, undefined, token ? { conversation: token } : undefined);
+      // Checked by hand, not with the schema of `protocol/http.ts`: valibot stays out of the first load.
+      const body = (await res.json()) as Partial<Presence>;
       this.available = body.available === true;
       if (typeof body.unread === "number") {
         if (this.session) this.session.conversation.setUnread(body.unread);

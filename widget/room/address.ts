@@ -1,7 +1,8 @@
 /**
- * Where a site's room lives and how to reach its HTTP endpoints, without
- * PartySocket: the launcher uses it for the one presence request on page
- * load, so the socket code is loaded only when the panel opens.
+ * Where a site's room lives and the URLs of its HTTP endpoints, with neither
+ * PartySocket nor valibot: the launcher uses it for the one presence request
+ * on page load, so nothing else loads until the panel opens. The typed client
+ * of the endpoints, which validates answers, is `http.ts` beside this file.
  * @module
  */
 
@@ -53,15 +54,23 @@ export function scheme<S extends string, P extends string>(host: string, secure:
   return tls === undefined ? undefined : tls ? secure : plain;
 }
 
-/** The URL of an HTTP endpoint of the room, e.g. `path: "presence"`. */
-export function roomUrl(address: RoomAddress, path: string, query?: Record<string, string>): string {
+/**
+ * The origin of the room's HTTP endpoints, `http(s)://<host>`: the scheme the
+ * address gives is dropped and chosen as for the socket (see {@link scheme}).
+ */
+export function roomOrigin(address: RoomAddress): string {
   const host = address.host.replace(/^(https?|wss?):\/\//, "").replace(/\/$/, "");
   const protocol = scheme(host, "https", "http") ?? (isPrivate(host) ? "http" : "https");
-  const search = new URLSearchParams(query).toString();
-  return `${protocol}://${host}/parties/${address.party}/${address.room}/${path}${search ? `?${search}` : ""}`;
+  return `${protocol}://${host}`;
 }
 
-/** `fetch` to an HTTP endpoint of the room, e.g. `path: "presence"`, with optional URL parameters. */
+/** The URL of an HTTP endpoint of the room, e.g. `path: "presence"`. */
+export function roomUrl(address: RoomAddress, path: string, query?: Record<string, string>): string {
+  const search = new URLSearchParams(query).toString();
+  return `${roomOrigin(address)}/parties/${address.party}/${address.room}/${path}${search ? `?${search}` : ""}`;
+}
+
+/** `fetch` to an HTTP endpoint of the room, e.g. `path: "presence"`, with optional URL parameters (untyped; `http.ts` has the typed client). */
 export function fetchRoom(address: RoomAddress, path: string, init?: RequestInit, query?: Record<string, string>): Promise<Response> {
   return fetch(roomUrl(address, path, query), init);
 }
