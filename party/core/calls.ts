@@ -99,13 +99,35 @@ export class CallDesk {
    * take over (only the token last handed to that visitor does), which from
    * now on takes `next` (the nonce of the new socket's token) instead, at
    * once, so two sockets racing with one token cannot both have it.
+   *
+   * The token just spent still resumes while the socket that spent it is gone
+   * and was never heard from ({@link heard}): that socket may have died
+   * before its new token arrived, and the visitor holds only the old one.
    */
-  claim(visitorId: string, nonce: string, next: string): boolean {
-    const call = this.calls.find((c) => c.visitorId === visitorId && c.resumeNonce === nonce);
+  claim(visitorId: string, nonce: string, next: string, connId: string): boolean {
+    const call = this.calls.find(
+      (c) => c.visitorId === visitorId && (c.resumeNonce === nonce || (c.spentNonce === nonce && !this.present(c.spentBy))),
+    );
     if (!call) return false;
+    if (call.resumeNonce === nonce) call.spentNonce = nonce;
+    call.spentBy = connId;
     call.resumeNonce = next;
     this.save();
     return true;
+  }
+
+  /** A frame from a visitor's socket: its resume token reached it, so the one it replaced is spent for good. */
+  heard(conn: VisitorConn): void {
+    const call = this.calls.find((c) => c.spentBy === conn.id && c.spentNonce !== undefined);
+    if (!call) return;
+    call.spentNonce = call.spentBy = undefined;
+    this.save();
+  }
+
+  /** Whether connection `id` is still there (open, or still connecting). */
+  private present(id: string | undefined): boolean {
+    const conn = id === undefined ? undefined : this.conns.get(id);
+    return !!conn && !conn.state?.gone;
   }
 
   /**

@@ -39,6 +39,15 @@ export interface CallRecord {
   hostConn?: string;
   /** The nonce of the visitor's current resume token: a resume must present it, and gets a new one. */
   resumeNonce?: string;
+  /**
+   * The nonce the last resume spent, honoured once more while the socket that
+   * spent it is gone without having sent a frame: its new token may never
+   * have reached the visitor (the socket or the room died right after the
+   * resume). Cleared by the first frame from the visitor's socket.
+   */
+  spentNonce?: string;
+  /** The connection id of the socket that spent {@link spentNonce}. */
+  spentBy?: string;
   /** Set while the visitor's / host's socket is gone (ms), for the resume grace. */
   visitorGoneAt?: number;
   hostGoneAt?: number;

@@ -161,7 +161,7 @@ export class ContactRoom {
     const resume = params.get("resume");
     const claim = resume ? await verifyResumeToken(resume, this.secret, this.id) : undefined;
     const resumeNonce = newNonce();
-    const resumed = claim !== undefined && this.calls.claim(claim.visitorId, claim.nonce, resumeNonce);
+    const resumed = claim !== undefined && this.calls.claim(claim.visitorId, claim.nonce, resumeNonce, conn.id);
     const known = await this.knownConversation(request);
     const visitorId = resumed ? claim.visitorId : crypto.randomUUID();
     const conversationId = known ?? crypto.randomUUID();
@@ -201,6 +201,7 @@ export class ContactRoom {
     const parsed = parseClientMessage(raw);
     if (!parsed.ok) return this.conns.fail(conn, parsed.code, parsed.message);
     const msg = parsed.message;
+    if (isVisitor(conn)) this.calls.heard(conn);
     if (msg.type === "ping") return this.conns.send(conn, { type: "pong" });
     if (msg.type === "pong") return;
     if (isVisitor(conn)) {

@@ -189,11 +189,31 @@ describe("the room (fake Room)", () => {
     await room.drop(v);
     const back = await room.connect({ resume: first });
     assert.equal(back.last("resumed")?.callId, callId);
+    await room.send(back, { type: "pong" }); // heard from: its new token arrived
     await room.drop(back);
     const replay = await room.connect({ resume: first });
     assert.equal(replay.last("resumed"), undefined, "the spent token resumes nothing");
     const again = await room.connect({ resume: back.last("welcome")!.resumeToken! });
     assert.equal(again.last("resumed")?.callId, callId);
+  });
+
+  it("keeps the old token good when the socket that spent it dies before it is heard from", async () => {
+    const ada = await availableHost(room, "Ada");
+    const v = await caller(room);
+    const callId = callIdOf(v);
+    await room.send(ada, { type: "accept", callId });
+    const first = v.last("welcome")!.resumeToken!;
+    await room.drop(v);
+    // The resume goes through, but the socket (or the room) dies before its new token reaches the visitor.
+    const lost = await room.connect({ resume: first });
+    assert.equal(lost.last("resumed")?.callId, callId);
+    await room.drop(lost);
+    const back = await room.connect({ resume: first });
+    assert.equal(back.last("resumed")?.callId, callId, "the visitor's only token still resumes its call");
+    // Not while the socket that spent it is open, though: one socket has the call at a time.
+    const rival = await room.connect({ resume: first });
+    assert.equal(rival.last("resumed"), undefined);
+    assert.equal(back.closedWith, undefined);
   });
 
   it("lets only one of two sockets racing with one resume token have the call", async () => {
