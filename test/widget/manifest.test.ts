@@ -222,6 +222,12 @@ test("custom-elements.json lists exactly the parts and events both elements show
     // Tap to unmute shows until this call ends; the later calls may play.
     await refusePlay(v.page, false);
     await refusePlay(a.page, false);
+    // Closed mid-call: the call goes on; the button shows it, with Hang up beside it.
+    await panel.getByRole("button", { name: "Close" }).click();
+    await hidden(panel);
+    await see("closed in an audio call", v.page, "contact-me", ["launcher", "launcher-hang-up"]);
+    await v.page.getByRole("button", { name: /^In call/ }).click();
+    await visible(panel.getByText("Connected", { exact: true }));
 
     // A second visitor calls while the only available host is busy: in line.
     const w = await openWithInit(pages, `${origin}/?room=${room}`);

@@ -143,6 +143,15 @@ test("with every string overridden, no default text shows in any state of the wi
     await visible(panel.getByText(`${m("peerCameraOff")}`.replace("⟧", `⟧${m("theHost")}`)));
     await assertOnlyOverrides(page, "in a call");
     await assertOnlyOverrides(host.page, "in a call");
+    // The panel closed mid-call: the In call button and its Hang up.
+    const inCall = page.getByRole("button", { name: new RegExp(`^${m("inCall")}`) });
+    await panel.getByRole("button", { name: m("close") }).click();
+    await hidden(panel);
+    await visible(inCall);
+    await visible(page.getByRole("button", { name: m("hangUp") }));
+    await assertOnlyOverrides(page, "in a call, the panel closed");
+    await inCall.click();
+    await visible(panel.getByText(m("connected")));
     await panel.getByRole("button", { name: m("hangUp") }).click();
     await visible(panel.getByText(m("ended")));
     await visible(host.page.getByRole("button", { name: m("dismiss") }));

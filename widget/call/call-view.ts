@@ -116,7 +116,7 @@ export class CallView extends LitElement {
           : format(s[STATUS_KEY[call.status]], { n: call.position });
     return html`
       <slot name="heading"></slot>
-      <p part="call-status" class="status" role="status" aria-live="polite">${status}</p>
+      <p part="call-status" class="status" role="status" aria-live="polite" tabindex="-1">${status}</p>
       ${call.error && !call.live ? html`<p class="error">${problemText(call.error, s)}</p>` : nothing}
       ${call.live && (video || selfView)
         ? html`<div class="videos">

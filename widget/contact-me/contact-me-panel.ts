@@ -8,7 +8,7 @@
  * @module
  */
 import { consume } from "@lit/context";
-import { LitElement, html, nothing } from "lit";
+import { LitElement, html, nothing, type PropertyValues } from "lit";
 import { state } from "lit/decorators.js";
 import { CALL_PARTS } from "../call/call-view.ts";
 import { define } from "../define.ts";
@@ -39,6 +39,9 @@ const PANEL_PARTS = [
 
 /**
  * The open widget (internal to `<contact-me>`, which re-exports its parts).
+ * When a view change removes the focused control (**Send a message**,
+ * **Back**, **Audio call**, **Hang up**, …), focus moves to the new view's
+ * first control: the first action, the message box, or the call status.
  *
  * @element contact-me-panel
  *
@@ -72,6 +75,30 @@ export class ContactMePanel extends LitElement {
   protected override updated(): void {
     const title = this.context?.session.text.title;
     if (title !== undefined) this.setAttribute("aria-label", title);
+  }
+
+  /**
+   * Render; if focus was inside and the update (here or in the call view)
+   * removed the focused control, move focus to the view's first control.
+   */
+  protected override update(changed: PropertyValues): void {
+    const root = this.renderRoot as ShadowRoot;
+    const hadFocus = root.activeElement !== null;
+    super.update(changed);
+    if (hadFocus) void this.updateComplete.then(() => root.activeElement === null && !this.hidden && this.focusView());
+  }
+
+  /** Focus the view's first control: the first action, the message box, or the call status. */
+  private focusView(): void {
+    const root = this.renderRoot;
+    const view = this.context?.session.view;
+    const target =
+      view === "menu"
+        ? root.querySelector<HTMLElement>('[part="menu"] button:not(:disabled)')
+        : view === "message"
+          ? root.querySelector<HTMLElement>("textarea")
+          : root.querySelector("contact-me-call")?.renderRoot.querySelector<HTMLElement>('[part="call-status"]');
+    (target ?? root.querySelector<HTMLElement>('[part="close"]'))?.focus();
   }
 
   /** Resolves once this panel and its call view have rendered. */

@@ -9,6 +9,8 @@
 /** Strings of `<contact-me>`. */
 export const visitorStrings = {
   launcher: "Contact me",
+  /** The button while a call goes on with the panel closed, followed by the call's time. */
+  inCall: "In call",
   title: "Contact",
   available: "Available",
   away: "Away",

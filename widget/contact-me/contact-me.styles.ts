@@ -30,10 +30,20 @@ export const launcherStyles = [
         align-items: flex-start;
         flex-direction: column;
       }
+      .bar {
+        display: flex;
+        align-items: center;
+        gap: 0.5rem;
+      }
       [part="launcher"] {
         position: relative;
         border-radius: 999px;
         padding: 0.75em 1.25em;
+        box-shadow: 0 4px 16px rgb(0 0 0 / 0.18);
+        font-weight: 600;
+      }
+      [part="launcher-hang-up"] {
+        border-radius: 999px;
         box-shadow: 0 4px 16px rgb(0 0 0 / 0.18);
         font-weight: 600;
       }

@@ -38,6 +38,11 @@ function loadPanel(): Promise<typeof import("./contact-me-panel.ts")> {
  * is first opened. The socket then stays (reconnecting on its own) so host
  * replies arrive live — counted on the button while the panel is closed.
  *
+ * A call goes on when the panel is closed: the panel stays in the page,
+ * hidden, so the call's media keep playing, and the button becomes an
+ * **In call** pill with the call's time and a **Hang up** button beside it.
+ * Escape closes the panel in a call too (the call goes on, shown by the pill).
+ *
  * The conversation is kept by the room; this browser keeps its token in
  * `localStorage` (in memory where storage is denied), so a reload shows the
  * whole conversation again.
@@ -58,7 +63,8 @@ function loadPanel(): Promise<typeof import("./contact-me-panel.ts")> {
  * @fires {CustomEvent<ContactMeMessageSentDetail>} contact-me-message-sent - The room stored a message. `detail: {text: string}`.
  * @fires {CustomEvent<ContactMeMessageReceivedDetail>} contact-me-message-received - A host reply arrived. `detail: {text: string, by?: string}`.
  *
- * @csspart launcher - The **Contact me** button.
+ * @csspart launcher - The **Contact me** button; during a call with the panel closed, the **In call** pill (`m:ss`), which reopens the call.
+ * @csspart launcher-hang-up - **Hang up** beside the **In call** pill.
  * @csspart badge - The unread count on the button.
  * @csspart launcher-presence - The dot on the button while the host is available.
  * @csspart panel - The dialog.
@@ -207,22 +213,36 @@ export class ContactMe extends LitElement {
   override render() {
     const s = this.text;
     const unread = this.session ? this.session.unread : this.initialUnread;
+    // A live call keeps the panel (and its media) in the page while closed; the button shows the call.
+    const call = this.session?.call.live ? this.session : undefined;
+    const pill = !this.open && call;
     return html`
-      <button
-        part="launcher"
-        class="primary"
-        aria-expanded=${this.open}
-        aria-controls=${this.open && this.session ? "panel" : nothing}
-        aria-describedby=${unread ? "unread" : nothing}
-        @click=${this.toggle}
-      >
-        ${s.launcher}${this.presence ? html`<span part="launcher-presence" aria-hidden="true"></span>` : nothing}${unread
-          ? html`<span part="badge" aria-hidden="true">${unread}</span>`
-          : nothing}
-      </button>
+      <div class="bar">
+        <button
+          part="launcher"
+          class="primary"
+          aria-expanded=${this.open}
+          aria-controls=${this.open && this.session ? "panel" : nothing}
+          aria-describedby=${unread ? "unread" : nothing}
+          @click=${this.toggle}
+        >
+          ${pill ? `${s.inCall} ${pill.callTime}`.trim() : s.launcher}${this.presence && !pill
+            ? html`<span part="launcher-presence" aria-hidden="true"></span>`
+            : nothing}${unread ? html`<span part="badge" aria-hidden="true">${unread}</span>` : nothing}
+        </button>
+        ${pill ? html`<button part="launcher-hang-up" class="danger" @click=${this.hangUp}>${pill.text.hangUp}</button>` : nothing}
+      </div>
       ${unread ? html`<span id="unread" hidden>${format(s.unread, { n: unread })}</span>` : nothing}
-      ${this.open && this.session ? html`<contact-me-panel id="panel" part="panel"></contact-me-panel>` : nothing}
+      ${this.session && (this.open || call)
+        ? html`<contact-me-panel id="panel" part="panel" ?hidden=${!this.open}></contact-me-panel>`
+        : nothing}
     `;
+  }
+
+  /** **Hang up** on the pill: end the call; focus goes back to the button. */
+  private hangUp() {
+    this.session?.call.hangUp();
+    void this.updateComplete.then(() => this.launcher?.focus());
   }
 
   private toggle() {

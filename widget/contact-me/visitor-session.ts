@@ -10,6 +10,7 @@ import { ContextProvider, createContext } from "@lit/context";
 import type { ReactiveElement } from "lit";
 import type { CallMedia } from "../../protocol/socket.ts";
 import { CallController, type CallStatus } from "../call/call-controller.ts";
+import { formatDuration } from "../call/call-view.ts";
 import { callStrings, type CallStrings } from "../call/call.strings.ts";
 import { provideCall } from "../call/context.ts";
 import { fire } from "../events.ts";
@@ -93,6 +94,11 @@ export class VisitorSession {
     return this.conversation.unread;
   }
 
+  /** The call's time for the **In call** pill: `m:ss` once connected, else empty. */
+  get callTime(): string {
+    return this.call.connectedAt === undefined ? "" : formatDuration(this.call.elapsedSeconds);
+  }
+
   /** Whether the socket has been opened (its presence wins over the page-load request). */
   get connected(): boolean {
     return this.signaling.status !== "idle";
@@ -116,8 +122,8 @@ export class VisitorSession {
       if (conversation) query.conversation = conversation;
       return query;
     });
-    // After connect: `read` must find a socket to go out on.
-    if (this.conversation.unread > 0) this.show("message");
+    // After connect: `read` must find a socket to go out on. A live call keeps its view.
+    if (this.conversation.unread > 0 && !this.call.live) this.show("message");
   }
 
   /** Close the panel. */
