@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import type { Locator, Page } from "playwright-core";
 import { eventually, hidden, setAvailable, signIn, uniqueRoom, visible, type Pages, type TestPage } from "../support/browser.ts";
-import { REPO_ROOT } from "../support/server.ts";
+import { REPO_ROOT, freePort } from "../support/server.ts";
 import { useStack } from "../support/stack.ts";
 
 const KEY_A = `a-${randomUUID()}`;
@@ -264,7 +264,7 @@ test("custom-elements.json lists exactly the parts and events both elements show
     await see("in a video call, the visitor muted, camera off", a.page, "contact-me-host", ["peer-muted", "peer-camera-off"]);
     await panel.getByRole("button", { name: "Hang up" }).click();
     await visible(panel.getByText("Call ended"));
-    await see("a video call ended", v.page, "contact-me", ["call-done"]);
+    await see("a video call ended", v.page, "contact-me", ["call-done", "try-again", "leave-message"]);
     await see("a video call ended", a.page, "contact-me-host", ["call-dismiss"]);
     await a.page.getByRole("button", { name: "Dismiss" }).click();
 
@@ -275,14 +275,35 @@ test("custom-elements.json lists exactly the parts and events both elements show
     await eventually(`"No answer" after ${RING_TIMEOUT_S} s`, () => panel.locator('[part="call-status"]').innerText(), (t) => t.includes("No answer"), (RING_TIMEOUT_S + 15) * 1000);
     await see("a call rang out", v.page, "contact-me", ["call-done", "leave-message"]);
     await see("a call rang out", a.page, "contact-me-host", ["missed"]);
-    await panel.getByRole("button", { name: "Leave a message instead" }).click();
+    await panel.getByRole("button", { name: "Leave a message" }).click();
     await see("leaving a message after no answer", v.page, "contact-me", ["form"]);
+
+    // ---------------------------------------------------------------- the camera blocked for a video call
+    await panel.getByRole("button", { name: "Back" }).click();
+    await v.page.evaluate(() => {
+      const media = navigator.mediaDevices;
+      const original = media.getUserMedia.bind(media);
+      media.getUserMedia = (c?: MediaStreamConstraints) =>
+        c?.video ? Promise.reject(new DOMException("Permission denied", "NotAllowedError")) : original(c);
+    });
+    await panel.getByRole("button", { name: "Video call" }).click();
+    await see("the camera blocked for a video call", v.page, "contact-me", ["call-status", "try-audio", "leave-message", "call-done"]);
     await panel.getByRole("button", { name: "Close" }).click();
     await hidden(panel);
 
+    // ---------------------------------------------------------------- a room nobody answers at
+    const u = await openWithInit(pages, `${origin}/?room=${room}`);
+    await u.page.locator("contact-me").evaluate((el, host) => el.setAttribute("host", host), `127.0.0.1:${await freePort()}`);
+    await u.page.getByRole("button", { name: "Contact me" }).click();
+    const cut = dialog(u.page);
+    await cut.getByRole("button", { name: "Send a message" }).click();
+    await cut.getByRole("textbox", { name: "Message" }).fill("Anyone there?");
+    await cut.getByRole("button", { name: "Send", exact: true }).click();
+    await see("the room unreachable, a message not sent", u.page, "contact-me", ["unreachable", "reconnect", "message-state", "message-retry"]);
+
     // ---------------------------------------------------------------- the verdict
     const seenEvents: SeenEvent[] = [];
-    for (const p of [a, b, v, w]) seenEvents.push(...(await events(p.page)));
+    for (const p of [a, b, v, w, u]) seenEvents.push(...(await events(p.page)));
     const report: string[] = [];
     for (const tag of TAGS) {
       const { parts, events: documented } = manifest[tag];

@@ -12,6 +12,7 @@ import { test } from "node:test";
 import type { Page } from "playwright-core";
 import { callStrings, errorStrings, hostStrings, visitorStrings } from "../../widget/index.ts";
 import { eventually, hidden, uniqueRoom, visible } from "../support/browser.ts";
+import { freePort } from "../support/server.ts";
 import { useStack } from "../support/stack.ts";
 
 const KEY = randomUUID();
@@ -154,6 +155,8 @@ test("with every string overridden, no default text shows in any state of the wi
     await visible(panel.getByText(m("connected")));
     await panel.getByRole("button", { name: m("hangUp") }).click();
     await visible(panel.getByText(m("ended")));
+    await visible(panel.getByRole("button", { name: m("tryAgain") }));
+    await visible(panel.getByRole("button", { name: m("leaveMessage") }));
     await visible(host.page.getByRole("button", { name: m("dismiss") }));
     await assertOnlyOverrides(page, "after the call");
     await assertOnlyOverrides(host.page, "after the call");
@@ -163,6 +166,11 @@ test("with every string overridden, no default text shows in any state of the wi
     await page.evaluate(() => {
       navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException("Permission denied", "NotAllowedError"));
     });
+    await panel.getByRole("button", { name: m("videoCall") }).click();
+    await visible(panel.getByText(m("blockedHelp")));
+    await visible(panel.getByRole("button", { name: m("tryAudio") }));
+    await assertOnlyOverrides(page, "with the camera blocked for a video call");
+    await panel.getByRole("button", { name: m("newCall") }).click();
     await panel.getByRole("button", { name: m("audioCall") }).click();
     await visible(panel.getByText(m("blockedHelp")));
     await assertOnlyOverrides(page, "with the camera blocked");
@@ -180,6 +188,20 @@ test("with every string overridden, no default text shows in any state of the wi
     await visible(panel.getByText(m("awayHint")));
     await assertOnlyOverrides(page, "with the host away");
     await assertOnlyOverrides(host.page, "on the dashboard, away");
+
+    // A room nobody answers at: unreachable, with Retry, and a message not sent.
+    const cut = await pages.open(`${origin}/?room=${room}`);
+    await setStrings(cut.page, "contact-me", VISITOR);
+    await cut.page.locator("contact-me").evaluate((el, host) => el.setAttribute("host", host), `127.0.0.1:${await freePort()}`);
+    await cut.page.getByRole("button", { name: m("launcher") }).click();
+    const cutPanel = cut.page.getByRole("dialog", { name: m("title") });
+    await cutPanel.getByRole("button", { name: m("sendMessage") }).click();
+    await cutPanel.getByRole("textbox", { name: m("message") }).fill("Hello from Ada");
+    await cutPanel.getByRole("button", { name: m("send"), exact: true }).click();
+    await visible(cutPanel.getByText(m("unreachable")));
+    await visible(cutPanel.getByRole("button", { name: m("retry") }).first());
+    await visible(cutPanel.getByText(m("notSent")));
+    await assertOnlyOverrides(cut.page, "with the room unreachable and a message not sent");
   }));
 
 /** Record every `contact-me-*` event reaching the document, in order. */

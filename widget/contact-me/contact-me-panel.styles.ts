@@ -73,6 +73,19 @@ export const panelStyles = [
       opacity: 0.8;
       font-size: 0.75em;
     }
+    [part="unreachable"] {
+      display: flex;
+      align-items: center;
+      gap: 0.5em;
+      color: var(--_danger);
+    }
+    [part="unreachable"] span {
+      flex: 1;
+    }
+    [part="message-retry"] {
+      padding: 0 0.4em;
+      font-size: inherit;
+    }
     [part="form"] {
       display: grid;
       gap: 0.5em;

@@ -10,6 +10,7 @@
 import { consume } from "@lit/context";
 import { LitElement, html, nothing, type PropertyValues } from "lit";
 import { state } from "lit/decorators.js";
+import type { CallStatus } from "../call/call-controller.ts";
 import { CALL_PARTS } from "../call/call-view.ts";
 import { define } from "../define.ts";
 import { problemText } from "../strings.ts";
@@ -19,20 +20,43 @@ import { VisitorSession, sessionContext } from "./visitor-session.ts";
 
 export { VisitorSession };
 
+/** What a visitor may do next after a call ends, besides **Done**. */
+type NextStep = "try-again" | "try-audio" | "leave-message";
+
+/**
+ * The next steps offered in each end state: calling again is offered only
+ * while the host is available, an audio call only after a blocked video
+ * call, and a message only when the site offers text.
+ */
+const NEXT_STEPS: Partial<Record<CallStatus, readonly NextStep[]>> = {
+  declined: ["try-again", "leave-message"],
+  failed: ["try-again", "leave-message"],
+  ended: ["try-again", "leave-message"],
+  "no-answer": ["try-again", "leave-message"],
+  blocked: ["try-audio", "leave-message"],
+  unavailable: ["leave-message"],
+  "queue-full": ["leave-message"],
+};
+
 /** Parts of the panel's tree, re-exported by `<contact-me>` under the same names. */
 const PANEL_PARTS = [
   "header",
   "presence",
   "close",
+  "unreachable",
+  "reconnect",
   "menu",
   "messages",
   "message",
   "message-visitor",
   "message-host",
   "message-state",
+  "message-retry",
   "form",
   "call",
   "call-done",
+  "try-again",
+  "try-audio",
   "leave-message",
   ...CALL_PARTS,
 ];
@@ -48,16 +72,21 @@ const PANEL_PARTS = [
  * @csspart header - The panel's title bar.
  * @csspart presence - The host's presence (Available / Away).
  * @csspart close - The close button.
+ * @csspart unreachable - "Can't reach the server — retrying", once the room has been unreachable for a while.
+ * @csspart reconnect - **Retry** in `unreachable`: connect again now.
  * @csspart menu - The action buttons.
  * @csspart messages - The conversation.
  * @csspart message - One message (also `message-visitor` or `message-host`).
  * @csspart message-visitor - One of the visitor's own messages.
  * @csspart message-host - One of the host's replies.
- * @csspart message-state - Sending / Sent / Delivered under the visitor's own messages.
+ * @csspart message-state - Sending / Not sent / Sent / Delivered under the visitor's own messages.
+ * @csspart message-retry - **Retry** of a message that was not sent.
  * @csspart form - The message form.
  * @csspart call - The call view.
  * @csspart call-done - **Done**, once a call is over.
- * @csspart leave-message - **Leave a message instead**, when the host could not be reached.
+ * @csspart try-again - **Try again**: the same call again, once one is over (while the host is available).
+ * @csspart try-audio - **Try an audio call instead**, when the camera or microphone was blocked for a video call.
+ * @csspart leave-message - **Leave a message**, once a call is over or could not be made.
  */
 export class ContactMePanel extends LitElement {
   static override styles = panelStyles;
@@ -114,6 +143,7 @@ export class ContactMePanel extends LitElement {
     const s = session.text;
     const socket = session.signaling.status;
     const available = session.available;
+    const unreachable = session.signaling.unreachable;
     const presence =
       socket === "reconnecting" ? s.reconnecting : available === undefined ? s.connecting : available ? s.available : s.away;
     const notice = session.notices.notice;
@@ -122,9 +152,15 @@ export class ContactMePanel extends LitElement {
     return html`
       <div part="header">
         <h2>${s.title}</h2>
-        <span part="presence" class="presence ${available ? "on" : ""}">${presence}</span>
+        ${unreachable ? nothing : html`<span part="presence" class="presence ${available ? "on" : ""}">${presence}</span>`}
         <button part="close" aria-label=${s.close} @click=${() => session.close()}>×</button>
       </div>
+      ${unreachable
+        ? html`<div part="unreachable">
+            <span role="alert">${s.unreachable}</span>
+            <button part="reconnect" @click=${() => session.signaling.retry()}>${s.retry}</button>
+          </div>`
+        : nothing}
       ${shown ? html`<p class="error" role="alert">${problemText(shown, s)}</p>` : nothing}
       ${session.view === "menu" ? this.renderMenu(session) : session.view === "message" ? this.renderMessage(session) : this.renderCall(session)}
     `;
@@ -150,14 +186,16 @@ export class ContactMePanel extends LitElement {
 
   private renderMessage(session: VisitorSession) {
     const s = session.text;
-    const stateText: Record<MessageState, string> = { sending: s.sending, sent: s.sent, delivered: s.delivered };
+    const stateText: Record<MessageState, string> = { sending: s.sending, failed: s.notSent, sent: s.sent, delivered: s.delivered };
     const messages = session.conversation.messages;
     return html`
       ${messages.length
         ? html`<ul part="messages" aria-live="polite">
             ${messages.map((m) =>
               m.from === "visitor"
-                ? html`<li part="message message-visitor">${m.text}<small part="message-state">${stateText[m.state]}</small></li>`
+                ? html`<li part="message message-visitor">${m.text}<small part="message-state">${stateText[m.state]}${m.state === "failed"
+                    ? html` — <button part="message-retry" @click=${() => session.conversation.retry(m.clientId!)}>${s.retry}</button>`
+                    : nothing}</small></li>`
                 : html`<li part="message message-host">${m.text}<small>${m.by ?? ""}</small></li>`,
             )}
           </ul>`
@@ -174,17 +212,33 @@ export class ContactMePanel extends LitElement {
     `;
   }
 
+  /** The call view, with the next steps once the call is over ({@link NEXT_STEPS}). */
   private renderCall(session: VisitorSession) {
     const s = session.text;
-    const status = session.call.status;
+    const { status, media } = session.call;
+    const next = NEXT_STEPS[status] ?? [];
+    const modes = session.modes;
+    const offer = (step: NextStep) =>
+      next.includes(step) &&
+      (step === "leave-message"
+        ? modes.has("text")
+        : step === "try-audio"
+          ? media === "video" && modes.has("audio") && session.available === true
+          : session.available === true);
     return html`
       <contact-me-call part="call" exportparts=${CALL_PARTS.join(", ")}>
+        ${offer("try-again")
+          ? html`<button slot="actions" part="try-again" class="primary" @click=${() => void session.callAgain()}>${s.tryAgain}</button>`
+          : nothing}
+        ${offer("try-audio")
+          ? html`<button slot="actions" part="try-audio" class="primary" @click=${() => void session.callAgain("audio")}>${s.tryAudio}</button>`
+          : nothing}
+        ${offer("leave-message")
+          ? html`<button slot="actions" part="leave-message" @click=${() => session.leaveCall("message")}>${s.leaveMessage}</button>`
+          : nothing}
         ${session.call.live
           ? nothing
           : html`<button slot="actions" part="call-done" @click=${() => session.leaveCall("menu")}>${s.newCall}</button>`}
-        ${status === "queue-full" || status === "no-answer" || status === "unavailable"
-          ? html`<button slot="actions" part="leave-message" @click=${() => session.leaveCall("message")}>${s.leaveMessage}</button>`
-          : nothing}
       </contact-me-call>
     `;
   }

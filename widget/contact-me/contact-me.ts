@@ -71,12 +71,15 @@ function loadPanel(): Promise<typeof import("./contact-me-panel.ts")> {
  * @csspart header - The panel's title bar.
  * @csspart presence - The host's presence (Available / Away).
  * @csspart close - The close button.
+ * @csspart unreachable - "Can't reach the server — retrying", once the room has been unreachable for a while.
+ * @csspart reconnect - **Retry** in `unreachable`: connect again now.
  * @csspart menu - The action buttons.
  * @csspart messages - The conversation.
  * @csspart message - One message (also `message-visitor` or `message-host`).
  * @csspart message-visitor - One of the visitor's own messages.
  * @csspart message-host - One of the host's replies.
- * @csspart message-state - Sending / Sent / Delivered under the visitor's own messages.
+ * @csspart message-state - Sending / Not sent / Sent / Delivered under the visitor's own messages.
+ * @csspart message-retry - **Retry** of a message that was not sent.
  * @csspart form - The message form.
  * @csspart call - The call view.
  * @csspart call-status - The call status line.
@@ -96,7 +99,9 @@ function loadPanel(): Promise<typeof import("./contact-me-panel.ts")> {
  * @csspart peer-muted - Shown while the host's microphone is muted.
  * @csspart peer-camera-off - Shown while the host's camera is off.
  * @csspart call-done - **Done**, once a call is over.
- * @csspart leave-message - **Leave a message instead**, when the host could not be reached.
+ * @csspart try-again - **Try again**: the same call again, once one is over (while the host is available).
+ * @csspart try-audio - **Try an audio call instead**, when the camera or microphone was blocked for a video call.
+ * @csspart leave-message - **Leave a message**, once a call is over or could not be made.
  *
  * @cssprop --contact-me-accent - Accent colour (buttons, focus ring).
  * @cssprop --contact-me-on-accent - Text on the accent colour.

@@ -3,14 +3,30 @@
  * room, messages sent with client ids (resent after a reconnect, never
  * stored twice), each with its state, and the unread count of host replies.
  * Takes the room's `welcome`, `history`, `message` and `sent` frames.
+ *
+ * A message the room has not acknowledged (`sent`) is kept in `localStorage`
+ * (per room, see {@link ConversationController.restore}) so a reload does not
+ * lose it; one not acknowledged within {@link NOT_SENT_AFTER_MS} is shown as
+ * `failed` ("Not sent — Retry"). Every reconnect sends them all again.
  * @module
  */
 import type { ReactiveController, ReactiveControllerHost } from "lit";
 import type { ConversationMessage } from "../../protocol/socket.ts";
 import type { SignalingController } from "../room/signaling.ts";
+import { local } from "../room/storage.ts";
 
-/** Where a visitor's own message stands. */
-export type MessageState = "sending" | "sent" | "delivered";
+/**
+ * How long a visitor's message may wait for the room's acknowledgement
+ * before it shows as `failed` (it is still sent on the next reconnect), ms.
+ */
+export const NOT_SENT_AFTER_MS = 8_000;
+
+/**
+ * Where a visitor's own message stands: `sending`, `failed` (not
+ * acknowledged in time; kept and sent again), `sent` (stored by the room),
+ * `delivered` (reached a host).
+ */
+export type MessageState = "sending" | "failed" | "sent" | "delivered";
 
 /** A message as the panel shows it. */
 export interface PanelMessage {
@@ -45,6 +61,12 @@ export class ConversationController implements ReactiveController {
   unread = 0;
   /** True while the visitor is looking at the conversation. */
   private reading = false;
+  /** What the visitor gave with each message not yet acknowledged, by client id. */
+  private readonly senders = new Map<string, Sender>();
+  /** The `failed` deadline of each message being sent, by client id. */
+  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** The storage key of the messages not yet acknowledged; set by {@link restore}. */
+  private outboxKey: string | undefined;
 
   /**
    * @param sender what the visitor gave (name, email, page), sent with each message and resend
@@ -57,9 +79,9 @@ export class ConversationController implements ReactiveController {
     private readonly events: ConversationEvents,
   ) {
     host.addController(this);
-    // Every reconnect: messages still `sending` go again, with the same client id.
+    // Every reconnect: messages not yet acknowledged go again, with the same client id.
     signaling.on("welcome", () => {
-      for (const m of this.messages) if (m.state === "sending") this.transmit(m, this.sender());
+      for (const m of this.messages) if (m.state === "sending" || m.state === "failed") this.transmit(m);
     });
     signaling.on("history", (m) => this.announce(() => this.merge(m.messages)));
     signaling.on("message", ({ message }) =>
@@ -82,6 +104,49 @@ export class ConversationController implements ReactiveController {
 
   hostConnected(): void {}
 
+  hostDisconnected(): void {
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  /**
+   * Take back the messages a previous page of this room left unacknowledged
+   * (kept under `key` in `localStorage`), shown as `sending` and sent on the
+   * next `welcome`; from now on, keep this page's there too. Idempotent.
+   */
+  restore(key: string): void {
+    this.outboxKey = key;
+    let kept: Outgoing[] = [];
+    try {
+      const parsed: unknown = JSON.parse(local.get(key) ?? "[]");
+      if (Array.isArray(parsed)) kept = parsed.filter(isOutgoing);
+    } catch {
+      // Unreadable: nothing to take back.
+    }
+    const fresh = kept.filter((k) => !this.messages.some((m) => m.clientId === k.clientId));
+    for (const k of fresh) this.senders.set(k.clientId, k.sender);
+    if (fresh.length) {
+      const restored = fresh.map((k): PanelMessage => ({ clientId: k.clientId, from: "visitor", text: k.text, at: k.at, state: "sending" }));
+      this.messages = [...this.messages, ...restored].sort((a, b) => a.at - b.at);
+      for (const m of restored) this.startTimer(m);
+      this.host.requestUpdate();
+    }
+    this.keep();
+  }
+
+  /** **Retry** of a `failed` message: send it again now (same client id), reconnecting first if need be. */
+  retry(clientId: string): void {
+    const message = this.messages.find((m) => m.clientId === clientId && m.state === "failed");
+    if (!message) return;
+    if (this.signaling.status === "open") this.transmit(message);
+    else {
+      this.setState(message, "sending");
+      this.startTimer(message);
+      // Sent on the `welcome` of the fresh connection.
+      this.signaling.retry();
+    }
+  }
+
   private send(message: Parameters<SignalingController["send"]>[0]): boolean {
     return this.signaling.send(message);
   }
@@ -97,11 +162,17 @@ export class ConversationController implements ReactiveController {
     }
   }
 
-  /** Send a message; shown at once as `sending`. */
+  /**
+   * Send a message; shown at once as `sending`, and kept until the room
+   * acknowledges it. While the socket is not open it goes on the next `welcome`.
+   */
   post(text: string): PanelMessage {
     const message: PanelMessage = { clientId: newClientId(), from: "visitor", text, at: Date.now(), state: "sending" };
+    this.senders.set(message.clientId!, this.sender());
     this.messages = [...this.messages, message];
-    this.transmit(message, this.sender());
+    this.keep();
+    if (this.signaling.status === "open") this.transmit(message);
+    else this.startTimer(message);
     this.host.requestUpdate();
     return message;
   }
@@ -124,7 +195,11 @@ export class ConversationController implements ReactiveController {
     }
   }
 
-  private transmit(message: PanelMessage, from: Sender): void {
+  /** Send `message` (again) with what the visitor gave with it; `failed` until acknowledged in time. */
+  private transmit(message: PanelMessage): void {
+    const from = (message.clientId && this.senders.get(message.clientId)) || this.sender();
+    if (message.state === "failed") this.setState(message, "sending");
+    this.startTimer(message);
     this.send({
       type: "text",
       text: message.text,
@@ -133,6 +208,45 @@ export class ConversationController implements ReactiveController {
       ...(from.email ? { email: from.email } : {}),
       ...(from.page ? { page: from.page } : {}),
     });
+  }
+
+  /** (Re)start the deadline after which `message`, still unacknowledged, shows as `failed`. */
+  private startTimer(message: PanelMessage): void {
+    const clientId = message.clientId;
+    if (!clientId) return;
+    clearTimeout(this.timers.get(clientId));
+    this.timers.set(
+      clientId,
+      setTimeout(() => {
+        this.timers.delete(clientId);
+        const now = this.messages.find((m) => m.clientId === clientId);
+        if (now?.state === "sending") this.setState(now, "failed");
+      }, NOT_SENT_AFTER_MS),
+    );
+  }
+
+  private setState(message: PanelMessage, state: MessageState): void {
+    const current = this.messages.find((m) => m.clientId === message.clientId) ?? message;
+    this.replace(current, { ...current, state });
+  }
+
+  /**
+   * Keep the visitor's messages not yet acknowledged (no room id) in
+   * `localStorage`, with what the visitor gave; forget the others and their timers.
+   */
+  private keep(): void {
+    const pending = this.messages.filter((m) => m.from === "visitor" && !m.id && m.clientId);
+    for (const clientId of [...this.senders.keys()]) {
+      if (!pending.some((m) => m.clientId === clientId)) {
+        clearTimeout(this.timers.get(clientId));
+        this.timers.delete(clientId);
+        this.senders.delete(clientId);
+      }
+    }
+    if (!this.outboxKey) return;
+    if (pending.length === 0) return local.remove(this.outboxKey);
+    const outgoing = pending.map((m): Outgoing => ({ clientId: m.clientId!, text: m.text, at: m.at, sender: this.senders.get(m.clientId!) ?? {} }));
+    local.set(this.outboxKey, JSON.stringify(outgoing));
   }
 
   /** Upsert room messages, matching by id or by the client id of our own. */
@@ -152,16 +266,31 @@ export class ConversationController implements ReactiveController {
       list = i >= 0 ? list.map((x, j) => (j === i ? { ...shown, state: better(x.state, shown.state) } : x)) : [...list, shown];
     }
     this.messages = list.sort((a, b) => a.at - b.at);
+    this.keep();
     this.host.requestUpdate();
   }
 
   private replace(old: PanelMessage, next: PanelMessage): void {
     this.messages = this.messages.map((m) => (m === old ? next : m));
+    this.keep();
     this.host.requestUpdate();
   }
 }
 
-const ORDER: MessageState[] = ["sending", "sent", "delivered"];
+/** A message not yet acknowledged, as kept in `localStorage`. */
+interface Outgoing {
+  clientId: string;
+  text: string;
+  at: number;
+  sender: Sender;
+}
+
+function isOutgoing(value: unknown): value is Outgoing {
+  const v = value as Partial<Outgoing> | null;
+  return !!v && typeof v.clientId === "string" && typeof v.text === "string" && typeof v.at === "number" && typeof v.sender === "object" && v.sender !== null;
+}
+
+const ORDER: MessageState[] = ["sending", "failed", "sent", "delivered"];
 /** States only move forward. */
 const better = (a: MessageState, b: MessageState): MessageState => (ORDER.indexOf(a) > ORDER.indexOf(b) ? a : b);
 

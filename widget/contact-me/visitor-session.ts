@@ -113,6 +113,8 @@ export class VisitorSession {
     // Video is offered only when a camera exists.
     if (this.call.hasCamera === undefined) void this.call.probeDevices();
     const prefix = this.prefix;
+    // Messages a previous page could not send go out with this connection.
+    this.conversation.restore(`${prefix}:outbox`);
     // The resume token lets a dropped socket keep its place in line and its call.
     this.signaling.connect(addressOf(this.root), (): Record<string, string> => {
       const query: Record<string, string> = {};
@@ -148,6 +150,15 @@ export class VisitorSession {
   async startCall(media: CallMedia): Promise<void> {
     this.show("call");
     if (await this.call.acquire(media)) this.call.ring(media);
+  }
+
+  /**
+   * After an end state, call again: with `media`, or the media of the call
+   * that ended (**Try again**, **Try an audio call instead**).
+   */
+  async callAgain(media: CallMedia = this.call.media ?? "audio"): Promise<void> {
+    this.call.reset();
+    await this.startCall(media);
   }
 
   /** Leave an ended call for `view`. */

@@ -23,11 +23,25 @@ export type FrameHandler<T extends ServerType> = (message: MessageOf<ServerMessa
 export type ConnectionStatus = "idle" | "connecting" | "open" | "reconnecting" | "closed";
 
 /**
+ * How long the socket may go without opening — on first connect, or after a
+ * drop — before {@link SignalingController.unreachable} is set and the element
+ * says it cannot reach the room (it keeps retrying meanwhile), ms.
+ */
+export const UNREACHABLE_AFTER_MS = 8_000;
+
+/**
  * Owns one PartySocket for a host element. Opened with {@link connect},
  * closed with {@link close} or when the element leaves the document.
  */
 export class SignalingController implements ReactiveController {
   status: ConnectionStatus = "idle";
+  /**
+   * True once the socket has been {@link status connecting or reconnecting}
+   * for {@link UNREACHABLE_AFTER_MS} without opening; false again when it
+   * opens, or when {@link retry} starts a fresh attempt.
+   */
+  unreachable = false;
+  private unreachableTimer: ReturnType<typeof setTimeout> | undefined;
   private socket: PartySocket | undefined;
   private everOpened = false;
   private readonly handlers = new Map<ServerType, Set<(message: ServerMessage) => void>>();
@@ -104,6 +118,18 @@ export class SignalingController implements ReactiveController {
     return true;
   }
 
+  /**
+   * Try to connect again now, rather than after the reconnect backoff (the
+   * **Retry** of an unreachable room). The bounded wait starts again.
+   */
+  retry(): void {
+    if (!this.socket || this.status === "open") return;
+    this.stopUnreachableTimer();
+    this.unreachable = false;
+    this.socket.reconnect();
+    this.setStatus(this.everOpened ? "reconnecting" : "connecting");
+  }
+
   /** Close for good (no reconnect). */
   close(): void {
     const socket = this.socket;
@@ -128,6 +154,22 @@ export class SignalingController implements ReactiveController {
 
   private setStatus(status: ConnectionStatus): void {
     this.status = status;
+    if (status === "connecting" || status === "reconnecting") {
+      // One bound per outage: the close of each failed attempt does not restart it.
+      if (!this.unreachable) this.unreachableTimer ??= setTimeout(() => {
+        this.unreachableTimer = undefined;
+        this.unreachable = true;
+        this.host.requestUpdate();
+      }, UNREACHABLE_AFTER_MS);
+    } else {
+      this.stopUnreachableTimer();
+      this.unreachable = false;
+    }
     this.host.requestUpdate();
+  }
+
+  private stopUnreachableTimer(): void {
+    clearTimeout(this.unreachableTimer);
+    this.unreachableTimer = undefined;
   }
 }
