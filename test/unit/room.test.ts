@@ -27,6 +27,15 @@ async function caller(room: FakeRoom, media: "audio" | "video" = "audio") {
   return v;
 }
 
+/** A call Ada accepted: the host, the visitor, the call's id. */
+async function acceptedCall(room: FakeRoom) {
+  const ada = await availableHost(room, "Ada");
+  const v = await caller(room);
+  const callId = callIdOf(v);
+  await room.send(ada, { type: "accept", callId });
+  return { ada, v, callId };
+}
+
 /**
  * Let `ms` pass in ping intervals, firing the alarm each time; `alive`
  * sockets answer every ping, as a live client does.
@@ -163,10 +172,7 @@ describe("the room (fake Room)", () => {
 
   it("keeps an active call through a visitor's reconnect, telling the host", async (t) => {
     useClock(t);
-    const ada = await availableHost(room, "Ada");
-    const v = await caller(room);
-    const callId = callIdOf(v);
-    await room.send(ada, { type: "accept", callId });
+    const { ada, v, callId } = await acceptedCall(room);
     await room.drop(v);
     assert.deepEqual(ada.last("peer"), { type: "peer", callId, connected: false });
     await room.send(ada, { type: "signal", callId, candidate: { candidate: "c", sdpMid: "0", sdpMLineIndex: 0 } });
@@ -181,10 +187,7 @@ describe("the room (fake Room)", () => {
 
   it("spends a resume token on use: the same token cannot resume twice, the new one can", async (t) => {
     useClock(t);
-    const ada = await availableHost(room, "Ada");
-    const v = await caller(room);
-    const callId = callIdOf(v);
-    await room.send(ada, { type: "accept", callId });
+    const { v, callId } = await acceptedCall(room);
     const first = v.last("welcome")!.resumeToken!;
     await room.drop(v);
     const back = await room.connect({ resume: first });
@@ -198,10 +201,7 @@ describe("the room (fake Room)", () => {
   });
 
   it("keeps the old token good when the socket that spent it dies before it is heard from", async () => {
-    const ada = await availableHost(room, "Ada");
-    const v = await caller(room);
-    const callId = callIdOf(v);
-    await room.send(ada, { type: "accept", callId });
+    const { v, callId } = await acceptedCall(room);
     const first = v.last("welcome")!.resumeToken!;
     await room.drop(v);
     // The resume goes through, but the socket (or the room) dies before its new token reaches the visitor.
@@ -217,10 +217,7 @@ describe("the room (fake Room)", () => {
   });
 
   it("lets only one of two sockets racing with one resume token have the call", async () => {
-    const ada = await availableHost(room, "Ada");
-    const v = await caller(room);
-    const callId = callIdOf(v);
-    await room.send(ada, { type: "accept", callId });
+    const { v, callId } = await acceptedCall(room);
     const token = v.last("welcome")!.resumeToken!;
     await room.drop(v);
     const both = await Promise.all([room.connect({ resume: token }), room.connect({ resume: token })]);
@@ -228,10 +225,7 @@ describe("the room (fake Room)", () => {
   });
 
   it("closes the owner's socket, saying why, when its resume token is presented while it is open", async () => {
-    const ada = await availableHost(room, "Ada");
-    const v = await caller(room);
-    const callId = callIdOf(v);
-    await room.send(ada, { type: "accept", callId });
+    const { ada, v, callId } = await acceptedCall(room);
     const other = await room.connect({ resume: v.last("welcome")!.resumeToken! });
     assert.equal(other.last("resumed")?.callId, callId);
     assert.deepEqual(v.closedWith, { code: 4001, reason: "Resumed on another connection" });
@@ -270,10 +264,7 @@ describe("the room (fake Room)", () => {
 
   it("keeps calls across a restart of the server (same storage)", async (t) => {
     useClock(t);
-    const ada = await availableHost(room, "Ada");
-    const v = await caller(room);
-    const callId = callIdOf(v);
-    await room.send(ada, { type: "accept", callId });
+    const { v, callId } = await acceptedCall(room);
     // Every socket is gone and a new server instance starts on the same storage.
     room.connections.clear();
     room.boot();
