@@ -118,4 +118,18 @@ export const baseStyles = css`
     flex-wrap: wrap;
     align-items: center;
   }
+  /* Phones and touch screens: targets of at least 44 px (WCAG 2.5.5), and
+     fields of at least 16 px so that iOS does not zoom into them. */
+  @media (max-width: 480px), (pointer: coarse) {
+    button {
+      min-height: 44px;
+      min-width: 44px;
+    }
+    input,
+    select,
+    textarea {
+      font-size: max(16px, 1em);
+      min-height: 44px;
+    }
+  }
 `;

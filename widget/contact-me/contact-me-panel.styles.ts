@@ -90,5 +90,52 @@ export const panelStyles = [
       display: grid;
       gap: 0.5em;
     }
+    /*
+     * Phone size: a full-screen sheet. The conversation scrolls between the
+     * header and the message box, which stays at the bottom (above the
+     * keyboard, as the dynamic viewport shrinks); the notch and home
+     * indicator are kept clear with the safe-area insets.
+     */
+    @media (max-width: 480px) {
+      :host {
+        position: fixed;
+        inset: 0;
+        width: 100%;
+        max-width: none;
+        height: 100vh;
+        height: 100dvh;
+        max-height: none;
+        border: 0;
+        border-radius: 0;
+        box-shadow: none;
+        display: flex;
+        flex-direction: column;
+        padding: max(0.75rem, env(safe-area-inset-top)) max(1rem, env(safe-area-inset-right))
+          max(0.75rem, env(safe-area-inset-bottom)) max(1rem, env(safe-area-inset-left));
+        overflow: hidden;
+      }
+      :host > * {
+        flex: none;
+      }
+      [part="header"] {
+        min-height: 44px;
+      }
+      [part="close"] {
+        min-width: 44px;
+        min-height: 44px;
+        font-size: 1.4em;
+      }
+      [part="messages"],
+      [part="menu"],
+      [part="call"] {
+        flex: 1 1 auto;
+        min-height: 0;
+        overflow-y: auto;
+        align-content: start;
+      }
+      [part="form"] {
+        margin-top: auto;
+      }
+    }
   `,
 ];

@@ -57,6 +57,19 @@ export const launcherStyles = [
         box-shadow: 0 0 0 2px var(--_on-accent);
         vertical-align: middle;
       }
+      /* Phone size: clear of the home indicator; hidden under the open panel, a full-screen sheet. */
+      @media (max-width: 480px) {
+        :host {
+          bottom: max(1rem, env(safe-area-inset-bottom));
+          right: max(1rem, env(safe-area-inset-right));
+        }
+        :host([position="bottom-left"]) {
+          left: max(1rem, env(safe-area-inset-left));
+        }
+        .bar.open {
+          display: none;
+        }
+      }
       [part="badge"] {
         position: absolute;
         top: -0.4em;

@@ -222,7 +222,7 @@ export class ContactMe extends LitElement {
     const call = this.session?.call.live ? this.session : undefined;
     const pill = !this.open && call;
     return html`
-      <div class="bar">
+      <div class="bar ${this.open ? "open" : ""}">
         <button
           part="launcher"
           class="primary"
