@@ -114,7 +114,7 @@ const http = createServer((req, res) => {
     req.resume();
     req.on("end", () => {
       res.writeHead(200, headers);
-      res.end(JSON.stringify({ token: "baseline", name: "Host" } satisfies HostSession));
+      res.end(JSON.stringify({ token: "baseline", name: "Host", expires: Math.floor(Date.now() / 1000) + 43_200 } satisfies HostSession));
     });
     return;
   }

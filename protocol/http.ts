@@ -173,12 +173,14 @@ export const HostSession = schema(() =>
     token: v.pipe(v.string(), v.minLength(1)),
     /** The signed-in host's display name (`Host` for `HOST_KEY`, else its name in `HOSTS`). */
     name: v.string(),
+    /** When the token stops being accepted, in unix seconds (seconds since 1970-01-01 UTC). */
+    expires: v.number(),
   }),
 );
 export type HostSession = v.InferOutput<typeof HostSession>;
 
 /**
- * `POST host/session` with `{"key": string}` → `200 {"token", "name"}`: a host key
+ * `POST host/session` with `{"key": string}` → `200 {"token", "name", "expires"}`: a host key
  * for a host token. Errors, in the order they are checked:
  * - `503 unavailable` when no host is configured, or its key is shorter than
  *   16 characters (the message says which);

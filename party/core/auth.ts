@@ -104,13 +104,21 @@ function parseSigned(token: string, now: number): { subject: string; expiry: num
 }
 
 /**
+ * When a host token issued at `now` (ms) for `ttlS` seconds stops being
+ * accepted, in unix seconds: what {@link issueHostToken} signs.
+ */
+export function hostTokenExpiry(now: number, ttlS: number): number {
+  return Math.floor(now / 1000) + ttlS;
+}
+
+/**
  * Issue a host token for host `name` of `room`.
  * @param hostKey that host's key
  * @param now current time in ms (for tests)
  * @param ttlS lifetime in seconds
  */
 export async function issueHostToken(hostKey: string, name: string, room: string, now = Date.now(), ttlS = HOST_TOKEN_TTL_S): Promise<string> {
-  const expiry = Math.floor(now / 1000) + ttlS;
+  const expiry = hostTokenExpiry(now, ttlS);
   const subject = toBase64Url(encoder.encode(name));
   return `${subject}.${expiry}.${await sign(hostKey, `host:${room}:${name}:${expiry}`)}`;
 }

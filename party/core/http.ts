@@ -25,7 +25,7 @@ import {
   type Answer,
   type Endpoint,
 } from "../../protocol/http.ts";
-import { findHost, issueHostToken } from "./auth.ts";
+import { findHost, hostTokenExpiry, issueHostToken } from "./auth.ts";
 import type { RoomConfig } from "./config.ts";
 import { GuardAnswer } from "./guard.ts";
 import type { SlackBridge } from "./slack-bridge.ts";
@@ -111,6 +111,9 @@ export class Routes {
     if (!name) return errorAnswer(401, "Wrong host key");
     // A right key gives its try back: the real host is never slowed down by its own sign-ins.
     await (await room.guard(client, "refund")).body?.cancel();
-    return { status: 200, body: { token: await issueHostToken(hosts.get(name)!, name, room.id, Date.now(), room.config.hostSessionS), name } };
+    const now = Date.now();
+    const ttl = room.config.hostSessionS;
+    const token = await issueHostToken(hosts.get(name)!, name, room.id, now, ttl);
+    return { status: 200, body: { token, name, expires: hostTokenExpiry(now, ttl) } };
   }
 }

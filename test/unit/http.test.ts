@@ -82,7 +82,12 @@ describe("the room's answers match the description", () => {
     const address = { "cf-connecting-ip": `198.51.100.${Math.floor(Math.random() * 250)}` };
     const ok = await exchange(room, HOST_SESSION, jsonBody({ key: HOST_KEY }));
     assert.equal(ok.status, 200);
-    assert.equal((ok.json as HostSession).name, "Host");
+    const session = ok.json as HostSession;
+    assert.equal(session.name, "Host");
+    // The default HOST_SESSION_S, 12 h, in unix seconds; the token's own expiry segment says the same.
+    const expected = Math.floor(Date.now() / 1000) + 43_200;
+    assert.ok(Math.abs(session.expires - expected) <= 2, `expires ${session.expires}, expected about ${expected}`);
+    assert.equal(session.token.split(".")[1], String(session.expires));
     assert.equal((await exchange(room, HOST_SESSION, { headers: address, body: "{not json" })).status, 400);
     for (const body of [{ key: "wrong-key-000000000" }, { key: 5 }, { nokey: HOST_KEY }, null, { key: "k".repeat(MAX_HOST_KEY_LENGTH + 1) }]) {
       const wrong = await exchange(room, HOST_SESSION, { ...jsonBody(body), headers: address });
@@ -147,7 +152,7 @@ describe("malformed bodies are refused", () => {
 
   it("answers", () => {
     for (const bad of [{}, { available: "yes" }, { available: true, unread: -1 }, { available: true, unread: 1.5 }, null, []]) refuses(Presence, bad);
-    for (const bad of [{}, { token: "", name: "Host" }, { token: "t" }, { token: "t", name: 5 }]) refuses(HostSession, bad);
+    for (const bad of [{}, { token: "", name: "Host", expires: 1 }, { token: "t", expires: 1 }, { token: "t", name: 5, expires: 1 }, { token: "t", name: "Host" }]) refuses(HostSession, bad);
     for (const bad of [{ error: "teapot", message: "x" }, { error: "forbidden" }, { message: "x" }, "forbidden"]) refuses(ErrorBody, bad);
     for (const bad of [{ ok: false }, { ok: true, duplicate: false }, { challenge: 5 }, {}]) refuses(SlackEventsAnswer, bad);
   });

@@ -11,7 +11,7 @@ import { HttpProtocolError } from "../../protocol/http.ts";
 import { addressOf, storagePrefix, type RoomAddress } from "../room/address.ts";
 import { requestRoom } from "../room/http.ts";
 import { SignalingController } from "../room/signaling.ts";
-import { session } from "../room/storage.ts";
+import { local, session } from "../room/storage.ts";
 import { format, problemText, stringsConverter, type Problem } from "../strings.ts";
 import { AttentionController } from "./attention.ts";
 import { hostStyles } from "./contact-me-host.styles.ts";
@@ -34,6 +34,26 @@ export type * from "../events.ts";
 /** How long a passing notice shows, ms. */
 const NOTICE_MS = 6000;
 
+/** A saved session is not used when it expires within this many seconds. */
+const SESSION_MARGIN_S = 5;
+
+/** The sign-in this tab keeps in `sessionStorage`: the host token and when it expires (unix seconds). */
+interface SavedSession {
+  token: string;
+  expires: number;
+}
+
+/** The saved session, or undefined when absent or not of that shape (e.g. saved by an older version). */
+function readSession(raw: string | null): SavedSession | undefined {
+  if (!raw) return undefined;
+  try {
+    const value = JSON.parse(raw) as Partial<SavedSession>;
+    return typeof value.token === "string" && typeof value.expires === "number" ? (value as SavedSession) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The host dashboard: sign in with the host key, go **Available**, see
  * visitor messages as they arrive, and accept or decline calls (with a ring).
@@ -43,7 +63,10 @@ const NOTICE_MS = 6000;
  *
  * The host key is exchanged once for a short-lived token
  * (`POST /parties/main/<room>/host/session`); the token, kept in
- * `sessionStorage` for this tab, authorizes the host WebSocket.
+ * `sessionStorage` for this tab, authorizes the host WebSocket, so a reload
+ * keeps the host signed in until it expires (`HOST_SESSION_S`). The
+ * **Available** choice is kept on this device (`localStorage`) and comes back
+ * with a reload or the next sign-in.
  *
  * @element contact-me-host
  *
@@ -184,13 +207,23 @@ export class ContactMeHost extends LitElement {
     return storagePrefix("contact-me-host", this.address);
   }
 
+  /** Where this device keeps the host's Available choice, across reloads and sign-ins. */
+  private get availableKey(): string {
+    return `${this.storageKey}:available`;
+  }
+
+  /**
+   * Sign in again with the session this tab saved, unless it expires within
+   * {@link SESSION_MARGIN_S}; the Available choice comes back with it.
+   */
   override connectedCallback(): void {
     super.connectedCallback();
-    const saved = session.get(this.storageKey);
-    if (saved && Number(saved.split(".")[0]) * 1000 > Date.now() + 60_000) {
-      this.token = saved;
+    const saved = readSession(session.get(this.storageKey));
+    if (saved && saved.expires - SESSION_MARGIN_S > Date.now() / 1000) {
+      this.token = saved.token;
+      this.available = local.get(this.availableKey) === "1";
       this.connect();
-    }
+    } else if (saved) session.remove(this.storageKey);
   }
 
   override disconnectedCallback(): void {
@@ -425,7 +458,8 @@ export class ContactMeHost extends LitElement {
       input.value = "";
       this.token = res.body.token;
       this.hostName = res.body.name;
-      session.set(this.storageKey, res.body.token);
+      this.available = local.get(this.availableKey) === "1";
+      session.set(this.storageKey, JSON.stringify({ token: res.body.token, expires: res.body.expires } satisfies SavedSession));
       this.connect();
     } catch (err) {
       this.signInError =
@@ -454,6 +488,7 @@ export class ContactMeHost extends LitElement {
     this.ringer.unlock();
     this.attention.requestPermission();
     this.available = !this.available;
+    local.set(this.availableKey, this.available ? "1" : "0");
     this.signaling.send({ type: "available", available: this.available });
   }
 
