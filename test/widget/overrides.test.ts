@@ -112,7 +112,7 @@ test("with every string overridden, no default text shows in any state of the wi
     await panel.getByRole("textbox", { name: m("email") }).fill("ada@example.com");
     await panel.getByRole("button", { name: m("send"), exact: true }).click();
     await visible(panel.getByText(m("delivered")));
-    await host.page.getByRole("textbox", { name: m("reply") }).fill("Thanks Ada");
+    await host.page.getByRole("textbox", { name: m("replyTo") }).fill("Thanks Ada");
     await host.page.getByRole("button", { name: m("send"), exact: true }).click();
     await visible(panel.getByText("Thanks Ada"));
     await assertOnlyOverrides(page, "while messaging");

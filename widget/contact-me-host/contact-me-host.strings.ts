@@ -40,7 +40,8 @@ export const hostStrings = {
   decline: "Decline",
   messages: "Messages",
   noMessages: "No messages yet.",
-  reply: "Reply",
+  /** The reply box's label, naming the conversation it answers. */
+  replyTo: "Reply to {name}",
   send: "Send",
   you: "You",
   slackFailed: "not posted to Slack",

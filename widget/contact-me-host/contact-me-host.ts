@@ -1,5 +1,7 @@
 import { LitElement, html, nothing, type PropertyValues } from "lit";
 import { property, state } from "lit/decorators.js";
+import { live } from "lit/directives/live.js";
+import { repeat } from "lit/directives/repeat.js";
 import type { CallMedia, MessageOf, ServerMessage } from "../../protocol/socket.ts";
 import { CallController } from "../call/call-controller.ts";
 import { CALL_PARTS } from "../call/call-view.ts";
@@ -51,6 +53,42 @@ function readSession(raw: string | null): SavedSession | undefined {
     return typeof value.token === "string" && typeof value.expires === "number" ? (value as SavedSession) : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Half-typed replies, by conversation id, in `localStorage` (one JSON object
+ * under `key`), so a draft stays with its conversation across re-renders,
+ * reloads and sign-ins.
+ */
+class Drafts {
+  readonly #key: string;
+  readonly #texts: Record<string, string>;
+
+  constructor(key: string) {
+    this.#key = key;
+    let saved: unknown;
+    try {
+      saved = JSON.parse(local.get(key) ?? "{}");
+    } catch {
+      saved = {};
+    }
+    this.#texts = typeof saved === "object" && saved !== null ? (saved as Record<string, string>) : {};
+  }
+
+  get(conversationId: string): string | undefined {
+    const text = this.#texts[conversationId];
+    return typeof text === "string" ? text : undefined;
+  }
+
+  set(conversationId: string, text: string): void {
+    if (text) this.#texts[conversationId] = text;
+    else delete this.#texts[conversationId];
+    local.set(this.#key, JSON.stringify(this.#texts));
+  }
+
+  delete(conversationId: string): void {
+    this.set(conversationId, "");
   }
 }
 
@@ -207,6 +245,12 @@ export class ContactMeHost extends LitElement {
     return storagePrefix("contact-me-host", this.address);
   }
 
+  /** Half-typed replies by conversation id, kept on this device until sent; read on first use. */
+  private get drafts(): Drafts {
+    return (this.#drafts ??= new Drafts(`${this.storageKey}:drafts`));
+  }
+  #drafts: Drafts | undefined;
+
   /** Where this device keeps the host's Available choice, across reloads and sign-ins. */
   private get availableKey(): string {
     return `${this.storageKey}:available`;
@@ -269,7 +313,7 @@ export class ContactMeHost extends LitElement {
         <h2 id="messages-title">${s.messages}</h2>
         ${this.conversations.length
           ? html`<ul part="conversations">
-              ${this.conversations.map((c) => this.renderConversation(c))}
+              ${repeat(this.conversations, (c) => c.id, (c) => this.renderConversation(c))}
             </ul>`
           : html`<p>${s.noMessages}</p>`}
       </section>
@@ -366,7 +410,16 @@ export class ContactMeHost extends LitElement {
         )}
       </ul>
       <form part="reply" class="row" @submit=${(e: SubmitEvent) => this.reply(e, c.id)}>
-        <label class="grow">${s.reply}<textarea name="text" rows="2" required maxlength="4000"></textarea></label>
+        <label class="grow"
+          >${format(s.replyTo, { name: c.name || s.visitor })}<textarea
+            name="text"
+            rows="2"
+            required
+            maxlength="4000"
+            .value=${live(this.drafts.get(c.id) ?? "")}
+            @input=${(e: InputEvent) => this.drafts.set(c.id, (e.target as HTMLTextAreaElement).value)}
+          ></textarea
+        ></label>
         <button type="submit" class="primary">${s.send}</button>
       </form>
     </li>`;
@@ -379,6 +432,7 @@ export class ContactMeHost extends LitElement {
     if (!text) return;
     this.signaling.send({ type: "reply", conversationId, text, clientId: crypto.randomUUID() });
     area.value = "";
+    this.drafts.delete(conversationId);
   }
 
   /** Add or update a message, moving its conversation to the top. */
@@ -409,6 +463,21 @@ export class ContactMeHost extends LitElement {
   }
 
   /** Ring (before rendering, so the Silence button shows with the ring). */
+  /**
+   * Render, keeping focus where the host is typing: moving a conversation up
+   * the list (a new message) moves its DOM nodes, and a browser drops focus
+   * from a node it moves. A control still in the page gets its focus and
+   * caret back.
+   */
+  protected override update(changed: PropertyValues): void {
+    const focused = (this.renderRoot as ShadowRoot | undefined)?.activeElement as HTMLElement | null | undefined;
+    const caret = focused instanceof HTMLTextAreaElement ? [focused.selectionStart, focused.selectionEnd] : undefined;
+    super.update(changed);
+    if (!focused || (this.renderRoot as ShadowRoot).activeElement === focused || !focused.isConnected) return;
+    focused.focus({ preventScroll: true });
+    if (caret && focused instanceof HTMLTextAreaElement) focused.setSelectionRange(caret[0], caret[1]);
+  }
+
   protected override willUpdate(changed: PropertyValues): void {
     super.willUpdate(changed);
     if (this.ringingHere.some((w) => !this.silenced.has(w.callId)) && !this.call.live) this.ringer.start();
