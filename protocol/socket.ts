@@ -86,6 +86,9 @@ const MessageText = v.pipe(
 /** Client-chosen message id: a resend with the same id is not stored twice. */
 const ClientId = v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,64}$/, "expected 1-64 letters, digits, - or _")));
 
+/** A conversation's id, chosen by the room. */
+const ConversationId = v.pipe(v.string(), v.uuid());
+
 /** Visitor → room: a message for the host, in the visitor's conversation. */
 export const TextMessage = v.object({
   type: v.literal("text"),
@@ -98,9 +101,22 @@ export const TextMessage = v.object({
   clientId: ClientId,
 });
 /** Host → room: a reply in a conversation. */
-export const Reply = v.object({ type: v.literal("reply"), conversationId: v.pipe(v.string(), v.uuid()), text: MessageText, clientId: ClientId });
-/** Visitor → room: the visitor has seen the host's messages (clears the unread count). */
-export const Read = v.object({ type: v.literal("read") });
+export const Reply = v.object({ type: v.literal("reply"), conversationId: ConversationId, text: MessageText, clientId: ClientId });
+/**
+ * This side has seen the other side's messages: from a visitor, the host's
+ * replies (clears its unread count); from a host, the visitor's messages of
+ * `conversationId` (required from a host). The other side hears `seen`.
+ */
+export const Read = v.object({ type: v.literal("read"), conversationId: v.optional(ConversationId) });
+/**
+ * This side is typing in a conversation: a visitor in its own, a host in
+ * `conversationId` (required from a host). Relayed as `typing` to the other
+ * side, never stored; send at most one every {@link TYPING_EVERY_MS} while
+ * typing goes on. The room drops those beyond its rate.
+ */
+export const Typing = v.object({ type: v.literal("typing"), conversationId: v.optional(ConversationId) });
+/** How often a client repeats `typing` while its user types, in ms; the other side shows it for twice that. */
+export const TYPING_EVERY_MS = 3000;
 
 /** Visitor → room: ring the available hosts. */
 export const CallRequest = v.object({ type: v.literal("call"), media: CallMedia, name: Name });
@@ -135,6 +151,7 @@ export const ClientMessage = v.variant("type", [
   Pong,
   Reply,
   Read,
+  Typing,
 ]);
 export type ClientMessage = v.InferOutput<typeof ClientMessage>;
 export type SignalMessage = v.InferOutput<typeof Signal>;
@@ -142,7 +159,7 @@ export type SignalMessage = v.InferOutput<typeof Signal>;
 /** Message types only a signed-in host may send. */
 export const HOST_ONLY = new Set(["available", "accept", "decline", "reply"] as const);
 /** Message types only a visitor may send. */
-export const VISITOR_ONLY = new Set(["text", "call", "cancel", "read"] as const);
+export const VISITOR_ONLY = new Set(["text", "call", "cancel"] as const);
 type HostOnlyType = typeof HOST_ONLY extends Set<infer T> ? T : never;
 type VisitorOnlyType = typeof VISITOR_ONLY extends Set<infer T> ? T : never;
 /** Frames a visitor may send. */
@@ -236,6 +253,10 @@ const ConversationSummary = v.object({
   page: v.optional(v.string()),
   updatedAt: v.number(),
   messages: v.array(ConversationMessage),
+  /** The visitor has seen host messages up to this time (ms since the epoch). */
+  visitorReadAt: v.optional(v.number()),
+  /** A host has seen visitor messages up to this time (ms since the epoch). */
+  hostReadAt: v.optional(v.number()),
 });
 
 /**
@@ -304,8 +325,19 @@ export const ServerMessage = v.variant("type", [
   }),
   /** To the sender: the room stored its message (`id`), matched by `clientId`. */
   v.object({ type: v.literal("sent"), id: v.string(), clientId: v.optional(v.string()), at: v.number() }),
-  /** To a visitor: its conversation so far, oldest first. */
-  v.object({ type: v.literal("history"), messages: v.array(ConversationMessage) }),
+  /** To a visitor: its conversation so far, oldest first; `hostReadAt`: a host has seen its messages up to then (ms). */
+  v.object({ type: v.literal("history"), messages: v.array(ConversationMessage), hostReadAt: v.optional(v.number()) }),
+  /**
+   * The other side is typing in `conversationId` (to hosts: the visitor, with
+   * the conversation's `name`; to the visitor: a host, with its name). Show it
+   * for about 2 × {@link TYPING_EVERY_MS} unless repeated.
+   */
+  v.object({ type: v.literal("typing"), conversationId: v.string(), from: v.picklist(["visitor", "host"]), name: v.optional(v.string()) }),
+  /**
+   * `by` has seen the other side's messages of `conversationId` up to `at`
+   * (ms): to the visitor when a host opens it, to every dashboard either way.
+   */
+  v.object({ type: v.literal("seen"), conversationId: v.string(), by: v.picklist(["visitor", "host"]), at: v.number() }),
   /** To hosts: the most recent conversations, newest first. */
   v.object({ type: v.literal("conversations"), conversations: v.array(ConversationSummary) }),
   /**

@@ -39,6 +39,8 @@ export interface Conversation {
   readAt: number;
   /** Host messages the visitor has not seen yet. */
   unread?: number;
+  /** Visitor messages up to this time have been seen by a host (ms since the epoch). */
+  hostReadAt?: number;
 }
 
 /** What the room keeps, in all. */

@@ -25,6 +25,8 @@ export interface Rate {
  *   for a burst of ICE candidates.
  * - `text`: visitor messages, 5 at once then one every 3 s (20/min).
  * - `call`: call requests, 3 at once then one every 10 s.
+ * - `typing`: typing notices, 3 at once then one a second (clients send one
+ *   every 3 s); those beyond are dropped without an error.
  * - `signIn`: wrong host keys per client address (`POST host/session`),
  *   10 at once then one every 6 s.
  */
@@ -32,6 +34,7 @@ export const RATES = {
   frame: { burst: 40, perSecond: 20 },
   text: { burst: 5, perSecond: 1 / 3 },
   call: { burst: 3, perSecond: 1 / 10 },
+  typing: { burst: 3, perSecond: 1 },
   signIn: { burst: 10, perSecond: 1 / 6 },
 } as const satisfies Record<string, Rate>;
 

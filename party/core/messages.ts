@@ -42,8 +42,9 @@ export class Messages {
   /** A visitor socket opened with a known conversation: its history. */
   async visitorConnected(conn: VisitorConn, known: boolean): Promise<void> {
     if (!known) return;
-    const messages = await this.store.history(conn.state!.conversationId);
-    this.conns.send(conn, { type: "history", messages: messages.map(forVisitor) });
+    const id = conn.state!.conversationId;
+    const [messages, conversation] = await Promise.all([this.store.history(id), this.store.get(id)]);
+    this.conns.send(conn, { type: "history", messages: messages.map(forVisitor), hostReadAt: conversation?.hostReadAt });
   }
 
   /** `text` from a visitor. */
@@ -91,10 +92,46 @@ export class Messages {
     if (message.delivered) this.conns.send(sender, { type: "message", conversationId, message: forVisitor(message) });
   }
 
-  /** `read`: the visitor has seen the host's messages. */
-  async read(sender: VisitorConn): Promise<void> {
+  /** `read` from a visitor: it has seen the host's messages; the dashboards hear `seen`. */
+  async read(sender: VisitorConn, now: number): Promise<void> {
     const c = await this.store.get(sender.state!.conversationId);
-    if (c && c.unread) await this.store.save({ ...c, unread: 0, readAt: Date.now() });
+    if (!c || !c.unread) return;
+    await this.store.save({ ...c, unread: 0, readAt: now });
+    this.toHosts({ type: "seen", conversationId: c.id, by: "visitor", at: now });
+  }
+
+  /**
+   * `read` from a host: it has seen the visitor's messages of `conversationId`;
+   * the visitor and the dashboards hear `seen`. Stored only when something
+   * new was seen (one write per new message at most).
+   */
+  async hostRead(sender: HostConn, conversationId: string | undefined, now: number): Promise<void> {
+    if (!conversationId) return this.conns.fail(sender, "bad_message", "conversationId: a host must name the conversation");
+    const c = await this.store.get(conversationId);
+    if (!c) return this.conns.fail(sender, "not_found", "No such conversation");
+    if ((c.hostReadAt ?? 0) >= c.updatedAt) return;
+    await this.store.save({ ...c, hostReadAt: now });
+    const seen = { type: "seen", conversationId: c.id, by: "host", at: now } satisfies ServerMessage;
+    this.toHosts(seen);
+    this.toVisitorSockets(c, JSON.stringify(seen));
+  }
+
+  /**
+   * `typing`: relayed to the other side, never stored; beyond the `typing`
+   * rate it is dropped without an error (a client repeats it anyway).
+   */
+  async typing(sender: VisitorConn | HostConn, conversationId: string | undefined, now: number): Promise<void> {
+    if (!this.conns.spend(sender, "typing", now)) return;
+    if (isVisitor(sender)) {
+      const id = sender.state!.conversationId;
+      const c = await this.store.get(id);
+      return this.toHosts({ type: "typing", conversationId: id, from: "visitor", name: c?.name });
+    }
+    if (!conversationId) return this.conns.fail(sender, "bad_message", "conversationId: a host must name the conversation");
+    const c = await this.store.get(conversationId);
+    if (!c) return this.conns.fail(sender, "not_found", "No such conversation");
+    const frame = { type: "typing", conversationId: c.id, from: "host", name: sender.state!.name } satisfies ServerMessage;
+    this.toVisitorSockets(c, JSON.stringify(frame));
   }
 
   /** `reply` from a dashboard (joins the Slack thread too, in bot mode). */
@@ -129,17 +166,26 @@ export class Messages {
   /** Tell the conversation's visitor sockets and every dashboard about a new or changed message. */
   publish(conversation: Conversation, message: StoredMessage): void {
     const details = { name: conversation.name, email: conversation.email, page: conversation.page };
-    const toHosts = JSON.stringify({ type: "message", conversationId: conversation.id, message: forHost(message), conversation: details } satisfies ServerMessage);
-    for (const h of this.conns.live("host")) this.conns.sendRaw(h, toHosts);
+    this.toHosts({ type: "message", conversationId: conversation.id, message: forHost(message), conversation: details });
     this.toVisitor(conversation, message);
   }
 
+  /** Send `frame` to every live dashboard (serialized once). */
+  private toHosts(frame: ServerMessage): void {
+    const raw = JSON.stringify(frame);
+    for (const h of this.conns.live("host")) this.conns.sendRaw(h, raw);
+  }
+
   private toVisitor(conversation: Conversation, message: StoredMessage): void {
-    const frame = JSON.stringify({ type: "message", conversationId: conversation.id, message: forVisitor(message) } satisfies ServerMessage);
+    this.toVisitorSockets(conversation, JSON.stringify({ type: "message", conversationId: conversation.id, message: forVisitor(message) } satisfies ServerMessage));
+  }
+
+  /** Send `raw` to the conversation's visitor sockets: those tagged with it, and the socket that wrote last. */
+  private toVisitorSockets(conversation: Conversation, raw: string): void {
     const sockets = this.conns.live(conversationTag(conversation.id));
     const last = conversation.conn ? this.conns.get(conversation.conn) : undefined;
     if (last && isVisitor(last) && !last.state!.gone && last.state!.conversationId === conversation.id && !sockets.includes(last)) sockets.push(last);
-    for (const v of sockets) this.conns.sendRaw(v, frame);
+    for (const v of sockets) this.conns.sendRaw(v, raw);
   }
 
   /** A dashboard connects: recent conversations; visitor messages it now shows are delivered. */
@@ -152,8 +198,8 @@ export class Messages {
         messages[i] = (await this.store.update(conversation.id, m.seq, { delivered: true })) ?? m;
         this.toVisitor(conversation, messages[i]);
       }
-      const { id, name, email, page, updatedAt } = conversation;
-      summaries.push({ id, name, email, page, updatedAt, messages: messages.map(forHost) });
+      const { id, name, email, page, updatedAt, readAt, hostReadAt } = conversation;
+      summaries.push({ id, name, email, page, updatedAt, messages: messages.map(forHost), visitorReadAt: readAt || undefined, hostReadAt });
     }
     this.conns.send(conn, { type: "conversations", conversations: summaries });
   }

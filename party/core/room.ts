@@ -219,7 +219,9 @@ export class ContactRoom {
       case "text":
         return this.messages.text(sender, msg, now);
       case "read":
-        return this.messages.read(sender);
+        return this.messages.read(sender, now);
+      case "typing":
+        return this.messages.typing(sender, undefined, now);
       case "call":
         return this.calls.call(sender, msg, now);
       case "cancel":
@@ -235,6 +237,10 @@ export class ContactRoom {
     switch (msg.type) {
       case "reply":
         return this.messages.reply(sender, msg, now);
+      case "read":
+        return this.messages.hostRead(sender, msg.conversationId, now);
+      case "typing":
+        return this.messages.typing(sender, msg.conversationId, now);
       case "available": {
         const before = this.conns.isAvailable();
         sender.setState({ ...sender.state!, available: msg.available });
