@@ -117,6 +117,18 @@ export const Read = v.object({ type: v.literal("read"), conversationId: v.option
 export const Typing = v.object({ type: v.literal("typing"), conversationId: v.optional(ConversationId) });
 /** How often a client repeats `typing` while its user types, in ms; the other side shows it for twice that. */
 export const TYPING_EVERY_MS = 3000;
+/**
+ * Host → room: take `conversationId` out of the dashboards' list (`archived`),
+ * or put it back. A new visitor message puts it back too.
+ */
+export const Archive = v.object({ type: v.literal("archive"), conversationId: ConversationId, archived: v.boolean() });
+/**
+ * Host → room: delete `conversationId` and everything the room keeps of it
+ * (messages, Slack posts waiting, its thread link). Its visitor's sockets are
+ * closed with {@link CloseCode}`.conversationDeleted`; its token then finds
+ * nothing, so that visitor starts a new conversation.
+ */
+export const DeleteConversation = v.object({ type: v.literal("delete"), conversationId: ConversationId });
 
 /** Visitor → room: ring the available hosts. */
 export const CallRequest = v.object({ type: v.literal("call"), media: CallMedia, name: Name });
@@ -152,12 +164,14 @@ export const ClientMessage = v.variant("type", [
   Reply,
   Read,
   Typing,
+  Archive,
+  DeleteConversation,
 ]);
 export type ClientMessage = v.InferOutput<typeof ClientMessage>;
 export type SignalMessage = v.InferOutput<typeof Signal>;
 
 /** Message types only a signed-in host may send. */
-export const HOST_ONLY = new Set(["available", "accept", "decline", "reply"] as const);
+export const HOST_ONLY = new Set(["available", "accept", "decline", "reply", "archive", "delete"] as const);
 /** Message types only a visitor may send. */
 export const VISITOR_ONLY = new Set(["text", "call", "cancel"] as const);
 type HostOnlyType = typeof HOST_ONLY extends Set<infer T> ? T : never;
@@ -187,6 +201,8 @@ export const CloseCode = {
   resumedElsewhere: 4001,
   /** A host socket whose session ended: its token expired, or its key was removed or changed. Sign in again. */
   signedOut: 4003,
+  /** A visitor socket whose conversation a host deleted: connecting again starts a new one. */
+  conversationDeleted: 4004,
   /** Over the limits of its client address (open sockets, new sockets per second): policy violation. */
   tooManySockets: 1008,
 } as const;
@@ -338,6 +354,10 @@ export const ServerMessage = v.variant("type", [
    * (ms): to the visitor when a host opens it, to every dashboard either way.
    */
   v.object({ type: v.literal("seen"), conversationId: v.string(), by: v.picklist(["visitor", "host"]), at: v.number() }),
+  /** To hosts: a host archived `conversationId` (or put it back: `archived: false`). */
+  v.object({ type: v.literal("archived"), conversationId: v.string(), archived: v.boolean() }),
+  /** To hosts: a host deleted `conversationId`; the room keeps nothing of it. */
+  v.object({ type: v.literal("deleted"), conversationId: v.string() }),
   /** To hosts: the most recent conversations, newest first. */
   v.object({ type: v.literal("conversations"), conversations: v.array(ConversationSummary) }),
   /**

@@ -7,6 +7,8 @@
  * - `msg:<id>:<seq>` → {@link StoredMessage}, `seq` zero-padded so keys sort in order;
  * - `cid:<id>:<clientId>` → seq, so a resent message is found, not stored twice;
  * - `thread:<ts>` → conversation id, for Slack replies;
+ * - `gone:<id>` → when conversation `id` was deleted by a host (ms): its
+ *   visitor's token no longer finds it, so that visitor starts afresh;
  * - `stats` → {@link Stats}: how many conversations and bytes the room keeps,
  *   against `MAX_CONVERSATIONS` and `MAX_ROOM_BYTES`, and when it last pruned
  *   conversations idle for longer than the retention (`RETENTION_DAYS`).
@@ -28,6 +30,8 @@ export interface Conversation {
   updatedAt: number;
   /** Messages so far; the next message's seq. */
   count: number;
+  /** Archived by a host: out of the dashboard's list until the visitor writes again. */
+  archived?: boolean;
   /** Slack thread (`ts` of its first message), in bot mode. */
   slackTs?: string;
   /**
@@ -107,6 +111,7 @@ export class ConversationStore {
     const stored: StoredMessage = { ...message, seq: conversation.count };
     const isNew = conversation.count === 0;
     conversation.count += 1;
+    delete conversation.archived;
     conversation.updatedAt = message.at;
     const entries: Record<string, unknown> = { [`msg:${conversation.id}:${pad(stored.seq)}`]: stored, [`conv:${conversation.id}`]: conversation };
     const stats = await this.stats();
@@ -174,8 +179,53 @@ export class ConversationStore {
   async prune(before: number, now = Date.now()): Promise<number> {
     const all = await this.storage.list<Conversation>({ prefix: "conv:" });
     const old = [...all.values()].filter((c) => c.updatedAt < before);
+    await this.erase(old, { prunedAt: now });
+    return old.length;
+  }
+
+  /**
+   * Delete conversation `id` with everything stored of it (messages, client
+   * ids, Slack thread), and leave a `gone:` mark so its token no longer finds
+   * it. (The Slack outbox's entries are the caller's: `Outbox.forget`.)
+   * @returns false when there is no such conversation
+   */
+  async remove(id: string, now = Date.now()): Promise<boolean> {
+    const c = await this.get(id);
+    if (!c) return false;
+    await this.erase([c], {}, { [`gone:${id}`]: now });
+    return true;
+  }
+
+  /** Whether conversation `id` was deleted by a host. */
+  async deleted(id: string): Promise<boolean> {
+    return (await this.storage.get<number>(`gone:${id}`)) !== undefined;
+  }
+
+  /** Out of (`archived`) or back into the dashboard's list; false when there is no such conversation. */
+  async archive(id: string, archived: boolean): Promise<boolean> {
+    const c = await this.get(id);
+    if (!c) return false;
+    if (archived) c.archived = true;
+    else delete c.archived;
+    const ids = await this.recentIndex();
+    const next = archived ? ids.filter((x) => x !== id) : ids.includes(id) ? ids : this.placeByActivity(ids, c, await this.recent(RECENT_KEPT));
+    this.recentIds = Promise.resolve(next);
+    await this.storage.put({ [`conv:${id}`]: c, recent: next });
+    return true;
+  }
+
+  /** `ids` with `c` put back in order of activity (newest first), within {@link RECENT_KEPT}. */
+  private placeByActivity(ids: string[], c: Conversation, listed: Conversation[]): string[] {
+    const at = listed.findIndex((x) => x.updatedAt < c.updatedAt);
+    const next = [...ids];
+    next.splice(at < 0 ? next.length : at, 0, c.id);
+    return next.slice(0, RECENT_KEPT);
+  }
+
+  /** Delete `conversations` and every key of theirs; update the index and stats (with `stats`), and put `extra`. */
+  private async erase(conversations: Conversation[], stats: Partial<Stats>, extra: Record<string, unknown> = {}): Promise<void> {
     let freed = 0;
-    for (const c of old) {
+    for (const c of conversations) {
       const keys = [`conv:${c.id}`, ...(c.slackTs ? [`thread:${c.slackTs}`] : [])];
       for (const prefix of [`msg:${c.id}:`, `cid:${c.id}:`]) {
         const entries = await this.storage.list<unknown>({ prefix });
@@ -187,14 +237,18 @@ export class ConversationStore {
       freed += JSON.stringify(c).length;
       for (let i = 0; i < keys.length; i += 128) await this.storage.delete(keys.slice(i, i + 128));
     }
-    const gone = new Set(old.map((c) => c.id));
+    const gone = new Set(conversations.map((c) => c.id));
     const ids = (await this.recentIndex()).filter((id) => !gone.has(id));
     this.recentIds = Promise.resolve(ids);
-    const stats = await this.stats();
-    const next: Stats = { conversations: Math.max(0, stats.conversations - old.length), bytes: Math.max(0, stats.bytes - freed), prunedAt: now };
+    const before = await this.stats();
+    const next: Stats = {
+      ...before,
+      conversations: Math.max(0, before.conversations - conversations.length),
+      bytes: Math.max(0, before.bytes - freed),
+      ...stats,
+    };
     this.statsRead = Promise.resolve(next);
-    await this.storage.put({ stats: next, recent: ids });
-    return old.length;
+    await this.storage.put({ stats: next, recent: ids, ...extra });
   }
 
   byThread(ts: string): Promise<string | undefined> {

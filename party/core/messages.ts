@@ -11,7 +11,7 @@
  * visitor socket.
  * @module
  */
-import type { ClientMessage, ConversationMessage, MessageOf, ServerMessage } from "../../protocol/socket.ts";
+import { CloseCode, type ClientMessage, type ConversationMessage, type MessageOf, type ServerMessage } from "../../protocol/socket.ts";
 import { conversationTag, isVisitor, type Connections, type HostConn, type VisitorConn } from "./connections.ts";
 import type { Conversation, ConversationStore, StoredMessage } from "./conversations.ts";
 import type { SlackBridge } from "./slack-bridge.ts";
@@ -163,6 +163,25 @@ export class Messages {
     if (queued) void this.slack.drain();
   }
 
+  /** `archive` from a host: out of (or back into) the dashboards' list; every dashboard hears `archived`. */
+  async archive(sender: HostConn, msg: MessageOf<ClientMessage, "archive">): Promise<void> {
+    if (!(await this.store.archive(msg.conversationId, msg.archived))) return this.conns.fail(sender, "not_found", "No such conversation");
+    this.toHosts({ type: "archived", conversationId: msg.conversationId, archived: msg.archived });
+  }
+
+  /**
+   * `delete` from a host: the conversation and everything kept of it go (its
+   * waiting Slack posts too); its visitor's sockets are closed so they start
+   * afresh; every dashboard hears `deleted`.
+   */
+  async delete(sender: HostConn, conversationId: string): Promise<void> {
+    const conversation = await this.store.get(conversationId);
+    if (!conversation || !(await this.store.remove(conversationId))) return this.conns.fail(sender, "not_found", "No such conversation");
+    await this.slack.outbox.forget(conversationId);
+    for (const v of this.visitorSockets(conversation)) this.conns.close(v, CloseCode.conversationDeleted, "The conversation was deleted");
+    this.toHosts({ type: "deleted", conversationId });
+  }
+
   /** Tell the conversation's visitor sockets and every dashboard about a new or changed message. */
   publish(conversation: Conversation, message: StoredMessage): void {
     const details = { name: conversation.name, email: conversation.email, page: conversation.page };
@@ -180,12 +199,17 @@ export class Messages {
     this.toVisitorSockets(conversation, JSON.stringify({ type: "message", conversationId: conversation.id, message: forVisitor(message) } satisfies ServerMessage));
   }
 
-  /** Send `raw` to the conversation's visitor sockets: those tagged with it, and the socket that wrote last. */
+  /** Send `raw` to the conversation's visitor sockets. */
   private toVisitorSockets(conversation: Conversation, raw: string): void {
+    for (const v of this.visitorSockets(conversation)) this.conns.sendRaw(v, raw);
+  }
+
+  /** The conversation's visitor sockets: those tagged with it, and the socket that wrote last. */
+  private visitorSockets(conversation: Conversation) {
     const sockets = this.conns.live(conversationTag(conversation.id));
     const last = conversation.conn ? this.conns.get(conversation.conn) : undefined;
     if (last && isVisitor(last) && !last.state!.gone && last.state!.conversationId === conversation.id && !sockets.includes(last)) sockets.push(last);
-    for (const v of sockets) this.conns.sendRaw(v, raw);
+    return sockets;
   }
 
   /** A dashboard connects: recent conversations; visitor messages it now shows are delivered. */

@@ -88,6 +88,14 @@ export class Outbox {
     return true;
   }
 
+  /** Drop every waiting post of `conversationId` (the conversation was deleted). */
+  async forget(conversationId: string): Promise<void> {
+    const gone = this.entries.filter((e) => e.conversationId === conversationId);
+    if (gone.length === 0) return;
+    this.entries = this.entries.filter((e) => e.conversationId !== conversationId);
+    await this.storage.delete(gone.map((e) => e.key));
+  }
+
   /**
    * Deliver every due entry (see the module rules). Only one drain runs at a
    * time; a call during a drain makes it pass again.

@@ -140,7 +140,9 @@ export class ContactRoom {
   private async knownConversation(request: Request): Promise<string | undefined> {
     await this.load();
     const token = new URL(request.url).searchParams.get("conversation");
-    return token ? verifyConversationToken(token, this.secret, this.id) : undefined;
+    const id = token ? await verifyConversationToken(token, this.secret, this.id) : undefined;
+    // A conversation a host deleted is not found again: its visitor starts afresh.
+    return id && !(await this.store.deleted(id)) ? id : undefined;
   }
 
   async onConnect(conn: Connection<State>, request: Request): Promise<void> {
@@ -239,6 +241,10 @@ export class ContactRoom {
         return this.messages.reply(sender, msg, now);
       case "read":
         return this.messages.hostRead(sender, msg.conversationId, now);
+      case "archive":
+        return this.messages.archive(sender, msg);
+      case "delete":
+        return this.messages.delete(sender, msg.conversationId);
       case "typing":
         return this.messages.typing(sender, msg.conversationId, now);
       case "available": {

@@ -70,6 +70,36 @@ describe("the room's storage on its hot paths", () => {
   });
 });
 
+describe("a host deletes a conversation", () => {
+  it("leaves no record of it but the mark that its token finds nothing; its visitor starts afresh", async () => {
+    const room = new FakeRoom({ HOST_KEY, ICE_SERVERS: "[]" });
+    const host = await room.connect({ host: "Host" });
+    const ada = await visitorWith(room, "first");
+    await room.send(ada, { type: "text", text: "second", clientId: crypto.randomUUID() });
+    const other = await visitorWith(room, "someone else");
+    const id = ada.last("message")!.conversationId;
+    const token = ada.last("welcome")!.conversationToken!;
+    const statsBefore = room.storage.data.get("stats") as { conversations: number; bytes: number };
+
+    await room.send(host, { type: "delete", conversationId: id });
+    const left = [...room.storage.data.keys()].filter((k) => k.includes(id));
+    assert.deepEqual(left, [`gone:${id}`], "keys of the deleted conversation left");
+    assert.ok(!(room.storage.data.get("recent") as string[]).includes(id));
+    const stats = room.storage.data.get("stats") as { conversations: number; bytes: number };
+    assert.equal(stats.conversations, statsBefore.conversations - 1);
+    assert.ok(stats.bytes < statsBefore.bytes);
+    assert.equal(ada.closedWith?.code, 4004);
+    assert.equal(other.closed, false, "another visitor was closed");
+    assert.equal(host.last("deleted")?.conversationId, id);
+
+    const back = await room.connect({ conversation: token });
+    assert.notEqual(back.last("welcome")!.conversationToken, token, "the old token found the conversation again");
+    assert.equal(back.of("history").length, 0);
+    await room.send(back, { type: "text", text: "new start", clientId: crypto.randomUUID() });
+    assert.notEqual(back.last("message")!.conversationId, id);
+  });
+});
+
 describe("the room's id and an alarm that awaits", () => {
   let slack: Server;
   let url = "";
