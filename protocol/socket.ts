@@ -129,6 +129,14 @@ export const Archive = v.object({ type: v.literal("archive"), conversationId: Co
  * nothing, so that visitor starts a new conversation.
  */
 export const DeleteConversation = v.object({ type: v.literal("delete"), conversationId: ConversationId });
+/**
+ * Host → room: the next page of the conversation list, older than `cursor`
+ * (the `next` of the last `conversations` frame). Answered with a
+ * `conversations` frame carrying the same `cursor`.
+ */
+export const Older = v.object({ type: v.literal("older"), cursor: v.pipe(v.string(), v.regex(/^act:\d{13}:[0-9a-f-]{36}$/, "expected the cursor of a conversations frame")) });
+/** Conversations in one page of the dashboard's list (`conversations` frames). */
+export const CONVERSATIONS_PAGE = 30;
 
 /** Visitor → room: ring the available hosts. */
 export const CallRequest = v.object({ type: v.literal("call"), media: CallMedia, name: Name });
@@ -166,12 +174,13 @@ export const ClientMessage = v.variant("type", [
   Typing,
   Archive,
   DeleteConversation,
+  Older,
 ]);
 export type ClientMessage = v.InferOutput<typeof ClientMessage>;
 export type SignalMessage = v.InferOutput<typeof Signal>;
 
 /** Message types only a signed-in host may send. */
-export const HOST_ONLY = new Set(["available", "accept", "decline", "reply", "archive", "delete"] as const);
+export const HOST_ONLY = new Set(["available", "accept", "decline", "reply", "archive", "delete", "older"] as const);
 /** Message types only a visitor may send. */
 export const VISITOR_ONLY = new Set(["text", "call", "cancel"] as const);
 type HostOnlyType = typeof HOST_ONLY extends Set<infer T> ? T : never;
@@ -358,8 +367,14 @@ export const ServerMessage = v.variant("type", [
   v.object({ type: v.literal("archived"), conversationId: v.string(), archived: v.boolean() }),
   /** To hosts: a host deleted `conversationId`; the room keeps nothing of it. */
   v.object({ type: v.literal("deleted"), conversationId: v.string() }),
-  /** To hosts: the most recent conversations, newest first. */
-  v.object({ type: v.literal("conversations"), conversations: v.array(ConversationSummary) }),
+  /**
+   * To a host: a page of at most {@link CONVERSATIONS_PAGE} conversations
+   * (archived ones aside), newest activity first. On connect the first page
+   * (no `cursor`: it replaces the list); then the page asked for with `older`
+   * (its `cursor`: it extends the list). `next`: the cursor of the page after
+   * this one, absent at the end.
+   */
+  v.object({ type: v.literal("conversations"), conversations: v.array(ConversationSummary), cursor: v.optional(v.string()), next: v.optional(v.string()) }),
   /**
    * A new or updated message of a conversation: to hosts (with the
    * conversation's details) and to that conversation's visitor.

@@ -1,9 +1,11 @@
 /**
  * Conversations in room storage. Keys:
  * - `conv:<id>` → {@link Conversation} (who, when, Slack thread);
- * - `recent` → the ids of the {@link RECENT_KEPT} most recently active
- *   conversations, newest first, so a dashboard's list is one read, not a
- *   scan of every conversation;
+ * - `act:<updatedAt, 13 digits>:<id>` → the id: the activity index, so a
+ *   dashboard's list is read a page at a time, newest first
+ *   (`list({prefix: "act:", reverse: true, limit})`), never a scan of every
+ *   conversation. Archived conversations are not in it. `actIndex` marks a
+ *   room whose index is built (older rooms build it once, on first use);
  * - `msg:<id>:<seq>` → {@link StoredMessage}, `seq` zero-padded so keys sort in order;
  * - `cid:<id>:<clientId>` → seq, so a resent message is found, not stored twice;
  * - `thread:<ts>` → conversation id, for Slack replies;
@@ -61,14 +63,22 @@ export type StoredMessage = ConversationMessage & { seq: number };
 
 /** Messages sent with a conversation (history, dashboard). */
 export const HISTORY_LIMIT = 100;
-/** Conversations kept in the `recent` index (the dashboard shows fewer). */
-export const RECENT_KEPT = 50;
 
 const pad = (n: number) => String(n).padStart(10, "0");
 
+/** The activity index's key of `c`. */
+const activityKey = (c: Pick<Conversation, "id" | "updatedAt">) => `act:${String(c.updatedAt).padStart(13, "0")}:${c.id}`;
+
+/** One page of the conversation list, newest activity first. */
+export interface ConversationPage {
+  conversations: Conversation[];
+  /** Cursor of the next (older) page; absent at the end. */
+  next?: string;
+}
+
 export class ConversationStore {
-  /** Cache of storage key `recent`. */
-  private recentIds: Promise<string[]> | undefined;
+  /** The activity index is built (storage key `actIndex`). */
+  private indexed: Promise<void> | undefined;
   /** Cache of storage key `stats`. */
   private statsRead: Promise<Stats> | undefined;
 
@@ -110,6 +120,8 @@ export class ConversationStore {
   async append(conversation: Conversation, message: ConversationMessage): Promise<StoredMessage> {
     const stored: StoredMessage = { ...message, seq: conversation.count };
     const isNew = conversation.count === 0;
+    await this.index();
+    const listedAs = isNew || conversation.archived ? undefined : activityKey(conversation);
     conversation.count += 1;
     delete conversation.archived;
     conversation.updatedAt = message.at;
@@ -123,18 +135,28 @@ export class ConversationStore {
     this.statsRead = Promise.resolve(next);
     entries.stats = next;
     if (message.clientId) entries[`cid:${conversation.id}:${message.clientId}`] = stored.seq;
-    const ids = await this.recentIndex();
-    if (ids[0] !== conversation.id) {
-      const next = [conversation.id, ...ids.filter((id) => id !== conversation.id)].slice(0, RECENT_KEPT);
-      this.recentIds = Promise.resolve(next);
-      entries.recent = next;
-    }
+    const key = activityKey(conversation);
+    entries[key] = conversation.id;
     await this.storage.put(entries);
+    if (listedAs && listedAs !== key) await this.storage.delete(listedAs);
     return stored;
   }
 
-  private recentIndex(): Promise<string[]> {
-    return (this.recentIds ??= this.storage.get<string[]>("recent").then((ids) => ids ?? []));
+  /**
+   * Build the activity index once for a room that kept conversations before
+   * it existed (one scan, ever), and mark it built.
+   */
+  private index(): Promise<void> {
+    return (this.indexed ??= (async () => {
+      if (await this.storage.get<boolean>("actIndex")) return;
+      const all = await this.storage.list<Conversation>({ prefix: "conv:" });
+      const entries: Record<string, unknown> = {};
+      for (const c of all.values()) if (!c.archived) entries[activityKey(c)] = c.id;
+      const keys = Object.keys(entries);
+      for (let i = 0; i < keys.length; i += 128) await this.storage.put(Object.fromEntries(keys.slice(i, i + 128).map((k) => [k, entries[k]])));
+      await this.storage.put("actIndex", true);
+      await this.storage.delete("recent");
+    })());
   }
 
   /** The message sent earlier with `clientId`, if any. */
@@ -162,12 +184,24 @@ export class ConversationStore {
     return [...page.values()].reverse();
   }
 
-  /** The most recently active conversations (at most {@link RECENT_KEPT}), newest first. */
-  async recent(limit: number): Promise<Conversation[]> {
-    const ids = (await this.recentIndex()).slice(0, Math.min(limit, RECENT_KEPT));
-    if (ids.length === 0) return [];
-    const found = await this.storage.get<Conversation>(ids.map((id) => `conv:${id}`));
-    return ids.map((id) => found.get(`conv:${id}`)).filter((c): c is Conversation => c !== undefined);
+  /**
+   * A page of the list: the `limit` most recently active conversations (not
+   * archived), newest first, before `cursor` (the `next` of the page before;
+   * none for the first page). One index read and one batch read.
+   */
+  async page(limit: number, cursor?: string): Promise<ConversationPage> {
+    await this.index();
+    const index = await this.storage.list<string>({ prefix: "act:", reverse: true, limit: limit + 1, ...(cursor ? { end: cursor } : {}) });
+    const keys = [...index.keys()];
+    const shown = keys.slice(0, limit);
+    if (shown.length === 0) return { conversations: [] };
+    const found = await this.storage.get<Conversation>(shown.map((k) => `conv:${index.get(k)}`));
+    // An entry whose conversation moved on (or went) is not listed here.
+    const conversations = shown
+      .map((k) => [k, found.get(`conv:${index.get(k)}`)] as const)
+      .filter(([k, c]) => c !== undefined && !c.archived && activityKey(c) === k)
+      .map(([, c]) => c as Conversation);
+    return { conversations, next: keys.length > limit ? shown[shown.length - 1] : undefined };
   }
 
   /**
@@ -205,28 +239,23 @@ export class ConversationStore {
   async archive(id: string, archived: boolean): Promise<boolean> {
     const c = await this.get(id);
     if (!c) return false;
-    if (archived) c.archived = true;
-    else delete c.archived;
-    const ids = await this.recentIndex();
-    const next = archived ? ids.filter((x) => x !== id) : ids.includes(id) ? ids : this.placeByActivity(ids, c, await this.recent(RECENT_KEPT));
-    this.recentIds = Promise.resolve(next);
-    await this.storage.put({ [`conv:${id}`]: c, recent: next });
+    await this.index();
+    if (archived) {
+      c.archived = true;
+      await this.storage.put(`conv:${id}`, c);
+      await this.storage.delete(activityKey(c));
+    } else {
+      delete c.archived;
+      await this.storage.put({ [`conv:${id}`]: c, [activityKey(c)]: id });
+    }
     return true;
-  }
-
-  /** `ids` with `c` put back in order of activity (newest first), within {@link RECENT_KEPT}. */
-  private placeByActivity(ids: string[], c: Conversation, listed: Conversation[]): string[] {
-    const at = listed.findIndex((x) => x.updatedAt < c.updatedAt);
-    const next = [...ids];
-    next.splice(at < 0 ? next.length : at, 0, c.id);
-    return next.slice(0, RECENT_KEPT);
   }
 
   /** Delete `conversations` and every key of theirs; update the index and stats (with `stats`), and put `extra`. */
   private async erase(conversations: Conversation[], stats: Partial<Stats>, extra: Record<string, unknown> = {}): Promise<void> {
     let freed = 0;
     for (const c of conversations) {
-      const keys = [`conv:${c.id}`, ...(c.slackTs ? [`thread:${c.slackTs}`] : [])];
+      const keys = [`conv:${c.id}`, activityKey(c), ...(c.slackTs ? [`thread:${c.slackTs}`] : [])];
       for (const prefix of [`msg:${c.id}:`, `cid:${c.id}:`]) {
         const entries = await this.storage.list<unknown>({ prefix });
         for (const [key, value] of entries) {
@@ -237,9 +266,6 @@ export class ConversationStore {
       freed += JSON.stringify(c).length;
       for (let i = 0; i < keys.length; i += 128) await this.storage.delete(keys.slice(i, i + 128));
     }
-    const gone = new Set(conversations.map((c) => c.id));
-    const ids = (await this.recentIndex()).filter((id) => !gone.has(id));
-    this.recentIds = Promise.resolve(ids);
     const before = await this.stats();
     const next: Stats = {
       ...before,
@@ -248,7 +274,7 @@ export class ConversationStore {
       ...stats,
     };
     this.statsRead = Promise.resolve(next);
-    await this.storage.put({ stats: next, recent: ids, ...extra });
+    await this.storage.put({ stats: next, ...extra });
   }
 
   byThread(ts: string): Promise<string | undefined> {

@@ -11,13 +11,12 @@
  * visitor socket.
  * @module
  */
-import { CloseCode, type ClientMessage, type ConversationMessage, type MessageOf, type ServerMessage } from "../../protocol/socket.ts";
+import { CONVERSATIONS_PAGE, CloseCode, type ClientMessage, type ConversationMessage, type MessageOf, type ServerMessage } from "../../protocol/socket.ts";
 import { conversationTag, isVisitor, type Connections, type HostConn, type VisitorConn } from "./connections.ts";
 import type { Conversation, ConversationStore, StoredMessage } from "./conversations.ts";
 import type { SlackBridge } from "./slack-bridge.ts";
 
-/** Conversations, and messages of each, sent to a dashboard when it connects. */
-const DASHBOARD_CONVERSATIONS = 20;
+/** Messages of each conversation in a page of the dashboard's list. */
 const DASHBOARD_MESSAGES = 30;
 
 /** A message as dashboards see it (no storage fields). */
@@ -212,10 +211,21 @@ export class Messages {
     return sockets;
   }
 
-  /** A dashboard connects: recent conversations; visitor messages it now shows are delivered. */
-  async hostConnected(conn: HostConn): Promise<void> {
+  /** A dashboard connects: the first page of its list. */
+  hostConnected(conn: HostConn): Promise<void> {
+    return this.sendPage(conn);
+  }
+
+  /** `older` from a host: the page of its list after `cursor`. */
+  older(conn: HostConn, cursor: string): Promise<void> {
+    return this.sendPage(conn, cursor);
+  }
+
+  /** A page of conversations to `conn`; visitor messages it now shows are delivered. */
+  private async sendPage(conn: HostConn, cursor?: string): Promise<void> {
     const summaries = [];
-    for (const conversation of await this.store.recent(DASHBOARD_CONVERSATIONS)) {
+    const page = await this.store.page(CONVERSATIONS_PAGE, cursor);
+    for (const conversation of page.conversations) {
       const messages = await this.store.history(conversation.id, DASHBOARD_MESSAGES);
       for (const [i, m] of messages.entries()) {
         if (m.from !== "visitor" || m.delivered) continue;
@@ -225,7 +235,7 @@ export class Messages {
       const { id, name, email, page, updatedAt, readAt, hostReadAt } = conversation;
       summaries.push({ id, name, email, page, updatedAt, messages: messages.map(forHost), visitorReadAt: readAt || undefined, hostReadAt });
     }
-    this.conns.send(conn, { type: "conversations", conversations: summaries });
+    this.conns.send(conn, { type: "conversations", conversations: summaries, cursor, next: page.next });
   }
 
   /** Host messages the visitor of conversation `id` has not seen (`GET presence`). */

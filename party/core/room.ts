@@ -245,6 +245,8 @@ export class ContactRoom {
         return this.messages.archive(sender, msg);
       case "delete":
         return this.messages.delete(sender, msg.conversationId);
+      case "older":
+        return this.messages.older(sender, msg.cursor);
       case "typing":
         return this.messages.typing(sender, msg.conversationId, now);
       case "available": {

@@ -64,9 +64,12 @@ class FakeStorage {
     this.calls.push(`put ${Object.keys(entries).join(",")}`);
     for (const [k, v] of Object.entries(entries)) this.data.set(k, structuredClone(v));
   }
-  async list<T>(options: { prefix?: string; reverse?: boolean; limit?: number } = {}): Promise<Map<string, T>> {
+  async list<T>(options: { prefix?: string; reverse?: boolean; limit?: number; start?: string; end?: string } = {}): Promise<Map<string, T>> {
     this.calls.push(`list ${options.prefix ?? ""}`);
-    let keys = [...this.data.keys()].filter((k) => k.startsWith(options.prefix ?? "")).sort();
+    // As Durable Object storage: `start` inclusive, `end` exclusive, in key order.
+    let keys = [...this.data.keys()]
+      .filter((k) => k.startsWith(options.prefix ?? "") && (options.start === undefined || k >= options.start) && (options.end === undefined || k < options.end))
+      .sort();
     if (options.reverse) keys.reverse();
     if (options.limit !== undefined) keys = keys.slice(0, options.limit);
     return new Map(keys.map((k) => [k, structuredClone(this.data.get(k) as T)]));
