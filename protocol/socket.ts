@@ -25,6 +25,14 @@ export const MAX_FRAME_BYTES = 64 * 1024;
 export const MAX_TEXT_LENGTH = 4000;
 /** Longest visitor display name, in UTF-16 code units. */
 export const MAX_NAME_LENGTH = 80;
+/** Longest host display name in a visitor's `welcome` profile (`HOST_NAME`), in UTF-16 code units. */
+export const MAX_HOST_NAME_LENGTH = 60;
+/** Longest host tagline (`HOST_TAGLINE`), in UTF-16 code units. */
+export const MAX_HOST_TAGLINE_LENGTH = 120;
+/** Longest away text (`HOST_AWAY`), in UTF-16 code units. */
+export const MAX_HOST_AWAY_LENGTH = 160;
+/** Longest avatar URL (`HOST_AVATAR`), in characters. */
+export const MAX_HOST_AVATAR_LENGTH = 2048;
 /** Longest SDP blob accepted in an offer or answer, in characters. */
 export const MAX_SDP_LENGTH = 32 * 1024;
 
@@ -317,6 +325,30 @@ const QueueEntry = v.object({
   ringsHere: v.boolean(),
 });
 
+/**
+ * Who a visitor is reaching, as the room is configured (`HOST_NAME`,
+ * `HOST_AVATAR`, `HOST_TAGLINE`, `HOST_AWAY`); every field optional, each
+ * bounded. `avatar` is an `https:` URL (or `http://localhost…`), shown only
+ * as an image.
+ */
+export const HostProfile = v.object({
+  /** Display name, e.g. "Ada Lovelace" (≤ {@link MAX_HOST_NAME_LENGTH}). */
+  name: v.optional(v.pipe(v.string(), v.maxLength(MAX_HOST_NAME_LENGTH))),
+  /** URL of the host's picture (≤ {@link MAX_HOST_AVATAR_LENGTH}). */
+  avatar: v.optional(
+    v.pipe(
+      v.string(),
+      v.maxLength(MAX_HOST_AVATAR_LENGTH),
+      v.regex(/^(https:\/\/|http:\/\/(localhost|127\.0\.0\.1)(:\d+)?(\/|$))/i, "expected an https URL"),
+    ),
+  ),
+  /** One line under the name, e.g. "Usually replies within a day" (≤ {@link MAX_HOST_TAGLINE_LENGTH}). */
+  tagline: v.optional(v.pipe(v.string(), v.maxLength(MAX_HOST_TAGLINE_LENGTH))),
+  /** What to tell visitors while no host is available, e.g. "Back Monday 9:00 CET" (≤ {@link MAX_HOST_AWAY_LENGTH}). */
+  away: v.optional(v.pipe(v.string(), v.maxLength(MAX_HOST_AWAY_LENGTH))),
+});
+export type HostProfile = v.InferOutput<typeof HostProfile>;
+
 export const ServerMessage = v.variant("type", [
   /** First frame on every connection. */
   v.object({
@@ -333,6 +365,8 @@ export const ServerMessage = v.variant("type", [
     resumeToken: v.optional(v.string()),
     /** Visitors: token to keep (localStorage) and present as `?conversation=`, to find the conversation again. */
     conversationToken: v.optional(v.string()),
+    /** Visitors: who they are reaching, when the room configures any of it. */
+    profile: v.optional(HostProfile),
   }),
   /** Whether any host is available; pushed on every change. */
   v.object({ type: v.literal("presence"), available: v.boolean() }),

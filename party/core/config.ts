@@ -6,7 +6,15 @@
  */
 
 import * as v from "valibot";
-import { IceServer, IceTransportPolicy } from "../../protocol/socket.ts";
+import {
+  IceServer,
+  IceTransportPolicy,
+  MAX_HOST_AVATAR_LENGTH,
+  MAX_HOST_AWAY_LENGTH,
+  MAX_HOST_NAME_LENGTH,
+  MAX_HOST_TAGLINE_LENGTH,
+  type HostProfile,
+} from "../../protocol/socket.ts";
 import type { TurnConfig } from "./turn.ts";
 
 /** Public STUN server used when `ICE_SERVERS` is unset. */
@@ -45,6 +53,13 @@ export interface RoomConfig {
   retentionMs: number;
   /** RTCConfiguration.iceTransportPolicy handed to both peers (`ICE_TRANSPORT_POLICY`, default `all`). */
   iceTransportPolicy: IceTransportPolicy;
+  /**
+   * Who visitors are reaching, sent in their `welcome`: `HOST_NAME` (≤ 60
+   * characters), `HOST_AVATAR` (an `https:` URL, or `http://localhost…`),
+   * `HOST_TAGLINE` (≤ 120) and `HOST_AWAY` (≤ 160, shown while no host is
+   * available). Only the valid ones; `undefined` when none is set.
+   */
+  hostProfile: HostProfile | undefined;
 }
 
 /**
@@ -187,6 +202,53 @@ export function parseIceTransportPolicy(raw: unknown): IceTransportPolicy {
   return "all";
 }
 
+/**
+ * Parse a one-line text of the host's profile (`HOST_NAME`, `HOST_TAGLINE`,
+ * `HOST_AWAY`): trimmed, at most `max` characters.
+ * @returns the text, or `undefined` when unset or too long (reported)
+ */
+export function parseProfileText(raw: unknown, max: number, name: string): string | undefined {
+  const text = nonEmpty(raw);
+  if (text === undefined) return undefined;
+  if (text.length <= max) return text;
+  console.error(`${name} is longer than ${max} characters; ignored`);
+  return undefined;
+}
+
+/**
+ * Parse `HOST_AVATAR`: the URL of the host's picture, `https:` (or `http:`
+ * on `localhost` / `127.0.0.1`, for development), at most 2048 characters.
+ * @returns the normalized URL, or `undefined` when unset or not such a URL (reported)
+ */
+export function parseAvatarUrl(raw: unknown): string | undefined {
+  const text = nonEmpty(raw);
+  if (text === undefined) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch {
+    // Reported below.
+  }
+  const local = url?.protocol === "http:" && (url.hostname === "localhost" || url.hostname === "127.0.0.1");
+  if (url && (url.protocol === "https:" || local) && url.href.length <= MAX_HOST_AVATAR_LENGTH) return url.href;
+  console.error("HOST_AVATAR must be an https: URL (or http://localhost) of at most 2048 characters; ignored");
+  return undefined;
+}
+
+/** Read the host's profile (`HOST_NAME`, `HOST_AVATAR`, `HOST_TAGLINE`, `HOST_AWAY`); `undefined` when none is usable. */
+export function parseHostProfile(env: Record<string, unknown>): HostProfile | undefined {
+  const profile: HostProfile = {};
+  const name = parseProfileText(env.HOST_NAME, MAX_HOST_NAME_LENGTH, "HOST_NAME");
+  const avatar = parseAvatarUrl(env.HOST_AVATAR);
+  const tagline = parseProfileText(env.HOST_TAGLINE, MAX_HOST_TAGLINE_LENGTH, "HOST_TAGLINE");
+  const away = parseProfileText(env.HOST_AWAY, MAX_HOST_AWAY_LENGTH, "HOST_AWAY");
+  if (name) profile.name = name;
+  if (avatar) profile.avatar = avatar;
+  if (tagline) profile.tagline = tagline;
+  if (away) profile.away = away;
+  return Object.keys(profile).length > 0 ? profile : undefined;
+}
+
 function nonEmpty(value: unknown): string | undefined {
   return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
 }
@@ -243,5 +305,6 @@ export function readConfig(env: Record<string, unknown>): RoomConfig {
     iceTransportPolicy: parseIceTransportPolicy(env.ICE_TRANSPORT_POLICY),
     hostSessionS: parseInteger(env.HOST_SESSION_S, 12 * 60 * 60, 10, 7 * 24 * 60 * 60, "HOST_SESSION_S"),
     retentionMs: parseInteger(env.RETENTION_DAYS, 365, 1, 3650, "RETENTION_DAYS") * 24 * 60 * 60 * 1000,
+    hostProfile: parseHostProfile(env),
   };
 }

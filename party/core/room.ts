@@ -189,6 +189,7 @@ export class ContactRoom {
       iceServers: this.config.iceServers,
       resumeToken: await issueResumeToken(this.secret, visitorId, resumeNonce, this.id),
       conversationToken: await issueConversationToken(this.secret, conversationId, this.id),
+      ...(this.config.hostProfile ? { profile: this.config.hostProfile } : {}),
     });
     this.conns.send(conn, { type: "presence", available: this.conns.isAvailable() });
     await this.messages.visitorConnected(conn, known);

@@ -89,6 +89,27 @@ describe("<contact-me>", () => {
     expect(item.textContent).to.contain("Sending");
   });
 
+  it("shows the host's name, initials and tagline from its attributes; the heading is Contact without a name", async () => {
+    const el = await fixture<ContactMe>(
+      html`<contact-me host=${NOWHERE} host-name="Ada Lovelace" host-tagline="Usually replies within a day"></contact-me>`,
+    );
+    byText(el, "Contact me")!.click();
+    await el.updateComplete;
+    expect(el.hostName).to.equal("Ada Lovelace");
+    expect($(el, "h2")!.textContent).to.equal("Ada Lovelace");
+    expect($(el, '[part="tagline"]')!.textContent).to.equal("Usually replies within a day");
+    const initials = $(el, '[part~="avatar"]')!;
+    expect(initials.textContent).to.equal("AL");
+    expect(initials.getAttribute("aria-hidden")).to.equal("true");
+    // The dialog keeps its name: the heading says who.
+    expect($(el, '[role="dialog"]')!.getAttribute("aria-label")).to.equal("Contact");
+    el.hostName = "";
+    await el.updateComplete;
+    expect(el.getAttribute("host-name")).to.equal("");
+    expect($(el, "h2")!.textContent).to.equal("Contact");
+    expect($(el, '[part~="avatar"]')).to.equal(null);
+  });
+
   it("reflects position and tolerates being defined twice", async () => {
     const el = await fixture<ContactMe>(html`<contact-me host=${NOWHERE} position="inline"></contact-me>`);
     expect(el.getAttribute("position")).to.equal("inline");

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { DEFAULT_ICE_SERVERS, configFor, parseAllowedOrigins, parseHosts, parseIceServers, readConfig } from "../../party/core/config.ts";
+import { DEFAULT_ICE_SERVERS, configFor, parseAllowedOrigins, parseAvatarUrl, parseHosts, parseIceServers, readConfig } from "../../party/core/config.ts";
+import { HostProfile } from "../../protocol/socket.ts";
+import * as v from "valibot";
 
 describe("room configuration", () => {
   it("parses ICE_SERVERS, falling back to the default STUN server", (t) => {
@@ -55,6 +57,59 @@ describe("room configuration", () => {
     assert.equal(readConfig({ RING_TIMEOUT_S: "20" }).ringTimeoutMs, 20_000);
     assert.equal(readConfig({ MAX_QUEUE: "-1" }).maxQueue, 10);
     assert.equal(readConfig({ RING_TIMEOUT_S: "soon" }).ringTimeoutMs, 45_000);
+  });
+});
+
+describe("the host's profile", () => {
+  it("reads HOST_NAME, HOST_AVATAR, HOST_TAGLINE and HOST_AWAY, trimmed; none set is no profile", () => {
+    assert.equal(readConfig({}).hostProfile, undefined);
+    assert.equal(readConfig({ HOST_NAME: "  ", HOST_AWAY: "" }).hostProfile, undefined);
+    const profile = readConfig({
+      HOST_NAME: " Ada Lovelace ",
+      HOST_AVATAR: "https://cdn.example/ada.png",
+      HOST_TAGLINE: "Usually replies within a day",
+      HOST_AWAY: "Back Monday 9:00 CET",
+    }).hostProfile;
+    assert.deepEqual(profile, {
+      name: "Ada Lovelace",
+      avatar: "https://cdn.example/ada.png",
+      tagline: "Usually replies within a day",
+      away: "Back Monday 9:00 CET",
+    });
+    assert.ok(v.is(HostProfile, profile), "what the room reads is what a visitor's welcome accepts");
+    assert.deepEqual(readConfig({ HOST_TAGLINE: "Hi" }).hostProfile, { tagline: "Hi" });
+  });
+
+  it("ignores and reports values too long and avatars that are not https (http only on localhost)", (t) => {
+    const errors = t.mock.method(console, "error", () => {});
+    const profile = readConfig({
+      HOST_NAME: "n".repeat(61),
+      HOST_TAGLINE: "t".repeat(121),
+      HOST_AWAY: "a".repeat(161),
+      HOST_AVATAR: "http://cdn.example/ada.png",
+    }).hostProfile;
+    assert.equal(profile, undefined);
+    const said = errors.mock.calls.map((c) => String(c.arguments[0]));
+    for (const name of ["HOST_NAME", "HOST_TAGLINE", "HOST_AWAY", "HOST_AVATAR"]) {
+      assert.ok(said.some((m) => m.startsWith(name)), `${name} reported: ${JSON.stringify(said)}`);
+    }
+    assert.deepEqual(readConfig({ HOST_NAME: "n".repeat(60), HOST_AWAY: "a".repeat(160) }).hostProfile, { name: "n".repeat(60), away: "a".repeat(160) });
+    for (const bad of ["javascript:alert(1)", "data:image/png;base64,AAAA", "//cdn.example/a.png", "not a url", "ftp://cdn.example/a.png", "http://localhost.evil.example/a.png", `https://cdn.example/${"x".repeat(2048)}`]) {
+      assert.equal(parseAvatarUrl(bad), undefined, bad);
+    }
+    assert.equal(parseAvatarUrl("http://localhost:8080/ada.png"), "http://localhost:8080/ada.png");
+    assert.equal(parseAvatarUrl("http://127.0.0.1:1999/ada.png"), "http://127.0.0.1:1999/ada.png");
+    assert.equal(parseAvatarUrl("HTTPS://CDN.example/Ada.png"), "https://cdn.example/Ada.png");
+    // The bad ones go, the good ones stay.
+    assert.deepEqual(readConfig({ HOST_NAME: "Ada", HOST_AVATAR: "javascript:alert(1)" }).hostProfile, { name: "Ada" });
+  });
+
+  it("reports a bad value once per environment", (t) => {
+    const errors = t.mock.method(console, "error", () => {});
+    const env = { HOST_AVATAR: "http://cdn.example/a.png", HOST_NAME: `Ada ${Math.random()}` };
+    configFor(env);
+    configFor({ ...env });
+    assert.equal(errors.mock.calls.filter((c) => String(c.arguments[0]).startsWith("HOST_AVATAR")).length, 1);
   });
 });
 

@@ -73,4 +73,18 @@ describe("parseServerMessage", () => {
     assert.ok(!parseServerMessage(JSON.stringify({ type: "presence", available: "yes" })).ok);
     assert.ok(!parseServerMessage("not json").ok);
   });
+
+  it("accepts a visitor welcome with a bounded host profile, and refuses one out of bounds", () => {
+    const welcome = (profile: unknown) =>
+      parseServerMessage(JSON.stringify({ type: "welcome", protocol: 1, role: "visitor", id: "v", iceServers: [], profile }));
+    assert.ok(welcome({ name: "Ada Lovelace", avatar: "https://cdn.example/a.png", tagline: "Hi", away: "Back Monday" }).ok);
+    assert.ok(welcome({}).ok);
+    assert.ok(welcome({ avatar: "http://localhost:8080/a.png" }).ok);
+    assert.ok(!welcome({ name: "n".repeat(61) }).ok);
+    assert.ok(!welcome({ tagline: "t".repeat(121) }).ok);
+    assert.ok(!welcome({ away: "a".repeat(161) }).ok);
+    for (const avatar of ["javascript:alert(1)", "http://cdn.example/a.png", "data:image/png;base64,AA", "http://localhost.evil.example/a.png"]) {
+      assert.ok(!welcome({ avatar }).ok, avatar);
+    }
+  });
 });

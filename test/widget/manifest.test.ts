@@ -181,17 +181,21 @@ test("custom-elements.json lists exactly the parts and events both elements show
     const v = await openWithInit(pages, `${origin}/?room=${room}`);
     const panel = dialog(v.page);
     await see("closed, the host available", v.page, "contact-me", ["launcher", "launcher-presence"]);
+    await v.page.locator("contact-me").evaluate((el) => {
+      el.setAttribute("host-name", "Ada Lovelace");
+      el.setAttribute("host-tagline", "Usually replies within a day");
+    });
     await v.page.getByRole("button", { name: "Contact me" }).click();
     await visible(panel.getByText("Available", { exact: true }));
-    await see("open, the menu", v.page, "contact-me", ["panel", "header", "presence", "close", "menu"]);
+    await see("open, the menu", v.page, "contact-me", ["panel", "header", "avatar", "tagline", "presence", "close", "menu"]);
 
     await panel.getByRole("button", { name: "Send a message" }).click();
-    await see("the message form", v.page, "contact-me", ["form"]);
+    await see("the message form", v.page, "contact-me", ["form", "conversation-actions", "back"]);
     await panel.getByRole("textbox", { name: "Message" }).fill("Hello from Ada");
     await panel.getByRole("textbox", { name: "Your name" }).fill("Ada");
     await panel.getByRole("button", { name: "Send", exact: true }).click();
     await visible(panel.getByText("Delivered"));
-    await see("a message sent", v.page, "contact-me", ["messages", "message", "message-visitor", "message-state", "form"]);
+    await see("a message sent", v.page, "contact-me", ["messages", "message", "message-visitor", "message-state", "form", "sender", "sender-change"]);
     await see("a visitor's message", a.page, "contact-me-host", ["conversations", "conversation", "messages", "message", "message-visitor", "reply"]);
     await a.page.getByRole("textbox", { name: "Reply" }).fill("Thanks Ada");
     await a.page.getByRole("button", { name: "Send", exact: true }).click();
@@ -290,6 +294,13 @@ test("custom-elements.json lists exactly the parts and events both elements show
     await see("the camera blocked for a video call", v.page, "contact-me", ["call-status", "try-audio", "leave-message", "call-done"]);
     await panel.getByRole("button", { name: "Close" }).click();
     await hidden(panel);
+
+    // ---------------------------------------------------------------- the host away: said in the menu, an email asked for
+    await setAvailable(a.page, false);
+    await second.getByRole("button", { name: "Done" }).click();
+    await see("the host away", w.page, "contact-me", ["away"]);
+    await second.getByRole("button", { name: "Send a message" }).click();
+    await see("the host away, the message form", w.page, "contact-me", ["email-hint"]);
 
     // ---------------------------------------------------------------- a room nobody answers at
     const u = await openWithInit(pages, `${origin}/?room=${room}`);

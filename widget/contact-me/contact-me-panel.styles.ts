@@ -31,7 +31,47 @@ export const panelStyles = [
     [part="header"] h2 {
       font-size: 1.1em;
       margin: 0;
+      overflow-wrap: anywhere;
+    }
+    [part="header"] .who {
       flex: 1;
+      min-width: 0;
+    }
+    [part="tagline"] {
+      margin: 0;
+      font-size: 0.85em;
+      color: var(--_muted);
+    }
+    .avatar {
+      flex: none;
+      width: 2.5rem;
+      height: 2.5rem;
+      border-radius: 50%;
+      object-fit: cover;
+    }
+    .initials {
+      display: grid;
+      place-items: center;
+      background: var(--_accent);
+      color: var(--_on-accent);
+      font-weight: 600;
+    }
+    [part="away"] {
+      margin: 0;
+      display: grid;
+      gap: 0.15em;
+    }
+    [part="email-hint"] {
+      margin: -0.25em 0 0;
+      font-size: 0.85em;
+    }
+    [part="sender"] {
+      margin: 0;
+      font-size: 0.9em;
+      color: var(--_muted);
+    }
+    [part="sender-change"] {
+      padding: 0.1em 0.5em;
     }
     [part="close"] {
       padding: 0.2em 0.6em;

@@ -13,10 +13,10 @@ import { state } from "lit/decorators.js";
 import type { CallStatus } from "../call/call-controller.ts";
 import { CALL_PARTS } from "../call/call-view.ts";
 import { define } from "../define.ts";
-import { problemText } from "../strings.ts";
+import { format, problemText } from "../strings.ts";
 import { panelStyles } from "./contact-me-panel.styles.ts";
 import type { MessageState } from "./conversation-controller.ts";
-import { VisitorSession, sessionContext } from "./visitor-session.ts";
+import { VisitorSession, sessionContext, type EffectiveProfile } from "./visitor-session.ts";
 
 export { VisitorSession };
 
@@ -41,6 +41,14 @@ const NEXT_STEPS: Partial<Record<CallStatus, readonly NextStep[]>> = {
 /** Parts of the panel's tree, re-exported by `<contact-me>` under the same names. */
 const PANEL_PARTS = [
   "header",
+  "avatar",
+  "tagline",
+  "away",
+  "conversation-actions",
+  "back",
+  "sender",
+  "sender-change",
+  "email-hint",
   "presence",
   "close",
   "unreachable",
@@ -70,6 +78,14 @@ const PANEL_PARTS = [
  * @element contact-me-panel
  *
  * @csspart header - The panel's title bar.
+ * @csspart avatar - The host's picture, or the initials of their name in a circle.
+ * @csspart tagline - The line under the host's name.
+ * @csspart away - "Ada is away" and the away text, in the menu while no host is available.
+ * @csspart conversation-actions - **Back**, **Audio call** and **Video call** above the conversation.
+ * @csspart back - **Back** to the menu.
+ * @csspart sender - The name and email given before, on one line, with **Change**.
+ * @csspart sender-change - **Change**: show the name and email fields again.
+ * @csspart email-hint - Under the email field while the host is away.
  * @csspart presence - The host's presence (Available / Away).
  * @csspart close - The close button.
  * @csspart unreachable - "Can't reach the server — retrying", once the room has been unreachable for a while.
@@ -94,6 +110,9 @@ export class ContactMePanel extends LitElement {
   @consume({ context: sessionContext, subscribe: true })
   @state()
   private context: { session: VisitorSession } | undefined;
+
+  /** An avatar URL that failed to load: its initials are shown instead. */
+  @state() private brokenAvatar: string | undefined;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -149,9 +168,14 @@ export class ContactMePanel extends LitElement {
     const notice = session.notices.notice;
     // A refusal of the call request shows in the call view, not twice.
     const shown = notice && !(session.view === "call" && session.call.error?.key === notice.key) ? notice : undefined;
+    const profile = session.hostProfile;
     return html`
       <div part="header">
-        <h2>${s.title}</h2>
+        ${this.renderAvatar(profile)}
+        <div class="who">
+          <h2>${profile.name ?? s.title}</h2>
+          ${profile.tagline ? html`<p part="tagline">${profile.tagline}</p>` : nothing}
+        </div>
         ${unreachable ? nothing : html`<span part="presence" class="presence ${available ? "on" : ""}">${presence}</span>`}
         <button part="close" aria-label=${s.close} @click=${() => session.close()}>×</button>
       </div>
@@ -166,19 +190,48 @@ export class ContactMePanel extends LitElement {
     `;
   }
 
+  /**
+   * The host's picture; the initials of their name in a circle when there is
+   * none or it fails to load; nothing without either. Decorative (`alt=""`):
+   * the name is next to it.
+   */
+  private renderAvatar(profile: EffectiveProfile) {
+    const { name, avatar } = profile;
+    if (avatar && avatar !== this.brokenAvatar) {
+      return html`<img part="avatar" class="avatar" src=${avatar} alt="" referrerpolicy="no-referrer" @error=${() => (this.brokenAvatar = avatar)} />`;
+    }
+    return name ? html`<span part="avatar" class="avatar initials" aria-hidden="true">${initials(name)}</span>` : nothing;
+  }
+
+  /**
+   * **Audio call** and **Video call**, as the site's modes allow (video only
+   * with a camera), enabled while the host is available.
+   */
+  private renderCallButtons(session: VisitorSession) {
+    const s = session.text;
+    const modes = session.modes;
+    const canCall = session.available === true;
+    return html`${modes.has("audio")
+      ? html`<button ?disabled=${!canCall} @click=${() => void session.startCall("audio")}>${s.audioCall}</button>`
+      : nothing}${modes.has("video") && session.call.hasCamera
+      ? html`<button ?disabled=${!canCall} @click=${() => void session.startCall("video")}>${s.videoCall}</button>`
+      : nothing}`;
+  }
+
   private renderMenu(session: VisitorSession) {
     const s = session.text;
     const modes = session.modes;
     const canCall = session.available === true;
+    const { name, away } = session.hostProfile;
     return html`
       <div part="menu">
+        ${session.available === false
+          ? html`<p part="away"><strong>${name ? format(s.nameIsAway, { name }) : s.hostIsAway}</strong>${away
+              ? html`<span>${away}</span>`
+              : nothing}</p>`
+          : nothing}
         ${modes.has("text") ? html`<button @click=${() => session.show("message")}>${s.sendMessage}</button>` : nothing}
-        ${modes.has("audio")
-          ? html`<button ?disabled=${!canCall} @click=${() => void session.startCall("audio")}>${s.audioCall}</button>`
-          : nothing}
-        ${modes.has("video") && session.call.hasCamera
-          ? html`<button ?disabled=${!canCall} @click=${() => void session.startCall("video")}>${s.videoCall}</button>`
-          : nothing}
+        ${this.renderCallButtons(session)}
         ${!canCall && (modes.has("audio") || modes.has("video")) ? html`<p class="hint">${s.awayHint}</p>` : nothing}
       </div>
     `;
@@ -188,7 +241,12 @@ export class ContactMePanel extends LitElement {
     const s = session.text;
     const stateText: Record<MessageState, string> = { sending: s.sending, failed: s.notSent, sent: s.sent, delivered: s.delivered };
     const messages = session.conversation.messages;
+    const hostName = session.hostProfile.name;
     return html`
+      <div part="conversation-actions" class="row">
+        <button part="back" @click=${() => session.show("menu")}>${s.back}</button>
+        ${this.renderCallButtons(session)}
+      </div>
       ${messages.length
         ? html`<ul part="messages" aria-live="polite">
             ${messages.map((m) =>
@@ -196,21 +254,75 @@ export class ContactMePanel extends LitElement {
                 ? html`<li part="message message-visitor">${m.text}<small part="message-state">${stateText[m.state]}${m.state === "failed"
                     ? html` — <button part="message-retry" @click=${() => session.conversation.retry(m.clientId!)}>${s.retry}</button>`
                     : nothing}</small></li>`
-                : html`<li part="message message-host">${m.text}<small>${m.by ?? ""}</small></li>`,
+                : html`<li part="message message-host">${m.text}<small>${hostName ?? m.by ?? ""}</small></li>`,
             )}
           </ul>`
         : nothing}
       <form part="form" @submit=${this.onSubmit}>
-        <label>${s.message}<textarea name="text" rows="3" required maxlength="4000"></textarea></label>
-        <label>${s.yourName}<input name="name" autocomplete="name" maxlength="80" .value=${session.sender.name} /></label>
-        <label>${s.email}<input name="email" type="email" autocomplete="email" maxlength="254" .value=${session.sender.email} /></label>
+        <label>${s.message}<textarea
+            name="text"
+            rows="3"
+            required
+            maxlength="4000"
+            aria-describedby="enter-hint"
+            @keydown=${this.onMessageKeydown}
+          ></textarea></label>
+        <small id="enter-hint" class="hint">${s.enterHint}</small>
+        ${this.renderSender(session)}
         <div class="row">
           <button type="submit" class="primary">${s.send}</button>
-          <button type="button" @click=${() => session.show("menu")}>${s.back}</button>
         </div>
       </form>
     `;
   }
+
+  /**
+   * The visitor's name and email: fields until given, then one line with
+   * **Change**. While the host is away and no email is known, the email field
+   * comes first, with a hint saying the host can answer there.
+   */
+  private renderSender(session: VisitorSession) {
+    const s = session.text;
+    const { name, email } = session.sender;
+    const away = session.available === false;
+    if (!session.editingSender && (name || email) && !(away && !email)) {
+      return html`<p part="sender" class="row">
+        <span>${[name, email].filter(Boolean).join(" · ")}</span> —
+        <button type="button" part="sender-change" aria-label=${`${s.change}: ${s.yourName}, ${s.email}`} @click=${this.onChangeSender}>${s.change}</button>
+      </p>`;
+    }
+    const host = session.hostProfile.name;
+    const nameField = html`<label>${s.yourName}<input name="name" autocomplete="name" maxlength="80" .value=${name} /></label>`;
+    const emailField = html`<label>${s.email}<input
+          name="email"
+          type="email"
+          autocomplete="email"
+          maxlength="254"
+          aria-describedby=${away ? "email-hint" : nothing}
+          .value=${email}
+        /></label>${away
+        ? html`<p part="email-hint" id="email-hint">${host ? format(s.emailHint, { name: host }) : s.emailHintNoName}</p>`
+        : nothing}`;
+    return away ? html`${emailField}${nameField}` : html`${nameField}${emailField}`;
+  }
+
+  /** **Change**: the fields again, focus on the name. */
+  private readonly onChangeSender = () => {
+    const session = this.context?.session;
+    if (!session) return;
+    session.editSender();
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLInputElement>('input[name="name"]')?.focus());
+  };
+
+  /**
+   * In the message box, Enter sends and Shift+Enter makes a new line; Enter
+   * that ends an IME composition does neither.
+   */
+  private readonly onMessageKeydown = (event: KeyboardEvent) => {
+    if (event.key !== "Enter" || event.shiftKey || event.isComposing || event.keyCode === 229) return;
+    event.preventDefault();
+    (event.currentTarget as HTMLTextAreaElement).form?.requestSubmit();
+  };
 
   /** The call view, with the next steps once the call is over ({@link NEXT_STEPS}). */
   private renderCall(session: VisitorSession) {
@@ -250,14 +362,23 @@ export class ContactMePanel extends LitElement {
     const field = (name: string) => form.elements.namedItem(name) as HTMLInputElement | HTMLTextAreaElement;
     const text = field("text").value.trim();
     if (!session || !text) return;
-    const email = field("email") as HTMLInputElement;
-    if (!email.checkValidity()) {
+    // The name and email fields are absent while shown on one line: what was given before goes.
+    const email = field("email") as HTMLInputElement | null;
+    const name = field("name") as HTMLInputElement | null;
+    if (email && !email.checkValidity()) {
       email.reportValidity();
       return;
     }
-    session.post(text, { name: field("name").value.trim(), email: email.value.trim() });
+    session.post(text, { name: name ? name.value.trim() : session.sender.name, email: email ? email.value.trim() : session.sender.email });
     field("text").value = "";
   };
+}
+
+/** Up to two initials of `name` ("Ada Lovelace" → "AL"), uppercased. */
+export function initials(name: string): string {
+  const words = name.trim().split(/\s+/).filter(Boolean);
+  const first = (word: string | undefined) => (word ? String.fromCodePoint(word.codePointAt(0)!) : "");
+  return (first(words[0]) + (words.length > 1 ? first(words[words.length - 1]) : "")).toUpperCase();
 }
 
 define("contact-me-panel", ContactMePanel);

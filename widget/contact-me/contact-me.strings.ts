@@ -24,6 +24,20 @@ export const visitorStrings = {
   audioCall: "Audio call",
   videoCall: "Video call",
   awayHint: "Calls are possible when the host is available. Messages always reach them.",
+  /** The menu while no host is available, with the host's name (`HOST_NAME` or `host-name`). */
+  nameIsAway: "{name} is away",
+  /** The menu while no host is available, when the host has no name. */
+  hostIsAway: "The host is away",
+  /** Under the email field while the host is away. Nothing is emailed: the host sees the address with the message. */
+  emailHint: "Leave your email so {name} can reply to you there",
+  /** {@link emailHint} when the host has no name. */
+  emailHintNoName: "Leave your email so the host can reply to you there",
+  /** Under the message box. */
+  enterHint: "Enter sends · Shift+Enter for a new line",
+  /** Expands the name and email given earlier, shown on one line. */
+  change: "Change",
+  /** Accessible name of the one-line name and email. */
+  yourDetails: "Your details",
   message: "Message",
   yourName: "Your name",
   email: "Email",

@@ -54,6 +54,10 @@ function loadPanel(): Promise<typeof import("./contact-me-panel.ts")> {
  * @attr party - Party name. Default `main`.
  * @attr modes - Space-separated subset of `text audio video`. Default all three.
  * @attr position - `bottom-right` (default), `bottom-left` or `inline`.
+ * @attr host-name - The host's display name, e.g. `Ada Lovelace`: the panel's heading, the label of replies, "Ada is away", the call view. Overrides the room's `HOST_NAME`.
+ * @attr host-avatar - URL of the host's picture (shown only as an image; initials of the name when absent or broken). Overrides the room's `HOST_AVATAR`.
+ * @attr host-tagline - One line under the name, e.g. `Usually replies within a day`. Overrides the room's `HOST_TAGLINE`.
+ * @attr host-away - What to say while the host is away, e.g. `Back Monday 9:00 CET`. Overrides the room's `HOST_AWAY`.
  * @attr strings - JSON object overriding visible strings, e.g. `{"launcher": "Écrivez-moi"}` (keys: `visitorStrings` in `contact-me/contact-me.strings.ts`, `callStrings` in `call/call.strings.ts`, `errorStrings` in `room/errors.ts`).
  *
  * @fires {CustomEvent<ContactMePanelDetail>} contact-me-open - The panel opened. `detail: {room}`.
@@ -69,6 +73,14 @@ function loadPanel(): Promise<typeof import("./contact-me-panel.ts")> {
  * @csspart launcher-presence - The dot on the button while the host is available.
  * @csspart panel - The dialog.
  * @csspart header - The panel's title bar.
+ * @csspart avatar - The host's picture, or the initials of their name in a circle (when the room or `host-name` gives one).
+ * @csspart tagline - The line under the host's name.
+ * @csspart away - "Ada is away" and the away text, in the menu while no host is available.
+ * @csspart conversation-actions - **Back**, **Audio call** and **Video call** above the conversation.
+ * @csspart back - **Back** to the menu.
+ * @csspart sender - The name and email given before, on one line, with **Change**.
+ * @csspart sender-change - **Change**: show the name and email fields again.
+ * @csspart email-hint - Under the email field while the host is away.
  * @csspart presence - The host's presence (Available / Away).
  * @csspart close - The close button.
  * @csspart unreachable - "Can't reach the server — retrying", once the room has been unreachable for a while.
@@ -134,6 +146,22 @@ export class ContactMe extends LitElement {
    * Overrides of visible strings, by key (see `visitorStrings`, `callStrings`
    * and `errorStrings`); missing keys keep their defaults. As an attribute: JSON.
    */
+  /**
+   * The host's display name (e.g. "Ada Lovelace"): the panel's heading, the
+   * label of the host's replies, "Ada is away", and the call view. Unset or
+   * empty: the room's `HOST_NAME`, else none ("Contact", "The host").
+   */
+  @property({ attribute: "host-name", reflect: true }) hostName?: string;
+  /**
+   * URL of the host's picture, shown only as an `<img>` beside the name (the
+   * name's initials when unset or when it fails to load). Unset or empty: the
+   * room's `HOST_AVATAR`.
+   */
+  @property({ attribute: "host-avatar", reflect: true }) hostAvatar?: string;
+  /** One line under the host's name (e.g. "Usually replies within a day"). Unset or empty: the room's `HOST_TAGLINE`. */
+  @property({ attribute: "host-tagline", reflect: true }) hostTagline?: string;
+  /** What to tell visitors while the host is away (e.g. "Back Monday 9:00 CET"). Unset or empty: the room's `HOST_AWAY`. */
+  @property({ attribute: "host-away", reflect: true }) hostAway?: string;
   @property({ attribute: "strings", converter: stringsConverter }) strings: Partial<ContactMeStrings> = {};
 
   @state() private open = false;

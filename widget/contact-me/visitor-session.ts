@@ -8,7 +8,7 @@
  */
 import { ContextProvider, createContext } from "@lit/context";
 import type { ReactiveElement } from "lit";
-import type { CallMedia } from "../../protocol/socket.ts";
+import type { CallMedia, HostProfile } from "../../protocol/socket.ts";
 import { CallController, type CallStatus } from "../call/call-controller.ts";
 import { formatDuration } from "../call/call-view.ts";
 import { callStrings, type CallStrings } from "../call/call.strings.ts";
@@ -39,14 +39,29 @@ export interface SessionRoot extends ReactiveElement {
   modes: string;
   /** The site's overrides of the strings. */
   strings: Partial<AllVisitorStrings>;
+  /** The host's profile as the page gives it (attributes `host-name`, …); each overrides the room's. */
+  hostName?: string;
+  hostAvatar?: string;
+  hostTagline?: string;
+  hostAway?: string;
   /** Close the panel (the close button). */
   close(): void;
 }
 
+/** Who the visitor is reaching; each field absent when neither the page nor the room gives it. */
+export type EffectiveProfile = { name?: string; avatar?: string; tagline?: string; away?: string };
+
 export class VisitorSession {
   view: View = "menu";
-  /** Name and email as last typed, sent with each message. */
+  /**
+   * Name and email as last sent, sent with each message; kept in
+   * `localStorage` (per room) so a returning visitor is not asked again.
+   */
   sender = { name: "", email: "" };
+  /** Whether the name and email fields are shown though given before (**Change**). */
+  editingSender = false;
+  /** The host's profile from the room's `welcome`, if it configures one. */
+  roomProfile: HostProfile | undefined;
   /** The host's presence from the room; undefined until the socket has it. */
   available: boolean | undefined;
 
@@ -69,6 +84,8 @@ export class VisitorSession {
     this.signaling.on("welcome", (m) => {
       if (m.resumeToken) session.set(`${this.prefix}:resume`, m.resumeToken);
       if (m.conversationToken) local.set(`${this.prefix}:conversation`, m.conversationToken);
+      this.roomProfile = m.profile;
+      root.requestUpdate();
     });
     this.signaling.on("presence", (m) => {
       this.available = m.available;
@@ -76,7 +93,37 @@ export class VisitorSession {
     });
     const provider = new ContextProvider(root, { context: sessionContext });
     root.addController({ hostUpdate: () => provider.setValue({ session: this }) });
-    provideCall(root, () => ({ call: this.call, strings: this.text, peer: this.text.theHost, allowVideo: this.modes.has("video") }));
+    provideCall(root, () => {
+      const { name, avatar } = this.hostProfile;
+      return {
+        call: this.call,
+        strings: this.text,
+        peer: this.text.theHost,
+        ...(name ? { peerName: name } : {}),
+        ...(avatar ? { peerAvatar: avatar } : {}),
+        allowVideo: this.modes.has("video"),
+      };
+    });
+  }
+
+  /**
+   * Who the visitor is reaching: each field from the element's attribute
+   * (`host-name`, `host-avatar`, `host-tagline`, `host-away`) when set and
+   * not blank, else from the room's `welcome` profile, else absent.
+   */
+  get hostProfile(): EffectiveProfile {
+    const room = this.roomProfile ?? {};
+    const pick = (own: string | undefined, fallback: string | undefined) => own?.trim() || fallback || undefined;
+    const profile: EffectiveProfile = {};
+    const name = pick(this.root.hostName, room.name);
+    const avatar = pick(this.root.hostAvatar, room.avatar);
+    const tagline = pick(this.root.hostTagline, room.tagline);
+    const away = pick(this.root.hostAway, room.away);
+    if (name) profile.name = name;
+    if (avatar) profile.avatar = avatar;
+    if (tagline) profile.tagline = tagline;
+    if (away) profile.away = away;
+    return profile;
   }
 
   /** Every string shown: call and error defaults beneath the element's strings. */
@@ -113,6 +160,7 @@ export class VisitorSession {
     // Video is offered only when a camera exists.
     if (this.call.hasCamera === undefined) void this.call.probeDevices();
     const prefix = this.prefix;
+    this.restoreSender();
     // Messages a previous page could not send go out with this connection.
     this.conversation.restore(`${prefix}:outbox`);
     // The resume token lets a dropped socket keep its place in line and its call.
@@ -167,11 +215,37 @@ export class VisitorSession {
     this.show(view);
   }
 
-  /** Send a message with what the visitor gave. */
+  /**
+   * Send a message with what the visitor gave. The name and email are kept
+   * (`localStorage`) and shown on one line from now on, until **Change**.
+   */
   post(text: string, sender: { name: string; email: string }): void {
     this.sender = sender;
+    this.editingSender = false;
+    if (sender.name || sender.email) local.set(`${this.prefix}:sender`, JSON.stringify(sender));
+    else local.remove(`${this.prefix}:sender`);
     this.conversation.post(text);
     this.notices.clear();
+  }
+
+  /** **Change**: show the name and email fields again (or hide them, `false`). */
+  editSender(editing = true): void {
+    this.editingSender = editing;
+    this.root.requestUpdate();
+  }
+
+  /** Take the name and email a previous page of this room kept, unless some were typed already. */
+  private restoreSender(): void {
+    if (this.sender.name || this.sender.email) return;
+    try {
+      const kept: unknown = JSON.parse(local.get(`${this.prefix}:sender`) ?? "null");
+      if (kept && typeof kept === "object") {
+        const { name, email } = kept as { name?: unknown; email?: unknown };
+        this.sender = { name: typeof name === "string" ? name.slice(0, 80) : "", email: typeof email === "string" ? email.slice(0, 254) : "" };
+      }
+    } catch {
+      // Unreadable: asked again.
+    }
   }
 
   private senderDetails(): Sender {

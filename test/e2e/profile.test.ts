@@ -1,0 +1,82 @@
+/// <reference types="node" />
+/**
+ * Who a visitor is reaching: a room with `HOST_NAME`, `HOST_AVATAR`,
+ * `HOST_TAGLINE` and `HOST_AWAY` sends them in the visitor's `welcome`
+ * (`profile`), valid for the protocol's schema; a bad value is left out. A
+ * room without them sends no `profile`, and a host's `welcome` never has one.
+ */
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { after, before, test } from "node:test";
+import { parseServerMessage } from "../../protocol/socket.ts";
+import { uniqueRoom } from "../support/browser.ts";
+import { RawSocket, hostSocketUrl, roomSocketUrl, type Frame } from "../support/raw-socket.ts";
+import { startServer, type TestServer } from "../support/server.ts";
+
+const hostKey = randomUUID();
+const PROFILE = {
+  name: "Ada Lovelace",
+  avatar: "https://cdn.example/ada.png",
+  tagline: "Usually replies within a day",
+  away: "Back Monday 9:00 CET",
+};
+let configured: TestServer | undefined;
+let plain: TestServer | undefined;
+let partial: TestServer | undefined;
+
+before(async () => {
+  const base = { HOST_KEY: hostKey, ICE_SERVERS: "[]" };
+  configured = await startServer({
+    vars: { ...base, HOST_NAME: PROFILE.name, HOST_AVATAR: PROFILE.avatar, HOST_TAGLINE: PROFILE.tagline, HOST_AWAY: PROFILE.away },
+  });
+  plain = await startServer({ vars: base });
+  // Only the valid ones go: an http avatar off localhost and a name over 60 characters do not.
+  partial = await startServer({ vars: { ...base, HOST_NAME: "n".repeat(61), HOST_AVATAR: "http://cdn.example/ada.png", HOST_AWAY: PROFILE.away } });
+});
+after(async () => {
+  await configured?.stop();
+  await plain?.stop();
+  await partial?.stop();
+});
+
+/** The first frame a new visitor socket gets, checked against the protocol. */
+async function visitorWelcome(server: TestServer): Promise<Frame> {
+  const socket = await RawSocket.open(roomSocketUrl(server.origin, uniqueRoom("profile")));
+  try {
+    const welcome = await socket.next("welcome");
+    assert.equal(welcome.type, "welcome");
+    assert.equal(welcome.role, "visitor");
+    const parsed = parseServerMessage(JSON.stringify(welcome));
+    assert.ok(parsed.ok, `the welcome matches the protocol: ${JSON.stringify(parsed)}`);
+    return welcome;
+  } finally {
+    await socket.close();
+  }
+}
+
+test("a room with HOST_NAME, HOST_AVATAR, HOST_TAGLINE and HOST_AWAY tells every visitor in its welcome", async () => {
+  assert.deepEqual((await visitorWelcome(configured!)).profile, PROFILE);
+  // A host's welcome has its own name, not the profile.
+  const room = uniqueRoom("profile-host");
+  const host = await RawSocket.open(await hostSocketUrl(configured!.origin, room, hostKey));
+  try {
+    const welcome = await host.next("host welcome", (f) => f.type === "welcome");
+    assert.equal(welcome.role, "host");
+    assert.equal(welcome.profile, undefined);
+  } finally {
+    await host.close();
+  }
+});
+
+test("a room without them sends no profile", async () => {
+  const welcome = await visitorWelcome(plain!);
+  assert.equal("profile" in welcome, false, JSON.stringify(welcome));
+});
+
+test("values the room refuses are left out of the profile; the good ones stay", async () => {
+  assert.deepEqual((await visitorWelcome(partial!)).profile, { away: PROFILE.away });
+  assert.ok(
+    partial!.logs().includes("HOST_AVATAR") && partial!.logs().includes("HOST_NAME is longer than 60"),
+    `the bad values are logged: ${partial!.logs().slice(-2000)}`,
+  );
+});
