@@ -20,6 +20,10 @@ export interface CallContext {
   strings: CallStrings & ErrorStrings & PeerStrings;
   /** How to name the other side, e.g. "The host" in "The host is muted". */
   peer: string;
+  /** The other side's own name when known (e.g. "Ada"), for "Calling Ada…" and the initials; else {@link peer} is used. */
+  peerName?: string;
+  /** URL of the other side's picture; without it the view shows the initials of {@link peer}. */
+  peerAvatar?: string;
   /** Whether **Turn on video** may be offered (the site allows video). */
   allowVideo: boolean;
 }
