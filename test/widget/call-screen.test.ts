@@ -1,9 +1,10 @@
 /// <reference types="node" />
 /**
- * The call screen as people meet it: nobody is filmed while waiting — a
- * video call rings and waits in line with the camera off, and the camera
- * starts when the host accepts, so video then plays on both sides — and
- * **Hang up** stays readable in the dark scheme (WCAG contrast ≥ 4.5:1).
+ * The call screen as people meet it. Nobody is filmed while waiting: a video
+ * call rings and waits in line with the camera off, and the camera starts
+ * when the host accepts, so video then plays on both sides. **Hang up** stays
+ * readable in the dark scheme (WCAG contrast ≥ 4.5:1), and **Full screen**
+ * toggles.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -108,7 +109,7 @@ async function buttonContrast(button: Locator): Promise<{ ratio: number; color: 
   return { ratio: contrast(color, background), color, background };
 }
 
-test("Hang up and the pressed Mute read at 4.5:1 or more in the dark scheme", () =>
+test("Hang up and the pressed Mute read at 4.5:1 or more in the dark scheme; Full screen toggles", () =>
   stack.run(async (pages) => {
     const { host, visitor } = await availableHostAndVisitor(stack, pages, "dark");
     for (const page of [visitor.page, host.page]) await page.emulateMedia({ colorScheme: "dark" });
@@ -126,6 +127,18 @@ test("Hang up and the pressed Mute read at 4.5:1 or more in the dark scheme", ()
       const { ratio, color, background } = await buttonContrast(button);
       assert.ok(ratio >= 4.5, `${what}: ${color} on ${background} is ${ratio.toFixed(2)}:1, under 4.5:1`);
     }
+    // Full screen shows the stage and toolbar over the page, and toggles back.
+    const full = visitor.panel.getByRole("button", { name: "Full screen" });
+    assert.equal(await full.getAttribute("aria-pressed"), "false");
+    await full.click();
+    const exit = visitor.panel.getByRole("button", { name: "Exit full screen" });
+    await visible(exit);
+    assert.equal(await exit.getAttribute("aria-pressed"), "true");
+    assert.equal(await visitor.page.evaluate("document.fullscreenElement?.localName"), "contact-me");
+    await exit.click();
+    await visible(visitor.panel.getByRole("button", { name: "Full screen" }));
+    assert.equal(await visitor.page.evaluate("document.fullscreenElement"), null);
+
     // The same with the panel closed: the In call pill's Hang up.
     await visitor.panel.getByRole("button", { name: "Close" }).click();
     const pill = visitor.page.locator('contact-me [part="launcher-hang-up"]');

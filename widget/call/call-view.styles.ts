@@ -156,7 +156,7 @@ export const callViewStyles = [
       flex-wrap: wrap;
       justify-content: center;
       align-items: center;
-      gap: 0.5em;
+      gap: 0.4rem;
     }
     .glyph {
       width: 20px;
@@ -173,8 +173,8 @@ export const callViewStyles = [
       stroke: none;
     }
     button.icon {
-      width: 2.75rem;
-      height: 2.75rem;
+      width: 2.5rem;
+      height: 2.5rem;
       padding: 0;
       border-radius: 50%;
       display: inline-grid;
@@ -200,8 +200,8 @@ export const callViewStyles = [
       display: inline-flex;
       align-items: center;
       gap: 0.4em;
-      height: 2.75rem;
-      padding: 0 1.1em;
+      height: 2.5rem;
+      padding: 0 0.9em;
       border-radius: 999px;
       font-weight: 600;
     }
