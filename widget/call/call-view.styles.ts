@@ -21,6 +21,9 @@ export const callViewStyles = [
       display: grid;
       gap: 0.6em;
     }
+    [part="tap-to-unmute"] {
+      justify-self: center;
+    }
     .screen:fullscreen {
       grid-template-rows: 1fr auto auto;
       padding: 1rem;

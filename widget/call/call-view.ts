@@ -183,14 +183,14 @@ export class CallView extends LitElement {
       ${call.live
         ? html`<div class="screen">
             ${this.renderStage(context)}
+            ${this.playBlocked
+              ? html`<button part="tap-to-unmute" class="primary" @click=${this.unmuteRemote}>${s.tapToUnmute}</button>`
+              : nothing}
             ${call.warning ? html`<p class="error" role="alert">${problemText(call.warning, s)}</p>` : nothing}
             ${this.renderToolbar(context)}
           </div>`
         : nothing}
       ${call.live && call.media !== "video" ? html`<audio part="remote-audio" autoplay></audio>` : nothing}
-      ${call.live && this.playBlocked
-        ? html`<button part="tap-to-unmute" class="primary" @click=${this.unmuteRemote}>${s.tapToUnmute}</button>`
-        : nothing}
       <div class="row actions"><slot name="actions"></slot></div>
     `;
   }
