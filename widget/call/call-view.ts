@@ -273,7 +273,7 @@ export class CallView extends LitElement {
             )
           : nothing}
         ${controls && allowVideo && inCall && call.canTurnOnVideo
-          ? button("turn-on-video", s.turnOnVideo, icon(CAMERA), () => void call.turnOnVideo())
+          ? button("turn-on-video", s.turnOnVideo, icon(svg`${CAMERA}${SLASH}`), () => void call.turnOnVideo())
           : nothing}
         ${devices
           ? html`<button
