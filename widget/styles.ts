@@ -15,6 +15,9 @@ export const baseStyles = css`
     --_muted: var(--contact-me-muted, #5b616e);
     --_border: var(--contact-me-border, #d5d8de);
     --_danger: var(--contact-me-danger, #c62828);
+    /* Filled red buttons (Hang up): the same deep red in both schemes, as white on the dark scheme's light red would not read. */
+    --_danger-fill: var(--contact-me-danger-fill, #c62828);
+    --_on-danger: var(--contact-me-on-danger, #ffffff);
     --_ok: var(--contact-me-ok, #1e7d32);
     --_radius: var(--contact-me-radius, 12px);
     --_font: var(--contact-me-font, system-ui, -apple-system, "Segoe UI", Roboto, sans-serif);
@@ -53,9 +56,9 @@ export const baseStyles = css`
     color: var(--_on-accent);
   }
   button.danger {
-    background: var(--_danger);
-    border-color: var(--_danger);
-    color: #fff;
+    background: var(--_danger-fill);
+    border-color: var(--_danger-fill);
+    color: var(--_on-danger);
   }
   button:disabled {
     cursor: not-allowed;

@@ -2,9 +2,9 @@
 /**
  * What a caller expects in a call, on both sides: Mute / Unmute and Camera
  * off / on (seen by the other side), the call timer, the connection quality,
- * the Microphone and Camera selects (switching without renegotiation),
- * turning an audio call into video, and a clear message when the browser
- * blocks the camera and microphone.
+ * the Microphone and Camera selects under Device settings (switching
+ * without renegotiation), turning an audio call into video, and a clear
+ * message when the browser blocks the camera and microphone.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -51,7 +51,12 @@ test("video call controls: mute, camera, timer, quality, device switch without r
     await host.page.getByRole("button", { name: "Camera on" }).click();
     await hidden(visitor.panel.getByText("The host's camera is off"));
 
-    // Device selects; switching the microphone replaces the track, no new offer.
+    // Device selects, behind Device settings; switching the microphone replaces the track, no new offer.
+    for (const where of [visitor.panel, host.page]) {
+      const settings = where.getByRole("button", { name: "Device settings" });
+      await settings.click();
+      assert.equal(await settings.getAttribute("aria-expanded"), "true");
+    }
     const mic = visitor.panel.getByRole("combobox", { name: "Microphone" });
     await visible(mic);
     await visible(visitor.panel.getByRole("combobox", { name: "Camera" }));

@@ -123,6 +123,12 @@ export class CallController implements ReactiveController {
   timing: Partial<RecoveryTiming> | undefined;
 
   private peer: PeerCall | undefined;
+  /**
+   * While a video call waits for the host (ringing or in line), the camera
+   * is stopped: the device id to start it again with once accepted ("" for
+   * the default camera). Undefined when no camera is waiting.
+   */
+  private parkedCamera: string | undefined;
   private readonly monitor = new QualityMonitor();
   private ticker: ReturnType<typeof setInterval> | undefined;
   private ticks = 0;
@@ -209,7 +215,9 @@ export class CallController implements ReactiveController {
 
   /** True when this side sends no video yet and a camera exists (offers **Turn on video**). */
   get canTurnOnVideo(): boolean {
-    return this.hasCamera === true && !!this.localStream && this.localStream.getVideoTracks().length === 0;
+    return (
+      this.hasCamera === true && this.parkedCamera === undefined && !!this.localStream && this.localStream.getVideoTracks().length === 0
+    );
   }
 
   /**
@@ -330,10 +338,56 @@ export class CallController implements ReactiveController {
     this.host.requestUpdate();
   }
 
-  /** Visitor: after {@link acquire}, ring the host. */
+  /**
+   * Visitor: after {@link acquire}, ring the host. The camera of a video call
+   * is stopped until the host accepts (it was started by {@link acquire}, so
+   * a refused permission is known before ringing): nobody is filmed while
+   * waiting, and the camera light stays off.
+   */
   ring(media: CallMedia, name?: string): void {
+    this.parkCamera();
     this.setStatus("calling");
     this.send({ type: "call", media, ...(name ? { name } : {}) });
+  }
+
+  /** Stop and remove the local video track, remembering its device for {@link unparkCamera}. */
+  private parkCamera(): void {
+    const stream = this.localStream;
+    const tracks = stream?.getVideoTracks() ?? [];
+    if (!stream || tracks.length === 0) return;
+    this.parkedCamera = tracks[0]!.getSettings().deviceId ?? "";
+    for (const track of tracks) {
+      stream.removeTrack(track);
+      track.stop();
+    }
+  }
+
+  /**
+   * The call was accepted: start the camera stopped by {@link parkCamera} and
+   * send it. Sent with the answer when it is ready before the host's offer,
+   * else added by a renegotiation. On failure the call goes on without this
+   * side's video, and {@link warning} says so.
+   */
+  private async unparkCamera(peer: PeerCall): Promise<void> {
+    const deviceId = this.parkedCamera;
+    const stream = this.localStream;
+    if (deviceId === undefined || !stream) return;
+    try {
+      const camera = await navigator.mediaDevices.getUserMedia({ video: deviceId ? { deviceId } : true });
+      const track = camera.getVideoTracks()[0];
+      if (!track) throw new Error("no video track");
+      if (this.peer !== peer || this.localStream !== stream) return track.stop(); // the call ended meanwhile
+      track.enabled = !this.cameraOff;
+      stream.addTrack(track);
+      peer.addTrack(track, stream);
+    } catch (err) {
+      if (this.peer !== peer) return;
+      console.warn("contact-me: could not start the camera", err);
+      this.warning = { key: "videoFailed" };
+    } finally {
+      if (this.peer === peer) this.parkedCamera = undefined;
+    }
+    this.host.requestUpdate();
   }
 
   /** The room rings the host (`calling`) or puts this call in line (`queued`). */
@@ -459,6 +513,7 @@ export class CallController implements ReactiveController {
       this.finish("failed");
     });
     if (this.localStream) peer.addStream(this.localStream);
+    if (this.parkedCamera !== undefined) void this.unparkCamera(peer);
     this.setStatus("connecting");
   }
 
@@ -497,6 +552,7 @@ export class CallController implements ReactiveController {
     this.peer = undefined;
     this.localStream?.getTracks().forEach((t) => t.stop());
     this.localStream = undefined;
+    this.parkedCamera = undefined;
     this.remoteStream = undefined;
     this.callId = undefined;
     clearInterval(this.ticker);

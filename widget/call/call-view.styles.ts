@@ -1,6 +1,7 @@
 /**
- * Styles of `<contact-me-call>`: the status line, the videos, the call timer
- * and quality, and the in-call controls.
+ * Styles of `<contact-me-call>`: the status line, the media stage (the other
+ * side's video or picture, this side's camera in a corner, chips over it),
+ * the round icon toolbar and the device settings panel.
  * @module
  */
 import { css } from "lit";
@@ -16,19 +17,122 @@ export const callViewStyles = [
     p {
       margin: 0;
     }
-    .videos {
+    .screen {
       display: grid;
-      grid-template-columns: 3fr 1fr;
-      gap: 0.5rem;
-      align-items: end;
+      gap: 0.6em;
     }
-    .call-info {
+    [part="tap-to-unmute"] {
+      justify-self: center;
+    }
+    .screen:fullscreen {
+      grid-template-rows: 1fr auto auto;
+      padding: 1rem;
+      background: #000;
+      color: #fff;
+      box-sizing: border-box;
+    }
+    .screen:fullscreen .stage {
+      aspect-ratio: auto;
+      height: 100%;
+    }
+    .screen:fullscreen .stage video[part="remote-video"] {
+      object-fit: contain;
+    }
+
+    /* The stage: the other side fills it; this side is a small overlay. */
+    .stage {
+      position: relative;
+      overflow: hidden;
+      border-radius: var(--_radius);
+      background: #15171b;
+      color: #fff;
+      aspect-ratio: 16 / 9;
+      min-height: 8rem;
+    }
+    .stage.audio {
+      aspect-ratio: auto;
+      height: 9rem;
+    }
+    .stage video {
+      display: block;
+      border-radius: 0;
+      background: #000;
+    }
+    .stage video[part="remote-video"] {
+      position: absolute;
+      inset: 0;
+      width: 100%;
+      height: 100%;
+      object-fit: cover;
+    }
+    .stage video[part="local-video"] {
+      position: absolute;
+      right: 0.5rem;
+      bottom: 0.5rem;
+      width: 28%;
+      min-width: 4.5rem;
+      max-width: 12rem;
+      aspect-ratio: 4 / 3;
+      object-fit: cover;
+      border-radius: 8px;
+      border: 2px solid rgb(255 255 255 / 0.85);
+      box-shadow: 0 2px 8px rgb(0 0 0 / 0.45);
+      /* A mirror, as people expect to see themselves. */
+      transform: scaleX(-1);
+      z-index: 2;
+    }
+    .stage video[part="local-video"].off {
+      opacity: 0.4;
+    }
+
+    /* The other side's picture or initials, when there is no video to show. */
+    .avatar {
+      position: absolute;
+      inset: 0;
+      display: grid;
+      place-items: center;
+      background: radial-gradient(circle at 50% 40%, #2c3140, #15171b 75%);
+      z-index: 1;
+    }
+    .avatar img,
+    .avatar .initials {
+      width: min(6rem, 45%);
+      aspect-ratio: 1;
+      border-radius: 50%;
+    }
+    .avatar img {
+      object-fit: cover;
+      box-shadow: 0 0 0 3px rgb(255 255 255 / 0.2);
+    }
+    .avatar .initials {
+      display: grid;
+      place-items: center;
+      background: #3b4a7a;
+      color: #fff;
+      font-size: clamp(1.4rem, 6vmin, 2.4rem);
+      font-weight: 600;
+      letter-spacing: 0.04em;
+      user-select: none;
+    }
+
+    /* Timer, quality, the other side's mute and camera state: bottom-left chips. */
+    .chips {
+      position: absolute;
+      left: 0.5rem;
+      bottom: 0.5rem;
+      max-width: calc(100% - 1rem - min(28%, 12rem));
       display: flex;
-      gap: 0.75em;
       flex-wrap: wrap;
-      align-items: center;
-      font-size: 0.85em;
-      color: var(--_muted);
+      gap: 0.3em;
+      z-index: 2;
+    }
+    .chip {
+      font-size: 0.8em;
+      line-height: 1.2;
+      padding: 0.25em 0.6em;
+      border-radius: 999px;
+      background: rgb(0 0 0 / 0.66);
+      color: #fff;
     }
     [part="call-quality"][data-quality]::before {
       content: "";
@@ -37,22 +141,91 @@ export const callViewStyles = [
       height: 0.6em;
       border-radius: 50%;
       margin-right: 0.35em;
-      background: var(--_ok);
+      background: #81c784;
     }
     [part="call-quality"][data-quality="fair"]::before {
-      background: #d99a00;
+      background: #ffca28;
     }
     [part="call-quality"][data-quality="poor"]::before {
-      background: var(--_danger);
+      background: #ff8a80;
     }
-    [part="devices"] {
+
+    /* The toolbar: round icon buttons, then Hang up / Cancel. */
+    .toolbar {
+      position: relative;
+    }
+    .controls {
+      display: flex;
+      flex-wrap: wrap;
+      justify-content: center;
+      align-items: center;
+      gap: 0.4rem;
+    }
+    .glyph {
+      width: 20px;
+      height: 20px;
+      fill: none;
+      stroke: currentColor;
+      stroke-width: 2;
+      stroke-linecap: round;
+      stroke-linejoin: round;
+      flex: none;
+    }
+    .glyph .fill {
+      fill: currentColor;
+      stroke: none;
+    }
+    button.icon {
+      width: 2.5rem;
+      height: 2.5rem;
+      padding: 0;
+      border-radius: 50%;
+      display: inline-grid;
+      place-items: center;
+    }
+    button.icon:hover {
+      border-color: var(--_muted);
+    }
+    /* Pressed toggles are filled; muted and camera off in the deep red with a white icon, readable in both schemes. */
+    button.icon[aria-pressed="true"],
+    button.icon[aria-expanded="true"] {
+      background: var(--_fg);
+      border-color: var(--_fg);
+      color: var(--_bg);
+    }
+    button.icon[part="mute"][aria-pressed="true"],
+    button.icon[part="camera"][aria-pressed="true"] {
+      background: var(--_danger-fill);
+      border-color: var(--_danger-fill);
+      color: var(--_on-danger);
+    }
+    button.end {
+      display: inline-flex;
+      align-items: center;
+      gap: 0.4em;
+      height: 2.5rem;
+      padding: 0 0.9em;
+      border-radius: 999px;
+      font-weight: 600;
+    }
+
+    /* The device settings panel, over the bottom of the stage. */
+    .popover {
+      position: absolute;
+      bottom: calc(100% + 0.5rem);
+      left: 50%;
+      transform: translateX(-50%);
+      width: min(18rem, 100%);
+      box-sizing: border-box;
       display: grid;
-      grid-template-columns: repeat(auto-fit, minmax(9rem, 1fr));
-      gap: 0.5em;
-    }
-    button[aria-pressed="true"] {
-      border-color: var(--_danger);
-      color: var(--_danger);
+      gap: 0.6em;
+      padding: 0.75em;
+      background: var(--_bg);
+      color: var(--_fg);
+      border: 1px solid var(--_border);
+      border-radius: var(--_radius);
+      box-shadow: 0 6px 24px rgb(0 0 0 / 0.3);
+      z-index: 3;
     }
   `,
 ];

@@ -1,15 +1,18 @@
 /**
- * `<contact-me-call>`: the call as both elements show it — status, the
- * other side's video or audio and this side's camera, the call timer and
- * connection quality, the other side's mute state, the in-call controls and
- * **Hang up** / **Cancel**. A view over the {@link CallController} of the
- * element around it, which it gets through `@lit/context` ({@link callContext});
- * every action calls the controller. Defined when this module loads.
+ * `<contact-me-call>`: the call as both elements show it — the status line, a
+ * media stage (the other side's video, or their picture or initials when
+ * there is none, with this side's camera as a small overlay; the call timer,
+ * connection quality and the other side's mute state as chips over it), and
+ * a toolbar of round icon buttons (mute, camera, device settings, full
+ * screen) with **Hang up** / **Cancel**. A view over the
+ * {@link CallController} of the element around it, which it gets through
+ * `@lit/context` ({@link callContext}); every action calls the controller.
+ * Defined when this module loads.
  * @module
  */
 import { consume } from "@lit/context";
-import { LitElement, html, nothing, type PropertyValues } from "lit";
-import { state } from "lit/decorators.js";
+import { LitElement, html, nothing, svg, type PropertyValues, type SVGTemplateResult } from "lit";
+import { query, state } from "lit/decorators.js";
 import { define } from "../define.ts";
 import { format, problemText } from "../strings.ts";
 import type { CallStatus } from "./call-controller.ts";
@@ -20,6 +23,8 @@ import { callContext, type CallContext } from "./context.ts";
 /** The view's parts, for the `exportparts` of the elements that contain it. */
 export const CALL_PARTS = [
   "call-status",
+  "stage",
+  "avatar",
   "remote-video",
   "remote-audio",
   "local-video",
@@ -30,7 +35,9 @@ export const CALL_PARTS = [
   "mute",
   "camera",
   "turn-on-video",
+  "device-settings",
   "devices",
+  "fullscreen",
   "call-timer",
   "call-quality",
   "peer-muted",
@@ -44,6 +51,16 @@ export function formatDuration(seconds: number): string {
   const m = Math.floor((s % 3600) / 60);
   const ss = String(s % 60).padStart(2, "0");
   return h > 0 ? `${h}:${String(m).padStart(2, "0")}:${ss}` : `${m}:${ss}`;
+}
+
+/**
+ * Up to two capital letters for a name: the first letters of its first and
+ * last words ("Ada Lovelace" → "AL", "Ada" → "A", "The host" → "TH").
+ */
+export function initials(name: string): string {
+  const words = name.trim().split(/\s+/).filter(Boolean);
+  const picked = words.length > 1 ? [words[0]!, words[words.length - 1]!] : words;
+  return picked.map((w) => Array.from(w)[0]!.toLocaleUpperCase()).join("");
 }
 
 /** The status line's string key for each call status. */
@@ -64,29 +81,53 @@ const STATUS_KEY: Record<Exclude<CallStatus, "idle">, keyof CallStrings> = {
   "queue-full": "queueFull",
 };
 
+/** A 24×24 outline icon, hidden from assistive technology (the button names it). */
+const icon = (paths: SVGTemplateResult) =>
+  html`<svg class="glyph" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">${paths}</svg>`;
+
+const MIC = svg`<rect x="9" y="3" width="6" height="11" rx="3"/><path d="M5.5 11a6.5 6.5 0 0 0 13 0M12 17.5V21"/>`;
+const SLASH = svg`<path d="M4 4l16 16"/>`;
+const CAMERA = svg`<rect x="2.5" y="6.5" width="13" height="11" rx="2"/><path d="M15.5 10.5l6-3.5v10l-6-3.5z"/>`;
+const SLIDERS = svg`<path d="M4 7h9M17 7h3M4 17h3M11 17h9"/><circle cx="15" cy="7" r="2"/><circle cx="9" cy="17" r="2"/>`;
+const EXPAND = svg`<path d="M4 9V4h5M15 4h5v5M20 15v5h-5M9 20H4v-5"/>`;
+const SHRINK = svg`<path d="M9 4v5H4M20 9h-5V4M15 20v-5h5M4 15h5v5"/>`;
+/** A handset lying down: the usual "end call" sign. */
+const PHONE_DOWN = svg`<path class="fill" d="M2.2 14.6c-.3-.9 0-1.8.7-2.3C5.4 10.5 8.6 9.5 12 9.5s6.6 1 9.1 2.8c.7.5 1 1.4.7 2.3l-.5 1.5c-.3.8-1.1 1.2-1.9 1l-3-.8c-.7-.2-1.1-.8-1.1-1.5v-1.6c-1-.4-2.2-.6-3.3-.6s-2.3.2-3.3.6v1.6c0 .7-.4 1.3-1.1 1.5l-3 .8c-.8.2-1.6-.2-1.9-1z"/>`;
+
 /**
  * The call view of `<contact-me>` and `<contact-me-host>` (internal: both
  * render it and re-export its parts). Remote media start with `play()`; where
  * the browser refuses to play sound without a gesture (Safari, autoplay
  * policies), a **Tap to unmute** button starts it.
  *
+ * The icon buttons are named by their `aria-label` (the same strings as
+ * before: **Mute**, **Camera off**, …); those that toggle carry
+ * `aria-pressed`. **Device settings** opens a small panel with the
+ * **Microphone** and **Camera** selects, closed by Escape or a click outside.
+ * **Full screen** shows the stage and the toolbar full screen, where the
+ * browser allows it.
+ *
  * @element contact-me-call
  *
  * @slot heading - Above the status line (the dashboard's "Call · name").
- * @slot actions - Next to **Hang up**: what to do once the call is over.
+ * @slot actions - Under the toolbar: what to do once the call is over.
  *
  * @csspart call-status - The call status line.
+ * @csspart stage - The media area: the other side's video or picture, this side's camera over it.
+ * @csspart avatar - The other side's picture or initials, when there is no video to show.
  * @csspart remote-video - The other side's video (video calls).
  * @csspart remote-audio - The other side's audio (audio calls).
- * @csspart local-video - This side's camera preview.
+ * @csspart local-video - This side's camera preview, in a corner of the stage.
  * @csspart tap-to-unmute - Shown when the browser would not play the call's sound without a tap.
  * @csspart hang-up - The Hang up button.
  * @csspart cancel - The Cancel button while waiting in line.
- * @csspart controls - The in-call buttons (mute, camera, turn on video).
+ * @csspart controls - The toolbar: the in-call buttons and Hang up / Cancel.
  * @csspart mute - **Mute** / **Unmute**.
  * @csspart camera - **Camera off** / **Camera on** (video calls).
  * @csspart turn-on-video - **Turn on video** (audio calls, when a camera exists).
- * @csspart devices - The **Microphone** and **Camera** selects.
+ * @csspart device-settings - **Device settings**: opens `devices`.
+ * @csspart devices - The panel with the **Microphone** and **Camera** selects.
+ * @csspart fullscreen - **Full screen** / **Exit full screen** (where the browser allows it).
  * @csspart call-timer - Time since the call connected (`m:ss`).
  * @csspart call-quality - Connection quality: Good, Fair or Poor.
  * @csspart peer-muted - Shown while the other side's microphone is muted.
@@ -101,79 +142,171 @@ export class CallView extends LitElement {
 
   /** The browser refused to start the remote media without a gesture. */
   @state() private playBlocked = false;
+  /** The device settings panel is open. */
+  @state() private devicesOpen = false;
+  /** The stage is shown full screen. */
+  @state() private fullscreen = false;
+  /** A picture URL that failed to load: initials are shown instead. */
+  @state() private brokenAvatar: string | undefined;
+
+  @query(".screen") private screen!: HTMLElement | null;
+  @query('[part="device-settings"]') private settingsButton!: HTMLButtonElement | null;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    globalThis.document?.addEventListener("fullscreenchange", this.onFullscreenChange);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    globalThis.document?.removeEventListener("fullscreenchange", this.onFullscreenChange);
+    this.closeDevices(false);
+  }
 
   override render() {
     const context = this.context;
     if (!context) return nothing;
     const { call, strings: s } = context;
-    const video = call.media === "video";
-    const selfView = (call.localStream?.getVideoTracks().length ?? 0) > 0;
+    const name = context.peerName;
     const status =
       call.peerReconnecting && call.live
         ? s.peerReconnecting
         : call.status === "idle"
           ? ""
-          : format(s[STATUS_KEY[call.status]], { n: call.position });
+          : call.status === "calling" && name
+            ? format(s.callingName, { name })
+            : format(s[STATUS_KEY[call.status]], { n: call.position });
     return html`
       <slot name="heading"></slot>
       <p part="call-status" class="status" role="status" aria-live="polite" tabindex="-1">${status}</p>
       ${call.error && !call.live ? html`<p class="error">${problemText(call.error, s)}</p>` : nothing}
-      ${call.live && (video || selfView)
-        ? html`<div class="videos">
-            ${video ? html`<video part="remote-video" autoplay playsinline aria-label=${s.remoteVideo}></video>` : html`<span></span>`}
-            ${selfView ? html`<video part="local-video" autoplay playsinline muted aria-label=${s.localVideo}></video>` : nothing}
+      ${call.live
+        ? html`<div class="screen">
+            ${this.renderStage(context)}
+            ${this.playBlocked
+              ? html`<button part="tap-to-unmute" class="primary" @click=${this.unmuteRemote}>${s.tapToUnmute}</button>`
+              : nothing}
+            ${call.warning ? html`<p class="error" role="alert">${problemText(call.warning, s)}</p>` : nothing}
+            ${this.renderToolbar(context)}
           </div>`
         : nothing}
-      ${call.live && !video ? html`<audio part="remote-audio" autoplay></audio>` : nothing}
-      ${call.live && this.playBlocked
-        ? html`<button part="tap-to-unmute" class="primary" @click=${this.unmuteRemote}>${s.tapToUnmute}</button>`
-        : nothing}
-      ${this.renderControls(context)}
-      <div class="row">
-        ${call.status === "queued"
-          ? html`<button part="cancel" @click=${() => call.hangUp()}>${s.cancel}</button>`
-          : call.live
-            ? html`<button part="hang-up" class="danger" @click=${() => call.hangUp()}>${s.hangUp}</button>`
-            : nothing}
-        <slot name="actions"></slot>
-      </div>
+      ${call.live && call.media !== "video" ? html`<audio part="remote-audio" autoplay></audio>` : nothing}
+      <div class="row actions"><slot name="actions"></slot></div>
     `;
   }
 
-  /** Timer, quality, the other side's mute state, and the controls of a live call. */
-  private renderControls({ call, strings: s, peer, allowVideo }: CallContext) {
-    if (!call.live || !call.callId) return nothing;
+  /**
+   * The other side's video, or their picture or initials while there is no
+   * video to show (an audio call, their camera off, before media arrives);
+   * this side's camera in a corner; the call's chips in the other.
+   */
+  private renderStage(context: CallContext) {
+    const { call, strings: s } = context;
+    const video = call.media === "video";
+    const inCall = call.status === "connected" || call.status === "reconnecting";
+    const selfView = (call.localStream?.getVideoTracks().length ?? 0) > 0;
+    const remotePicture = video && inCall && !call.remoteCameraOff && (call.remoteStream?.getVideoTracks().length ?? 0) > 0;
+    return html`<div part="stage" class="stage ${video ? "video" : "audio"}">
+      ${video ? html`<video part="remote-video" autoplay playsinline aria-label=${s.remoteVideo}></video>` : nothing}
+      ${remotePicture ? nothing : this.renderAvatar(context)}
+      ${selfView
+        ? html`<video part="local-video" class=${call.cameraOff ? "off" : ""} autoplay playsinline muted aria-label=${s.localVideo}></video>`
+        : nothing}
+      ${this.renderChips(context, inCall)}
+    </div>`;
+  }
+
+  /** The other side's picture, or their initials; named for assistive technology by their name. */
+  private renderAvatar({ call, peer, peerName, peerAvatar }: CallContext) {
+    // Once accepted, the room says who answered (the visitor's name, or the host's with several hosts).
+    const answered = call.status === "connecting" || call.status === "connected" || call.status === "reconnecting";
+    const name = peerName ?? (answered ? call.peerName : undefined) ?? peer;
+    const picture = peerAvatar && peerAvatar !== this.brokenAvatar ? peerAvatar : undefined;
+    return html`<div part="avatar" class="avatar" role="img" aria-label=${name}>
+      ${picture
+        ? html`<img src=${picture} alt="" @error=${() => (this.brokenAvatar = picture)} />`
+        : html`<span class="initials" aria-hidden="true">${initials(name)}</span>`}
+    </div>`;
+  }
+
+  /** Timer, quality and the other side's mute and camera state, over the stage. */
+  private renderChips({ call, strings: s, peer }: CallContext, inCall: boolean) {
+    const quality = call.quality;
+    return html`<div class="chips">
+      ${inCall
+        ? html`<span part="call-timer" class="chip" role="timer" aria-label=${s.duration}>${formatDuration(call.elapsedSeconds)}</span>
+            ${quality ? html`<span part="call-quality" class="chip" data-quality=${quality}>${s.quality}: ${s[quality]}</span>` : nothing}`
+        : nothing}
+      ${call.remoteMuted ? html`<p part="peer-muted" class="chip">${format(s.peerMuted, { name: peer })}</p>` : nothing}
+      ${call.remoteCameraOff && call.media === "video"
+        ? html`<p part="peer-camera-off" class="chip">${format(s.peerCameraOff, { name: peer })}</p>`
+        : nothing}
+    </div>`;
+  }
+
+  /** Round icon buttons: mute, camera, turn on video, device settings, full screen; then Hang up or Cancel. */
+  private renderToolbar(context: CallContext) {
+    const { call, strings: s, allowVideo } = context;
     const inCall = call.status === "connected" || call.status === "reconnecting";
     const sendsVideo = (call.localStream?.getVideoTracks().length ?? 0) > 0;
-    const quality = call.quality;
-    return html`
-      ${inCall
-        ? html`<div class="call-info">
-            <span part="call-timer" role="timer" aria-label=${s.duration}>${formatDuration(call.elapsedSeconds)}</span>
-            ${quality ? html`<span part="call-quality" data-quality=${quality}>${s.quality}: ${s[quality]}</span>` : nothing}
-          </div>`
-        : nothing}
-      ${call.remoteMuted ? html`<p part="peer-muted" class="muted">${format(s.peerMuted, { name: peer })}</p>` : nothing}
-      ${call.remoteCameraOff && call.media === "video"
-        ? html`<p part="peer-camera-off" class="muted">${format(s.peerCameraOff, { name: peer })}</p>`
-        : nothing}
-      ${call.warning ? html`<p class="error" role="alert">${problemText(call.warning, s)}</p>` : nothing}
-      <div class="row" part="controls">
-        <button part="mute" aria-pressed=${call.muted} @click=${() => call.toggleMute()}>${call.muted ? s.unmute : s.mute}</button>
-        ${sendsVideo
-          ? html`<button part="camera" aria-pressed=${call.cameraOff} @click=${() => call.toggleCamera()}>
-              ${call.cameraOff ? s.cameraOn : s.cameraOff}
+    const controls = !!call.callId;
+    const mics = call.microphones.filter((d) => d.deviceId);
+    const cams = sendsVideo ? call.cameras.filter((d) => d.deviceId) : [];
+    const devices = controls && (mics.length > 0 || cams.length > 0);
+    const canFullscreen = globalThis.document?.fullscreenEnabled === true;
+    const button = (part: string, label: string, content: unknown, onClick: () => void, pressed?: boolean) =>
+      html`<button part=${part} class="icon" aria-label=${label} title=${label} aria-pressed=${pressed ?? nothing} @click=${onClick}>
+        ${content}
+      </button>`;
+    return html`<div class="toolbar" @keydown=${this.onToolbarKeydown}>
+      <div part="controls" class="controls">
+        ${controls
+          ? button("mute", call.muted ? s.unmute : s.mute, icon(call.muted ? svg`${MIC}${SLASH}` : MIC), () => call.toggleMute(), call.muted)
+          : nothing}
+        ${controls && sendsVideo
+          ? button(
+              "camera",
+              call.cameraOff ? s.cameraOn : s.cameraOff,
+              icon(call.cameraOff ? svg`${CAMERA}${SLASH}` : CAMERA),
+              () => call.toggleCamera(),
+              call.cameraOff,
+            )
+          : nothing}
+        ${controls && allowVideo && inCall && call.canTurnOnVideo
+          ? button("turn-on-video", s.turnOnVideo, icon(svg`${CAMERA}${SLASH}`), () => void call.turnOnVideo())
+          : nothing}
+        ${devices
+          ? html`<button
+              part="device-settings"
+              class="icon"
+              aria-label=${s.deviceSettings}
+              title=${s.deviceSettings}
+              aria-expanded=${this.devicesOpen}
+              aria-controls="devices"
+              @click=${this.toggleDevices}
+            >
+              ${icon(SLIDERS)}
             </button>`
           : nothing}
-        ${allowVideo && inCall && call.canTurnOnVideo
-          ? html`<button part="turn-on-video" @click=${() => void call.turnOnVideo()}>${s.turnOnVideo}</button>`
+        ${canFullscreen
+          ? button(
+              "fullscreen",
+              this.fullscreen ? s.exitFullScreen : s.fullScreen,
+              icon(this.fullscreen ? SHRINK : EXPAND),
+              this.toggleFullscreen,
+              this.fullscreen,
+            )
           : nothing}
+        ${call.status === "queued"
+          ? html`<button part="cancel" class="end danger" @click=${() => call.hangUp()}>${icon(PHONE_DOWN)}<span>${s.cancel}</span></button>`
+          : html`<button part="hang-up" class="end danger" @click=${() => call.hangUp()}>${icon(PHONE_DOWN)}<span>${s.hangUp}</span></button>`}
       </div>
-      ${this.renderDevices({ call, strings: s }, sendsVideo)}
-    `;
+      ${devices ? this.renderDevices(context, mics, cams) : nothing}
+    </div>`;
   }
 
-  private renderDevices({ call, strings: s }: Pick<CallContext, "call" | "strings">, sendsVideo: boolean) {
+  /** The **Microphone** and **Camera** selects, in the panel **Device settings** opens. */
+  private renderDevices({ call, strings: s }: CallContext, mics: MediaDeviceInfo[], cams: MediaDeviceInfo[]) {
     const select = (kind: "audio" | "video", label: string, devices: MediaDeviceInfo[]) => {
       const current = call.currentDevice(kind);
       return html`<label
@@ -186,20 +319,63 @@ export class CallView extends LitElement {
         </select></label
       >`;
     };
-    const mics = call.microphones.filter((d) => d.deviceId);
-    const cams = call.cameras.filter((d) => d.deviceId);
-    if (mics.length === 0 && (!sendsVideo || cams.length === 0)) return nothing;
-    return html`<div part="devices">
+    return html`<div part="devices" id="devices" class="popover" role="group" aria-label=${s.deviceSettings} ?hidden=${!this.devicesOpen}>
       ${mics.length ? select("audio", s.microphone, mics) : nothing}
-      ${sendsVideo && cams.length ? select("video", s.camera, cams) : nothing}
+      ${cams.length ? select("video", s.camera, cams) : nothing}
     </div>`;
   }
+
+  private readonly toggleDevices = () => {
+    if (this.devicesOpen) this.closeDevices(true);
+    else {
+      this.devicesOpen = true;
+      globalThis.document?.addEventListener("pointerdown", this.onOutsidePointer, true);
+      void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('[part="devices"] select')?.focus());
+    }
+  };
+
+  /** Close the device settings; with `refocus`, focus goes back to their button. */
+  private closeDevices(refocus: boolean): void {
+    globalThis.document?.removeEventListener("pointerdown", this.onOutsidePointer, true);
+    if (!this.devicesOpen) return;
+    this.devicesOpen = false;
+    if (refocus) this.settingsButton?.focus();
+  }
+
+  /** A press outside the button and the panel closes the device settings. */
+  private readonly onOutsidePointer = (event: Event) => {
+    const path = event.composedPath();
+    const inside = [this.settingsButton, this.renderRoot.querySelector('[part="devices"]')].some((el) => el && path.includes(el));
+    if (!inside) this.closeDevices(false);
+  };
+
+  /** Escape closes the device settings, and only them (not the panel around the call). */
+  private readonly onToolbarKeydown = (event: KeyboardEvent) => {
+    if (event.key !== "Escape" || !this.devicesOpen) return;
+    event.stopPropagation();
+    this.closeDevices(true);
+  };
+
+  private readonly toggleFullscreen = () => {
+    const doc = globalThis.document;
+    if (this.fullscreen) void doc.exitFullscreen().catch(() => {});
+    else
+      this.screen?.requestFullscreen().catch((err: unknown) => {
+        console.warn("contact-me: could not show the call full screen", err);
+      });
+  };
+
+  private readonly onFullscreenChange = () => {
+    const current = (this.shadowRoot as (ShadowRoot & { fullscreenElement?: Element | null }) | null)?.fullscreenElement;
+    this.fullscreen = !!current && current === this.screen;
+  };
 
   /** Attach the call's streams, and start remote media that got a new stream. */
   protected override updated(changed: PropertyValues): void {
     super.updated(changed);
     const call = this.context?.call;
     if (!call?.live && this.playBlocked) this.playBlocked = false;
+    if (!call?.live && this.devicesOpen) this.closeDevices(false);
     const root = this.renderRoot;
     for (const part of ["remote-video", "remote-audio"]) {
       const media = root.querySelector<HTMLMediaElement>(`[part="${part}"]`);

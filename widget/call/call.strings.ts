@@ -12,6 +12,7 @@ import type { Problem } from "../strings.ts";
 export const callStrings = {
   preparing: "Starting camera and microphone…",
   calling: "Calling…",
+  callingName: "Calling {name}…",
   callConnecting: "Connecting…",
   connected: "Connected",
   callReconnecting: "Reconnecting…",
@@ -33,6 +34,9 @@ export const callStrings = {
   cameraOff: "Camera off",
   cameraOn: "Camera on",
   turnOnVideo: "Turn on video",
+  deviceSettings: "Device settings",
+  fullScreen: "Full screen",
+  exitFullScreen: "Exit full screen",
   microphone: "Microphone",
   camera: "Camera",
   duration: "Call time",

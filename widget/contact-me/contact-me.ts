@@ -95,17 +95,21 @@ function loadPanel(): Promise<typeof import("./contact-me-panel.ts")> {
  * @csspart form - The message form.
  * @csspart call - The call view.
  * @csspart call-status - The call status line.
+ * @csspart stage - The media area: the host's video or picture, the visitor's own camera over it.
+ * @csspart avatar - The host's picture or initials, when there is no video to show.
  * @csspart remote-video - The host's video (video calls).
  * @csspart remote-audio - The host's audio (audio calls).
  * @csspart local-video - The visitor's own camera preview.
  * @csspart tap-to-unmute - Shown when the browser would not play the call's sound without a tap.
  * @csspart hang-up - The Hang up button.
  * @csspart cancel - The Cancel button while waiting in line.
- * @csspart controls - The in-call buttons (mute, camera, turn on video).
+ * @csspart controls - The call's toolbar: round icon buttons (mute, camera, turn on video, device settings, full screen) and Hang up.
  * @csspart mute - **Mute** / **Unmute**.
  * @csspart camera - **Camera off** / **Camera on** (video calls).
  * @csspart turn-on-video - **Turn on video** (audio calls, when a camera exists).
- * @csspart devices - The **Microphone** and **Camera** selects.
+ * @csspart device-settings - **Device settings**: opens `devices`.
+ * @csspart devices - The panel with the **Microphone** and **Camera** selects.
+ * @csspart fullscreen - **Full screen** / **Exit full screen** (where the browser allows it).
  * @csspart call-timer - Time since the call connected (`m:ss`).
  * @csspart call-quality - Connection quality: Good, Fair or Poor.
  * @csspart peer-muted - Shown while the host's microphone is muted.
@@ -121,7 +125,9 @@ function loadPanel(): Promise<typeof import("./contact-me-panel.ts")> {
  * @cssprop --contact-me-foreground - Text colour.
  * @cssprop --contact-me-muted - Secondary text.
  * @cssprop --contact-me-border - Borders.
- * @cssprop --contact-me-danger - Hang up and errors.
+ * @cssprop --contact-me-danger - Errors and red text (in the dark scheme, a light red).
+ * @cssprop --contact-me-danger-fill - Background of **Hang up** and the other filled red buttons. Default `#c62828` in both schemes.
+ * @cssprop --contact-me-on-danger - Text and icons on `--contact-me-danger-fill`. Default `#ffffff`.
  * @cssprop --contact-me-ok - The Available dot.
  * @cssprop --contact-me-radius - Panel corner radius.
  * @cssprop --contact-me-font - Font family.
