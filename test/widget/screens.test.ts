@@ -16,7 +16,10 @@ import { WAIT_MS, eventually, openHost, remoteVideoWidth, setAvailable, uniqueRo
 import { REPO_ROOT } from "../support/server.ts";
 import { useStack } from "../support/stack.ts";
 
-const stack = useStack();
+/** Who the visitor reaches, as a site would configure it (the avatar is the demo's own). */
+const stack = useStack({
+  vars: { HOST_NAME: "Ada Lovelace", HOST_TAGLINE: "Usually replies within a day", HOST_AWAY: "Back Monday, 9:00 CET" },
+});
 
 const SIZES = {
   desktop: { width: 1280, height: 800 },
@@ -150,7 +153,6 @@ test("every state at desktop and phone sizes, light and dark: axe WCAG 2.2 AA, t
     await visible(panel.getByText("does Tuesday afternoon suit you?", { exact: false }));
     await capture(page, "conversation", true);
 
-    await panel.getByRole("button", { name: "Back" }).click(); // TEMP
     await panel.getByRole("button", { name: "Video call" }).click();
     await visible(host.page.getByRole("button", { name: "Accept" }));
     await visible(panel.locator('[part="call-status"]', { hasText: /Calling/ }));

@@ -227,5 +227,28 @@ export const callViewStyles = [
       box-shadow: 0 6px 24px rgb(0 0 0 / 0.3);
       z-index: 3;
     }
+
+    /*
+     * Phone size: the stage takes the height the sheet leaves, and the
+     * toolbar (Hang up included) sits at the bottom, under the thumb.
+     */
+    @media (max-width: 480px) {
+      :host {
+        display: flex;
+        flex-direction: column;
+      }
+      .screen {
+        flex: 1 1 auto;
+        display: flex;
+        flex-direction: column;
+      }
+      .stage.video,
+      .stage.audio {
+        flex: 1 1 auto;
+        aspect-ratio: auto;
+        height: auto;
+        min-height: 14rem;
+      }
+    }
   `,
 ];

@@ -77,8 +77,8 @@ export const launcherStyles = [
         min-width: 1.4em;
         height: 1.4em;
         border-radius: 999px;
-        background: var(--_danger);
-        color: #fff;
+        background: var(--_danger-fill);
+        color: var(--_on-danger);
         font-size: 0.8em;
         line-height: 1.4em;
         text-align: center;
