@@ -10,7 +10,7 @@
  * directory (or `--out`), and fails only if a figure was not produced (a
  * number, or an explicit "not available" reason); it never judges speed.
  * `--only` runs the named benchmarks (memory, bytes, bundle, call, relay,
- * presence, text). Every run is bounded by a global deadline and stops the
+ * presence, text, inbox). Every run is bounded by a global deadline and stops the
  * servers it started; all traffic stays on 127.0.0.1.
  *
  * The rooms run on both runtimes at once, `partykit dev` and `wrangler dev`:
@@ -33,6 +33,7 @@ import { parseArgs } from "node:util";
 import { benchBundle, BUNDLE } from "./bundle.ts";
 import { benchBytes, BYTES } from "./bytes.ts";
 import { benchCallSetup, CALL } from "./call-setup.ts";
+import { benchInbox, INBOX } from "./inbox.ts";
 import { benchMemory, MEMORY } from "./memory.ts";
 import { benchPresence, PRESENCE } from "./presence.ts";
 import { benchRelay, RELAY } from "./relay.ts";
@@ -68,10 +69,11 @@ const BENCHMARKS: Benchmark[] = [
   { key: "relay", section: RELAY, run: benchRelay },
   { key: "presence", section: PRESENCE, run: benchPresence },
   { key: "text", section: TEXT, run: benchText },
+  { key: "inbox", section: INBOX, run: benchInbox },
 ];
 
 /** Sections in the report's order. */
-const REPORT_ORDER = ["call", "relay", "presence", "bytes", "bundle", "memory", "text"];
+const REPORT_ORDER = ["call", "relay", "presence", "bytes", "bundle", "memory", "text", "inbox"];
 
 const { values } = parseArgs({
   options: {
@@ -82,8 +84,8 @@ const { values } = parseArgs({
 });
 const quick = values.quick === true;
 const only = values.only ? new Set(values.only.split(",")) : undefined;
-/** Budget for the benchmarks; the whole run (with start-up and shutdown) stays under 10 minutes. */
-const BUDGET_MS = quick ? 150_000 : 540_000;
+/** Budget for the benchmarks; the whole run (with start-up and shutdown) stays under 15 minutes. */
+const BUDGET_MS = quick ? 150_000 : 780_000;
 /** If shutting down hangs, the process exits anyway (exit handlers kill the servers). */
 const HARD_LIMIT_MS = BUDGET_MS + 60_000;
 
