@@ -101,7 +101,7 @@ test("from the conversation, Audio call and Video call call the host without goi
     await visible(actions.getByRole("button", { name: "Back" }));
     await visible(actions.getByRole("button", { name: "Video call" }));
     await actions.getByRole("button", { name: "Audio call" }).click();
-    await visible(panel.getByText("Calling…", { exact: true }));
+    await visible(panel.getByText(`Calling ${NAME}…`, { exact: true }));
     await host.page.getByRole("button", { name: "Accept" }).click();
     await visible(panel.getByText("Connected", { exact: true }));
     await panel.getByRole("button", { name: "Hang up" }).click();
