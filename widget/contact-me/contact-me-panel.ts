@@ -15,7 +15,7 @@ import { CALL_PARTS } from "../call/call-view.ts";
 import { define } from "../define.ts";
 import { format, problemText } from "../strings.ts";
 import { panelStyles } from "./contact-me-panel.styles.ts";
-import type { MessageState } from "./conversation-controller.ts";
+import type { MessageState, PanelMessage } from "./conversation-controller.ts";
 import { VisitorSession, sessionContext, type EffectiveProfile } from "./visitor-session.ts";
 
 export { VisitorSession };
@@ -59,6 +59,7 @@ const PANEL_PARTS = [
   "message-visitor",
   "message-host",
   "message-state",
+  "typing",
   "message-retry",
   "form",
   "call",
@@ -95,7 +96,8 @@ const PANEL_PARTS = [
  * @csspart message - One message (also `message-visitor` or `message-host`).
  * @csspart message-visitor - One of the visitor's own messages.
  * @csspart message-host - One of the host's replies.
- * @csspart message-state - Sending / Not sent / Sent / Delivered under the visitor's own messages.
+ * @csspart message-state - Sending / Not sent / Sent / Delivered under the visitor's own messages; Seen under the last once a host has seen it.
+ * @csspart typing - "Ada is typing…" while a host types a reply (empty otherwise).
  * @csspart message-retry - **Retry** of a message that was not sent.
  * @csspart form - The message form.
  * @csspart call - The call view.
@@ -240,8 +242,11 @@ export class ContactMePanel extends LitElement {
   private renderMessage(session: VisitorSession) {
     const s = session.text;
     const stateText: Record<MessageState, string> = { sending: s.sending, failed: s.notSent, sent: s.sent, delivered: s.delivered };
-    const messages = session.conversation.messages;
+    const { messages, seenAt, typing } = session.conversation;
     const hostName = session.hostProfile.name;
+    // "Seen" goes under the visitor's last message once a host has seen it.
+    const lastMine = [...messages].reverse().find((m) => m.from === "visitor");
+    const seen = (m: PanelMessage) => m === lastMine && m.id !== undefined && seenAt !== undefined && m.at <= seenAt;
     return html`
       <div part="conversation-actions" class="row">
         <button part="back" @click=${() => session.show("menu")}>${s.back}</button>
@@ -251,13 +256,14 @@ export class ContactMePanel extends LitElement {
         ? html`<ul part="messages" aria-live="polite">
             ${messages.map((m) =>
               m.from === "visitor"
-                ? html`<li part="message message-visitor">${m.text}<small part="message-state">${stateText[m.state]}${m.state === "failed"
+                ? html`<li part="message message-visitor">${m.text}<small part="message-state">${seen(m) ? s.seen : stateText[m.state]}${m.state === "failed"
                     ? html` — <button part="message-retry" @click=${() => session.conversation.retry(m.clientId!)}>${s.retry}</button>`
                     : nothing}</small></li>`
                 : html`<li part="message message-host">${m.text}<small>${hostName ?? m.by ?? ""}</small></li>`,
             )}
           </ul>`
         : nothing}
+      <p part="typing" class="hint" aria-live="polite">${typing === undefined ? "" : format(s.hostTyping, { name: hostName || typing || s.theHost })}</p>
       <form part="form" @submit=${this.onSubmit}>
         <label>${s.message}<textarea
             name="text"
@@ -266,6 +272,7 @@ export class ContactMePanel extends LitElement {
             maxlength="4000"
             aria-describedby="enter-hint"
             @keydown=${this.onMessageKeydown}
+            @input=${() => session.conversation.typed()}
           ></textarea></label>
         <small id="enter-hint" class="hint">${s.enterHint}</small>
         ${this.renderSender(session)}

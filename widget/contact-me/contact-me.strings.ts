@@ -45,6 +45,10 @@ export const visitorStrings = {
   sending: "Sending",
   sent: "Sent",
   delivered: "Delivered",
+  /** Under the visitor's last message once a host has seen it. */
+  seen: "Seen",
+  /** While a host types a reply. */
+  hostTyping: "{name} is typing…",
   notSent: "Not sent",
   unread: "{n} unread",
   leaveMessage: "Leave a message",

@@ -90,7 +90,8 @@ function loadPanel(): Promise<typeof import("./contact-me-panel.ts")> {
  * @csspart message - One message (also `message-visitor` or `message-host`).
  * @csspart message-visitor - One of the visitor's own messages.
  * @csspart message-host - One of the host's replies.
- * @csspart message-state - Sending / Not sent / Sent / Delivered under the visitor's own messages.
+ * @csspart message-state - Sending / Not sent / Sent / Delivered under the visitor's own messages; Seen under the last once a host has seen it.
+ * @csspart typing - "Ada is typing…" while a host types a reply (empty otherwise).
  * @csspart message-retry - **Retry** of a message that was not sent.
  * @csspart form - The message form.
  * @csspart call - The call view.

@@ -2,7 +2,11 @@
  * The visitor's conversation, as a Lit ReactiveController: history from the
  * room, messages sent with client ids (resent after a reconnect, never
  * stored twice), each with its state, and the unread count of host replies.
- * Takes the room's `welcome`, `history`, `message` and `sent` frames.
+ * Takes the room's `welcome`, `history`, `message`, `sent`, `typing` and
+ * `seen` frames: a host typing shows for twice {@link TYPING_EVERY_MS}, and
+ * the time up to which a host has seen the visitor's messages is kept. When a
+ * host deletes the conversation (close code `conversationDeleted`), what is
+ * shown of it goes too; messages not yet sent start the new one.
  *
  * A message the room has not acknowledged (`sent`) is kept in `localStorage`
  * (per room, see {@link ConversationController.restore}) so a reload does not
@@ -11,7 +15,7 @@
  * @module
  */
 import type { ReactiveController, ReactiveControllerHost } from "lit";
-import type { ConversationMessage } from "../../protocol/socket.ts";
+import { CloseCode, TYPING_EVERY_MS, type ConversationMessage } from "../../protocol/socket.ts";
 import type { SignalingController } from "../room/signaling.ts";
 import { local } from "../room/storage.ts";
 
@@ -59,8 +63,15 @@ export class ConversationController implements ReactiveController {
   messages: PanelMessage[] = [];
   /** Host messages not yet seen. */
   unread = 0;
+  /** A host has seen the visitor's messages up to this time (ms since the epoch). */
+  seenAt: number | undefined;
+  /** The name a host typing gave, while it types (for "Ada is typing…"). */
+  typing: string | undefined;
   /** True while the visitor is looking at the conversation. */
   private reading = false;
+  /** When this side last sent `typing` (ms). */
+  private typingSentAt = 0;
+  private typingTimer: ReturnType<typeof setTimeout> | undefined;
   /** What the visitor gave with each message not yet acknowledged, by client id. */
   private readonly senders = new Map<string, Sender>();
   /** The `failed` deadline of each message being sent, by client id. */
@@ -83,12 +94,35 @@ export class ConversationController implements ReactiveController {
     signaling.on("welcome", () => {
       for (const m of this.messages) if (m.state === "sending" || m.state === "failed") this.transmit(m);
     });
-    signaling.on("history", (m) => this.announce(() => this.merge(m.messages)));
+    signaling.on("history", (m) => {
+      this.seenAt = m.hostReadAt;
+      this.announce(() => this.merge(m.messages));
+    });
+    signaling.on("seen", (m) => {
+      if (m.by !== "host") return;
+      this.seenAt = m.at;
+      host.requestUpdate();
+    });
+    signaling.on("typing", (m) => {
+      if (m.from !== "host") return;
+      this.typing = m.name ?? "";
+      clearTimeout(this.typingTimer);
+      this.typingTimer = setTimeout(() => {
+        this.typing = undefined;
+        host.requestUpdate();
+      }, 2 * TYPING_EVERY_MS);
+      host.requestUpdate();
+    });
+    signaling.onClose((code) => {
+      if (code === CloseCode.conversationDeleted) this.forget();
+    });
     signaling.on("message", ({ message }) =>
       this.announce(() => {
         const isNew = !this.messages.some((m) => m.id === message.id);
         this.merge([message]);
         if (isNew && message.from === "host") {
+          // The reply is what was being typed.
+          this.typing = undefined;
           if (this.reading) this.send({ type: "read" });
           else this.unread += 1;
         }
@@ -107,6 +141,26 @@ export class ConversationController implements ReactiveController {
   hostDisconnected(): void {
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
+    clearTimeout(this.typingTimer);
+  }
+
+  /**
+   * The visitor typed in the message box: tell the host (`typing`), at most
+   * once every {@link TYPING_EVERY_MS}, and only on an open socket (never buffered).
+   */
+  typed(now = Date.now()): void {
+    if (this.signaling.status !== "open" || now - this.typingSentAt < TYPING_EVERY_MS) return;
+    this.typingSentAt = now;
+    this.send({ type: "typing" });
+  }
+
+  /** The conversation was deleted by a host: forget what was shown of it; what is not yet sent stays. */
+  private forget(): void {
+    this.messages = this.messages.filter((m) => m.from === "visitor" && !m.id);
+    this.unread = 0;
+    this.seenAt = undefined;
+    this.typing = undefined;
+    this.host.requestUpdate();
   }
 
   /**

@@ -72,6 +72,17 @@ export class SignalingController implements ReactiveController {
   }
 
   /**
+   * Call `handler` with the code of every close the room gives (RFC 6455
+   * §7.4; the room's own codes are `CloseCode`), before reconnecting.
+   * @returns a function that unsubscribes
+   */
+  onClose(handler: (code: number) => void): () => void {
+    this.closeHandlers.add(handler);
+    return () => this.closeHandlers.delete(handler);
+  }
+  private readonly closeHandlers = new Set<(code: number) => void>();
+
+  /**
    * Open the socket (no-op when open). `query` adds URL parameters (host
    * credentials, the visitor's resume token); a function is called again on
    * every reconnect.
@@ -94,6 +105,7 @@ export class SignalingController implements ReactiveController {
     });
     socket.addEventListener("close", (event: CloseEvent) => {
       if (this.socket !== socket) return;
+      for (const handler of [...this.closeHandlers]) handler(event.code);
       if (event.code === CloseCode.signedOut) {
         this.close();
         return this.onSignedOut?.();
