@@ -6,15 +6,16 @@
  * a reload; the list names visitors, previews their last message and counts
  * unread ones until opened; **Needs reply** and the search narrow it; the
  * open conversation groups messages by day; Enter sends and Shift+Enter
- * starts a new line; a phone shows one pane at a time, with **Back**; and
- * axe finds nothing at desk and phone sizes, light and dark.
+ * starts a new line; a phone shows one pane at a time, with **Back**; axe
+ * finds nothing at desk and phone sizes, light and dark; and a live call
+ * stays in view, naming who waits next.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Locator, Page } from "playwright-core";
 import { eventually, hidden, openHost, openVisitor, uniqueRoom, visible } from "../support/browser.ts";
 import { assertAccessible } from "../support/axe.ts";
-import { useStack } from "../support/stack.ts";
+import { availableHostAndVisitor, useStack } from "../support/stack.ts";
 
 const stack = useStack();
 
@@ -256,4 +257,44 @@ test("at 390×844 the list and the conversation show one at a time, with Back; a
     await assertAccessible(host.page, "(dashboard) inbox list at 390×844, dark");
     // Nothing is wider than the screen.
     assert.ok(await host.page.evaluate(() => document.documentElement.scrollWidth <= 390), "the page scrolls sideways at 390 px");
+  }));
+
+test("a ringing call's Accept outweighs Decline; in a call the call area stays at the top as the page scrolls and names who is next", () =>
+  stack.run(async (pages) => {
+    const { room, host, visitor: ada } = await availableHostAndVisitor(stack, pages, "inbox-call");
+    for (let i = 1; i <= 6; i++) await say(ada, "Ada", `Question ${i}: ${"a long question, ".repeat(6)}`);
+    await item(host.page, "Ada").click();
+
+    await ada.panel.getByRole("button", { name: "Back" }).click();
+    await ada.panel.getByRole("button", { name: "Audio call" }).click();
+    const accept = host.page.getByRole("button", { name: "Accept" });
+    const decline = host.page.getByRole("button", { name: "Decline" });
+    await visible(accept);
+    const [a, d] = [(await accept.boundingBox())!, (await decline.boundingBox())!];
+    assert.ok(a.height > d.height && a.width > d.width, `Accept ${a.width}×${a.height} is not larger than Decline ${d.width}×${d.height}`);
+    assert.match((await accept.getAttribute("class")) ?? "", /\bprimary\b/);
+    assert.doesNotMatch((await decline.getAttribute("class")) ?? "", /\bprimary\b/);
+    await accept.click();
+    await visible(host.page.getByText("Connected", { exact: true }));
+
+    // A second caller waits in line: the call area says who is next.
+    const bob = await openVisitor(pages, stack.server.origin, room);
+    await say(bob, "Bob", "Bob here, calling next");
+    await bob.panel.getByRole("button", { name: "Back" }).click();
+    await bob.panel.getByRole("button", { name: "Audio call" }).click();
+    await visible(host.page.locator('[part="call-next"]'));
+    assert.match((await host.page.locator('[part="call-next"]').textContent()) ?? "", /^Next: \S/);
+
+    // On a phone, scrolled to the bottom of the conversation: the call and its Hang up stay on screen.
+    await host.page.setViewportSize({ width: 390, height: 844 });
+    await visible(host.page.getByRole("textbox", { name: "Reply to Ada" }));
+    const scrolled = await host.page.evaluate(() => {
+      window.scrollTo(0, document.documentElement.scrollHeight);
+      return window.scrollY;
+    });
+    assert.ok(scrolled > 200, `the page did not scroll (${scrolled} px)`);
+    await eventually("the call area pinned at the top", async () => (await host.page.locator('[part="call"]').boundingBox())!.y, (y) => Math.abs(y) < 2);
+    const hangUp = (await host.page.getByRole("button", { name: "Hang up" }).boundingBox())!;
+    assert.ok(hangUp.y >= 0 && hangUp.y + hangUp.height <= 844, `Hang up is off screen at y=${hangUp.y}`);
+    await assertAccessible(host.page, "(dashboard) in a call with a caller in line, at 390×844");
   }));

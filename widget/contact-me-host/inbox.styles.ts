@@ -153,6 +153,11 @@ export const inboxStyles = css`
     margin: 0;
     min-width: 0;
   }
+  /* One pane on a narrow dashboard: no frame within the frame. */
+  .narrow section.conversation {
+    border: 0;
+    padding: 0;
+  }
   [part="conversation-header"] {
     display: grid;
     gap: 0.3rem;

@@ -187,6 +187,7 @@ export class InboxView implements ReactiveController {
         part="search"
         type="search"
         aria-label=${s.search}
+        placeholder=${s.search}
         autocomplete="off"
         .value=${live(this.query)}
         @input=${(e: InputEvent) => {
