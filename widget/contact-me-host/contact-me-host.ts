@@ -160,6 +160,7 @@ export class ContactMeHost extends LitElement {
   @state() private available = false;
   /** Conversations, most recently active first. */
   @state() private conversations: Summary[] = [];
+  /** The conversations as an inbox: the list, the open conversation, its reply box. */
   private readonly inbox = new InboxView(this, {
     strings: () => this.text,
     drafts: () => this.drafts,

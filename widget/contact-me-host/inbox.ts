@@ -81,6 +81,7 @@ export class InboxView implements ReactiveController {
     host.addController(this);
   }
 
+  /** Watch the dashboard's width, and keep relative times ("5 min") current. */
   hostConnected(): void {
     if (typeof ResizeObserver === "function") {
       this.#resize = new ResizeObserver(([entry]) => {
@@ -98,6 +99,7 @@ export class InboxView implements ReactiveController {
     }, TICK_MS);
   }
 
+  /** Stop watching and ticking. */
   hostDisconnected(): void {
     this.#resize?.disconnect();
     this.#resize = undefined;
