@@ -196,7 +196,21 @@ test("custom-elements.json lists exactly the parts and events both elements show
     await panel.getByRole("button", { name: "Send", exact: true }).click();
     await visible(panel.getByText("Delivered"));
     await see("a message sent", v.page, "contact-me", ["messages", "message", "message-visitor", "message-state", "form", "sender", "sender-change"]);
-    await see("a visitor's message", a.page, "contact-me-host", ["conversations", "conversation", "messages", "message", "message-visitor", "reply"]);
+    await see("a visitor's message", a.page, "contact-me-host", [
+      "inbox",
+      "conversation-list",
+      "filters",
+      "search",
+      "conversations",
+      "conversation-item",
+      "conversation",
+      "conversation-header",
+      "messages",
+      "day",
+      "message",
+      "message-visitor",
+      "reply",
+    ]);
     await a.page.getByRole("textbox", { name: "Reply" }).fill("Thanks Ada");
     await a.page.getByRole("button", { name: "Send", exact: true }).click();
     await visible(panel.getByText("Thanks Ada"));
@@ -242,7 +256,7 @@ test("custom-elements.json lists exactly the parts and events both elements show
     await visible(second.getByText("Position 1 in line"));
     await see("waiting in line", w.page, "contact-me", ["call", "call-status", "cancel"]);
     await visible(a.page.getByText("Position 1 in line"));
-    await see("in a call with a caller in line", a.page, "contact-me-host", ["incoming", "call"]);
+    await see("in a call with a caller in line", a.page, "contact-me-host", ["incoming", "call", "call-next"]);
     await second.getByRole("button", { name: "Cancel" }).click();
     await hidden(a.page.getByText("Position 1 in line"));
     await see("after leaving the line", w.page, "contact-me", ["call", "call-done"]);

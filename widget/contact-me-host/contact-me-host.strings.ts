@@ -40,10 +40,41 @@ export const hostStrings = {
   decline: "Decline",
   messages: "Messages",
   noMessages: "No messages yet.",
+  /** The legend of the list's filters. */
+  show: "Show",
+  all: "All",
+  /** The filter keeping conversations whose last message is the visitor's. */
+  needsReply: "Needs reply",
+  /** The search box's label (it searches names, emails and messages). */
+  search: "Search conversations",
+  noneNeedReply: "No conversation needs a reply",
+  noMatch: "No match for “{query}”",
+  /** A visitor who gave no name, and no page to name them by. */
+  unnamedVisitor: "Visitor",
+  /** A visitor who gave no name, by the path of the page they wrote from. */
+  visitorFrom: "Visitor from {page}",
+  /** A conversation's preview when its last message is a host's. */
+  previewYou: "You: {text}",
+  /** Read by screen readers after a conversation's unread count. */
+  unread: "{n} unread",
+  /** A message's age under a minute. */
+  justNow: "now",
+  /** A message's age under an hour. */
+  minutesAgo: "{n} min",
+  today: "Today",
+  yesterday: "Yesterday",
+  wroteFrom: "Wrote from",
+  firstSeen: "First seen",
+  /** Narrow screens: from a conversation back to the list. */
+  back: "Back",
+  /** The reply box's hint. */
+  replyHint: "Enter sends; Shift+Enter starts a new line.",
   /** The reply box's label, naming the conversation it answers. */
   replyTo: "Reply to {name}",
   send: "Send",
   you: "You",
+  /** In a call, who waits in line first. */
+  next: "Next: {name}",
   slackFailed: "not posted to Slack",
   call: "Call",
   dismiss: "Dismiss",

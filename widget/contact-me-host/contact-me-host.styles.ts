@@ -1,17 +1,18 @@
 /**
- * Styles of `<contact-me-host>`: sign-in, toolbar, the lists of calls and
- * conversations. The call view has its own (`call/call-view.styles.ts`).
+ * Styles of `<contact-me-host>`: sign-in, toolbar, the lists of calls; the
+ * inbox's are in `inbox.styles.ts`. The call view has its own (`call/call-view.styles.ts`).
  * @module
  */
 import { css } from "lit";
 import { baseStyles } from "../styles.ts";
+import { inboxStyles } from "./inbox.styles.ts";
 
 export const hostStyles = [
   baseStyles,
   css`
       :host {
         display: block;
-        max-width: 48rem;
+        max-width: 72rem;
       }
       section,
       contact-me-call {
@@ -79,33 +80,19 @@ export const hostStyles = [
         display: grid;
         gap: 0.6rem;
       }
-      [part="conversation"] {
-        border-top: 1px solid var(--_border);
-        padding-top: 0.6rem;
-        display: grid;
-        gap: 0.5rem;
+      button.accept {
+        font-size: 1.1em;
+        font-weight: 600;
+        padding: 0.65em 1.4em;
+        min-height: 48px;
       }
-      [part~="message"] {
-        border-left: 3px solid var(--_accent);
-        padding-left: 0.6rem;
-      }
-      [part~="message-host"] {
-        border-left-color: var(--_ok);
-        margin-left: 1.5rem;
-      }
-      .meta {
-        font-size: 0.8em;
-        color: var(--_muted);
-      }
-      [part~="message"] .text {
-        white-space: pre-wrap;
-        overflow-wrap: anywhere;
-      }
-      [part="reply"] {
-        align-items: end;
-      }
-      .grow {
-        flex: 1;
+      /* A live call stays in view above the inbox while the host scrolls. */
+      contact-me-call.live {
+        position: sticky;
+        top: 0;
+        z-index: 2;
+        box-shadow: 0 4px 12px rgb(0 0 0 / 0.18);
       }
     `,
+  inboxStyles,
 ];

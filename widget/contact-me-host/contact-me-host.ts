@@ -1,7 +1,5 @@
 import { LitElement, html, nothing, type PropertyValues } from "lit";
 import { property, state } from "lit/decorators.js";
-import { live } from "lit/directives/live.js";
-import { repeat } from "lit/directives/repeat.js";
 import type { CallMedia, MessageOf, ServerMessage } from "../../protocol/socket.ts";
 import { CallController } from "../call/call-controller.ts";
 import { CALL_PARTS } from "../call/call-view.ts";
@@ -18,10 +16,12 @@ import { format, problemText, stringsConverter, type Problem } from "../strings.
 import { AttentionController } from "./attention.ts";
 import { hostStyles } from "./contact-me-host.styles.ts";
 import { hostStrings, type HostStrings } from "./contact-me-host.strings.ts";
+import { Drafts, ReadMarks } from "./device-store.ts";
+import { InboxView } from "./inbox.ts";
+import type { Summary } from "./inbox-format.ts";
 import { Ringer } from "./ringer.ts";
 
 type Waiting = MessageOf<ServerMessage, "queue">["calls"][number];
-type Summary = MessageOf<ServerMessage, "conversations">["conversations"][number];
 type HostInfo = MessageOf<ServerMessage, "hosts">["hosts"][number];
 type Missed = MessageOf<ServerMessage, "missed">["calls"][number];
 
@@ -57,42 +57,6 @@ function readSession(raw: string | null): SavedSession | undefined {
 }
 
 /**
- * Half-typed replies, by conversation id, in `localStorage` (one JSON object
- * under `key`), so a draft stays with its conversation across re-renders,
- * reloads and sign-ins.
- */
-class Drafts {
-  readonly #key: string;
-  readonly #texts: Record<string, string>;
-
-  constructor(key: string) {
-    this.#key = key;
-    let saved: unknown;
-    try {
-      saved = JSON.parse(local.get(key) ?? "{}");
-    } catch {
-      saved = {};
-    }
-    this.#texts = typeof saved === "object" && saved !== null ? (saved as Record<string, string>) : {};
-  }
-
-  get(conversationId: string): string | undefined {
-    const text = this.#texts[conversationId];
-    return typeof text === "string" ? text : undefined;
-  }
-
-  set(conversationId: string, text: string): void {
-    if (text) this.#texts[conversationId] = text;
-    else delete this.#texts[conversationId];
-    local.set(this.#key, JSON.stringify(this.#texts));
-  }
-
-  delete(conversationId: string): void {
-    this.set(conversationId, "");
-  }
-}
-
-/**
  * The host dashboard: sign in with the host key, go **Available**, see
  * visitor messages as they arrive, and accept or decline calls (with a ring).
  * With several hosts (`HOSTS`), it shows who is signed in; a call rings every
@@ -105,6 +69,13 @@ class Drafts {
  * keeps the host signed in until it expires (`HOST_SESSION_S`). The
  * **Available** choice is kept on this device (`localStorage`) and comes back
  * with a reload or the next sign-in.
+ *
+ * Conversations show as an inbox: a list (newest first, filtered to those
+ * that **Need reply** or **All**, searchable by name, email and text, with
+ * unread counts kept on this device) beside the open conversation, its
+ * messages grouped by day and a reply box (Enter sends, Shift+Enter starts a
+ * new line; drafts are kept on this device). At 600 px wide or less one
+ * pane shows at a time, with **Back** to the list.
  *
  * @element contact-me-host
  *
@@ -144,9 +115,17 @@ class Drafts {
  * @csspart peer-muted - Shown while the visitor's microphone is muted.
  * @csspart peer-camera-off - Shown while the visitor's camera is off.
  * @csspart call-dismiss - **Dismiss**, once a call is over.
+ * @csspart call-next - In a call, who waits in line next.
+ * @csspart inbox - The conversations: the list and the open conversation.
+ * @csspart conversation-list - The list pane: filters, search and conversations.
+ * @csspart filters - **All** / **Needs reply**.
+ * @csspart search - The search box.
  * @csspart conversations - The list of conversations, most recent first.
- * @csspart conversation - One conversation: who, messages, reply form.
- * @csspart messages - A conversation's messages.
+ * @csspart conversation-item - One conversation in the list: who, when, last message, unread count.
+ * @csspart conversation - The open conversation: who, messages, reply form.
+ * @csspart conversation-header - The visitor's name, email, page and first message's time.
+ * @csspart messages - The open conversation's messages, by day.
+ * @csspart day - One day's messages, under its heading.
  * @csspart message - One message (also `message-visitor` or `message-host`).
  * @csspart message-visitor - A visitor's message.
  * @csspart message-host - A reply from a host.
@@ -187,6 +166,13 @@ export class ContactMeHost extends LitElement {
   @state() private available = false;
   /** Conversations, most recently active first. */
   @state() private conversations: Summary[] = [];
+  /** The conversations as an inbox: the list, the open conversation, its reply box. */
+  private readonly inbox = new InboxView(this, {
+    strings: () => this.text,
+    drafts: () => this.drafts,
+    reads: () => this.reads,
+    reply: (conversationId, text) => this.signaling.send({ type: "reply", conversationId, text, clientId: crypto.randomUUID() }),
+  });
   @state() private waiting: Waiting[] = [];
   @state() private hosts: HostInfo[] = [];
   @state() private missed: Missed[] = [];
@@ -257,6 +243,12 @@ export class ContactMeHost extends LitElement {
   }
   #drafts: Drafts | undefined;
 
+  /** When each conversation was last read on this device; read on first use. */
+  private get reads(): ReadMarks {
+    return (this.#reads ??= new ReadMarks(`${this.storageKey}:read`));
+  }
+  #reads: ReadMarks | undefined;
+
   /** Where this device keeps the host's Available choice, across reloads and sign-ins. */
   private get availableKey(): string {
     return `${this.storageKey}:available`;
@@ -315,14 +307,7 @@ export class ContactMeHost extends LitElement {
       ${this.call.status !== "idle" ? this.renderCall() : nothing}
       ${this.incoming.length ? this.renderIncoming() : nothing}
       ${this.renderMissed()}
-      <section aria-labelledby="messages-title">
-        <h2 id="messages-title">${s.messages}</h2>
-        ${this.conversations.length
-          ? html`<ul part="conversations">
-              ${repeat(this.conversations, (c) => c.id, (c) => this.renderConversation(c))}
-            </ul>`
-          : html`<p>${s.noMessages}</p>`}
-      </section>
+      ${this.inbox.render()}
     `;
   }
 
@@ -352,7 +337,7 @@ export class ContactMeHost extends LitElement {
               ${w.state === "queued" ? html`<span class="muted">${format(s.position, { n: w.position ?? "" })}</span>` : nothing}
               ${w.state === "reconnecting"
                 ? html`<span class="muted">${s.reconnecting}</span>`
-                : html`<button class="primary" ?disabled=${inCall} @click=${() => this.accept(w)}>${s.accept}</button>
+                : html`<button class="primary accept" ?disabled=${inCall} @click=${() => this.accept(w)}>${s.accept}</button>
                     <button @click=${() => this.decline(w)}>${s.decline}</button>`}
             </li>`;
           })}
@@ -389,56 +374,24 @@ export class ContactMeHost extends LitElement {
   private renderCall() {
     const s = this.text;
     const call = this.call;
+    const next = call.live ? this.incoming[0] : undefined;
     return html`
-      <contact-me-call part="call" exportparts=${CALL_EXPORTS} role="region" aria-labelledby="call-title">
+      <contact-me-call
+        part="call"
+        class=${call.live ? "live" : ""}
+        exportparts=${CALL_EXPORTS}
+        role="region"
+        aria-labelledby="call-title"
+      >
         <h2 id="call-title" slot="heading">${s.call}${call.peerName ? ` · ${call.peerName}` : ""}</h2>
         ${call.live
           ? nothing
           : html`<button slot="actions" part="call-dismiss" @click=${() => this.call.reset()}>${s.dismiss}</button>`}
+        ${next
+          ? html`<span slot="actions" part="call-next" class="muted">${format(s.next, { name: next.name || s.visitor })}</span>`
+          : nothing}
       </contact-me-call>
     `;
-  }
-
-  private renderConversation(c: Summary) {
-    const s = this.text;
-    const who = [c.name || s.visitor, c.email, c.page].filter(Boolean).join(" · ");
-    return html`<li part="conversation">
-      <div class="meta">${who}</div>
-      <ul part="messages" aria-live="polite">
-        ${c.messages.map(
-          (m) => html`<li part="message message-${m.from}">
-            <div class="meta">
-              ${m.from === "host" ? (m.by ?? s.you) : c.name || s.visitor} · ${new Date(m.at).toLocaleTimeString()}
-              ${m.slack === "failed" ? html`<span class="error"> · ${s.slackFailed}: ${m.slackError ?? ""}</span>` : nothing}
-            </div>
-            <div class="text">${m.text}</div>
-          </li>`,
-        )}
-      </ul>
-      <form part="reply" class="row" @submit=${(e: SubmitEvent) => this.reply(e, c.id)}>
-        <label class="grow"
-          >${format(s.replyTo, { name: c.name || s.visitor })}<textarea
-            name="text"
-            rows="2"
-            required
-            maxlength="4000"
-            .value=${live(this.drafts.get(c.id) ?? "")}
-            @input=${(e: InputEvent) => this.drafts.set(c.id, (e.target as HTMLTextAreaElement).value)}
-          ></textarea
-        ></label>
-        <button type="submit" class="primary">${s.send}</button>
-      </form>
-    </li>`;
-  }
-
-  private reply(event: SubmitEvent, conversationId: string) {
-    event.preventDefault();
-    const area = (event.currentTarget as HTMLFormElement).elements.namedItem("text") as HTMLTextAreaElement;
-    const text = area.value.trim();
-    if (!text) return;
-    this.signaling.send({ type: "reply", conversationId, text, clientId: crypto.randomUUID() });
-    area.value = "";
-    this.drafts.delete(conversationId);
   }
 
   /** Add or update a message, moving its conversation to the top. */
@@ -468,10 +421,9 @@ export class ContactMeHost extends LitElement {
     return this.incoming.filter((w) => w.ringsHere);
   }
 
-  /** Ring (before rendering, so the Silence button shows with the ring). */
   /**
-   * Render, keeping focus where the host is typing: moving a conversation up
-   * the list (a new message) moves its DOM nodes, and a browser drops focus
+   * Render, keeping focus where the host is: moving a conversation up the
+   * list (a new message) moves its DOM nodes, and a browser drops focus
    * from a node it moves. A control still in the page gets its focus and
    * caret back.
    */
@@ -484,8 +436,10 @@ export class ContactMeHost extends LitElement {
     if (caret && focused instanceof HTMLTextAreaElement) focused.setSelectionRange(caret[0], caret[1]);
   }
 
+  /** Ring (before rendering, so the Silence button shows with the ring). */
   protected override willUpdate(changed: PropertyValues): void {
     super.willUpdate(changed);
+    this.inbox.conversations = this.conversations;
     if (this.ringingHere.some((w) => !this.silenced.has(w.callId)) && !this.call.live) this.ringer.start();
     else this.ringer.stop();
   }

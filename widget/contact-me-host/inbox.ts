@@ -1,0 +1,327 @@
+/**
+ * The dashboard's inbox: the list of conversations (filters, search, unread
+ * counts) beside the open conversation (the visitor's details, messages by
+ * day, the reply box). Where the dashboard is 600 px wide or less, one pane
+ * shows at a time: the list, or the conversation with **Back**.
+ * @module
+ */
+import { html, nothing, type ReactiveController, type ReactiveControllerHost } from "lit";
+import { keyed } from "lit/directives/keyed.js";
+import { live } from "lit/directives/live.js";
+import { repeat } from "lit/directives/repeat.js";
+import type { ConversationMessage } from "../../protocol/socket.ts";
+import { format } from "../strings.ts";
+import type { HostStrings } from "./contact-me-host.strings.ts";
+import type { Drafts, ReadMarks } from "./device-store.ts";
+import {
+  byDay,
+  clock,
+  fullDateTime,
+  matches,
+  needsReply,
+  pageHref,
+  preview,
+  relativeTime,
+  unreadCount,
+  visitorName,
+  when,
+  type Summary,
+} from "./inbox-format.ts";
+
+/** Widest the dashboard is, px, and still shows one pane at a time. */
+export const NARROW_PX = 600;
+
+/** How often relative times ("5 min") are brought up to date, ms. */
+const TICK_MS = 30_000;
+
+/** Which conversations the list shows. */
+export type InboxFilter = "all" | "needs-reply";
+
+/** What the inbox needs from the dashboard. */
+export interface InboxHost extends ReactiveControllerHost, HTMLElement {
+  readonly renderRoot: HTMLElement | DocumentFragment;
+}
+
+/** The inbox's dependencies, read when used. */
+export interface InboxOptions {
+  strings: () => HostStrings;
+  drafts: () => Drafts;
+  reads: () => ReadMarks;
+  /** Send a reply to a conversation. */
+  reply: (conversationId: string, text: string) => void;
+}
+
+/**
+ * The inbox's state (the conversation open, the filter, the search, which
+ * pane shows on a narrow dashboard) and its rendering. Opening a
+ * conversation marks it read on this device.
+ */
+export class InboxView implements ReactiveController {
+  /** Conversations, most recently active first. */
+  conversations: Summary[] = [];
+  /** The open conversation's id. */
+  selected: string | undefined;
+  filter: InboxFilter = "all";
+  query = "";
+  /** Whether the dashboard is {@link NARROW_PX} wide or less. */
+  narrow = false;
+  /** On a narrow dashboard, whether the conversation shows rather than the list. */
+  showingConversation = false;
+
+  readonly #host: InboxHost;
+  readonly #options: InboxOptions;
+  #resize: ResizeObserver | undefined;
+  #tick: ReturnType<typeof setInterval> | undefined;
+  /** Whether the width is known (the first resize observation came): until then nothing opens by itself. */
+  #measured = false;
+
+  constructor(host: InboxHost, options: InboxOptions) {
+    this.#host = host;
+    this.#options = options;
+    host.addController(this);
+  }
+
+  /** Watch the dashboard's width, and keep relative times ("5 min") current. */
+  hostConnected(): void {
+    if (typeof ResizeObserver === "function") {
+      this.#resize = new ResizeObserver(([entry]) => {
+        const narrow = (entry?.contentRect.width ?? 0) <= NARROW_PX;
+        if (narrow !== this.narrow || !this.#measured) {
+          this.#measured = true;
+          this.narrow = narrow;
+          this.#host.requestUpdate();
+        }
+      });
+      this.#resize.observe(this.#host);
+    }
+    this.#tick = setInterval(() => {
+      if (this.conversations.length) this.#host.requestUpdate();
+    }, TICK_MS);
+  }
+
+  /** Stop watching and ticking. */
+  hostDisconnected(): void {
+    this.#resize?.disconnect();
+    this.#resize = undefined;
+    this.#measured = false;
+    clearInterval(this.#tick);
+  }
+
+  /**
+   * Before each render: on a wide dashboard open the newest conversation
+   * when none is, and mark the open conversation read.
+   */
+  hostUpdate(): void {
+    const open = this.openConversation;
+    if (!open && this.#measured && !this.narrow && this.conversations[0]) this.selected = this.conversations[0].id;
+    const shown = this.openConversation;
+    if (shown && (!this.narrow || this.showingConversation)) {
+      const last = shown.messages.at(-1);
+      if (last) this.#options.reads().markRead(shown.id, last.at);
+    }
+  }
+
+  /** The selected conversation, when it is still listed. */
+  private get openConversation(): Summary | undefined {
+    return this.selected === undefined ? undefined : this.conversations.find((c) => c.id === this.selected);
+  }
+
+  /** The conversations the filter and the search let through. */
+  private get listed(): Summary[] {
+    return this.conversations.filter((c) => (this.filter === "all" || needsReply(c)) && matches(c, this.query));
+  }
+
+  private open(id: string): void {
+    this.selected = id;
+    this.showingConversation = true;
+    this.#host.requestUpdate();
+    // On a narrow dashboard the list is gone: focus goes to the conversation's heading.
+    if (this.narrow) void this.#host.updateComplete.then(() => this.#find<HTMLElement>("#conversation-title")?.focus());
+  }
+
+  private back(): void {
+    this.showingConversation = false;
+    this.#host.requestUpdate();
+    void this.#host.updateComplete.then(() => this.#find<HTMLElement>('[part~="conversation-item"][aria-current="true"]')?.focus());
+  }
+
+  #find<E extends Element>(selector: string): E | null {
+    return this.#host.renderRoot.querySelector<E>(selector);
+  }
+
+  /** The inbox: both panes, or one of them on a narrow dashboard. */
+  render() {
+    const s = this.#options.strings();
+    const open = this.openConversation;
+    const showConversation = !!open && (!this.narrow || this.showingConversation);
+    const showList = !this.narrow || !showConversation;
+    return html`<section part="inbox" class=${this.narrow ? "inbox narrow" : "inbox"} aria-labelledby="messages-title">
+      <h2 id="messages-title">${s.messages}</h2>
+      ${this.conversations.length === 0
+        ? html`<p>${s.noMessages}</p>`
+        : html`<div class="panes">
+            ${showList ? this.renderList(s) : nothing}
+            ${showConversation && open ? keyed(open.id, this.renderConversation(open, s)) : nothing}
+          </div>`}
+    </section>`;
+  }
+
+  private renderList(s: HostStrings) {
+    const listed = this.listed;
+    const now = Date.now();
+    const reads = this.#options.reads();
+    const setFilter = (e: Event) => {
+      this.filter = (e.target as HTMLInputElement).value as InboxFilter;
+      this.#host.requestUpdate();
+    };
+    return html`<div part="conversation-list" class="list">
+      <fieldset part="filters" class="filters">
+        <legend class="visually-hidden">${s.show}</legend>
+        ${(["all", "needs-reply"] as const).map(
+          (f) => html`<label
+            ><input type="radio" name="filter" value=${f} .checked=${live(this.filter === f)} @change=${setFilter} /><span
+              >${f === "all" ? s.all : s.needsReply}</span
+            ></label
+          >`,
+        )}
+      </fieldset>
+      <input
+        part="search"
+        type="search"
+        aria-label=${s.search}
+        placeholder=${s.search}
+        autocomplete="off"
+        .value=${live(this.query)}
+        @input=${(e: InputEvent) => {
+          this.query = (e.target as HTMLInputElement).value;
+          this.#host.requestUpdate();
+        }}
+      />
+      ${listed.length
+        ? html`<ul part="conversations" class="items">
+            ${repeat(listed, (c) => c.id, (c) => this.renderItem(c, s, now, reads.get(c.id)))}
+          </ul>`
+        : html`<p class="empty" role="status">
+            ${this.query.trim() ? format(s.noMatch, { query: this.query.trim() }) : s.noneNeedReply}
+          </p>`}
+    </div>`;
+  }
+
+  private renderItem(c: Summary, s: HostStrings, now: number, readUpTo: number) {
+    const current = c.id === this.selected;
+    // The open conversation is read as messages arrive (see hostUpdate).
+    const unread = current && (!this.narrow || this.showingConversation) ? 0 : unreadCount(c, readUpTo);
+    const at = c.messages.at(-1)?.at ?? c.updatedAt;
+    // The preview is drawn from an attribute (CSS `content`): screen readers
+    // read it in the item's name, while a message's text is in the page once,
+    // in its conversation, for find-in-page.
+    return html`<li>
+      <button
+        type="button"
+        part="conversation-item"
+        class=${unread ? "item unread" : "item"}
+        aria-current=${current ? "true" : nothing}
+        @click=${() => this.open(c.id)}
+      >
+        <span class="item-top"
+          ><span class="name">${visitorName(c, s)}</span
+          ><time datetime=${new Date(at).toISOString()} title=${fullDateTime(at)}>${relativeTime(at, now, s)}</time></span
+        >
+        <span class="item-bottom"
+          ><span class="preview" data-text=${preview(c, s)}></span>${unread
+            ? html`<span class="count" aria-hidden="true">${unread}</span
+                ><span class="visually-hidden">${format(s.unread, { n: unread })}</span>`
+            : nothing}</span
+        >
+      </button>
+    </li>`;
+  }
+
+  private renderConversation(c: Summary, s: HostStrings) {
+    const now = Date.now();
+    const name = visitorName(c, s);
+    const href = pageHref(c.page);
+    const first = c.messages[0]?.at;
+    return html`<section part="conversation" class="conversation" aria-labelledby="conversation-title">
+      <header part="conversation-header">
+        ${this.narrow
+          ? html`<button type="button" class="back" @click=${() => this.back()}>
+              <span aria-hidden="true">←</span> ${s.back}
+            </button>`
+          : nothing}
+        <h3 id="conversation-title" tabindex="-1">
+          ${name}${c.email ? html` · <a href=${`mailto:${c.email}`}>${c.email}</a>` : nothing}
+        </h3>
+        <p class="meta">
+          ${c.page
+            ? html`${s.wroteFrom}
+                ${href ? html`<a href=${href} target="_blank" rel="noopener noreferrer">${c.page}</a>` : c.page}`
+            : nothing}
+          ${c.page && first !== undefined ? " · " : nothing}
+          ${first !== undefined
+            ? html`${s.firstSeen} <time datetime=${new Date(first).toISOString()} title=${fullDateTime(first)}>${when(first, now)}</time>`
+            : nothing}
+        </p>
+      </header>
+      <ul part="messages" class="days" aria-live="polite">
+        ${byDay(c.messages, now, s).map(
+          (day) => html`<li part="day">
+            <h4 class="day-heading">${day.heading}</h4>
+            <ul class="day-messages">
+              ${day.messages.map((m) => this.renderMessage(c, m, s))}
+            </ul>
+          </li>`,
+        )}
+      </ul>
+      ${this.renderReply(c, name, s)}
+    </section>`;
+  }
+
+  private renderMessage(c: Summary, m: ConversationMessage, s: HostStrings) {
+    return html`<li part="message message-${m.from}">
+      <div class="meta">
+        ${m.from === "host" ? (m.by ?? s.you) : visitorName(c, s)} ·
+        <time datetime=${new Date(m.at).toISOString()} title=${fullDateTime(m.at)}>${clock(m.at)}</time>
+        ${m.slack === "failed" ? html`<span class="error"> · ${s.slackFailed}: ${m.slackError ?? ""}</span>` : nothing}
+      </div>
+      <div class="text">${m.text}</div>
+    </li>`;
+  }
+
+  private renderReply(c: Summary, name: string, s: HostStrings) {
+    const drafts = this.#options.drafts();
+    return html`<form part="reply" class="reply" @submit=${(e: SubmitEvent) => this.send(e, c.id)}>
+      <label
+        >${format(s.replyTo, { name })}<textarea
+          name="text"
+          rows="2"
+          required
+          maxlength="4000"
+          aria-describedby="reply-hint"
+          .value=${live(drafts.get(c.id) ?? "")}
+          @input=${(e: InputEvent) => drafts.set(c.id, (e.target as HTMLTextAreaElement).value)}
+          @keydown=${this.onReplyKey}
+        ></textarea
+      ></label>
+      <button type="submit" class="primary">${s.send}</button>
+      <p id="reply-hint" class="meta hint">${s.replyHint}</p>
+    </form>`;
+  }
+
+  /** Enter sends, Shift+Enter starts a new line; keys composing text (IME) are the input method's. */
+  private readonly onReplyKey = (e: KeyboardEvent) => {
+    if (e.key !== "Enter" || e.shiftKey || e.isComposing || e.keyCode === 229) return;
+    e.preventDefault();
+    (e.target as HTMLTextAreaElement).form?.requestSubmit();
+  };
+
+  private send(event: SubmitEvent, conversationId: string): void {
+    event.preventDefault();
+    const area = (event.currentTarget as HTMLFormElement).elements.namedItem("text") as HTMLTextAreaElement;
+    const text = area.value.trim();
+    if (!text) return;
+    this.#options.reply(conversationId, text);
+    area.value = "";
+    this.#options.drafts().delete(conversationId);
+  }
+}
