@@ -6,6 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
+import WebSocket from "ws";
 import { CONVERSATIONS_PAGE } from "../protocol/socket.ts";
 import { Client, visitorAddress, type Frame } from "./lib/clients.ts";
 import { roomName, type BenchContext } from "./lib/context.ts";
@@ -57,6 +58,33 @@ async function fill(ctx: BenchContext, target: RuntimeTarget, room: string, coun
   await Promise.all(Array.from({ length: Math.min(FILL_CONCURRENCY, count) }, worker));
 }
 
+/**
+ * The time from a host socket's upgrade request to its `conversations` frame,
+ * and that frame's size in bytes as received.
+ */
+function firstList(url: string, timeoutMs: number): Promise<{ ms: number; bytes: number; listed: number }> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const ws = new WebSocket(url, { perMessageDeflate: false });
+    const timer = setTimeout(() => {
+      ws.terminate();
+      reject(new Error(`no conversations frame within ${timeoutMs} ms`));
+    }, timeoutMs);
+    ws.on("message", (data: Buffer) => {
+      const frame = JSON.parse(String(data)) as Frame;
+      if (frame.type !== "conversations") return;
+      const ms = performance.now() - t0;
+      clearTimeout(timer);
+      ws.close();
+      resolve({ ms, bytes: data.byteLength, listed: (frame.conversations as unknown[]).length });
+    });
+    ws.on("error", (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+  });
+}
+
 /** Connect `trials` dashboards one after the other: time to the `conversations` frame, and its size. */
 async function connectDashboards(ctx: BenchContext, target: RuntimeTarget, room: string, trials: number) {
   const times: number[] = [];
@@ -64,20 +92,10 @@ async function connectDashboards(ctx: BenchContext, target: RuntimeTarget, room:
   let listed = 0;
   for (let i = 0; i < trials; i++) {
     const token = await target.hostToken(room);
-    let size = 0;
-    const t0 = performance.now();
-    const host = await Client.connect(target.socketUrl(room, { token }), { timeoutMs: ctx.deadline.cap(20_000) });
-    host.onFrame = (frame: Frame) => {
-      if (frame.type === "conversations") size = Buffer.byteLength(JSON.stringify(frame));
-    };
-    try {
-      const list = await host.next((f) => f.type === "conversations");
-      times.push(performance.now() - t0);
-      bytes.push(size || Buffer.byteLength(JSON.stringify(list)));
-      listed = (list.conversations as unknown[]).length;
-    } finally {
-      host.close();
-    }
+    const first = await firstList(target.socketUrl(room, { token }), ctx.deadline.cap(20_000));
+    times.push(first.ms);
+    bytes.push(first.bytes);
+    listed = first.listed;
   }
   return { times, bytes, listed };
 }
