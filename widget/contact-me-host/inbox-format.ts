@@ -204,6 +204,7 @@ export function conversationText(c: Summary, s: ExportStrings): string {
 export function exportFileName(c: Summary, s: Strings, now: number): string {
   const slug = visitorName(c, s)
     .normalize("NFKD")
+    .replace(/\p{M}+/gu, "")
     .replace(/[^\w-]+/g, "-")
     .replace(/^-+|-+$/g, "")
     .slice(0, 40)
