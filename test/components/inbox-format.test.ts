@@ -7,11 +7,14 @@ import type { ConversationMessage } from "../../protocol/socket.ts";
 import { hostStrings } from "../../widget/contact-me-host/contact-me-host.strings.ts";
 import {
   byDay,
+  conversationText,
+  exportFileName,
   matches,
   needsReply,
   pageHref,
   preview,
   relativeTime,
+  stamp,
   unreadCount,
   visitorName,
   type Summary,
@@ -89,5 +92,36 @@ describe("the dashboard's inbox: what a conversation shows", () => {
     expect(pageHref("javascript:alert(1)")).to.equal(undefined);
     expect(pageHref("not a url")).to.equal(undefined);
     expect(pageHref(undefined)).to.equal(undefined);
+  });
+
+  it("exports a conversation as text: a header, then [YYYY-MM-DD HH:MM] Name: text per message", () => {
+    expect(stamp(new Date(2026, 0, 5, 9, 7).getTime())).to.equal("2026-01-05 09:07");
+    const c: Summary = {
+      id: "c1",
+      name: "Zoë Ünal",
+      email: "zoe@example.com",
+      page: "https://example.com/pricing",
+      updatedAt: NOW,
+      messages: [
+        msg("visitor", "Hello,\nsecond line", new Date(2026, 10, 25, 11, 58).getTime()),
+        { ...msg("host", "Hi!", new Date(2026, 10, 25, 12, 0).getTime()), by: "Ada" },
+        msg("host", "No name", new Date(2026, 10, 25, 12, 1).getTime()),
+      ],
+    };
+    expect(conversationText(c, s)).to.equal(
+      [
+        "Name: Zoë Ünal",
+        "Email: zoe@example.com",
+        "Page: https://example.com/pricing",
+        "",
+        "[2026-11-25 11:58] Zoë Ünal: Hello,",
+        "    second line",
+        "[2026-11-25 12:00] Ada: Hi!",
+        "[2026-11-25 12:01] You: No name",
+        "",
+      ].join("\n"),
+    );
+    expect(exportFileName(c, s, NOW)).to.equal("conversation-zoe-unal-2026-11-25.txt");
+    expect(exportFileName({ ...c, name: "???" , page: undefined }, s, NOW)).to.equal("conversation-visitor-2026-11-25.txt");
   });
 });

@@ -14,6 +14,8 @@ import { join } from "node:path";
 import { test } from "node:test";
 import type { Locator, Page } from "playwright-core";
 import { eventually, hidden, setAvailable, signIn, uniqueRoom, visible, type Pages, type TestPage } from "../support/browser.ts";
+import { CONVERSATIONS_PAGE } from "../../protocol/socket.ts";
+import { RawSocket, roomSocketUrl } from "../support/raw-socket.ts";
 import { REPO_ROOT, freePort } from "../support/server.ts";
 import { useStack } from "../support/stack.ts";
 
@@ -194,7 +196,7 @@ test("custom-elements.json lists exactly the parts and events both elements show
     await panel.getByRole("textbox", { name: "Message" }).fill("Hello from Ada");
     await panel.getByRole("textbox", { name: "Your name" }).fill("Ada");
     await panel.getByRole("button", { name: "Send", exact: true }).click();
-    await visible(panel.getByText("Delivered"));
+    await visible(panel.getByText(/^(Delivered|Seen)$/).first());
     await see("a message sent", v.page, "contact-me", ["messages", "message", "message-visitor", "message-state", "form", "sender", "sender-change"]);
     await see("a visitor's message", a.page, "contact-me-host", [
       "inbox",
@@ -210,12 +212,21 @@ test("custom-elements.json lists exactly the parts and events both elements show
       "message",
       "message-visitor",
       "reply",
+      "typing",
+      "conversation-actions",
+      "archive",
+      "export",
+      "delete",
     ]);
     await a.page.getByRole("textbox", { name: "Reply" }).fill("Thanks Ada");
     await a.page.getByRole("button", { name: "Send", exact: true }).click();
     await visible(panel.getByText("Thanks Ada"));
     await see("a host reply", a.page, "contact-me-host", ["message-host"]);
     await see("a host reply", v.page, "contact-me", ["message", "message-host"]);
+    await see("a host reply the visitor has seen", a.page, "contact-me-host", ["message-state"]);
+    await a.page.getByRole("button", { name: "Delete", exact: true }).click();
+    await see("asked to confirm a deletion", a.page, "contact-me-host", ["delete-confirm"]);
+    await a.page.getByRole("button", { name: "Cancel" }).click();
 
     // Closed, a reply arrives: counted on the button.
     await panel.getByRole("button", { name: "Close" }).click();
@@ -325,6 +336,23 @@ test("custom-elements.json lists exactly the parts and events both elements show
     await cut.getByRole("textbox", { name: "Message" }).fill("Anyone there?");
     await cut.getByRole("button", { name: "Send", exact: true }).click();
     await see("the room unreachable, a message not sent", u.page, "contact-me", ["unreachable", "reconnect", "message-state", "message-retry"]);
+
+    // ---------------------------------------------------------------- a room with more conversations than one page
+    const busy = uniqueRoom("manifest-busy");
+    const writers: RawSocket[] = [];
+    try {
+      for (let i = 0; i <= CONVERSATIONS_PAGE; i++) {
+        const writer = await RawSocket.open(roomSocketUrl(origin, busy), { address: `198.51.100.${i + 10}` });
+        writers.push(writer);
+        writer.send({ type: "text", text: `Message ${i}` });
+        await writer.next("the message stored", (f) => f.type === "sent");
+      }
+    } finally {
+      await Promise.all(writers.map((w) => w.close()));
+    }
+    const c = await openWithInit(pages, `${origin}/host.html?room=${busy}`);
+    await signIn(c.page, KEY_A);
+    await see("more conversations than one page", c.page, "contact-me-host", ["conversations", "load-older"]);
 
     // ---------------------------------------------------------------- the verdict
     const seenEvents: SeenEvent[] = [];

@@ -119,12 +119,22 @@ test("with every string overridden, no default text shows in any state of the wi
     await panel.getByRole("textbox", { name: m("yourName") }).fill("Ada");
     await panel.getByRole("textbox", { name: m("email") }).fill("ada@example.com");
     await panel.getByRole("button", { name: m("send"), exact: true }).click();
-    await visible(panel.getByText(m("delivered")));
+    await visible(panel.getByText(m("delivered")).or(panel.getByText(m("seen"))).first());
     await host.page.getByRole("textbox", { name: m("replyTo") }).fill("Thanks Ada");
     await host.page.getByRole("button", { name: m("send"), exact: true }).click();
     await visible(panel.getByText("Thanks Ada"));
     await assertOnlyOverrides(page, "while messaging");
+    await visible(host.page.locator('[part="message-state"]', { hasText: m("seen") }));
     await assertOnlyOverrides(host.page, "on the dashboard with a conversation");
+    // The visitor types (a first notice went with the first message; one every 3 s).
+    await page.waitForTimeout(3_200);
+    await panel.getByRole("textbox", { name: m("message") }).pressSequentially("More", { delay: 30 });
+    await visible(host.page.getByText(m("visitorTyping")));
+    await assertOnlyOverrides(host.page, "while the visitor types");
+    await host.page.getByRole("button", { name: m("delete"), exact: true }).click();
+    await visible(host.page.getByRole("button", { name: m("confirmDeleteYes") }));
+    await assertOnlyOverrides(host.page, "asked to confirm a deletion");
+    await host.page.getByRole("button", { name: m("cancel") }).click();
 
     // A refusal from the room: more messages at once than the rate limit allows.
     for (let i = 1; i <= 7; i++) {
@@ -261,7 +271,7 @@ test("events: open, message-sent/-received, host-message, host-ring, call-start 
     await panel.getByRole("textbox", { name: "Message" }).fill("Hello from Ada");
     await panel.getByRole("textbox", { name: "Your name" }).fill("Ada");
     await panel.getByRole("button", { name: "Send", exact: true }).click();
-    await visible(panel.getByText("Delivered"));
+    await visible(panel.getByText(/^(Delivered|Seen)$/).first());
     await host.page.getByRole("textbox", { name: "Reply" }).fill("Thanks Ada");
     await host.page.getByRole("button", { name: "Send", exact: true }).click();
     await visible(panel.getByText("Thanks Ada"));

@@ -147,7 +147,7 @@ test("every state at desktop and phone sizes, light and dark: axe WCAG 2.2 AA, t
     await panel.getByRole("textbox", { name: "Your name" }).fill("Grace");
     await panel.getByRole("textbox", { name: "Message" }).fill("Hello! Could we talk about a project next week?");
     await panel.getByRole("button", { name: "Send", exact: true }).click();
-    await visible(panel.getByText("Delivered", { exact: true }));
+    await visible(panel.getByText(/^(Delivered|Seen)$/).first());
     await host.page.getByRole("textbox", { name: "Reply" }).fill("Gladly — does Tuesday afternoon suit you?");
     await host.page.getByRole("button", { name: "Send", exact: true }).click();
     await visible(panel.getByText("does Tuesday afternoon suit you?", { exact: false }));

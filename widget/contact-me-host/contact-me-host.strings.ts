@@ -72,6 +72,30 @@ export const hostStrings = {
   /** The reply box's label, naming the conversation it answers. */
   replyTo: "Reply to {name}",
   send: "Send",
+  /** Under a conversation while its visitor types; `{name}` is theirs, or "Visitor". */
+  visitorTyping: "{name} is typing…",
+  /** Under the host's last message once the visitor has seen it. */
+  seen: "Seen",
+  /** The label of the open conversation's actions. */
+  conversationActions: "Conversation actions",
+  /** Takes the conversation out of the list, on every dashboard, until its visitor writes again. */
+  archive: "Archive",
+  /** Deletes the conversation everywhere (asks first). */
+  delete: "Delete",
+  /** Downloads the conversation as a text file. */
+  export: "Export",
+  /** Asks before deleting; `{name}` is the visitor's. */
+  confirmDelete: "Delete the conversation with {name}? Its messages are deleted for good, on every dashboard and in the visitor's panel.",
+  /** Confirms the deletion. */
+  confirmDeleteYes: "Delete for good",
+  cancel: "Cancel",
+  /** In an exported conversation's header. */
+  exportName: "Name",
+  exportEmail: "Email",
+  exportPage: "Page",
+  /** At the end of the list, while older conversations remain in the room. */
+  loadOlder: "Load older conversations",
+  loadingOlder: "Loading older conversations…",
   you: "You",
   /** In a call, who waits in line first. */
   next: "Next: {name}",

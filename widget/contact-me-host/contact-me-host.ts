@@ -1,6 +1,6 @@
 import { LitElement, html, nothing, type PropertyValues } from "lit";
 import { property, state } from "lit/decorators.js";
-import type { CallMedia, MessageOf, ServerMessage } from "../../protocol/socket.ts";
+import { TYPING_EVERY_MS, type CallMedia, type MessageOf, type ServerMessage } from "../../protocol/socket.ts";
 import { CallController } from "../call/call-controller.ts";
 import { CALL_PARTS } from "../call/call-view.ts";
 import { callStrings, type CallStrings } from "../call/call.strings.ts";
@@ -74,7 +74,10 @@ function readSession(raw: string | null): SavedSession | undefined {
  * that **Need reply** or **All**, searchable by name, email and text, with
  * unread counts kept on this device) beside the open conversation, its
  * messages grouped by day and a reply box (Enter sends, Shift+Enter starts a
- * new line; drafts are kept on this device). At 600 px wide or less one
+ * new line; drafts are kept on this device). The host sees when a visitor
+ * types and when they have seen a reply; a conversation can be archived,
+ * exported as a text file, or deleted. The list loads 30 conversations, then
+ * older ones on demand. At 600 px wide or less one
  * pane shows at a time, with **Back** to the list.
  *
  * @element contact-me-host
@@ -130,6 +133,14 @@ function readSession(raw: string | null): SavedSession | undefined {
  * @csspart message-visitor - A visitor's message.
  * @csspart message-host - A reply from a host.
  * @csspart reply - A conversation's reply form.
+ * @csspart typing - "Ada is typing…" under the open conversation while its visitor types (empty otherwise).
+ * @csspart message-state - **Seen** under the host's last message once the visitor has seen it.
+ * @csspart conversation-actions - The open conversation's **Archive**, **Export** and **Delete**.
+ * @csspart archive - **Archive**: takes the conversation out of the list on every dashboard, until its visitor writes again.
+ * @csspart export - **Export**: downloads the conversation as a text file.
+ * @csspart delete - **Delete**: asks first, then deletes the conversation everywhere.
+ * @csspart delete-confirm - The question before deleting, with **Delete for good** and **Cancel**.
+ * @csspart load-older - **Load older conversations**, at the end of the list while the room has more.
  *
  * @cssprop --contact-me-accent - Accent colour (buttons, focus ring).
  * @cssprop --contact-me-on-accent - Text on the accent colour.
@@ -172,7 +183,22 @@ export class ContactMeHost extends LitElement {
     drafts: () => this.drafts,
     reads: () => this.reads,
     reply: (conversationId, text) => this.signaling.send({ type: "reply", conversationId, text, clientId: crypto.randomUUID() }),
+    typing: (conversationId) => this.sendTyping(conversationId),
+    read: (conversationId) => this.signaling.status === "open" && this.signaling.send({ type: "read", conversationId }),
+    archive: (conversationId) => this.signaling.send({ type: "archive", conversationId, archived: true }),
+    remove: (conversationId) => this.signaling.send({ type: "delete", conversationId }),
+    older: () => {
+      if (this.next) this.signaling.send({ type: "older", cursor: this.next });
+    },
   });
+  /** The cursor of the page of conversations after those listed; undefined at the end. */
+  @state() private next: string | undefined;
+  /** Conversations archived while listed here, kept so a visitor's new message brings them back whole. */
+  private archivedHere = new Map<string, Summary>();
+  /** When this dashboard last told the room the host types in each conversation (ms). */
+  private typingSentAt = new Map<string, number>();
+  /** Timers ending each visitor's "is typing…". */
+  private typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
   @state() private waiting: Waiting[] = [];
   @state() private hosts: HostInfo[] = [];
   @state() private missed: Missed[] = [];
@@ -210,8 +236,26 @@ export class ContactMeHost extends LitElement {
       // After a reconnect the room has forgotten this socket: restore availability.
       if (this.available) this.signaling.send({ type: "available", available: true });
     });
-    on("conversations", (m) => (this.conversations = m.conversations));
-    on("message", (m) => this.upsert(m));
+    on("conversations", (m) => this.onConversations(m));
+    on("message", (m) => {
+      if (m.message.from === "visitor") this.stopTyping(m.conversationId);
+      this.upsert(m);
+    });
+    on("typing", (m) => {
+      if (m.from === "visitor") this.startTyping(m.conversationId, m.name);
+    });
+    on("seen", (m) => this.onSeen(m));
+    on("archived", (m) => {
+      if (m.archived) this.removeListed(m.conversationId, true);
+    });
+    on("deleted", (m) => {
+      this.removeListed(m.conversationId, false);
+      this.archivedHere.delete(m.conversationId);
+      this.drafts.delete(m.conversationId);
+      this.reads.delete(m.conversationId);
+      this.typingSentAt.delete(m.conversationId);
+      this.inbox.forget(m.conversationId);
+    });
     on("queue", (m) => this.onQueue(m.calls));
     on("hosts", (m) => (this.hosts = m.hosts));
     on("missed", (m) => (this.missed = m.calls));
@@ -271,6 +315,9 @@ export class ContactMeHost extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.ringer.stop();
+    for (const timer of this.typingTimers.values()) clearTimeout(timer);
+    this.typingTimers.clear();
+    this.inbox.typing.clear();
   }
 
   override render() {
@@ -394,8 +441,70 @@ export class ContactMeHost extends LitElement {
     `;
   }
 
+  /**
+   * A page of conversations: the first (no `cursor`, on connect) replaces
+   * the list; a page asked for with `older` extends it (by id, once each).
+   */
+  private onConversations(m: MessageOf<ServerMessage, "conversations">) {
+    if (m.cursor === undefined) {
+      this.conversations = m.conversations;
+      this.inbox.resetReads();
+    } else {
+      const known = new Set(this.conversations.map((c) => c.id));
+      this.conversations = [...this.conversations, ...m.conversations.filter((c) => !known.has(c.id))];
+    }
+    this.next = m.next;
+    this.inbox.loadingOlder = false;
+  }
+
+  /** Someone has seen a conversation: the visitor the host's replies, or a host (maybe elsewhere) the visitor's messages. */
+  private onSeen(m: MessageOf<ServerMessage, "seen">) {
+    const field = m.by === "visitor" ? "visitorReadAt" : "hostReadAt";
+    this.conversations = this.conversations.map((c) =>
+      c.id === m.conversationId && (c[field] ?? 0) < m.at ? { ...c, [field]: m.at } : c,
+    );
+    // Read on another dashboard: not unread here either.
+    if (m.by === "host") this.reads.markRead(m.conversationId, m.at);
+  }
+
+  /** Take a conversation out of the list (archived: kept aside, so a new message brings it back whole). */
+  private removeListed(conversationId: string, keep: boolean) {
+    const listed = this.conversations.find((c) => c.id === conversationId);
+    if (listed && keep) this.archivedHere.set(conversationId, listed);
+    this.stopTyping(conversationId);
+    this.conversations = this.conversations.filter((c) => c.id !== conversationId);
+  }
+
+  /** The visitor of a conversation is typing: shown for twice {@link TYPING_EVERY_MS} unless repeated. */
+  private startTyping(conversationId: string, name: string | undefined) {
+    clearTimeout(this.typingTimers.get(conversationId));
+    this.inbox.typing.set(conversationId, name ?? "");
+    this.typingTimers.set(
+      conversationId,
+      setTimeout(() => this.stopTyping(conversationId), 2 * TYPING_EVERY_MS),
+    );
+    this.requestUpdate();
+  }
+
+  private stopTyping(conversationId: string) {
+    clearTimeout(this.typingTimers.get(conversationId));
+    this.typingTimers.delete(conversationId);
+    if (this.inbox.typing.delete(conversationId)) this.requestUpdate();
+  }
+
+  /** The host typed in a reply box: tell the room, at most once every {@link TYPING_EVERY_MS} per conversation, on an open socket only. */
+  private sendTyping(conversationId: string) {
+    const now = Date.now();
+    if (this.signaling.status !== "open" || now - (this.typingSentAt.get(conversationId) ?? 0) < TYPING_EVERY_MS) return;
+    this.typingSentAt.set(conversationId, now);
+    this.signaling.send({ type: "typing", conversationId });
+  }
+
   /** Add or update a message, moving its conversation to the top. */
   private upsert(message: MessageOf<ServerMessage, "message">) {
+    const archived = this.archivedHere.get(message.conversationId);
+    if (archived && !this.conversations.some((c) => c.id === archived.id)) this.conversations = [archived, ...this.conversations];
+    this.archivedHere.delete(message.conversationId);
     const existing = this.conversations.find((c) => c.id === message.conversationId);
     const base: Summary = existing ?? { id: message.conversationId, updatedAt: message.message.at, messages: [] };
     const messages = base.messages.some((m) => m.id === message.message.id)
@@ -440,6 +549,7 @@ export class ContactMeHost extends LitElement {
   protected override willUpdate(changed: PropertyValues): void {
     super.willUpdate(changed);
     this.inbox.conversations = this.conversations;
+    this.inbox.hasOlder = this.next !== undefined;
     if (this.ringingHere.some((w) => !this.silenced.has(w.callId)) && !this.call.live) this.ringer.start();
     else this.ringer.stop();
   }

@@ -81,4 +81,9 @@ export class ReadMarks extends PerConversation<number> {
   markRead(conversationId: string, at: number): void {
     if (at > this.get(conversationId)) this.write(conversationId, at);
   }
+
+  /** Forget the conversation (it was deleted). */
+  delete(conversationId: string): void {
+    this.write(conversationId, undefined);
+  }
 }

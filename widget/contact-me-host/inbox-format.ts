@@ -169,3 +169,45 @@ export function byDay(messages: readonly ConversationMessage[], now: number, s: 
   }
   return days;
 }
+
+/** Two digits. */
+const pad = (n: number) => String(n).padStart(2, "0");
+
+/** A time as `YYYY-MM-DD HH:MM`, in the browser's time zone. */
+export function stamp(at: number): string {
+  const d = new Date(at);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** The strings a conversation's export uses. */
+type ExportStrings = Strings & Pick<HostStrings, "exportName" | "exportEmail" | "exportPage" | "you">;
+
+/**
+ * A conversation as plain text: a header (name, email, page), a blank line,
+ * then one line per message, `[YYYY-MM-DD HH:MM] Name: text` (a message's
+ * further lines indented under it).
+ */
+export function conversationText(c: Summary, s: ExportStrings): string {
+  const name = visitorName(c, s);
+  const lines = [`${s.exportName}: ${name}`];
+  if (c.email) lines.push(`${s.exportEmail}: ${c.email}`);
+  if (c.page) lines.push(`${s.exportPage}: ${c.page}`);
+  lines.push("");
+  for (const m of c.messages) {
+    const who = m.from === "host" ? (m.by ?? s.you) : name;
+    lines.push(`[${stamp(m.at)}] ${who}: ${m.text.replace(/\r?\n/g, "\n    ")}`);
+  }
+  return lines.join("\n") + "\n";
+}
+
+/** A file name for a conversation's export: `conversation-<name>-<YYYY-MM-DD>.txt`. */
+export function exportFileName(c: Summary, s: Strings, now: number): string {
+  const slug = visitorName(c, s)
+    .normalize("NFKD")
+    .replace(/\p{M}+/gu, "")
+    .replace(/[^\w-]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 40)
+    .toLowerCase();
+  return `conversation-${slug || "visitor"}-${stamp(now).slice(0, 10)}.txt`;
+}

@@ -226,4 +226,35 @@ export const inboxStyles = css`
     gap: 0.4em;
     align-items: center;
   }
+  .actions,
+  .confirm {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.4rem;
+    align-items: center;
+  }
+  .confirm p {
+    flex-basis: 100%;
+    margin: 0;
+  }
+  [part="message-state"] {
+    display: block;
+    text-align: end;
+  }
+  [part="typing"] {
+    min-height: 1.3em;
+    margin: 0.3rem 0 0;
+    font-style: italic;
+  }
+  .preview.typing::before {
+    font-style: italic;
+  }
+  [part="load-older"] {
+    margin-top: 0.5rem;
+    width: 100%;
+  }
+  [part="load-older"][aria-disabled="true"] {
+    opacity: 0.7;
+    cursor: progress;
+  }
 `;

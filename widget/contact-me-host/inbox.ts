@@ -16,6 +16,8 @@ import type { Drafts, ReadMarks } from "./device-store.ts";
 import {
   byDay,
   clock,
+  conversationText,
+  exportFileName,
   fullDateTime,
   matches,
   needsReply,
@@ -34,6 +36,12 @@ export const NARROW_PX = 600;
 /** How often relative times ("5 min") are brought up to date, ms. */
 const TICK_MS = 30_000;
 
+/** The last message of a conversation from one side. */
+function lastFrom(c: Summary, from: ConversationMessage["from"]): ConversationMessage | undefined {
+  for (let i = c.messages.length - 1; i >= 0; i--) if (c.messages[i]!.from === from) return c.messages[i];
+  return undefined;
+}
+
 /** Which conversations the list shows. */
 export type InboxFilter = "all" | "needs-reply";
 
@@ -49,6 +57,16 @@ export interface InboxOptions {
   reads: () => ReadMarks;
   /** Send a reply to a conversation. */
   reply: (conversationId: string, text: string) => void;
+  /** The host typed in a conversation's reply box. */
+  typing: (conversationId: string) => void;
+  /** Tell the room the host has seen the conversation's messages; false when not sent (no socket). */
+  read: (conversationId: string) => boolean;
+  /** Take the conversation out of the list, on every dashboard. */
+  archive: (conversationId: string) => void;
+  /** Delete the conversation everywhere. */
+  remove: (conversationId: string) => void;
+  /** Ask the room for the page of conversations after the last one listed. */
+  older: () => void;
 }
 
 /**
@@ -67,6 +85,16 @@ export class InboxView implements ReactiveController {
   narrow = false;
   /** On a narrow dashboard, whether the conversation shows rather than the list. */
   showingConversation = false;
+  /** Conversations whose visitor is typing, with the name to show. */
+  typing = new Map<string, string>();
+  /** Whether the room has older conversations than those listed. */
+  hasOlder = false;
+  /** Whether older conversations were asked for and have not come yet. */
+  loadingOlder = false;
+  /** The conversation whose deletion is being confirmed. */
+  confirmingDelete: string | undefined;
+  /** Per conversation, the newest visitor message this dashboard told the room it has read (ms). */
+  readonly #readSent = new Map<string, number>();
 
   readonly #host: InboxHost;
   readonly #options: InboxOptions;
@@ -97,7 +125,13 @@ export class InboxView implements ReactiveController {
     this.#tick = setInterval(() => {
       if (this.conversations.length) this.#host.requestUpdate();
     }, TICK_MS);
+    if (typeof document !== "undefined") document.addEventListener("visibilitychange", this.#onVisibility);
   }
+
+  /** Back in view: the open conversation's new messages are read now. */
+  readonly #onVisibility = () => {
+    if (document.visibilityState === "visible") this.#host.requestUpdate();
+  };
 
   /** Stop watching and ticking. */
   hostDisconnected(): void {
@@ -105,11 +139,13 @@ export class InboxView implements ReactiveController {
     this.#resize = undefined;
     this.#measured = false;
     clearInterval(this.#tick);
+    if (typeof document !== "undefined") document.removeEventListener("visibilitychange", this.#onVisibility);
   }
 
   /**
    * Before each render: on a wide dashboard open the newest conversation
-   * when none is, and mark the open conversation read.
+   * when none is, and mark the open conversation read, on this device and,
+   * while the page is in view, in the room (once per new visitor message).
    */
   hostUpdate(): void {
     const open = this.openConversation;
@@ -118,7 +154,29 @@ export class InboxView implements ReactiveController {
     if (shown && (!this.narrow || this.showingConversation)) {
       const last = shown.messages.at(-1);
       if (last) this.#options.reads().markRead(shown.id, last.at);
+      this.#sendRead(shown);
     }
+  }
+
+  /** Tell the room the host has read `c`, unless already told since its last visitor message or out of view. */
+  #sendRead(c: Summary): void {
+    if (typeof document === "undefined" || document.visibilityState !== "visible") return;
+    const lastVisitor = lastFrom(c, "visitor")?.at ?? 0;
+    const sent = this.#readSent.get(c.id);
+    if (sent !== undefined && sent >= lastVisitor) return;
+    if (this.#options.read(c.id)) this.#readSent.set(c.id, lastVisitor);
+  }
+
+  /** The socket came back: the room hears again which conversation is read. */
+  resetReads(): void {
+    this.#readSent.clear();
+  }
+
+  /** Forget what is kept of a conversation that is gone (deleted). */
+  forget(conversationId: string): void {
+    this.#readSent.delete(conversationId);
+    this.typing.delete(conversationId);
+    if (this.confirmingDelete === conversationId) this.confirmingDelete = undefined;
   }
 
   /** The selected conversation, when it is still listed. */
@@ -204,7 +262,25 @@ export class InboxView implements ReactiveController {
         : html`<p class="empty" role="status">
             ${this.query.trim() ? format(s.noMatch, { query: this.query.trim() }) : s.noneNeedReply}
           </p>`}
+      ${this.hasOlder
+        ? html`<button
+            type="button"
+            part="load-older"
+            class="load-older"
+            aria-disabled=${this.loadingOlder ? "true" : "false"}
+            @click=${() => this.#loadOlder()}
+          >
+            ${this.loadingOlder ? s.loadingOlder : s.loadOlder}
+          </button>`
+        : nothing}
     </div>`;
+  }
+
+  #loadOlder(): void {
+    if (this.loadingOlder) return;
+    this.loadingOlder = true;
+    this.#options.older();
+    this.#host.requestUpdate();
   }
 
   private renderItem(c: Summary, s: HostStrings, now: number, readUpTo: number) {
@@ -228,7 +304,9 @@ export class InboxView implements ReactiveController {
           ><time datetime=${new Date(at).toISOString()} title=${fullDateTime(at)}>${relativeTime(at, now, s)}</time></span
         >
         <span class="item-bottom"
-          ><span class="preview" data-text=${preview(c, s)}></span>${unread
+          ><span class=${this.typing.has(c.id) ? "preview typing" : "preview"} data-text=${this.typing.has(c.id)
+            ? this.#typingText(c, s)
+            : preview(c, s)}></span>${unread
             ? html`<span class="count" aria-hidden="true">${unread}</span
                 ><span class="visually-hidden">${format(s.unread, { n: unread })}</span>`
             : nothing}</span
@@ -237,11 +315,17 @@ export class InboxView implements ReactiveController {
     </li>`;
   }
 
+  /** "Ada is typing…" for a conversation whose visitor types. */
+  #typingText(c: Summary, s: HostStrings): string {
+    return format(s.visitorTyping, { name: this.typing.get(c.id) || c.name || s.unnamedVisitor });
+  }
+
   private renderConversation(c: Summary, s: HostStrings) {
     const now = Date.now();
     const name = visitorName(c, s);
     const href = pageHref(c.page);
     const first = c.messages[0]?.at;
+    const lastHost = lastFrom(c, "host");
     return html`<section part="conversation" class="conversation" aria-labelledby="conversation-title">
       <header part="conversation-header">
         ${this.narrow
@@ -262,22 +346,71 @@ export class InboxView implements ReactiveController {
             ? html`${s.firstSeen} <time datetime=${new Date(first).toISOString()} title=${fullDateTime(first)}>${when(first, now)}</time>`
             : nothing}
         </p>
+        ${this.renderActions(c, name, s)}
       </header>
       <ul part="messages" class="days" aria-live="polite">
         ${byDay(c.messages, now, s).map(
           (day) => html`<li part="day">
             <h4 class="day-heading">${day.heading}</h4>
             <ul class="day-messages">
-              ${day.messages.map((m) => this.renderMessage(c, m, s))}
+              ${day.messages.map((m) => this.renderMessage(c, m, s, m === lastHost))}
             </ul>
           </li>`,
         )}
       </ul>
+      <p part="typing" class="meta typing" aria-live="polite">${this.typing.has(c.id) ? this.#typingText(c, s) : ""}</p>
       ${this.renderReply(c, name, s)}
     </section>`;
   }
 
-  private renderMessage(c: Summary, m: ConversationMessage, s: HostStrings) {
+  /** Archive, Delete (confirmed inline first) and Export. */
+  private renderActions(c: Summary, name: string, s: HostStrings) {
+    if (this.confirmingDelete === c.id) {
+      return html`<div part="delete-confirm" class="confirm" role="group" aria-labelledby="confirm-delete-text">
+        <p id="confirm-delete-text">${format(s.confirmDelete, { name })}</p>
+        <button type="button" class="danger" @click=${() => this.#delete(c.id)}>${s.confirmDeleteYes}</button>
+        <button type="button" id="confirm-delete-cancel" @click=${() => this.#cancelDelete()}>${s.cancel}</button>
+      </div>`;
+    }
+    return html`<div part="conversation-actions" class="actions" role="group" aria-label=${s.conversationActions}>
+      <button type="button" part="archive" @click=${() => this.#options.archive(c.id)}>${s.archive}</button>
+      <button type="button" part="export" @click=${() => this.#export(c, s)}>${s.export}</button>
+      <button type="button" part="delete" id="delete-conversation" @click=${() => this.#askDelete(c.id)}>${s.delete}</button>
+    </div>`;
+  }
+
+  #askDelete(id: string): void {
+    this.confirmingDelete = id;
+    this.#host.requestUpdate();
+    void this.#host.updateComplete.then(() => this.#find<HTMLElement>("#confirm-delete-cancel")?.focus());
+  }
+
+  #cancelDelete(): void {
+    this.confirmingDelete = undefined;
+    this.#host.requestUpdate();
+    void this.#host.updateComplete.then(() => this.#find<HTMLElement>("#delete-conversation")?.focus());
+  }
+
+  #delete(id: string): void {
+    this.confirmingDelete = undefined;
+    this.#options.remove(id);
+    this.#host.requestUpdate();
+  }
+
+  /** Download the conversation, as loaded, as a text file. */
+  #export(c: Summary, s: HostStrings): void {
+    const url = URL.createObjectURL(new Blob([conversationText(c, s)], { type: "text/plain;charset=utf-8" }));
+    const a = document.createElement("a");
+    a.href = url;
+    a.download = exportFileName(c, s, Date.now());
+    a.hidden = true;
+    this.#host.renderRoot.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  }
+
+  private renderMessage(c: Summary, m: ConversationMessage, s: HostStrings, lastHost = false) {
     return html`<li part="message message-${m.from}">
       <div class="meta">
         ${m.from === "host" ? (m.by ?? s.you) : visitorName(c, s)} ·
@@ -285,6 +418,9 @@ export class InboxView implements ReactiveController {
         ${m.slack === "failed" ? html`<span class="error"> · ${s.slackFailed}: ${m.slackError ?? ""}</span>` : nothing}
       </div>
       <div class="text">${m.text}</div>
+      ${lastHost && c.visitorReadAt !== undefined && c.visitorReadAt >= m.at
+        ? html`<small part="message-state" class="meta">${s.seen}</small>`
+        : nothing}
     </li>`;
   }
 
@@ -299,7 +435,11 @@ export class InboxView implements ReactiveController {
           maxlength="4000"
           aria-describedby="reply-hint"
           .value=${live(drafts.get(c.id) ?? "")}
-          @input=${(e: InputEvent) => drafts.set(c.id, (e.target as HTMLTextAreaElement).value)}
+          @input=${(e: InputEvent) => {
+            const text = (e.target as HTMLTextAreaElement).value;
+            drafts.set(c.id, text);
+            if (text.trim()) this.#options.typing(c.id);
+          }}
           @keydown=${this.onReplyKey}
         ></textarea
       ></label>
