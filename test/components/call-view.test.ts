@@ -77,7 +77,7 @@ describe("initials", () => {
 });
 
 describe("<contact-me-call>", () => {
-  it("shows initials, named for the other side, while an audio call rings", async () => {
+  it("shows a silhouette, named for the other side, while an audio call rings to someone unnamed", async () => {
     const t = await setUp();
     expect(await t.call.acquire("audio")).to.equal(true);
     t.call.ring("audio");
@@ -86,7 +86,8 @@ describe("<contact-me-call>", () => {
     const avatar = t.$('[part="avatar"]')!;
     expect(avatar.getAttribute("role")).to.equal("img");
     expect(avatar.getAttribute("aria-label")).to.equal("The host");
-    expect(avatar.textContent!.trim()).to.equal("TH");
+    expect(avatar.textContent!.trim()).to.equal("", "initials of a generic label");
+    expect(avatar.querySelector("svg.person")).to.exist;
     expect(t.$('[part="stage"]')).to.exist;
     expect(t.$('[part="hang-up"]')!.textContent!.trim()).to.equal("Hang up");
   });

@@ -209,6 +209,12 @@ export const callViewStyles = [
       font-weight: 600;
     }
 
+    .avatar svg.person {
+      width: 55%;
+      height: 55%;
+      fill: currentColor;
+    }
+
     /* The device settings panel, over the bottom of the stage. */
     .popover {
       position: absolute;

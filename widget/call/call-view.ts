@@ -86,6 +86,8 @@ const icon = (paths: SVGTemplateResult) =>
   html`<svg class="glyph" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">${paths}</svg>`;
 
 const MIC = svg`<rect x="9" y="3" width="6" height="11" rx="3"/><path d="M5.5 11a6.5 6.5 0 0 0 13 0M12 17.5V21"/>`;
+/** A head and shoulders: the other side when no name is known. */
+const PERSON = svg`<circle cx="12" cy="8" r="4"/><path d="M4 21c0-4.4 3.6-7 8-7s8 2.6 8 7z"/>`;
 const SLASH = svg`<path d="M4 4l16 16"/>`;
 const CAMERA = svg`<rect x="2.5" y="6.5" width="13" height="11" rx="2"/><path d="M15.5 10.5l6-3.5v10l-6-3.5z"/>`;
 const SLIDERS = svg`<path d="M4 7h9M17 7h3M4 17h3M11 17h9"/><circle cx="15" cy="7" r="2"/><circle cx="9" cy="17" r="2"/>`;
@@ -220,12 +222,16 @@ export class CallView extends LitElement {
   private renderAvatar({ call, peer, peerName, peerAvatar }: CallContext) {
     // Once accepted, the room says who answered (the visitor's name, or the host's with several hosts).
     const answered = call.status === "connecting" || call.status === "connected" || call.status === "reconnecting";
-    const name = peerName ?? (answered ? call.peerName : undefined) ?? peer;
+    const known = peerName ?? (answered ? call.peerName : undefined);
+    const name = known ?? peer;
     const picture = peerAvatar && peerAvatar !== this.brokenAvatar ? peerAvatar : undefined;
+    // Without a person's name, a silhouette: initials of "The visitor" would read as a name.
     return html`<div part="avatar" class="avatar" role="img" aria-label=${name}>
       ${picture
         ? html`<img src=${picture} alt="" @error=${() => (this.brokenAvatar = picture)} />`
-        : html`<span class="initials" aria-hidden="true">${initials(name)}</span>`}
+        : known
+          ? html`<span class="initials" aria-hidden="true">${initials(known)}</span>`
+          : html`<svg class="person" viewBox="0 0 24 24" aria-hidden="true" focusable="false">${PERSON}</svg>`}
     </div>`;
   }
 
