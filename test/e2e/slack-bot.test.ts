@@ -69,7 +69,7 @@ test("bot mode: the first message opens a thread, the next goes into it, a signe
     assert.match(opening.text, /Ada Visitor/);
     assert.match(opening.text, /ada@example\.com/);
     assert.match(opening.text, new RegExp(`/\\?room=${room}`));
-    await visible(visitor.panel.getByText("Delivered"));
+    await visible(visitor.panel.getByText(/^(Delivered|Seen)$/).first());
 
     const second = `Second ${randomUUID().slice(0, 6)}`;
     await write(visitor, second);

@@ -29,8 +29,8 @@ const MARGIN_MS = 4_000;
 /** A restarted room: the sockets' reconnect backoff is at most 10 s. */
 const BACK_MS = 40_000;
 const UNREACHABLE = "Can't reach the server — retrying";
-/** Acknowledged by the room (delivered too, when the dashboard is back first). */
-const STORED = /^(Sent|Delivered)$/;
+/** Acknowledged by the room (delivered too, when the dashboard is back first; seen, once it opens it). */
+const STORED = /^(Sent|Delivered|Seen)$/;
 let server: TestServer | undefined;
 let browser: Browser | undefined;
 /** The port of a room stopped and not yet restarted. */
