@@ -97,15 +97,26 @@ const ClientId = v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,64}$/, 
 /** A conversation's id, chosen by the room. */
 const ConversationId = v.pipe(v.string(), v.uuid());
 
+/** The visitor's email, optional, so an away host can answer later. */
+const Email = v.optional(v.pipe(v.string(), v.trim(), v.maxLength(254), v.union([v.literal(""), v.pipe(v.string(), v.email("expected an email address"))])));
+/** URL of the page the visitor is on: `http:` or `https:` only (it becomes a link on the dashboard). */
+const Page = v.optional(v.pipe(v.string(), v.maxLength(2048), v.url("expected a URL"), v.regex(/^https?:/i, "expected an http(s) URL")));
+/**
+ * The visitor's IANA time zone, e.g. `Europe/Paris`, as
+ * `Intl.DateTimeFormat().resolvedOptions().timeZone` gives it: the dashboard
+ * shows the visitor's local time with it.
+ */
+const TimeZone = v.optional(v.pipe(v.string(), v.maxLength(64), v.regex(/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+){0,2}$/, "expected an IANA time zone")));
+
 /** Visitor → room: a message for the host, in the visitor's conversation. */
 export const TextMessage = v.object({
   type: v.literal("text"),
   text: MessageText,
   name: Name,
-  /** Optional, so an away host can answer later. */
-  email: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(254), v.union([v.literal(""), v.pipe(v.string(), v.email("expected an email address"))]))),
-  /** URL of the page the visitor wrote from: `http:` or `https:` only (it becomes a link on the dashboard). */
-  page: v.optional(v.pipe(v.string(), v.maxLength(2048), v.url("expected a URL"), v.regex(/^https?:/i, "expected an http(s) URL"))),
+  email: Email,
+  /** The page the visitor wrote from. */
+  page: Page,
+  timeZone: TimeZone,
   clientId: ClientId,
 });
 /** Host → room: a reply in a conversation. */
@@ -146,8 +157,12 @@ export const Older = v.object({ type: v.literal("older"), cursor: v.pipe(v.strin
 /** Conversations in one page of the dashboard's list (`conversations` frames). */
 export const CONVERSATIONS_PAGE = 30;
 
-/** Visitor → room: ring the available hosts. */
-export const CallRequest = v.object({ type: v.literal("call"), media: CallMedia, name: Name });
+/**
+ * Visitor → room: ring the available hosts. The call is logged in the
+ * visitor's conversation (started by it when there is none yet); the hosts
+ * see the conversation's name, email and page unless given here.
+ */
+export const CallRequest = v.object({ type: v.literal("call"), media: CallMedia, name: Name, email: Email, page: Page, timeZone: TimeZone });
 /** Visitor → room: withdraw its ringing call. */
 export const CancelCall = v.object({ type: v.literal("cancel") });
 /**
@@ -260,9 +275,31 @@ export const IceServer = v.object({
 export type IceServer = v.InferOutput<typeof IceServer>;
 
 /**
+ * How a call ended, as a conversation's timeline shows it: `answered` (then
+ * hung up, or dropped), `missed` (rang out, or every host went away),
+ * `declined` (by every free host), `cancelled` (the visitor gave up before an
+ * answer) or `failed` (answered, but the peers could not connect).
+ */
+export const CallOutcome = v.picklist(["answered", "missed", "declined", "cancelled", "failed"]);
+export type CallOutcome = v.InferOutput<typeof CallOutcome>;
+
+/** A call as an entry of its conversation's timeline. */
+export const CallLog = v.object({
+  callId: CallId,
+  media: CallMedia,
+  outcome: CallOutcome,
+  /** Seconds from the answer to the end, for an answered call. */
+  durationS: v.optional(v.number()),
+  /** The host who answered. */
+  by: v.optional(v.string()),
+});
+export type CallLog = v.InferOutput<typeof CallLog>;
+
+/**
  * One message of a conversation. `delivered`: a visitor message reached a
  * host's dashboard or Slack. `slack`/`slackError` (hosts only): where its
- * Slack post stands.
+ * Slack post stands. `call`: the entry is a call the visitor made, not a
+ * message (its `text` says the same in English, for plain-text readers).
  */
 export const ConversationMessage = v.object({
   id: v.string(),
@@ -275,15 +312,32 @@ export const ConversationMessage = v.object({
   delivered: v.optional(v.boolean()),
   slack: v.optional(v.picklist(["pending", "sent", "failed"])),
   slackError: v.optional(v.string()),
+  call: v.optional(CallLog),
 });
 export type ConversationMessage = v.InferOutput<typeof ConversationMessage>;
+
+/**
+ * Who the visitor of a conversation is, as far as the room knows: what they
+ * gave (name, email), where they wrote or called from (page), their time zone,
+ * and browser, operating system and device type (from the `User-Agent` of
+ * their latest socket, e.g. `Firefox 128`, `Linux`, `desktop`). `createdAt`:
+ * first seen, ms since the epoch.
+ */
+const VisitorDetails = {
+  name: v.optional(v.string()),
+  email: v.optional(v.string()),
+  page: v.optional(v.string()),
+  timeZone: v.optional(v.string()),
+  browser: v.optional(v.string()),
+  os: v.optional(v.string()),
+  device: v.optional(v.string()),
+  createdAt: v.optional(v.number()),
+};
 
 /** A conversation as the dashboard lists it. */
 const ConversationSummary = v.object({
   id: v.string(),
-  name: v.optional(v.string()),
-  email: v.optional(v.string()),
-  page: v.optional(v.string()),
+  ...VisitorDetails,
   updatedAt: v.number(),
   messages: v.array(ConversationMessage),
   /** The visitor has seen host messages up to this time (ms since the epoch). */
@@ -310,10 +364,14 @@ const CallIceFields = {
   iceTransportPolicy: v.optional(IceTransportPolicy),
 };
 
-/** A waiting call as the dashboard lists it. */
+/** A waiting call as the dashboard lists it, with who is calling (their conversation's details). */
 const QueueEntry = v.object({
   callId: CallId,
   name: v.optional(v.string()),
+  email: v.optional(v.string()),
+  page: v.optional(v.string()),
+  /** The caller's conversation, where the call is logged. */
+  conversationId: v.optional(v.string()),
   media: CallMedia,
   /** `ringing` (answer now), `queued` (waiting in line) or `reconnecting` (visitor's socket dropped). */
   state: v.picklist(["ringing", "queued", "reconnecting"]),
@@ -380,7 +438,9 @@ export const ServerMessage = v.variant("type", [
   /** To hosts: calls that rang out unanswered, newest first. */
   v.object({
     type: v.literal("missed"),
-    calls: v.array(v.object({ callId: CallId, name: v.optional(v.string()), media: CallMedia, at: v.number() })),
+    calls: v.array(
+      v.object({ callId: CallId, name: v.optional(v.string()), media: CallMedia, at: v.number(), conversationId: v.optional(v.string()) }),
+    ),
   }),
   /** To the sender: the room stored its message (`id`), matched by `clientId`. */
   v.object({ type: v.literal("sent"), id: v.string(), clientId: v.optional(v.string()), at: v.number() }),
@@ -417,7 +477,7 @@ export const ServerMessage = v.variant("type", [
     type: v.literal("message"),
     conversationId: v.string(),
     message: ConversationMessage,
-    conversation: v.optional(v.object({ name: v.optional(v.string()), email: v.optional(v.string()), page: v.optional(v.string()) })),
+    conversation: v.optional(v.object(VisitorDetails)),
   }),
   /** To the visitor: its call is ringing at the hosts. */
   v.object({ type: v.literal("ringing"), callId: CallId, media: CallMedia }),
@@ -427,12 +487,29 @@ export const ServerMessage = v.variant("type", [
    * To both peers: the call is accepted; start negotiating. `polite` is this
    * side's role in perfect negotiation (the visitor is polite).
    */
-  v.object({ type: v.literal("accepted"), callId: CallId, media: CallMedia, polite: v.boolean(), peerName: v.optional(v.string()), ...CallIceFields }),
+  v.object({
+    type: v.literal("accepted"),
+    callId: CallId,
+    media: CallMedia,
+    polite: v.boolean(),
+    peerName: v.optional(v.string()),
+    /** To the host: the caller's conversation. */
+    conversationId: v.optional(v.string()),
+    ...CallIceFields,
+  }),
   /**
    * To a peer that reconnected: its call goes on (keep the RTCPeerConnection).
    * Fresh TURN credentials replace the old ones for later ICE restarts.
    */
-  v.object({ type: v.literal("resumed"), callId: CallId, media: CallMedia, polite: v.boolean(), peerName: v.optional(v.string()), ...CallIceFields }),
+  v.object({
+    type: v.literal("resumed"),
+    callId: CallId,
+    media: CallMedia,
+    polite: v.boolean(),
+    peerName: v.optional(v.string()),
+    conversationId: v.optional(v.string()),
+    ...CallIceFields,
+  }),
   /** To the other hosts: `by` accepted the call. */
   v.object({ type: v.literal("answered"), callId: CallId, by: v.string() }),
   /** To the visitor: the hosts declined. */

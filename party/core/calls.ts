@@ -10,11 +10,20 @@
  * `queue.ts`; {@link CallDesk.reconcile} applies them and tells everyone.
  * @module
  */
-import { CloseCode, RESUME_GRACE_S, type ClientMessage, type EndReason, type MessageOf, type ServerMessage } from "../../protocol/socket.ts";
+import {
+  CloseCode,
+  RESUME_GRACE_S,
+  type CallOutcome,
+  type ClientMessage,
+  type EndReason,
+  type MessageOf,
+  type ServerMessage,
+} from "../../protocol/socket.ts";
 import type { RoomConfig } from "./config.ts";
 import { isVisitor, type Connections, type HostConn, type State, type VisitorConn } from "./connections.ts";
 import { placeCalls, type CallRecord } from "./queue.ts";
 import type { Connection, Storage } from "./runtime.ts";
+import type { CallEntry } from "./messages.ts";
 import { iceServersFor } from "./turn.ts";
 
 /** Missed calls kept for the dashboard. */
@@ -27,6 +36,14 @@ export interface MissedCall {
   media: CallRecord["media"];
   /** When it rang out, ms since the epoch. */
   at: number;
+  /** The caller's conversation, where the call is logged. */
+  conversationId?: string;
+}
+
+/** Where calls meet conversations (`Messages`): who is calling, and the log of how each call ended. */
+export interface CallBook {
+  caller(sender: VisitorConn, msg: MessageOf<ClientMessage, "call">): Promise<{ conversationId: string; name?: string; email?: string; page?: string }>;
+  logCall(entry: CallEntry, now: number): Promise<void>;
 }
 
 export class CallDesk {
@@ -43,13 +60,33 @@ export class CallDesk {
 
   /**
    * @param schedule asks the room to set its alarm again (calls changed); `exclude` is a closing connection
+   * @param book who is calling, and where each ended call is logged
    */
   constructor(
     private readonly storage: Storage,
     private readonly conns: Connections,
     private readonly config: () => RoomConfig,
     private readonly schedule: (exclude?: string) => void,
+    private readonly book: CallBook,
   ) {}
+
+  /** Log how `call` ended in its conversation (not awaited: the peers have been told already). */
+  private logged(call: CallRecord, outcome: CallOutcome, now = Date.now()): void {
+    if (!call.conversationId) return;
+    const answered = call.acceptedAt !== undefined;
+    const entry: CallEntry = {
+      conversationId: call.conversationId,
+      visitorConn: call.visitorConn,
+      log: {
+        callId: call.id,
+        media: call.media,
+        outcome,
+        ...(answered ? { durationS: Math.max(0, Math.round((now - call.acceptedAt!) / 1000)), by: call.host } : {}),
+      },
+      context: { name: call.name, email: call.email, page: call.page, timeZone: call.timeZone, agent: call.agent },
+    };
+    this.book.logCall(entry, now).catch((error: unknown) => console.error("contact-me: a call could not be logged in its conversation", error));
+  }
 
   /** Read the calls from storage; sockets they refer to that are gone start their grace now. */
   async load(now: number): Promise<void> {
@@ -88,7 +125,15 @@ export class CallDesk {
       call.hostConn = conn.id;
       call.hostGoneAt = undefined;
       this.save();
-      this.conns.send(conn, { type: "resumed", callId: call.id, media: call.media, polite: false, peerName: call.name, ...(await this.callIce(conn.id)) });
+      this.conns.send(conn, {
+        type: "resumed",
+        callId: call.id,
+        media: call.media,
+        polite: false,
+        peerName: call.name,
+        conversationId: call.conversationId,
+        ...(await this.callIce(conn.id)),
+      });
       this.conns.sendTo(call.visitorConn, { type: "peer", callId: call.id, connected: true });
     }
     this.reconcile();
@@ -180,11 +225,14 @@ export class CallDesk {
     return this.calls.find((c) => c.state === "active" && c.hostConn === conn.id);
   }
 
-  /** `call`: ring the free hosts, or wait in line. */
-  call(sender: VisitorConn, msg: MessageOf<ClientMessage, "call">, now: number): void {
+  /** `call`: ring the free hosts, or wait in line; the hosts see who is calling (see {@link CallBook.caller}). */
+  async call(sender: VisitorConn, msg: MessageOf<ClientMessage, "call">, now: number): Promise<void> {
     if (!this.conns.spend(sender, "call", now) || !this.conns.spendAddress(sender.state!.address, "call", now)) {
       return this.conns.fail(sender, "rate_limited", "Too many call attempts; wait a few seconds");
     }
+    if (this.callOf(sender)) return this.conns.fail(sender, "busy", "You already have a call in progress");
+    const who = await this.book.caller(sender, msg);
+    // Checked again: another frame may have been handled meanwhile.
     if (this.callOf(sender)) return this.conns.fail(sender, "busy", "You already have a call in progress");
     const hosts = this.conns.hostPresence();
     if (!hosts.some((h) => h.available)) return this.conns.fail(sender, "unavailable", "The host is away; send a message instead");
@@ -193,7 +241,9 @@ export class CallDesk {
       visitorId: sender.state!.visitorId,
       visitorConn: sender.id,
       resumeNonce: sender.state!.resumeNonce,
-      name: msg.name || undefined,
+      ...who,
+      timeZone: msg.timeZone,
+      agent: sender.state!.agent,
       media: msg.media,
       requestedAt: now,
       seq: this.seq + 1,
@@ -216,6 +266,7 @@ export class CallDesk {
     if (!call || call.state !== "waiting") return this.conns.fail(sender, "not_found", "No waiting call to cancel");
     this.remove(call);
     this.conns.send(sender, { type: "ended", callId: call.id, reason: "cancelled" });
+    this.logged(call, "cancelled");
     this.reconcile();
   }
 
@@ -237,10 +288,10 @@ export class CallDesk {
     if (this.calls.some((c) => c.state === "active" && c.host === name)) return this.conns.fail(host, "busy", "Hang up the current call first");
     const call = this.calls.find((c) => c.id === callId && c.state === "waiting" && c.visitorGoneAt === undefined);
     if (!call) return this.conns.fail(host, "not_found", "That call is no longer waiting");
-    Object.assign(call, { state: "active", host: name, hostConn: host.id, ringingSince: undefined, position: undefined });
+    Object.assign(call, { state: "active", host: name, hostConn: host.id, acceptedAt: Date.now(), ringingSince: undefined, position: undefined });
     this.save();
     this.conns.sendTo(call.visitorConn, { type: "accepted", callId, media: call.media, polite: true, peerName: name, ...visitorIce });
-    this.conns.send(host, { type: "accepted", callId, media: call.media, polite: false, peerName: call.name, ...hostIce });
+    this.conns.send(host, { type: "accepted", callId, media: call.media, polite: false, peerName: call.name, conversationId: call.conversationId, ...hostIce });
     for (const other of this.conns.live("host")) {
       if (other.id !== host.id) this.conns.send(other, { type: "answered", callId, by: name });
     }
@@ -289,11 +340,12 @@ export class CallDesk {
     this.reconcile();
   }
 
-  /** End an active call for both peers. */
+  /** End an active call for both peers, and log it: answered (with its duration), or failed. */
   private end(call: CallRecord, reason: EndReason): void {
     this.remove(call);
     this.conns.sendTo(call.visitorConn, { type: "ended", callId: call.id, reason });
     if (call.hostConn) this.conns.sendTo(call.hostConn, { type: "ended", callId: call.id, reason });
+    this.logged(call, reason === "failed" ? "failed" : "answered");
   }
 
   private remove(call: CallRecord): void {
@@ -319,10 +371,12 @@ export class CallDesk {
       if (nobody) {
         this.remove(call);
         this.conns.sendTo(call.visitorConn, { type: "ended", callId: call.id, reason: "unavailable" });
+        this.logged(call, "missed", now);
         changed = true;
       } else if (p.kind === "declined") {
         this.remove(call);
         this.conns.sendTo(call.visitorConn, { type: "declined", callId: call.id });
+        this.logged(call, "declined", now);
         changed = true;
       } else if (p.kind === "ringing" && (call.ringingSince === undefined || announce.has(call.id))) {
         call.ringingSince ??= now;
@@ -363,6 +417,9 @@ export class CallDesk {
         calls: placements.map((p) => ({
           callId: p.call.id,
           name: p.call.name,
+          email: p.call.email,
+          page: p.call.page,
+          conversationId: p.call.conversationId,
           media: p.call.media,
           state: p.kind === "ringing" ? "ringing" : p.kind === "paused" ? "reconnecting" : "queued",
           position: p.kind === "queued" ? p.position : undefined,
@@ -376,6 +433,14 @@ export class CallDesk {
       this.conns.sendRaw(conn, hostsFrame);
       this.conns.sendRaw(conn, queue);
     }
+  }
+
+  /** A conversation was deleted: its missed calls go from the list too. */
+  forget(conversationId: string): void {
+    if (!this.missed.some((m) => m.conversationId === conversationId)) return;
+    this.missed = this.missed.filter((m) => m.conversationId !== conversationId);
+    void this.storage.put("missed", this.missed);
+    this.conns.toHosts({ type: "missed", calls: this.missed });
   }
 
   // ------------------------------------------------------------------ time
@@ -396,9 +461,11 @@ export class CallDesk {
     for (const call of this.calls.filter((c) => c.ringingSince !== undefined && now - c.ringingSince >= this.config().ringTimeoutMs)) {
       this.remove(call);
       this.conns.sendTo(call.visitorConn, { type: "ended", callId: call.id, reason: "no-answer" });
-      this.missed = [{ callId: call.id, name: call.name, media: call.media, at: now }, ...this.missed].slice(0, MISSED_KEPT);
+      const missed: MissedCall = { callId: call.id, name: call.name, media: call.media, at: now, conversationId: call.conversationId };
+      this.missed = [missed, ...this.missed].slice(0, MISSED_KEPT);
       void this.storage.put("missed", this.missed);
       this.conns.toHosts({ type: "missed", calls: this.missed });
+      this.logged(call, "missed", now);
     }
     const graceMs = RESUME_GRACE_S * 1000;
     for (const call of [...this.calls]) {
@@ -406,7 +473,10 @@ export class CallDesk {
       const hostLost = call.hostGoneAt !== undefined && now - call.hostGoneAt >= graceMs;
       if (visitorLost || hostLost) {
         if (call.state === "active") this.end(call, "disconnected");
-        else this.remove(call);
+        else {
+          this.remove(call);
+          this.logged(call, "cancelled", now);
+        }
       }
     }
   }

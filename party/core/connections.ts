@@ -10,6 +10,7 @@
  * @module
  */
 import type { ErrorCode, ServerMessage } from "../../protocol/socket.ts";
+import type { Agent } from "./agent.ts";
 import { ADDRESS_RATES, RATES, take, type AddressRateName, type Bucket, type RateName } from "./limits.ts";
 import type { HostPresence } from "./queue.ts";
 import type { Connection, RoomRuntime } from "./runtime.ts";
@@ -37,6 +38,8 @@ export interface VisitorState extends Common {
   address: string;
   /** The nonce of the resume token this socket was given: a call it makes can be resumed with that token once. */
   resumeNonce: string;
+  /** Browser, OS and device from the socket's `User-Agent`. */
+  agent?: Agent;
 }
 /** A signed-in host's connection state. */
 export interface HostState extends Common {

@@ -26,8 +26,14 @@ export interface Conversation {
   id: string;
   name?: string;
   email?: string;
-  /** Page of the latest visitor message. */
+  /** Page of the latest visitor message or call. */
   page?: string;
+  /** The visitor's IANA time zone, as its latest message or call gave it. */
+  timeZone?: string;
+  /** Browser, OS and device type of the visitor's latest socket that wrote or called (`agent.ts`). */
+  browser?: string;
+  os?: string;
+  device?: string;
   createdAt: number;
   updatedAt: number;
   /** Messages so far; the next message's seq. */

@@ -11,7 +11,16 @@
  * visitor socket.
  * @module
  */
-import { CONVERSATIONS_PAGE, CloseCode, type ClientMessage, type ConversationMessage, type MessageOf, type ServerMessage } from "../../protocol/socket.ts";
+import {
+  CONVERSATIONS_PAGE,
+  CloseCode,
+  type CallLog,
+  type ClientMessage,
+  type ConversationMessage,
+  type MessageOf,
+  type ServerMessage,
+} from "../../protocol/socket.ts";
+import type { Agent } from "./agent.ts";
 import { conversationTag, isVisitor, type Connections, type HostConn, type VisitorConn } from "./connections.ts";
 import type { Conversation, ConversationStore, StoredMessage } from "./conversations.ts";
 import type { SlackBridge } from "./slack-bridge.ts";
@@ -29,6 +38,56 @@ function forHost(message: StoredMessage): ConversationMessage {
 function forVisitor(message: StoredMessage): ConversationMessage {
   const { seq: _seq, slack: _slack, slackError: _error, ...rest } = message;
   return rest;
+}
+
+/** Who a visitor is, as dashboards see it beside their conversation (`VisitorDetails` on the wire). */
+function details(c: Conversation) {
+  const { name, email, page, timeZone, browser, os, device, createdAt } = c;
+  return { name, email, page, timeZone, browser, os, device, createdAt };
+}
+
+/** What a visitor told about itself with a message or a call, kept on its conversation. */
+interface Context {
+  name?: string;
+  email?: string;
+  page?: string;
+  timeZone?: string;
+  agent?: Agent;
+}
+
+/** Keep what `context` tells on `conversation` (what it leaves out stays as it was). */
+function remember(conversation: Conversation, context: Context): void {
+  const { agent, ...given } = context;
+  for (const [key, value] of Object.entries({ ...given, ...agent })) {
+    if (value) (conversation as unknown as Record<string, unknown>)[key] = value;
+  }
+}
+
+/** A call's timeline entry in plain English, for plain-text readers (`text` of the entry). */
+function callText(log: CallLog): string {
+  const kind = log.media === "video" ? "video call" : "audio call";
+  const duration = log.durationS === undefined ? "" : `, ${Math.floor(log.durationS / 60)}:${String(log.durationS % 60).padStart(2, "0")}`;
+  switch (log.outcome) {
+    case "answered":
+      return `${kind[0]!.toUpperCase()}${kind.slice(1)}${log.by ? ` with ${log.by}` : ""}${duration}`;
+    case "missed":
+      return `Missed ${kind}`;
+    case "declined":
+      return `Declined ${kind}`;
+    case "cancelled":
+      return `Cancelled ${kind}`;
+    case "failed":
+      return `${kind[0]!.toUpperCase()}${kind.slice(1)} could not connect`;
+  }
+}
+
+/** A call to log in its conversation: what the call desk knows of it. */
+export interface CallEntry {
+  conversationId: string;
+  /** The visitor's socket that called: it hears the entry even when its conversation is new. */
+  visitorConn: string;
+  log: CallLog;
+  context: Context;
 }
 
 export class Messages {
@@ -62,9 +121,7 @@ export class Messages {
     if (conversation.count === 0 && !this.conns.spendAddress(address, "conversation", now)) {
       return this.conns.fail(sender, "rate_limited", "Too many new conversations from your address; wait a minute");
     }
-    if (msg.name) conversation.name = msg.name;
-    if (msg.email) conversation.email = msg.email;
-    if (msg.page) conversation.page = msg.page;
+    remember(conversation, { name: msg.name, email: msg.email, page: msg.page, timeZone: msg.timeZone, agent: sender.state!.agent });
     conversation.conn = sender.id;
     const slack = this.slack.mode();
     // Delivered in the first write when a dashboard is here to show it.
@@ -83,6 +140,39 @@ export class Messages {
     this.conns.send(sender, { type: "sent", id: message.id, clientId: msg.clientId, at: now });
     this.publish(conversation, message);
     if (queued) void this.slack.drain();
+  }
+
+  /**
+   * Who is calling, for the dashboards' ringing card: the visitor's
+   * conversation's name, email and page, unless the call gives its own.
+   */
+  async caller(sender: VisitorConn, msg: MessageOf<ClientMessage, "call">): Promise<{ conversationId: string; name?: string; email?: string; page?: string }> {
+    const conversationId = sender.state!.conversationId;
+    const c = await this.store.get(conversationId);
+    return { conversationId, name: msg.name || c?.name, email: msg.email || c?.email, page: msg.page || c?.page };
+  }
+
+  /**
+   * A call ended: its entry goes into the caller's conversation's timeline
+   * (which it starts when the visitor had not written yet), and every
+   * dashboard and the visitor hear it. Not logged when the conversation or
+   * the room is full, or the conversation was deleted meanwhile.
+   */
+  async logCall(entry: CallEntry, now: number): Promise<void> {
+    if (await this.store.deleted(entry.conversationId)) return;
+    const conversation = await this.store.open(entry.conversationId, now);
+    if (await this.store.refusal(conversation)) return;
+    remember(conversation, entry.context);
+    conversation.conn = entry.visitorConn;
+    const message = await this.store.append(conversation, {
+      id: crypto.randomUUID(),
+      from: "visitor",
+      text: callText(entry.log),
+      at: now,
+      delivered: true,
+      call: entry.log,
+    });
+    this.publish(conversation, message);
   }
 
   /** A resend after a reconnect: acknowledge again, store nothing. */
@@ -183,8 +273,7 @@ export class Messages {
 
   /** Tell the conversation's visitor sockets and every dashboard about a new or changed message. */
   publish(conversation: Conversation, message: StoredMessage): void {
-    const details = { name: conversation.name, email: conversation.email, page: conversation.page };
-    this.toHosts({ type: "message", conversationId: conversation.id, message: forHost(message), conversation: details });
+    this.toHosts({ type: "message", conversationId: conversation.id, message: forHost(message), conversation: details(conversation) });
     this.toVisitor(conversation, message);
   }
 
@@ -232,8 +321,8 @@ export class Messages {
         messages[i] = (await this.store.update(conversation.id, m.seq, { delivered: true })) ?? m;
         this.toVisitor(conversation, messages[i]);
       }
-      const { id, name, email, page, updatedAt, readAt, hostReadAt } = conversation;
-      summaries.push({ id, name, email, page, updatedAt, messages: messages.map(forHost), visitorReadAt: readAt || undefined, hostReadAt });
+      const { id, updatedAt, readAt, hostReadAt } = conversation;
+      summaries.push({ id, ...details(conversation), updatedAt, messages: messages.map(forHost), visitorReadAt: readAt || undefined, hostReadAt });
     }
     this.conns.send(conn, { type: "conversations", conversations: summaries, cursor, next: page.next });
   }

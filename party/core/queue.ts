@@ -14,6 +14,7 @@
  * @module
  */
 import type { CallMedia } from "../../protocol/socket.ts";
+import type { Agent } from "./agent.ts";
 
 /** One call, from request to hang-up, as kept in room storage. */
 export interface CallRecord {
@@ -22,7 +23,15 @@ export interface CallRecord {
   visitorId: string;
   /** The visitor's current connection id. */
   visitorConn: string;
+  /** Who is calling: given with the call, or from the visitor's conversation. */
   name?: string;
+  email?: string;
+  page?: string;
+  /** The visitor's conversation, where the call is logged when it ends. */
+  conversationId?: string;
+  /** The visitor's time zone and user agent, kept on the conversation with the log. */
+  timeZone?: string;
+  agent?: Agent;
   media: CallMedia;
   /** When the visitor asked, ms since the epoch; with `seq`, the queue order. */
   requestedAt: number;
@@ -37,6 +46,8 @@ export interface CallRecord {
   /** Host name and connection id, once accepted. */
   host?: string;
   hostConn?: string;
+  /** When a host accepted it, ms since the epoch. */
+  acceptedAt?: number;
   /** The nonce of the visitor's current resume token: a resume must present it, and gets a new one. */
   resumeNonce?: string;
   /**

@@ -38,6 +38,7 @@ import {
   verifyHostToken,
   verifyResumeToken,
 } from "./auth.ts";
+import { parseAgent } from "./agent.ts";
 import { CallDesk } from "./calls.ts";
 import { configFor, type RoomConfig } from "./config.ts";
 import {
@@ -87,7 +88,7 @@ export class ContactRoom {
     this.conns = new Connections(runtime);
     this.slack = new SlackBridge(runtime.storage, store, config, (c, m) => this.messages.publish(c, m), () => this.schedule());
     this.messages = new Messages(store, this.conns, this.slack);
-    this.calls = new CallDesk(runtime.storage, this.conns, config, (exclude) => this.schedule(exclude));
+    this.calls = new CallDesk(runtime.storage, this.conns, config, (exclude) => this.schedule(exclude), this.messages);
   }
 
   private get config(): RoomConfig {
@@ -167,7 +168,8 @@ export class ContactRoom {
     const known = await this.knownConversation(request);
     const visitorId = resumed ? claim.visitorId : crypto.randomUUID();
     const conversationId = known ?? crypto.randomUUID();
-    conn.setState({ role: "visitor", visitorId, conversationId, address, resumeNonce, lastSeen: now, buckets: {} });
+    const agent = parseAgent(request.headers.get("user-agent"));
+    conn.setState({ role: "visitor", visitorId, conversationId, address, resumeNonce, agent, lastSeen: now, buckets: {} });
     if (isVisitor(conn)) await this.visitorJoined(conn, known !== undefined, resumed);
   }
 
@@ -245,7 +247,7 @@ export class ContactRoom {
       case "archive":
         return this.messages.archive(sender, msg);
       case "delete":
-        return this.messages.delete(sender, msg.conversationId);
+        return this.messages.delete(sender, msg.conversationId).then(() => this.calls.forget(msg.conversationId));
       case "older":
         return this.messages.older(sender, msg.cursor);
       case "typing":

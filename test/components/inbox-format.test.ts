@@ -4,6 +4,7 @@
 // search, relative times and day headings, and which page links it makes.
 import { expect } from "@open-wc/testing";
 import type { ConversationMessage } from "../../protocol/socket.ts";
+import { callStrings } from "../../widget/call/call.strings.ts";
 import { hostStrings } from "../../widget/contact-me-host/contact-me-host.strings.ts";
 import {
   byDay,
@@ -20,7 +21,7 @@ import {
   type Summary,
 } from "../../widget/contact-me-host/inbox-format.ts";
 
-const s = hostStrings;
+const s = { ...hostStrings, ...callStrings };
 const MINUTE = 60_000;
 const DAY = 86_400_000;
 /** Noon, local time, on a Wednesday: "today" in these tests. */
@@ -50,6 +51,25 @@ describe("the dashboard's inbox: what a conversation shows", () => {
     expect(preview(answered, s)).to.equal("You: Hi!");
     expect(needsReply(answered)).to.equal(false);
     expect(preview(conversation({}, [msg("visitor", "x".repeat(1000), NOW)]), s).length).to.be.at.most(160);
+  });
+
+  it("a call reads as its media and how it ended; an unanswered one asks for a reply and counts as unread, an answered one does not", () => {
+    const call = (outcome: NonNullable<ConversationMessage["call"]>["outcome"], at: number, extra = {}): ConversationMessage => ({
+      ...msg("visitor", "(plain text)", at),
+      call: { callId: `call-${at}`, media: "video", outcome, ...extra },
+    });
+    const missed = conversation({ name: "Ada" }, [msg("host", "Hi", NOW - 2), call("missed", NOW - 1)]);
+    expect(preview(missed, s)).to.equal("Video call · missed");
+    expect(needsReply(missed)).to.equal(true);
+    expect(unreadCount(missed, 0)).to.equal(1);
+    const answered = conversation({ name: "Ada" }, [msg("visitor", "Call me?", NOW - 2), call("answered", NOW - 1, { durationS: 192, by: "Grace" })]);
+    expect(preview(answered, s)).to.equal("Video call · with Grace · 3:12");
+    expect(needsReply(answered)).to.equal(false);
+    expect(unreadCount(answered, 0)).to.equal(1);
+    expect(conversationText(answered, s)).to.contain("] Ada: Video call · with Grace · 3:12\n");
+    for (const outcome of ["declined", "cancelled", "failed"] as const) {
+      expect(needsReply(conversation({}, [call(outcome, NOW)])), outcome).to.equal(true);
+    }
   });
 
   it("counts visitor messages after the last read as unread", () => {

@@ -49,14 +49,16 @@ export class RawSocket {
    * `origin` sets the Origin header, as a browser on that site would;
    * `answerPings: false` makes a socket that stays open but never answers,
    * like one whose network died without a close; `address` sets
-   * `cf-connecting-ip`, as Cloudflare's edge would for a client at that address.
+   * `cf-connecting-ip`, as Cloudflare's edge would for a client at that address;
+   * `userAgent` sets `User-Agent`, as a browser would.
    */
-  static open(url: string, options: { origin?: string; answerPings?: boolean; address?: string } = {}): Promise<RawSocket> {
+  static open(url: string, options: { origin?: string; answerPings?: boolean; address?: string; userAgent?: string } = {}): Promise<RawSocket> {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url, {
-        ...(options.origin ? { origin: options.origin } : {}),
-        ...(options.address ? { headers: { "cf-connecting-ip": options.address } } : {}),
-      });
+      const headers = {
+        ...(options.address ? { "cf-connecting-ip": options.address } : {}),
+        ...(options.userAgent ? { "user-agent": options.userAgent } : {}),
+      };
+      const ws = new WebSocket(url, { ...(options.origin ? { origin: options.origin } : {}), headers });
       const socket = new RawSocket(ws, options.answerPings ?? true);
       const timer = setTimeout(() => reject(new Error(`no answer from ${url}`)), WAIT_MS);
       ws.once("open", () => {

@@ -264,12 +264,14 @@ describe("the room (fake Room)", () => {
 
   it("keeps calls across a restart of the server (same storage)", async (t) => {
     useClock(t);
-    const { v, callId } = await acceptedCall(room);
+    const { ada, v, callId } = await acceptedCall(room);
+    const conversationId = ada.last("accepted")!.conversationId;
+    assert.equal(typeof conversationId, "string");
     // Every socket is gone and a new server instance starts on the same storage.
     room.connections.clear();
     room.boot();
     const ada2 = await room.connect({ host: "Ada" });
-    assert.deepEqual(ada2.last("resumed"), { type: "resumed", callId, media: "audio", polite: false, iceServers: [], iceTransportPolicy: "all" });
+    assert.deepEqual(ada2.last("resumed"), { type: "resumed", callId, media: "audio", polite: false, conversationId, iceServers: [], iceTransportPolicy: "all" });
     const v2 = await room.connect({ resume: v.last("welcome")!.resumeToken! });
     assert.equal(v2.last("resumed")?.callId, callId);
     await room.send(v2, { type: "hangup", callId });

@@ -8,7 +8,8 @@
  * open conversation groups messages by day; Enter sends and Shift+Enter
  * starts a new line; a phone shows one pane at a time, with **Back**; axe
  * finds nothing at desk and phone sizes, light and dark; and a live call
- * stays in view, naming who waits next.
+ * stays in view, naming who waits next; a call shows who is calling and
+ * lands in its conversation, beside the visitor's local time and browser.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -268,7 +269,7 @@ test("a ringing call's Accept outweighs Decline; in a call the call area stays a
     await ada.panel.getByRole("button", { name: "Back" }).click();
     await ada.panel.getByRole("button", { name: "Audio call" }).click();
     const accept = host.page.getByRole("button", { name: "Accept" });
-    const decline = host.page.getByRole("button", { name: "Decline" });
+    const decline = host.page.getByRole("button", { name: "Decline", exact: true });
     await visible(accept);
     const [a, d] = [(await accept.boundingBox())!, (await decline.boundingBox())!];
     assert.ok(a.height > d.height && a.width > d.width, `Accept ${a.width}×${a.height} is not larger than Decline ${d.width}×${d.height}`);
@@ -297,4 +298,58 @@ test("a ringing call's Accept outweighs Decline; in a call the call area stays a
     const hangUp = (await host.page.getByRole("button", { name: "Hang up" }).boundingBox())!;
     assert.ok(hangUp.y >= 0 && hangUp.y + hangUp.height <= 844, `Hang up is off screen at y=${hangUp.y}`);
     await assertAccessible(host.page, "(dashboard) in a call with a caller in line, at 390×844");
+  }));
+
+test("a call belongs to its conversation: the ringing card and the call name the caller, their conversation opens, the call lands in both timelines; their local time and browser show", () =>
+  stack.run(async (pages) => {
+    const { room, host, visitor: ada } = await availableHostAndVisitor(stack, pages, "inbox-call-log");
+    const cdp = await ada.page.context().newCDPSession(ada.page);
+    await cdp.send("Emulation.setTimezoneOverride", { timezoneId: "Asia/Tokyo" });
+    await say(ada, "Ada", "Can I call you?", { email: "ada@example.com", path: "/pricing" });
+    await item(host.page, "Ada").click();
+    const details = host.page.locator('[part="visitor-details"]');
+    await visible(details.getByText(/Asia\/Tokyo/));
+    // The visitor's clock, as the dashboard's locale writes it (a minute may turn meanwhile).
+    const clocks = () =>
+      host.page.evaluate(() => {
+        const f = new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit", timeZone: "Asia/Tokyo" });
+        return [f.format(Date.now() - 60_000), f.format(Date.now())];
+      });
+    const shown = await details.innerText();
+    assert.ok((await clocks()).some((t) => shown.includes(`${t} (Asia/Tokyo)`)), `Tokyo's time in: ${shown}`);
+    assert.match(shown, /Local time/);
+    assert.match(shown, /Browser:?\s+Chrome \d+ · Linux · Desktop/);
+    assert.match(shown, /First seen/);
+
+    // Another conversation is open when Ada calls.
+    const bob = await openVisitor(pages, stack.server.origin, room);
+    await say(bob, "Bob", "Bob here");
+    await item(host.page, "Bob").click();
+    await visible(host.page.getByRole("textbox", { name: "Reply to Bob" }));
+
+    await ada.panel.getByRole("button", { name: "Back" }).click();
+    await ada.panel.getByRole("button", { name: "Audio call" }).click();
+    const card = host.page.locator('[part="incoming-call"]');
+    await visible(card);
+    const said = await card.innerText();
+    assert.match(said, /Incoming audio call from Ada/);
+    assert.match(said, /ada@example\.com/);
+    assert.match(said, /Calling from\s+http:\/\/[^\s]+\/pricing/);
+    await host.page.getByRole("button", { name: "Accept" }).click();
+    await visible(host.page.getByText("Connected", { exact: true }));
+    assert.equal((await host.page.locator("#call-title").innerText()).trim(), "Call · Ada · ada@example.com");
+    await visible(host.page.getByRole("textbox", { name: "Reply to Ada" }));
+
+    await host.page.getByRole("button", { name: "Hang up" }).click();
+    const onDashboard = host.page.locator('[part~="message-call"]');
+    await visible(onDashboard);
+    assert.match(await onDashboard.innerText(), /^Audio call · with Host · 0:\d\d\b/);
+    await ada.panel.getByRole("button", { name: "Leave a message" }).click();
+    const inPanel = ada.panel.locator('[part~="message-call"]');
+    await visible(inPanel);
+    assert.match(await inPanel.innerText(), /^Audio call · with Host · 0:\d\d$/);
+    // An answered call asks for no reply: Ada's conversation is not in Needs reply.
+    await host.page.getByRole("radio", { name: "Needs reply" }).check();
+    await visible(item(host.page, "Bob"));
+    await hidden(item(host.page, "Ada"));
   }));

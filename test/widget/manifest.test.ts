@@ -300,12 +300,15 @@ test("custom-elements.json lists exactly the parts and events both elements show
     // ---------------------------------------------------------------- a call nobody answers
     await panel.getByRole("button", { name: "Done" }).click();
     await panel.getByRole("button", { name: "Audio call" }).click();
-    await see("a call ringing, not answered", a.page, "contact-me-host", ["incoming", "silence"]);
+    await see("a call ringing, not answered", a.page, "contact-me-host", ["incoming", "incoming-call", "silence"]);
     await eventually(`"No answer" after ${RING_TIMEOUT_S} s`, () => panel.locator('[part="call-status"]').innerText(), (t) => t.includes("No answer"), (RING_TIMEOUT_S + 15) * 1000);
     await see("a call rang out", v.page, "contact-me", ["call-done", "leave-message"]);
-    await see("a call rang out", a.page, "contact-me-host", ["missed"]);
+    await see("a call rang out", a.page, "contact-me-host", ["missed", "missed-reply"]);
+    await a.page.locator('[part="missed-reply"]').first().click();
+    await see("a missed call's conversation", a.page, "contact-me-host", ["conversation-header", "visitor-details", "message-call", "reply"]);
+    await eventually("the reply box focused", () => a.page.evaluate(() => document.querySelector("contact-me-host")?.shadowRoot?.activeElement?.tagName), (t) => t === "TEXTAREA");
     await panel.getByRole("button", { name: "Leave a message" }).click();
-    await see("leaving a message after no answer", v.page, "contact-me", ["form"]);
+    await see("leaving a message after no answer", v.page, "contact-me", ["form", "message-call"]);
 
     // ---------------------------------------------------------------- the camera blocked for a video call
     await panel.getByRole("button", { name: "Back" }).click();

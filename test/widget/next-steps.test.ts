@@ -52,7 +52,7 @@ test("Declined and Call ended offer Try again (same media) and Leave a message; 
     const { host, visitor } = await availableHostAndVisitor(stack, pages, "declined");
     const panel = visitor.panel;
     await panel.getByRole("button", { name: "Video call" }).click();
-    await host.page.getByRole("button", { name: "Decline" }).click();
+    await host.page.getByRole("button", { name: "Decline", exact: true }).click();
     await visible(panel.getByText("Declined", { exact: true }));
     await offers(panel, "Declined", BOTH);
 
@@ -127,7 +127,7 @@ test("Connection failed offers Try again and Leave a message", () =>
     await host.page.getByRole("button", { name: "Dismiss" }).click();
     await panel.getByRole("button", { name: "Try again" }).click();
     await visible(panel.getByText("Calling…", { exact: true }));
-    await host.page.getByRole("button", { name: "Decline" }).click();
+    await host.page.getByRole("button", { name: "Decline", exact: true }).click();
     await visible(panel.getByText("Declined", { exact: true }));
     assert.deepEqual(callsSent(visitor.frames), ["audio", "audio"]);
     await panel.getByRole("button", { name: "Leave a message" }).click();

@@ -57,9 +57,14 @@ const COLLECT_TEXT = `(() => {
   return out;
 })()`;
 
-/** Text that is data, not ours: what the people typed, names and their initials, clock times. */
+/**
+ * Text that is data, not ours: what the people typed, names and their
+ * initials, clock times, the visitor's time zone, browser and system.
+ */
 const DATA = [
   /https?:\/\/\S+/g,
+  /UTC|\b[A-Z][a-z]+\/[A-Za-z_]+\b/g,
+  /\b(Chrome \d+|Linux)\b/g,
   /⟦\w+⟧/g,
   /\d{1,2}:\d{2}(:\d{2})?(\s?[AP]M)?/g,
   new RegExp(HOST_NAME, "g"),

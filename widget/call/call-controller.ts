@@ -87,6 +87,8 @@ export class CallController implements ReactiveController {
   callId: string | undefined;
   /** The other side's display name, when known. */
   peerName: string | undefined;
+  /** Host side: the caller's conversation, where the call is logged (from `accepted`). */
+  conversationId: string | undefined;
   localStream: MediaStream | undefined;
   remoteStream: MediaStream | undefined;
   /**
@@ -342,12 +344,15 @@ export class CallController implements ReactiveController {
    * Visitor: after {@link acquire}, ring the host. The camera of a video call
    * is stopped until the host accepts (it was started by {@link acquire}, so
    * a refused permission is known before ringing): nobody is filmed while
-   * waiting, and the camera light stays off.
+   * waiting, and the camera light stays off. `caller`: what the visitor gave
+   * (name, email), where it calls from (page) and its time zone; what is
+   * left out the room takes from the visitor's conversation.
    */
-  ring(media: CallMedia, name?: string): void {
+  ring(media: CallMedia, caller: Omit<MessageOf<ClientMessage, "call">, "type" | "media"> = {}): void {
     this.parkCamera();
     this.setStatus("calling");
-    this.send({ type: "call", media, ...(name ? { name } : {}) });
+    const given = Object.fromEntries(Object.entries(caller).filter(([, value]) => value));
+    this.send({ type: "call", media, ...given });
   }
 
   /** Stop and remove the local video track, remembering its device for {@link unparkCamera}. */
@@ -463,6 +468,7 @@ export class CallController implements ReactiveController {
     this.callId = callId;
     this.media = media;
     this.peerName = peerName;
+    this.conversationId = message.conversationId;
     this.iceTransportPolicy = message.iceTransportPolicy ?? "all";
     const peer = new PeerCall({
       polite,

@@ -16,6 +16,7 @@ import { query, state } from "lit/decorators.js";
 import { define } from "../define.ts";
 import { format, problemText } from "../strings.ts";
 import type { CallStatus } from "./call-controller.ts";
+import { formatDuration } from "./call-log.ts";
 import { callViewStyles } from "./call-view.styles.ts";
 import type { CallStrings } from "./call.strings.ts";
 import { callContext, type CallContext } from "./context.ts";
@@ -43,15 +44,6 @@ export const CALL_PARTS = [
   "peer-muted",
   "peer-camera-off",
 ] as const;
-
-/** `m:ss`, or `h:mm:ss` from an hour on. */
-export function formatDuration(seconds: number): string {
-  const s = Math.max(0, Math.floor(seconds));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const ss = String(s % 60).padStart(2, "0");
-  return h > 0 ? `${h}:${String(m).padStart(2, "0")}:${ss}` : `${m}:${ss}`;
-}
 
 /**
  * Up to two capital letters for a name: the first letters of its first and

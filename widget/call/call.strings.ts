@@ -60,6 +60,13 @@ export const callStrings = {
   noAddress: "Found no network address to connect from.",
   connectionFailed: "The connection failed and could not be restored.",
   negotiationFailed: "The call could not be set up.",
+  callLogAudio: "Audio call",
+  callLogVideo: "Video call",
+  callLogWith: "with {name}",
+  callLogMissed: "missed",
+  callLogDeclined: "declined",
+  callLogCancelled: "cancelled",
+  callLogFailed: "could not connect",
 };
 
 export type CallStrings = typeof callStrings;

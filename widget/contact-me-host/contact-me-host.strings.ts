@@ -65,6 +65,18 @@ export const hostStrings = {
   yesterday: "Yesterday",
   wroteFrom: "Wrote from",
   firstSeen: "First seen",
+  /** The visitor's clock now, in their time zone: the label, and the value (`{time}`, `{zone}` e.g. "Europe/Paris"). */
+  localTime: "Local time",
+  localTimeValue: "{time} ({zone})",
+  /** The visitor's browser, operating system and device type. */
+  browser: "Browser",
+  deviceDesktop: "Desktop",
+  deviceMobile: "Mobile",
+  deviceTablet: "Tablet",
+  /** A ringing call's page. */
+  callingFrom: "Calling from",
+  /** A missed call's button: opens its conversation with the reply box ready. */
+  reply: "Reply",
   /** Narrow screens: from a conversation back to the list. */
   back: "Back",
   /** The reply box's hint. */

@@ -18,7 +18,7 @@ import { hostStyles } from "./contact-me-host.styles.ts";
 import { hostStrings, type HostStrings } from "./contact-me-host.strings.ts";
 import { Drafts, ReadMarks } from "./device-store.ts";
 import { InboxView } from "./inbox.ts";
-import type { Summary } from "./inbox-format.ts";
+import { fullDateTime, pageHref, when, type Summary } from "./inbox-format.ts";
 import { Ringer } from "./ringer.ts";
 
 type Waiting = MessageOf<ServerMessage, "queue">["calls"][number];
@@ -77,8 +77,14 @@ function readSession(raw: string | null): SavedSession | undefined {
  * new line; drafts are kept on this device). The host sees when a visitor
  * types and when they have seen a reply; a conversation can be archived,
  * exported as a text file, or deleted. The list loads 30 conversations, then
- * older ones on demand. At 600 px wide or less one
+ * older ones as it is scrolled to its end. At 600 px wide or less one
  * pane shows at a time, with **Back** to the list.
+ *
+ * Calls belong to conversations: a ringing call shows the caller's name,
+ * email and page; the call's heading names who is on the line and its
+ * conversation opens beside it; every call ends up in its conversation's
+ * timeline (answered with its duration, missed, declined, cancelled), and a
+ * missed call's **Reply** opens the conversation with the reply box ready.
  *
  * @element contact-me-host
  *
@@ -96,7 +102,9 @@ function readSession(raw: string | null): SavedSession | undefined {
  * @csspart hosts - Who is signed in.
  * @csspart incoming - The list of waiting calls (ringing, then in line).
  * @csspart silence - The **Silence** button, which stops the ring.
+ * @csspart incoming-call - One waiting call: who is calling (name, email, the page they call from), **Accept** and **Decline**.
  * @csspart missed - Calls that rang out unanswered.
+ * @csspart missed-reply - A missed call's **Reply**: opens the caller's conversation with the reply box focused.
  * @csspart call - The call view.
  * @csspart call-status - The call status line.
  * @csspart stage - The media area: the visitor's video or picture, the host's own camera over it.
@@ -126,12 +134,14 @@ function readSession(raw: string | null): SavedSession | undefined {
  * @csspart conversations - The list of conversations, most recent first.
  * @csspart conversation-item - One conversation in the list: who, when, last message, unread count.
  * @csspart conversation - The open conversation: who, messages, reply form.
- * @csspart conversation-header - The visitor's name, email, page and first message's time.
+ * @csspart conversation-header - The visitor's name and email, their details, and the conversation's actions.
+ * @csspart visitor-details - The page the visitor wrote or called from, their local time and time zone, browser and device, and when first seen.
  * @csspart messages - The open conversation's messages, by day.
  * @csspart day - One day's messages, under its heading.
- * @csspart message - One message (also `message-visitor` or `message-host`).
+ * @csspart message - One message (also `message-visitor`, `message-host` or `message-call`).
  * @csspart message-visitor - A visitor's message.
  * @csspart message-host - A reply from a host.
+ * @csspart message-call - A call the visitor made: its media and how it ended (answered with whom and how long, missed, declined, cancelled).
  * @csspart reply - A conversation's reply form.
  * @csspart typing - "Ada is typing…" under the open conversation while its visitor types (empty otherwise).
  * @csspart message-state - **Seen** under the host's last message once the visitor has seen it.
@@ -204,6 +214,8 @@ export class ContactMeHost extends LitElement {
   @state() private missed: Missed[] = [];
   /** Calls this host declined; the room keeps them for the other hosts. */
   private declinedHere = new Set<string>();
+  /** The waiting call this host last accepted: who is calling, until their conversation is listed. */
+  private accepting: Waiting | undefined;
 
   /** Ringing calls silenced here; a new call rings again. */
   @state() private silenced = new Set<string>();
@@ -259,6 +271,10 @@ export class ContactMeHost extends LitElement {
     on("queue", (m) => this.onQueue(m.calls));
     on("hosts", (m) => (this.hosts = m.hosts));
     on("missed", (m) => (this.missed = m.calls));
+    // The caller's conversation opens beside the call.
+    on("accepted", (m) => {
+      if (m.conversationId) this.inbox.show(m.conversationId);
+    });
     on("answered", (m) => {
       if (m.by !== this.hostName) this.notices.show({ key: "answeredBy", params: { name: m.by } });
     });
@@ -379,8 +395,18 @@ export class ContactMeHost extends LitElement {
               w.state === "ringing"
                 ? `${w.media === "video" ? s.incomingVideo : s.incomingAudio} ${who}`
                 : `${w.media === "video" ? s.waitingVideo : s.waitingAudio} ${who}`;
-            return html`<li class="row">
-              <span>${label}</span>
+            const href = pageHref(w.page);
+            return html`<li class="row" part="incoming-call">
+              <span class="caller"
+                ><span>${label}</span>${w.email || w.page
+                  ? html`<span class="muted caller-details"
+                      >${w.email ? html`<a href=${`mailto:${w.email}`}>${w.email}</a>` : nothing}${w.email && w.page ? " · " : nothing}${w.page
+                        ? html`${s.callingFrom}
+                          ${href ? html`<a href=${href} target="_blank" rel="noopener noreferrer">${w.page}</a>` : w.page}`
+                        : nothing}</span
+                    >`
+                  : nothing}</span
+              >
               ${w.state === "queued" ? html`<span class="muted">${format(s.position, { n: w.position ?? "" })}</span>` : nothing}
               ${w.state === "reconnecting"
                 ? html`<span class="muted">${s.reconnecting}</span>`
@@ -410,10 +436,23 @@ export class ContactMeHost extends LitElement {
     return html`<section part="missed" aria-labelledby="missed-title">
       <h2 id="missed-title">${s.missed}</h2>
       <ul>
-        ${this.missed.map(
-          (m) => html`<li>${m.media === "video" ? s.missedVideo : s.missedAudio} ${s.from} ${m.name || s.visitor} ·
-            ${new Date(m.at).toLocaleTimeString()}</li>`,
-        )}
+        ${this.missed.map((m) => {
+          const listed = m.conversationId !== undefined && this.conversations.some((c) => c.id === m.conversationId);
+          return html`<li class="row">
+            <span>${m.media === "video" ? s.missedVideo : s.missedAudio} ${s.from} ${m.name || s.visitor} ·
+              <time datetime=${new Date(m.at).toISOString()} title=${fullDateTime(m.at)}>${when(m.at, Date.now())}</time></span>
+            ${listed
+              ? html`<button
+                  type="button"
+                  part="missed-reply"
+                  aria-label=${format(s.replyTo, { name: m.name || s.unnamedVisitor })}
+                  @click=${() => this.inbox.show(m.conversationId!, { reply: true })}
+                >
+                  ${s.reply}
+                </button>`
+              : nothing}
+          </li>`;
+        })}
       </ul>
     </section>`;
   }
@@ -430,7 +469,7 @@ export class ContactMeHost extends LitElement {
         role="region"
         aria-labelledby="call-title"
       >
-        <h2 id="call-title" slot="heading">${s.call}${call.peerName ? ` · ${call.peerName}` : ""}</h2>
+        <h2 id="call-title" slot="heading">${s.call}${call.peerName ? ` · ${call.peerName}` : ""}${this.callerEmail ? ` · ${this.callerEmail}` : ""}</h2>
         ${call.live
           ? nothing
           : html`<button slot="actions" part="call-dismiss" @click=${() => this.call.reset()}>${s.dismiss}</button>`}
@@ -513,7 +552,7 @@ export class ContactMeHost extends LitElement {
     const updated: Summary = { ...base, ...message.conversation, messages, updatedAt: Math.max(base.updatedAt, message.message.at) };
     this.conversations = [updated, ...this.conversations.filter((c) => c.id !== updated.id)];
     if (!existing || !base.messages.some((m) => m.id === message.message.id)) {
-      if (message.message.from === "visitor") {
+      if (message.message.from === "visitor" && !message.message.call) {
         fire(this, "contact-me-host-message", {
           conversationId: updated.id,
           text: message.message.text,
@@ -631,9 +670,17 @@ export class ContactMeHost extends LitElement {
     this.signaling.send({ type: "available", available: this.available });
   }
 
+  /** The email of the caller on the line: given with their call, or from their conversation. */
+  private get callerEmail(): string | undefined {
+    const id = this.call.conversationId;
+    if (!id || this.call.status === "idle") return undefined;
+    return this.conversations.find((c) => c.id === id)?.email ?? (this.accepting?.conversationId === id ? this.accepting.email : undefined);
+  }
+
   private async accept(waiting: Waiting) {
     this.ringer.unlock();
     this.call.reset();
+    this.accepting = waiting;
     if (await this.call.acquire(waiting.media as CallMedia)) this.signaling.send({ type: "accept", callId: waiting.callId });
   }
 

@@ -6,6 +6,7 @@
  * @module
  */
 import type { ConversationMessage, MessageOf, ServerMessage } from "../../protocol/socket.ts";
+import { callLogText, type CallLogStrings } from "../call/call-log.ts";
 import { format } from "../strings.ts";
 import type { HostStrings } from "./contact-me-host.strings.ts";
 
@@ -16,7 +17,8 @@ export type Summary = MessageOf<ServerMessage, "conversations">["conversations"]
 type Strings = Pick<
   HostStrings,
   "unnamedVisitor" | "visitorFrom" | "previewYou" | "justNow" | "minutesAgo" | "today" | "yesterday"
->;
+> &
+  CallLogStrings;
 
 /** Longest preview kept, in characters (it shows on one line). */
 const PREVIEW_CHARS = 160;
@@ -56,22 +58,36 @@ export function lastMessage(c: Summary): ConversationMessage | undefined {
   return c.messages.at(-1);
 }
 
+/** A message's text, or a call's line ("Video call · missed"). */
+export function messageText(m: ConversationMessage, s: CallLogStrings): string {
+  return m.call ? callLogText(m.call, s) : m.text;
+}
+
 /** One line of the last message, "You: …" when a host wrote it. */
 export function preview(c: Summary, s: Strings): string {
   const last = lastMessage(c);
   if (!last) return "";
-  const line = last.text.replace(/\s+/g, " ").trim().slice(0, PREVIEW_CHARS);
+  const line = messageText(last, s).replace(/\s+/g, " ").trim().slice(0, PREVIEW_CHARS);
   return last.from === "host" ? format(s.previewYou, { text: line }) : line;
 }
 
-/** Whether the visitor wrote last: the conversation waits for a reply. */
-export function needsReply(c: Summary): boolean {
-  return lastMessage(c)?.from === "visitor";
+/**
+ * Whether an entry asks for the host's attention: a visitor's message, or a
+ * call of theirs nobody answered (missed, declined, given up, failed).
+ */
+export function wantsReply(m: ConversationMessage): boolean {
+  return m.from === "visitor" && m.call?.outcome !== "answered";
 }
 
-/** Visitor messages after `readUpTo` (ms): unread on this device. */
+/** Whether the visitor wrote (or called unanswered) last: the conversation waits for a reply. */
+export function needsReply(c: Summary): boolean {
+  const last = lastMessage(c);
+  return last !== undefined && wantsReply(last);
+}
+
+/** Visitor messages and unanswered calls after `readUpTo` (ms): unread on this device. */
 export function unreadCount(c: Summary, readUpTo: number): number {
-  return c.messages.filter((m) => m.from === "visitor" && m.at > readUpTo).length;
+  return c.messages.filter((m) => wantsReply(m) && m.at > readUpTo).length;
 }
 
 /** Lower case, without diacritics, so that "zoe" finds "Zoë". */
@@ -84,6 +100,22 @@ export function matches(c: Summary, query: string): boolean {
   const q = fold(query.trim());
   if (!q) return true;
   return [c.name, c.email, ...c.messages.map((m) => m.text)].some((t) => t !== undefined && fold(t).includes(q));
+}
+
+/** The clock time at `now` in IANA time zone `timeZone`, e.g. "14:05"; undefined when the browser does not know the zone. */
+export function clockIn(timeZone: string, now: number): string | undefined {
+  try {
+    return new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit", timeZone }).format(now);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The visitor's browser, operating system and device type on one line, e.g. "Firefox 128 · Linux · Desktop". */
+export function agentLine(c: Pick<Summary, "browser" | "os" | "device">, s: Pick<HostStrings, "deviceDesktop" | "deviceMobile" | "deviceTablet">): string {
+  const names: Record<string, string> = { desktop: s.deviceDesktop, mobile: s.deviceMobile, tablet: s.deviceTablet };
+  const device = c.device === undefined ? undefined : (names[c.device] ?? c.device);
+  return [c.browser, c.os, device].filter(Boolean).join(" · ");
 }
 
 /** Midnight (local time) of the day `at` falls on. */
@@ -195,7 +227,7 @@ export function conversationText(c: Summary, s: ExportStrings): string {
   lines.push("");
   for (const m of c.messages) {
     const who = m.from === "host" ? (m.by ?? s.you) : name;
-    lines.push(`[${stamp(m.at)}] ${who}: ${m.text.replace(/\r?\n/g, "\n    ")}`);
+    lines.push(`[${stamp(m.at)}] ${who}: ${messageText(m, s).replace(/\r?\n/g, "\n    ")}`);
   }
   return lines.join("\n") + "\n";
 }

@@ -174,6 +174,23 @@ export const inboxStyles = css`
     margin: 0;
     overflow-wrap: anywhere;
   }
+  .details {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.1rem 1rem;
+  }
+  .details div {
+    min-width: 0;
+    overflow-wrap: anywhere;
+  }
+  .details dt,
+  .details dd {
+    display: inline;
+    margin: 0;
+  }
+  .details dt::after {
+    content: ":";
+  }
   a {
     color: var(--_accent);
   }
@@ -204,6 +221,17 @@ export const inboxStyles = css`
     border-end-start-radius: 12px;
     border-end-end-radius: 4px;
     background: color-mix(in srgb, var(--_accent) 10%, var(--_bg));
+  }
+  [part~="message-call"] {
+    justify-self: center;
+    max-width: 100%;
+    border-style: dashed;
+    border-radius: 999px;
+    padding: 0.2em 0.9em;
+    font-size: 0.9em;
+  }
+  [part~="message-call"].unanswered {
+    border-color: var(--_danger);
   }
   [part~="message"] .text {
     white-space: pre-wrap;

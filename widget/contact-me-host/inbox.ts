@@ -10,12 +10,15 @@ import { keyed } from "lit/directives/keyed.js";
 import { live } from "lit/directives/live.js";
 import { repeat } from "lit/directives/repeat.js";
 import type { ConversationMessage } from "../../protocol/socket.ts";
+import { callLogText, type CallLogStrings } from "../call/call-log.ts";
 import { format } from "../strings.ts";
 import type { HostStrings } from "./contact-me-host.strings.ts";
 import type { Drafts, ReadMarks } from "./device-store.ts";
 import {
+  agentLine,
   byDay,
   clock,
+  clockIn,
   conversationText,
   exportFileName,
   fullDateTime,
@@ -26,6 +29,7 @@ import {
   relativeTime,
   unreadCount,
   visitorName,
+  wantsReply,
   when,
   type Summary,
 } from "./inbox-format.ts";
@@ -42,6 +46,9 @@ function lastFrom(c: Summary, from: ConversationMessage["from"]): ConversationMe
   return undefined;
 }
 
+/** The strings the inbox shows. */
+type Strings = HostStrings & CallLogStrings;
+
 /** Which conversations the list shows. */
 export type InboxFilter = "all" | "needs-reply";
 
@@ -52,7 +59,7 @@ export interface InboxHost extends ReactiveControllerHost, HTMLElement {
 
 /** The inbox's dependencies, read when used. */
 export interface InboxOptions {
-  strings: () => HostStrings;
+  strings: () => Strings;
   drafts: () => Drafts;
   reads: () => ReadMarks;
   /** Send a reply to a conversation. */
@@ -99,6 +106,11 @@ export class InboxView implements ReactiveController {
   readonly #host: InboxHost;
   readonly #options: InboxOptions;
   #resize: ResizeObserver | undefined;
+  /** Watches the **Load older conversations** button at the end of the list. */
+  #end: IntersectionObserver | undefined;
+  #watched: HTMLElement | undefined;
+  /** Whether a page was being waited for at the last update. */
+  #waiting = false;
   #tick: ReturnType<typeof setInterval> | undefined;
   /** Whether the width is known (the first resize observation came): until then nothing opens by itself. */
   #measured = false;
@@ -133,8 +145,32 @@ export class InboxView implements ReactiveController {
     if (document.visibilityState === "visible") this.#host.requestUpdate();
   };
 
+  /** Watch the end of the list: older conversations load as it scrolls into view. */
+  hostUpdated(): void {
+    const end = this.#find<HTMLElement>('[part="load-older"]');
+    const arrived = this.#waiting && !this.loadingOlder;
+    this.#waiting = this.loadingOlder;
+    if (end === this.#watched) {
+      // A page came and the end is still in view: observing afresh reports it, and the next page loads.
+      if (arrived && end && this.#end) {
+        this.#end.unobserve(end);
+        this.#end.observe(end);
+      }
+      return;
+    }
+    this.#end?.disconnect();
+    this.#watched = end ?? undefined;
+    if (!end || typeof IntersectionObserver !== "function") return;
+    this.#end = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) this.#loadOlder();
+    });
+    this.#end.observe(end);
+  }
+
   /** Stop watching and ticking. */
   hostDisconnected(): void {
+    this.#end?.disconnect();
+    this.#end = this.#watched = undefined;
     this.#resize?.disconnect();
     this.#resize = undefined;
     this.#measured = false;
@@ -197,6 +233,23 @@ export class InboxView implements ReactiveController {
     if (this.narrow) void this.#host.updateComplete.then(() => this.#find<HTMLElement>("#conversation-title")?.focus());
   }
 
+  /**
+   * Open conversation `id` from outside the list (a call, a missed call),
+   * shown whatever the filter and search; with `reply`, focus its reply box.
+   * Nothing happens when it is not listed (not loaded, or gone).
+   */
+  show(id: string, { reply = false } = {}): void {
+    if (!this.conversations.some((c) => c.id === id)) return;
+    this.selected = id;
+    this.showingConversation = true;
+    if (!this.listed.some((c) => c.id === id)) {
+      this.filter = "all";
+      this.query = "";
+    }
+    this.#host.requestUpdate();
+    if (reply) void this.#host.updateComplete.then(() => this.#find<HTMLElement>('[part="reply"] textarea')?.focus());
+  }
+
   private back(): void {
     this.showingConversation = false;
     this.#host.requestUpdate();
@@ -224,7 +277,7 @@ export class InboxView implements ReactiveController {
     </section>`;
   }
 
-  private renderList(s: HostStrings) {
+  private renderList(s: Strings) {
     const listed = this.listed;
     const now = Date.now();
     const reads = this.#options.reads();
@@ -283,7 +336,7 @@ export class InboxView implements ReactiveController {
     this.#host.requestUpdate();
   }
 
-  private renderItem(c: Summary, s: HostStrings, now: number, readUpTo: number) {
+  private renderItem(c: Summary, s: Strings, now: number, readUpTo: number) {
     const current = c.id === this.selected;
     // The open conversation is read as messages arrive (see hostUpdate).
     const unread = current && (!this.narrow || this.showingConversation) ? 0 : unreadCount(c, readUpTo);
@@ -316,15 +369,13 @@ export class InboxView implements ReactiveController {
   }
 
   /** "Ada is typing…" for a conversation whose visitor types. */
-  #typingText(c: Summary, s: HostStrings): string {
+  #typingText(c: Summary, s: Strings): string {
     return format(s.visitorTyping, { name: this.typing.get(c.id) || c.name || s.unnamedVisitor });
   }
 
-  private renderConversation(c: Summary, s: HostStrings) {
+  private renderConversation(c: Summary, s: Strings) {
     const now = Date.now();
     const name = visitorName(c, s);
-    const href = pageHref(c.page);
-    const first = c.messages[0]?.at;
     const lastHost = lastFrom(c, "host");
     return html`<section part="conversation" class="conversation" aria-labelledby="conversation-title">
       <header part="conversation-header">
@@ -336,16 +387,7 @@ export class InboxView implements ReactiveController {
         <h3 id="conversation-title" tabindex="-1">
           ${name}${c.email ? html` · <a href=${`mailto:${c.email}`}>${c.email}</a>` : nothing}
         </h3>
-        <p class="meta">
-          ${c.page
-            ? html`${s.wroteFrom}
-                ${href ? html`<a href=${href} target="_blank" rel="noopener noreferrer">${c.page}</a>` : c.page}`
-            : nothing}
-          ${c.page && first !== undefined ? " · " : nothing}
-          ${first !== undefined
-            ? html`${s.firstSeen} <time datetime=${new Date(first).toISOString()} title=${fullDateTime(first)}>${when(first, now)}</time>`
-            : nothing}
-        </p>
+        ${this.renderDetails(c, s, now)}
         ${this.renderActions(c, name, s)}
       </header>
       <ul part="messages" class="days" aria-live="polite">
@@ -363,8 +405,27 @@ export class InboxView implements ReactiveController {
     </section>`;
   }
 
+  /** Who the visitor is: the page they wrote or called from, their local time, browser and device, and when first seen. */
+  private renderDetails(c: Summary, s: Strings, now: number) {
+    const href = pageHref(c.page);
+    const first = c.createdAt ?? c.messages[0]?.at;
+    const time = c.timeZone ? clockIn(c.timeZone, now) : undefined;
+    const agent = agentLine(c, s);
+    const row = (label: string, value: unknown) => html`<div><dt>${label}</dt> <dd>${value}</dd></div>`;
+    return html`<dl part="visitor-details" class="meta details">
+      ${c.page
+        ? row(s.wroteFrom, href ? html`<a href=${href} target="_blank" rel="noopener noreferrer">${c.page}</a>` : c.page)
+        : nothing}
+      ${time ? row(s.localTime, format(s.localTimeValue, { time, zone: c.timeZone! })) : nothing}
+      ${agent ? row(s.browser, agent) : nothing}
+      ${first !== undefined
+        ? row(s.firstSeen, html`<time datetime=${new Date(first).toISOString()} title=${fullDateTime(first)}>${when(first, now)}</time>`)
+        : nothing}
+    </dl>`;
+  }
+
   /** Archive, Delete (confirmed inline first) and Export. */
-  private renderActions(c: Summary, name: string, s: HostStrings) {
+  private renderActions(c: Summary, name: string, s: Strings) {
     if (this.confirmingDelete === c.id) {
       return html`<div part="delete-confirm" class="confirm" role="group" aria-labelledby="confirm-delete-text">
         <p id="confirm-delete-text">${format(s.confirmDelete, { name })}</p>
@@ -398,7 +459,7 @@ export class InboxView implements ReactiveController {
   }
 
   /** Download the conversation, as loaded, as a text file. */
-  #export(c: Summary, s: HostStrings): void {
+  #export(c: Summary, s: Strings): void {
     const url = URL.createObjectURL(new Blob([conversationText(c, s)], { type: "text/plain;charset=utf-8" }));
     const a = document.createElement("a");
     a.href = url;
@@ -410,7 +471,13 @@ export class InboxView implements ReactiveController {
     setTimeout(() => URL.revokeObjectURL(url), 60_000);
   }
 
-  private renderMessage(c: Summary, m: ConversationMessage, s: HostStrings, lastHost = false) {
+  private renderMessage(c: Summary, m: ConversationMessage, s: Strings, lastHost = false) {
+    if (m.call) {
+      return html`<li part="message message-call" class=${wantsReply(m) ? "call unanswered" : "call"}>
+        <span class="text">${callLogText(m.call, s)}</span> ·
+        <time class="meta" datetime=${new Date(m.at).toISOString()} title=${fullDateTime(m.at)}>${clock(m.at)}</time>
+      </li>`;
+    }
     return html`<li part="message message-${m.from}">
       <div class="meta">
         ${m.from === "host" ? (m.by ?? s.you) : visitorName(c, s)} ·
@@ -424,7 +491,7 @@ export class InboxView implements ReactiveController {
     </li>`;
   }
 
-  private renderReply(c: Summary, name: string, s: HostStrings) {
+  private renderReply(c: Summary, name: string, s: Strings) {
     const drafts = this.#options.drafts();
     return html`<form part="reply" class="reply" @submit=${(e: SubmitEvent) => this.send(e, c.id)}>
       <label

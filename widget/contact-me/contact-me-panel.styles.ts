@@ -108,6 +108,13 @@ export const panelStyles = [
       justify-self: start;
       border: 1px solid var(--_border);
     }
+    [part~="message-call"] {
+      justify-self: center;
+      max-width: 100%;
+      padding: 0.1em 0.5em;
+      color: var(--_muted);
+      font-size: 0.85em;
+    }
     [part~="message"] small {
       display: block;
       opacity: 0.8;

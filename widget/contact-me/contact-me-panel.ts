@@ -11,6 +11,7 @@ import { consume } from "@lit/context";
 import { LitElement, html, nothing, type PropertyValues } from "lit";
 import { state } from "lit/decorators.js";
 import type { CallStatus } from "../call/call-controller.ts";
+import { callLogText } from "../call/call-log.ts";
 import { CALL_PARTS } from "../call/call-view.ts";
 import { define } from "../define.ts";
 import { format, problemText } from "../strings.ts";
@@ -58,6 +59,7 @@ const PANEL_PARTS = [
   "message",
   "message-visitor",
   "message-host",
+  "message-call",
   "message-state",
   "typing",
   "message-retry",
@@ -93,9 +95,10 @@ const PANEL_PARTS = [
  * @csspart reconnect - **Retry** in `unreachable`: connect again now.
  * @csspart menu - The action buttons.
  * @csspart messages - The conversation.
- * @csspart message - One message (also `message-visitor` or `message-host`).
+ * @csspart message - One message (also `message-visitor`, `message-host` or `message-call`).
  * @csspart message-visitor - One of the visitor's own messages.
  * @csspart message-host - One of the host's replies.
+ * @csspart message-call - A call the visitor made, in the conversation: its media and how it ended.
  * @csspart message-state - Sending / Not sent / Sent / Delivered under the visitor's own messages; Seen under the last once a host has seen it.
  * @csspart typing - "Ada is typing…" while a host types a reply (empty otherwise).
  * @csspart message-retry - **Retry** of a message that was not sent.
@@ -245,7 +248,7 @@ export class ContactMePanel extends LitElement {
     const { messages, seenAt, typing } = session.conversation;
     const hostName = session.hostProfile.name;
     // "Seen" goes under the visitor's last message once a host has seen it.
-    const lastMine = [...messages].reverse().find((m) => m.from === "visitor");
+    const lastMine = [...messages].reverse().find((m) => m.from === "visitor" && !m.call);
     const seen = (m: PanelMessage) => m === lastMine && m.id !== undefined && seenAt !== undefined && m.at <= seenAt;
     return html`
       <div part="conversation-actions" class="row">
@@ -255,7 +258,9 @@ export class ContactMePanel extends LitElement {
       ${messages.length
         ? html`<ul part="messages" aria-live="polite">
             ${messages.map((m) =>
-              m.from === "visitor"
+              m.call
+                ? html`<li part="message message-call">${callLogText(m.call, s)}</li>`
+                : m.from === "visitor"
                 ? html`<li part="message message-visitor">${m.text}<small part="message-state">${seen(m) ? s.seen : stateText[m.state]}${m.state === "failed"
                     ? html` — <button part="message-retry" @click=${() => session.conversation.retry(m.clientId!)}>${s.retry}</button>`
                     : nothing}</small></li>`

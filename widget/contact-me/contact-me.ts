@@ -87,9 +87,10 @@ function loadPanel(): Promise<typeof import("./contact-me-panel.ts")> {
  * @csspart reconnect - **Retry** in `unreachable`: connect again now.
  * @csspart menu - The action buttons.
  * @csspart messages - The conversation.
- * @csspart message - One message (also `message-visitor` or `message-host`).
+ * @csspart message - One message (also `message-visitor`, `message-host` or `message-call`).
  * @csspart message-visitor - One of the visitor's own messages.
  * @csspart message-host - One of the host's replies.
+ * @csspart message-call - A call the visitor made, in the conversation: its media and how it ended.
  * @csspart message-state - Sending / Not sent / Sent / Delivered under the visitor's own messages; Seen under the last once a host has seen it.
  * @csspart typing - "Ada is typing…" while a host types a reply (empty otherwise).
  * @csspart message-retry - **Retry** of a message that was not sent.

@@ -15,7 +15,7 @@
  * @module
  */
 import type { ReactiveController, ReactiveControllerHost } from "lit";
-import { CloseCode, TYPING_EVERY_MS, type ConversationMessage } from "../../protocol/socket.ts";
+import { CloseCode, TYPING_EVERY_MS, type CallLog, type ConversationMessage } from "../../protocol/socket.ts";
 import type { SignalingController } from "../room/signaling.ts";
 import { local } from "../room/storage.ts";
 
@@ -42,6 +42,8 @@ export interface PanelMessage {
   text: string;
   at: number;
   state: MessageState;
+  /** Set when the entry is a call the visitor made, not a message. */
+  call?: CallLog;
 }
 
 /** What the visitor may fill in besides the text. */
@@ -49,6 +51,8 @@ export interface Sender {
   name?: string;
   email?: string;
   page?: string;
+  /** IANA time zone, e.g. `Europe/Paris`. */
+  timeZone?: string;
 }
 
 /** What becomes of the conversation, for the element's events. */
@@ -211,6 +215,7 @@ export class ConversationController implements ReactiveController {
     change();
     for (const m of this.messages) {
       const old = before.find((b) => (m.id && b.id === m.id) || (m.clientId && b.clientId === m.clientId));
+      if (m.call) continue;
       if (m.from === "visitor" && m.id && !old?.id) this.events.stored(m);
       else if (m.from === "host" && !old) this.events.received(m);
     }
@@ -261,6 +266,7 @@ export class ConversationController implements ReactiveController {
       ...(from.name ? { name: from.name } : {}),
       ...(from.email ? { email: from.email } : {}),
       ...(from.page ? { page: from.page } : {}),
+      ...(from.timeZone ? { timeZone: from.timeZone } : {}),
     });
   }
 
@@ -315,6 +321,7 @@ export class ConversationController implements ReactiveController {
         text: m.text,
         at: m.at,
         state: m.delivered ? "delivered" : "sent",
+        ...(m.call ? { call: m.call } : {}),
       };
       const i = list.findIndex((x) => x.id === m.id || (m.clientId !== undefined && x.clientId === m.clientId));
       list = i >= 0 ? list.map((x, j) => (j === i ? { ...shown, state: better(x.state, shown.state) } : x)) : [...list, shown];

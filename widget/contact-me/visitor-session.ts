@@ -10,7 +10,7 @@ import { ContextProvider, createContext } from "@lit/context";
 import type { ReactiveElement } from "lit";
 import type { CallMedia, HostProfile } from "../../protocol/socket.ts";
 import { CallController, type CallStatus } from "../call/call-controller.ts";
-import { formatDuration } from "../call/call-view.ts";
+import { formatDuration } from "../call/call-log.ts";
 import { callStrings, type CallStrings } from "../call/call.strings.ts";
 import { provideCall } from "../call/context.ts";
 import { fire } from "../events.ts";
@@ -197,7 +197,7 @@ export class VisitorSession {
   /** Ask for the camera/microphone, then ring the host. */
   async startCall(media: CallMedia): Promise<void> {
     this.show("call");
-    if (await this.call.acquire(media)) this.call.ring(media);
+    if (await this.call.acquire(media)) this.call.ring(media, this.senderDetails());
   }
 
   /**
@@ -249,7 +249,12 @@ export class VisitorSession {
   }
 
   private senderDetails(): Sender {
-    return { name: this.sender.name || undefined, email: this.sender.email || undefined, page: globalThis.location?.href };
+    return {
+      name: this.sender.name || undefined,
+      email: this.sender.email || undefined,
+      page: globalThis.location?.href,
+      timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone || undefined,
+    };
   }
 
   private onCallStatus(status: CallStatus): void {
