@@ -80,6 +80,14 @@ export const hostStyles = [
         display: grid;
         gap: 0.6rem;
       }
+      /* Who is calling: the call, then their email and page on a line of their own. */
+      .caller {
+        display: grid;
+        gap: 0.15rem;
+        flex-basis: 100%;
+        min-width: 0;
+        overflow-wrap: anywhere;
+      }
       button.accept {
         font-size: 1.1em;
         font-weight: 600;
