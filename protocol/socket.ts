@@ -275,20 +275,25 @@ export const IceServer = v.object({
 export type IceServer = v.InferOutput<typeof IceServer>;
 
 /**
- * How a call ended, as a conversation's timeline shows it: `answered` (then
- * hung up, or dropped), `missed` (rang out, or every host went away),
- * `declined` (by every free host), `cancelled` (the visitor gave up before an
- * answer) or `failed` (answered, but the peers could not connect).
+ * Where a call stands, as its entry in the conversation's timeline says:
+ * `ringing` (asked for: ringing, or waiting in line), `in-call` (a host
+ * answered, the call goes on), then how it ended: `answered` (with its
+ * duration), `missed` (rang out, or every host went away), `declined` (by
+ * every free host), `cancelled` (the visitor gave up before an answer) or
+ * `failed` (answered, but the peers could not connect).
  */
-export const CallOutcome = v.picklist(["answered", "missed", "declined", "cancelled", "failed"]);
-export type CallOutcome = v.InferOutput<typeof CallOutcome>;
+export const CallState = v.picklist(["ringing", "in-call", "answered", "missed", "declined", "cancelled", "failed"]);
+export type CallState = v.InferOutput<typeof CallState>;
 
-/** A call as an entry of its conversation's timeline. */
+/**
+ * A call as an entry of its conversation's timeline: stored when the visitor
+ * calls, updated (same message id) when a host answers and when it ends.
+ */
 export const CallLog = v.object({
   callId: CallId,
   media: CallMedia,
-  outcome: CallOutcome,
-  /** Seconds from the answer to the end, for an answered call. */
+  state: CallState,
+  /** Seconds from the answer to the end, once an answered call has ended. */
   durationS: v.optional(v.number()),
   /** The host who answered. */
   by: v.optional(v.string()),
@@ -299,7 +304,8 @@ export type CallLog = v.InferOutput<typeof CallLog>;
  * One message of a conversation. `delivered`: a visitor message reached a
  * host's dashboard or Slack. `slack`/`slackError` (hosts only): where its
  * Slack post stands. `call`: the entry is a call the visitor made, not a
- * message (its `text` says the same in English, for plain-text readers).
+ * message (its `text` says the same in English, for plain-text readers);
+ * a `message` frame with the same id brings its next state.
  */
 export const ConversationMessage = v.object({
   id: v.string(),

@@ -13,7 +13,7 @@
 import {
   CloseCode,
   RESUME_GRACE_S,
-  type CallOutcome,
+  type CallState,
   type ClientMessage,
   type EndReason,
   type MessageOf,
@@ -40,10 +40,29 @@ export interface MissedCall {
   conversationId?: string;
 }
 
-/** Where calls meet conversations (`Messages`): who is calling, and the log of how each call ended. */
+/** Where calls meet conversations (`Messages`): who is calling, and each call's entry in their conversation. */
 export interface CallBook {
   caller(sender: VisitorConn, msg: MessageOf<ClientMessage, "call">): Promise<{ conversationId: string; name?: string; email?: string; page?: string }>;
-  logCall(entry: CallEntry, now: number): Promise<void>;
+  /**
+   * Store the call's entry (no `seq`), or update it (`seq` of the entry);
+   * resolves with the entry's seq, undefined when it could not be kept.
+   */
+  logCall(entry: CallEntry, now: number): Promise<number | undefined>;
+}
+
+/** Longest page kept with a call (origin and path), in characters. */
+const CALL_PAGE_CHARS = 256;
+
+/** A caller's page as a call keeps it: origin and path, or the origin alone when that is too long. */
+function shortPage(page: string | undefined): string | undefined {
+  if (!page) return undefined;
+  try {
+    const url = new URL(page);
+    const short = `${url.origin}${url.pathname}`;
+    return short.length <= CALL_PAGE_CHARS ? short : url.origin.slice(0, CALL_PAGE_CHARS);
+  } catch {
+    return undefined;
+  }
 }
 
 export class CallDesk {
@@ -70,22 +89,33 @@ export class CallDesk {
     private readonly book: CallBook,
   ) {}
 
-  /** Log how `call` ended in its conversation (not awaited: the peers have been told already). */
-  private logged(call: CallRecord, outcome: CallOutcome, now = Date.now()): void {
-    if (!call.conversationId) return;
-    const answered = call.acceptedAt !== undefined;
-    const entry: CallEntry = {
-      conversationId: call.conversationId,
-      visitorConn: call.visitorConn,
-      log: {
-        callId: call.id,
-        media: call.media,
-        outcome,
-        ...(answered ? { durationS: Math.max(0, Math.round((now - call.acceptedAt!) / 1000)), by: call.host } : {}),
-      },
-      context: { name: call.name, email: call.email, page: call.page, timeZone: call.timeZone, agent: call.agent },
+  /** The call entries' writes, one after another: an entry is stored once, then updated in order. */
+  private logs: Promise<void> = Promise.resolve();
+
+  /**
+   * Put `call`'s new `state` in its conversation's timeline: its entry is
+   * stored when the call is asked for, then updated. Not awaited (the peers
+   * have been told already); the writes keep their order.
+   */
+  private logged(call: CallRecord, state: CallState, now = Date.now(), context: CallEntry["context"] = { name: call.name, email: call.email }): void {
+    const conversationId = call.conversationId;
+    if (!conversationId) return;
+    const ended = state !== "ringing" && state !== "in-call";
+    const log = {
+      callId: call.id,
+      media: call.media,
+      state,
+      ...(call.host ? { by: call.host } : {}),
+      ...(state === "answered" && call.acceptedAt !== undefined ? { durationS: Math.max(0, Math.round((now - call.acceptedAt) / 1000)) } : {}),
     };
-    this.book.logCall(entry, now).catch((error: unknown) => console.error("contact-me: a call could not be logged in its conversation", error));
+    this.logs = this.logs
+      .then(async () => {
+        const seq = await this.book.logCall({ conversationId, visitorConn: call.visitorConn, log, context, seq: call.logSeq }, now);
+        if (call.logSeq === seq) return;
+        call.logSeq = seq;
+        if (!ended && this.calls.includes(call)) this.save();
+      })
+      .catch((error: unknown) => console.error("contact-me: a call could not be logged in its conversation", error));
   }
 
   /** Read the calls from storage; sockets they refer to that are gone start their grace now. */
@@ -242,8 +272,7 @@ export class CallDesk {
       visitorConn: sender.id,
       resumeNonce: sender.state!.resumeNonce,
       ...who,
-      timeZone: msg.timeZone,
-      agent: sender.state!.agent,
+      page: shortPage(who.page),
       media: msg.media,
       requestedAt: now,
       seq: this.seq + 1,
@@ -257,6 +286,8 @@ export class CallDesk {
     this.seq = call.seq;
     this.calls.push(call);
     this.save();
+    // What the visitor told of itself goes to its conversation with the call's entry.
+    this.logged(call, "ringing", now, { name: call.name, email: call.email, page: who.page, timeZone: msg.timeZone, agent: sender.state!.agent });
     this.reconcile();
   }
 
@@ -295,6 +326,7 @@ export class CallDesk {
     for (const other of this.conns.live("host")) {
       if (other.id !== host.id) this.conns.send(other, { type: "answered", callId, by: name });
     }
+    this.logged(call, "in-call");
     this.reconcile();
   }
 

@@ -37,6 +37,12 @@ export interface RoomConfig {
    * Events API requests that bring thread replies back.
    */
   slackBot: { token: string; channel: string; apiUrl: string; signingSecret: string | undefined } | undefined;
+  /**
+   * Where the hosts' dashboard is (`DASHBOARD_URL`, an http(s) URL, e.g.
+   * `https://example.com/host.html?room=default`): linked from a ringing
+   * call's Slack notice. `undefined` when unset or not such a URL.
+   */
+  dashboardUrl: string | undefined;
   /** ICE servers handed to both peers of every call. */
   iceServers: IceServer[];
   /** Origins allowed to embed the room (visitor sockets, HTTP); `undefined` allows any. */
@@ -64,7 +70,8 @@ export interface RoomConfig {
 
 /**
  * Largest `MAX_QUEUE`: every call is kept in one stored value, which must
- * stay under the platform's 128 KiB (a call record is ≤ ~600 bytes).
+ * stay under the platform's 128 KiB (a call record is ≤ ~1.2 KB, its page shortened:
+ * see `queue.ts`).
  */
 export const MAX_QUEUE_LIMIT = 100;
 
@@ -253,6 +260,19 @@ function nonEmpty(value: unknown): string | undefined {
   return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
 }
 
+function parseDashboardUrl(value: unknown): string | undefined {
+  const text = nonEmpty(value);
+  if (text === undefined) return undefined;
+  try {
+    const url = new URL(text);
+    if (url.protocol === "https:" || url.protocol === "http:") return url.href;
+  } catch {
+    // reported below
+  }
+  console.error("DASHBOARD_URL is not an http(s) URL; ignored");
+  return undefined;
+}
+
 function slackBot(env: Record<string, unknown>): RoomConfig["slackBot"] {
   const token = nonEmpty(env.SLACK_BOT_TOKEN);
   const channel = nonEmpty(env.SLACK_CHANNEL_ID);
@@ -297,6 +317,7 @@ export function readConfig(env: Record<string, unknown>): RoomConfig {
     hostsProblem: problem,
     slackWebhookUrl: nonEmpty(env.SLACK_WEBHOOK_URL),
     slackBot: slackBot(env),
+    dashboardUrl: parseDashboardUrl(env.DASHBOARD_URL),
     iceServers: parseIceServers(env.ICE_SERVERS),
     allowedOrigins: parseAllowedOrigins(env.ALLOWED_ORIGINS),
     maxQueue: parseInteger(env.MAX_QUEUE, 10, 0, MAX_QUEUE_LIMIT, "MAX_QUEUE"),

@@ -64,8 +64,11 @@ export interface Stats {
   prunedAt: number;
 }
 
-/** A message as stored: the wire form plus its place. */
-export type StoredMessage = ConversationMessage & { seq: number };
+/**
+ * A message as stored: the wire form plus its place, and for a call's
+ * notice in bot mode the Slack `ts` it was posted as (to edit it).
+ */
+export type StoredMessage = ConversationMessage & { seq: number; slackTs?: string };
 
 /** Messages sent with a conversation (history, dashboard). */
 export const HISTORY_LIMIT = 100;
@@ -176,7 +179,7 @@ export class ConversationStore {
   }
 
   /** Update a stored message; returns it, or undefined when gone. */
-  async update(conversationId: string, seq: number, patch: Partial<ConversationMessage>): Promise<StoredMessage | undefined> {
+  async update(conversationId: string, seq: number, patch: Partial<Omit<StoredMessage, "seq">>): Promise<StoredMessage | undefined> {
     const message = await this.message(conversationId, seq);
     if (!message) return undefined;
     const updated = { ...message, ...patch };

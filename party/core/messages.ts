@@ -30,13 +30,13 @@ const DASHBOARD_MESSAGES = 30;
 
 /** A message as dashboards see it (no storage fields). */
 function forHost(message: StoredMessage): ConversationMessage {
-  const { seq: _seq, ...rest } = message;
+  const { seq: _seq, slackTs: _ts, ...rest } = message;
   return rest;
 }
 
 /** A message as its visitor sees it: no Slack delivery details. */
 function forVisitor(message: StoredMessage): ConversationMessage {
-  const { seq: _seq, slack: _slack, slackError: _error, ...rest } = message;
+  const { seq: _seq, slackTs: _ts, slack: _slack, slackError: _error, ...rest } = message;
   return rest;
 }
 
@@ -64,20 +64,25 @@ function remember(conversation: Conversation, context: Context): void {
 }
 
 /** A call's timeline entry in plain English, for plain-text readers (`text` of the entry). */
-function callText(log: CallLog): string {
-  const kind = log.media === "video" ? "video call" : "audio call";
+export function callText(log: CallLog): string {
+  const kind = log.media === "video" ? "Video call" : "Audio call";
+  const lower = kind.toLowerCase();
   const duration = log.durationS === undefined ? "" : `, ${Math.floor(log.durationS / 60)}:${String(log.durationS % 60).padStart(2, "0")}`;
-  switch (log.outcome) {
+  switch (log.state) {
+    case "ringing":
+      return `${kind}, ringing`;
+    case "in-call":
+      return `${kind}${log.by ? ` with ${log.by}` : ""}, in progress`;
     case "answered":
-      return `${kind[0]!.toUpperCase()}${kind.slice(1)}${log.by ? ` with ${log.by}` : ""}${duration}`;
+      return `${kind}${log.by ? ` with ${log.by}` : ""}${duration}`;
     case "missed":
-      return `Missed ${kind}`;
+      return `Missed ${lower}`;
     case "declined":
-      return `Declined ${kind}`;
+      return `Declined ${lower}`;
     case "cancelled":
-      return `Cancelled ${kind}`;
+      return `Cancelled ${lower}`;
     case "failed":
-      return `${kind[0]!.toUpperCase()}${kind.slice(1)} could not connect`;
+      return `${kind} could not connect`;
   }
 }
 
@@ -88,6 +93,8 @@ export interface CallEntry {
   visitorConn: string;
   log: CallLog;
   context: Context;
+  /** The entry's seq, once stored: it is updated, not stored again. */
+  seq?: number;
 }
 
 export class Messages {
@@ -153,26 +160,49 @@ export class Messages {
   }
 
   /**
-   * A call ended: its entry goes into the caller's conversation's timeline
-   * (which it starts when the visitor had not written yet), and every
-   * dashboard and the visitor hear it. Not logged when the conversation or
-   * the room is full, or the conversation was deleted meanwhile.
+   * A call's entry in the caller's conversation's timeline: stored when the
+   * call is asked for (starting the conversation when the visitor had not
+   * written yet), then updated in place as it is answered and ends. Every
+   * dashboard and the visitor hear each state; Slack is told too (see
+   * `SlackBridge.callPosts`). Not kept when the conversation or the room is
+   * full, or the conversation was deleted.
+   * @returns the entry's seq, or undefined when not kept
    */
-  async logCall(entry: CallEntry, now: number): Promise<void> {
-    if (await this.store.deleted(entry.conversationId)) return;
+  async logCall(entry: CallEntry, now: number): Promise<number | undefined> {
+    if (await this.store.deleted(entry.conversationId)) return undefined;
+    const text = callText(entry.log);
+    if (entry.seq !== undefined) {
+      const updated = await this.store.update(entry.conversationId, entry.seq, { call: entry.log, text });
+      const conversation = updated && (await this.store.get(entry.conversationId));
+      if (updated && conversation) {
+        this.publish(conversation, updated);
+        await this.toSlack(conversation, updated, true);
+        return updated.seq;
+      }
+    }
     const conversation = await this.store.open(entry.conversationId, now);
-    if (await this.store.refusal(conversation)) return;
+    if (await this.store.refusal(conversation)) return undefined;
     remember(conversation, entry.context);
     conversation.conn = entry.visitorConn;
+    const slack = this.slack.mode();
     const message = await this.store.append(conversation, {
       id: crypto.randomUUID(),
       from: "visitor",
-      text: callText(entry.log),
+      text,
       at: now,
       delivered: true,
       call: entry.log,
+      ...(slack ? { slack: "pending" as const } : {}),
     });
     this.publish(conversation, message);
+    await this.toSlack(conversation, message, false);
+    return message.seq;
+  }
+
+  /** Tell Slack about a call's entry: posted when stored, edited (or followed up) as it changes. */
+  private async toSlack(conversation: Conversation, message: StoredMessage, update: boolean): Promise<void> {
+    const post = this.slack.callPost(conversation, message, update);
+    if (post && (await this.slack.enqueue(conversation, message, post))) void this.slack.drain();
   }
 
   /** A resend after a reconnect: acknowledge again, store nothing. */

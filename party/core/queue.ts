@@ -14,7 +14,6 @@
  * @module
  */
 import type { CallMedia } from "../../protocol/socket.ts";
-import type { Agent } from "./agent.ts";
 
 /** One call, from request to hang-up, as kept in room storage. */
 export interface CallRecord {
@@ -23,15 +22,16 @@ export interface CallRecord {
   visitorId: string;
   /** The visitor's current connection id. */
   visitorConn: string;
-  /** Who is calling: given with the call, or from the visitor's conversation. */
+  /**
+   * Who is calling: given with the call, or from the visitor's conversation
+   * (`page` shortened to its origin and path, at most 256 characters: every
+   * call is kept in one stored value, see `MAX_QUEUE_LIMIT`).
+   */
   name?: string;
   email?: string;
   page?: string;
-  /** The visitor's conversation, where the call is logged when it ends. */
+  /** The visitor's conversation, where the call has its entry. */
   conversationId?: string;
-  /** The visitor's time zone and user agent, kept on the conversation with the log. */
-  timeZone?: string;
-  agent?: Agent;
   media: CallMedia;
   /** When the visitor asked, ms since the epoch; with `seq`, the queue order. */
   requestedAt: number;
@@ -48,6 +48,8 @@ export interface CallRecord {
   hostConn?: string;
   /** When a host accepted it, ms since the epoch. */
   acceptedAt?: number;
+  /** The seq of the call's entry in its conversation, once stored. */
+  logSeq?: number;
   /** The nonce of the visitor's current resume token: a resume must present it, and gets a new one. */
   resumeNonce?: string;
   /**

@@ -1,10 +1,11 @@
 /**
  * The room's side of Slack: which mode is configured, the durable outbox
- * (`outbox.ts`) that carries visitor messages (and, in bot mode, dashboard
- * replies) into Slack, and the Events API endpoint that brings replies typed
+ * (`outbox.ts`) that carries visitor messages, call notices (and, in bot
+ * mode, dashboard replies) into Slack, and the Events API endpoint that brings replies typed
  * in a conversation's thread back to its visitor.
  *
  * Slack API references: chat.postMessage (https://api.slack.com/methods/chat.postMessage),
+ * chat.update (https://api.slack.com/methods/chat.update),
  * the Events API (https://api.slack.com/apis/events-api), request signing
  * (https://api.slack.com/authentication/verifying-requests-from-slack).
  * @module
@@ -16,7 +17,7 @@ import type { RoomConfig } from "./config.ts";
 import type { Conversation, ConversationStore, StoredMessage } from "./conversations.ts";
 import { Outbox, type OutboxEntry } from "./outbox.ts";
 import type { Storage } from "./runtime.ts";
-import { postMessage, postWebhook, slackText, verifySlackSignature, type Delivery } from "./slack.ts";
+import { postMessage, postWebhook, slackText, updateMessage, verifySlackSignature, type Delivery } from "./slack.ts";
 
 /** Slack event ids remembered to drop retried deliveries. */
 const EVENTS_KEPT = 500;
@@ -69,18 +70,43 @@ export class SlackBridge {
     this.schedule();
   }
 
+  /**
+   * What to post to Slack for a call's entry in a conversation, if anything:
+   * its notice when stored; as the call goes on, in bot mode an edit of
+   * that notice (`chat.update`), in webhook mode a new post only when the
+   * call was missed.
+   */
+  callPost(conversation: Conversation, message: StoredMessage, update: boolean): OutboxEntry["message"] | undefined {
+    const mode = this.mode();
+    const call = message.call;
+    if (!mode || !call) return undefined;
+    const post = { from: "visitor" as const, text: message.text, name: conversation.name, email: conversation.email, page: conversation.page, call };
+    if (!update) return post;
+    if (mode === "bot") return { ...post, update: true };
+    return call.state === "missed" ? post : undefined;
+  }
+
   private async deliver(entry: OutboxEntry): Promise<Delivery> {
-    const { slackBot: bot, slackWebhookUrl } = this.config();
+    const { slackBot: bot, slackWebhookUrl, dashboardUrl } = this.config();
+    const message = { ...entry.message, dashboardUrl };
     if (bot) {
       const conversation = await this.store.get(entry.conversationId);
       if (!conversation) return { kind: "fail", reason: "conversation gone" };
-      const result = await postMessage(bot, slackText(entry.message, !conversation.slackTs), conversation.slackTs);
-      if (result.kind === "ok" && result.ts && !conversation.slackTs) await this.store.setThread(conversation, result.ts);
+      if (message.update) {
+        const posted = (await this.store.message(entry.conversationId, entry.seq))?.slackTs;
+        return posted ? updateMessage(bot, posted, slackText(message)) : { kind: "fail", reason: "the call's notice was never posted" };
+      }
+      const result = await postMessage(bot, slackText(message, !conversation.slackTs), conversation.slackTs);
+      if (result.kind === "ok" && result.ts) {
+        if (!conversation.slackTs) await this.store.setThread(conversation, result.ts);
+        // A call's notice is edited later: keep where it is.
+        if (message.call) await this.store.update(entry.conversationId, entry.seq, { slackTs: result.ts });
+      }
       return result;
     }
     if (slackWebhookUrl) {
-      if (entry.message.from === "host") return { kind: "ok" };
-      return postWebhook(slackWebhookUrl, slackText(entry.message));
+      if (message.from === "host") return { kind: "ok" };
+      return postWebhook(slackWebhookUrl, slackText(message));
     }
     return { kind: "fail", reason: "Slack is no longer configured" };
   }

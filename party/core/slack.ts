@@ -10,6 +10,7 @@
  *   (https://api.slack.com/authentication/verifying-requests-from-slack).
  * @module
  */
+import type { CallLog } from "../../protocol/socket.ts";
 
 /**
  * Escape text for Slack's mrkdwn (https://api.slack.com/reference/surfaces/formatting#escaping):
@@ -29,6 +30,12 @@ export interface SlackMessage {
   name?: string;
   email?: string;
   page?: string;
+  /** A call's notice rather than a message: how the call stands. */
+  call?: CallLog;
+  /** Bot mode: edit the notice already posted for this entry (`chat.update`) instead of posting. */
+  update?: boolean;
+  /** Where hosts answer calls (`DASHBOARD_URL`), linked from a ringing call's notice. */
+  dashboardUrl?: string;
 }
 
 const quote = (text: string) =>
@@ -43,12 +50,47 @@ const quote = (text: string) =>
  * just quote the text. Every visitor-supplied part is escaped.
  */
 export function slackText(message: SlackMessage, opensThread = true): string {
+  if (message.call) return callNotice(message, message.call);
   if (message.from === "host") return `*${escapeSlackText(message.name ?? "Host")}* replied from the dashboard:\n${quote(message.text)}`;
   if (!opensThread) return quote(message.text);
   const who = message.name ? `*${escapeSlackText(message.name)}*` : "A visitor";
   const email = message.email ? ` (${escapeSlackText(message.email)})` : "";
   const where = message.page ? ` on ${escapeSlackText(message.page)}` : "";
   return `${who}${email} wrote${where}:\n${quote(message.text)}`;
+}
+
+/** `m:ss`. */
+const minutes = (s: number) => `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+
+/**
+ * A call's notice: "📞 Video call from *Ada* (email) on page — Answer: <link>"
+ * while it rings, then who answered (and for how long), or that it was
+ * missed, declined, cancelled or could not connect. The dashboard link is
+ * the room's configuration; every visitor-supplied part is escaped.
+ */
+function callNotice(message: SlackMessage, call: CallLog): string {
+  const kind = call.media === "video" ? "Video call" : "Audio call";
+  const who = message.name ? `*${escapeSlackText(message.name)}*` : "a visitor";
+  const email = message.email ? ` (${escapeSlackText(message.email)})` : "";
+  const where = message.page ? ` on ${escapeSlackText(message.page)}` : "";
+  const by = call.by ? ` by *${escapeSlackText(call.by)}*` : "";
+  const from = `📞 ${kind} from ${who}${email}${where}`;
+  switch (call.state) {
+    case "ringing":
+      return message.dashboardUrl ? `${from} — Answer: <${message.dashboardUrl.replace(/\|/g, "%7C")}|open the dashboard>` : from;
+    case "in-call":
+      return `${from} — answered${by}`;
+    case "answered":
+      return `${from} — answered${by}${call.durationS === undefined ? "" : `, ${minutes(call.durationS)}`}`;
+    case "missed":
+      return `📞 Missed ${kind.toLowerCase()} from ${who}${email}${where}`;
+    case "declined":
+      return `${from} — declined`;
+    case "cancelled":
+      return `${from} — cancelled by the caller`;
+    case "failed":
+      return `${from} — answered${by}, could not connect`;
+  }
 }
 
 /** Webhook payload for one visitor message (the message, the name, the page). */
@@ -69,7 +111,7 @@ export type Delivery =
   | { kind: "retry"; reason: string; after?: number }
   | { kind: "fail"; reason: string };
 
-/** Web API errors worth retrying (https://api.slack.com/methods/chat.postMessage#errors). */
+/** Web API errors worth retrying (https://api.slack.com/methods/chat.postMessage#errors, …/chat.update#errors). */
 const TRANSIENT_API_ERRORS = new Set(["ratelimited", "service_unavailable", "internal_error", "fatal_error", "request_timeout"]);
 
 function retryAfter(res: Response): number | undefined {
@@ -105,25 +147,38 @@ export interface SlackBot {
   apiUrl: string;
 }
 
-/** `chat.postMessage`, into `threadTs` when given. Never throws. */
-export async function postMessage(bot: SlackBot, text: string, threadTs?: string): Promise<Delivery> {
+/** A Web API method that posts or edits a message; its answer carries the message's `ts`. Never throws. */
+async function callWebApi(bot: SlackBot, method: "chat.postMessage" | "chat.update", body: Record<string, unknown>): Promise<Delivery> {
   try {
-    const res = await fetch(`${bot.apiUrl.replace(/\/$/, "")}/chat.postMessage`, {
+    const res = await fetch(`${bot.apiUrl.replace(/\/$/, "")}/${method}`, {
       method: "POST",
       headers: { "content-type": "application/json; charset=utf-8", authorization: `Bearer ${bot.token}` },
-      body: JSON.stringify({ channel: bot.channel, text, ...(threadTs ? { thread_ts: threadTs } : {}), unfurl_links: false }),
+      body: JSON.stringify({ channel: bot.channel, ...body }),
     });
-    const bad = await classify(res, "chat.postMessage");
+    const bad = await classify(res, method);
     if (bad) return bad;
-    const body = (await res.json().catch(() => null)) as { ok?: boolean; ts?: string; error?: string } | null;
-    if (body?.ok && typeof body.ts === "string") return { kind: "ok", ts: body.ts };
-    const error = body?.error ?? "malformed response";
+    const answer = (await res.json().catch(() => null)) as { ok?: boolean; ts?: string; error?: string } | null;
+    if (answer?.ok && typeof answer.ts === "string") return { kind: "ok", ts: answer.ts };
+    const error = answer?.error ?? "malformed response";
     return TRANSIENT_API_ERRORS.has(error)
-      ? { kind: "retry", reason: `chat.postMessage: ${error}`, after: retryAfter(res) }
-      : { kind: "fail", reason: `chat.postMessage: ${error}` };
+      ? { kind: "retry", reason: `${method}: ${error}`, after: retryAfter(res) }
+      : { kind: "fail", reason: `${method}: ${error}` };
   } catch (err) {
     return { kind: "retry", reason: `Slack unreachable: ${(err as Error).message}` };
   }
+}
+
+/** `chat.postMessage`, into `threadTs` when given. Never throws. */
+export function postMessage(bot: SlackBot, text: string, threadTs?: string): Promise<Delivery> {
+  return callWebApi(bot, "chat.postMessage", { text, ...(threadTs ? { thread_ts: threadTs } : {}), unfurl_links: false });
+}
+
+/**
+ * `chat.update` (https://api.slack.com/methods/chat.update): replace the
+ * text of the bot's message `ts` in the channel. Never throws.
+ */
+export function updateMessage(bot: SlackBot, ts: string, text: string): Promise<Delivery> {
+  return callWebApi(bot, "chat.update", { ts, text });
 }
 
 /** Requests older than this are refused (replay protection), in seconds. */

@@ -53,10 +53,10 @@ describe("the dashboard's inbox: what a conversation shows", () => {
     expect(preview(conversation({}, [msg("visitor", "x".repeat(1000), NOW)]), s).length).to.be.at.most(160);
   });
 
-  it("a call reads as its media and how it ended; an unanswered one asks for a reply and counts as unread, an answered one does not", () => {
-    const call = (outcome: NonNullable<ConversationMessage["call"]>["outcome"], at: number, extra = {}): ConversationMessage => ({
+  it("a call reads as its media and where it stands; an unanswered one asks for a reply and counts as unread, an answered one does not", () => {
+    const call = (state: NonNullable<ConversationMessage["call"]>["state"], at: number, extra = {}): ConversationMessage => ({
       ...msg("visitor", "(plain text)", at),
-      call: { callId: `call-${at}`, media: "video", outcome, ...extra },
+      call: { callId: `call-${at}`, media: "video", state, ...extra },
     });
     const missed = conversation({ name: "Ada" }, [msg("host", "Hi", NOW - 2), call("missed", NOW - 1)]);
     expect(preview(missed, s)).to.equal("Video call · missed");
@@ -67,9 +67,13 @@ describe("the dashboard's inbox: what a conversation shows", () => {
     expect(needsReply(answered)).to.equal(false);
     expect(unreadCount(answered, 0)).to.equal(1);
     expect(conversationText(answered, s)).to.contain("] Ada: Video call · with Grace · 3:12\n");
-    for (const outcome of ["declined", "cancelled", "failed"] as const) {
-      expect(needsReply(conversation({}, [call(outcome, NOW)])), outcome).to.equal(true);
+    for (const state of ["ringing", "declined", "cancelled", "failed"] as const) {
+      expect(needsReply(conversation({}, [call(state, NOW)])), state).to.equal(true);
     }
+    const inCall = conversation({}, [call("in-call", NOW, { by: "Grace" })]);
+    expect(needsReply(inCall)).to.equal(false);
+    expect(preview(inCall, s)).to.equal("Video call · with Grace · in progress");
+    expect(preview(conversation({}, [call("ringing", NOW)]), s)).to.equal("Video call · ringing");
   });
 
   it("counts visitor messages after the last read as unread", () => {

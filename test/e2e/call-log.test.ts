@@ -2,9 +2,10 @@
 /**
  * Calls belong to conversations, at the room, with raw sockets: a waiting
  * call names its caller (from their conversation, or from the call), the
- * accepting host learns the conversation, and every end — answered with its
- * duration, declined, missed, cancelled — is logged in the conversation's
- * timeline, which a call from a visitor who never wrote starts. The
+ * accepting host learns the conversation, and the call has one entry in the
+ * conversation's timeline — stored ringing (a call from a visitor who never
+ * wrote starts the conversation), then updated in place: in progress, and
+ * how it ended (answered with its duration, declined, missed, cancelled). The
  * visitor's time zone and user agent become the conversation's details; a
  * deleted conversation leaves the missed calls too.
  */
@@ -22,8 +23,8 @@ const SAFARI_ON_IPHONE =
   "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";
 
 const is = (type: string) => (f: Frame) => f.type === type;
-/** A `message` frame carrying a call's log entry. */
-const callLogged = (f: Frame) => f.type === "message" && (f.message as Frame).call !== undefined;
+/** A `message` frame carrying a call's entry in state `state`. */
+const callIs = (state: string) => (f: Frame) => f.type === "message" && ((f.message as Frame).call as Frame | undefined)?.state === state;
 /** The first waiting call of a `queue` frame. */
 const firstWaiting = (f: Frame) => (f.calls as Frame[])[0]!;
 
@@ -66,23 +67,32 @@ test("a call names its caller from their conversation; answered and hung up, it 
       { name: "Ada", email: "ada@example.com", page: "https://example.com/pricing", conversationId },
     );
 
+    const ringing = await host.next("the call's entry, ringing", callIs("ringing"));
+    assert.equal(ringing.conversationId, conversationId);
+    const entryId = (ringing.message as Frame).id;
+    assert.equal((ringing.message as Frame).text, "Audio call, ringing");
+
     host.send({ type: "accept", callId: waiting.callId });
     const accepted = await host.next("accepted", is("accepted"));
     assert.equal(accepted.conversationId, conversationId, "the accepting host learns the caller's conversation");
     assert.equal(accepted.peerName, "Ada");
     await ada.next("accepted", is("accepted"));
+    const inCall = await host.next("the entry, in progress", callIs("in-call"));
+    assert.equal((inCall.message as Frame).id, entryId, "the same entry, updated");
+    assert.equal(((inCall.message as Frame).call as Frame).by, hostName);
     await new Promise((r) => setTimeout(r, 1_100));
     ada.send({ type: "hangup", callId: waiting.callId });
 
-    const logged = await host.next("the call in the conversation", callLogged);
+    const logged = await host.next("the entry, answered", callIs("answered"));
     assert.equal(logged.conversationId, conversationId);
     const entry = logged.message as Frame;
     const call = entry.call as Frame;
+    assert.equal(entry.id, entryId, "still the same entry");
     assert.equal(entry.from, "visitor");
-    assert.deepEqual({ callId: call.callId, media: call.media, outcome: call.outcome, by: call.by }, { callId: waiting.callId, media: "audio", outcome: "answered", by: hostName });
+    assert.deepEqual({ callId: call.callId, media: call.media, by: call.by }, { callId: waiting.callId, media: "audio", by: hostName });
     assert.ok(typeof call.durationS === "number" && call.durationS >= 1 && call.durationS <= 10, `duration ${call.durationS} s`);
     assert.match(String(entry.text), /^Audio call with .+, 0:0\d$/);
-    const told = await ada.next("the visitor's log entry", callLogged);
+    const told = await ada.next("the visitor's entry, answered", callIs("answered"));
     assert.deepEqual((told.message as Frame).call, call, "the visitor sees the same entry");
 
     // The next dashboard to connect lists it in the conversation.
@@ -90,7 +100,7 @@ test("a call names its caller from their conversation; answered and hung up, it 
     try {
       const list = await later.next("conversations", is("conversations"));
       const listed = (list.conversations as Frame[]).find((c) => c.id === conversationId)!;
-      assert.deepEqual((listed.messages as Frame[]).map((m) => (m.call as Frame | undefined)?.outcome ?? m.text), ["Can we talk?", "answered"]);
+      assert.deepEqual((listed.messages as Frame[]).map((m) => (m.call as Frame | undefined)?.state ?? m.text), ["Can we talk?", "answered"]);
       assert.equal(listed.browser, "Firefox 128");
     } finally {
       await later.close();
@@ -110,23 +120,25 @@ test("a visitor who never wrote: a declined call starts their conversation with 
     assert.equal(waiting.name, "Bob");
     assert.equal(waiting.email, undefined);
     assert.equal(typeof waiting.conversationId, "string", "a call without a conversation still has one to be logged in");
-    host.send({ type: "decline", callId: waiting.callId });
-    await bob.next("declined", is("declined"));
-    const declined = await host.next("the declined call logged", callLogged);
-    assert.equal(declined.conversationId, waiting.conversationId);
-    assert.equal(((declined.message as Frame).call as Frame).outcome, "declined");
+    const ringing = await host.next("the call's entry, ringing", callIs("ringing"));
+    assert.equal(ringing.conversationId, waiting.conversationId, "the call started Bob's conversation");
     assert.deepEqual(
-      { ...(declined.conversation as Frame), createdAt: undefined },
+      { ...(ringing.conversation as Frame), createdAt: undefined },
       { name: "Bob", page: "https://example.com/", timeZone: "America/New_York", browser: "Safari 17", os: "iOS", device: "mobile", createdAt: undefined },
     );
+    host.send({ type: "decline", callId: waiting.callId });
+    await bob.next("declined", is("declined"));
+    const declined = await host.next("the entry, declined", callIs("declined"));
+    assert.equal(declined.conversationId, waiting.conversationId);
+    assert.equal((declined.message as Frame).id, (ringing.message as Frame).id);
 
     bob.send({ type: "call", media: "audio" });
     const again = firstWaiting(await host.next("Bob's second call", (f) => f.type === "queue" && (f.calls as Frame[]).length === 1));
     bob.send({ type: "cancel" });
-    const cancelled = await host.next("the cancelled call logged", callLogged);
+    const cancelled = await host.next("the second call's entry, cancelled", callIs("cancelled"));
     assert.deepEqual(
-      { conversationId: cancelled.conversationId, callId: ((cancelled.message as Frame).call as Frame).callId, outcome: ((cancelled.message as Frame).call as Frame).outcome },
-      { conversationId: waiting.conversationId, callId: again.callId, outcome: "cancelled" },
+      { conversationId: cancelled.conversationId, callId: ((cancelled.message as Frame).call as Frame).callId },
+      { conversationId: waiting.conversationId, callId: again.callId },
     );
   } finally {
     await Promise.all([host.close(), bob.close()]);
@@ -147,9 +159,8 @@ test("a call nobody answers is missed: listed with its conversation, logged ther
       { callId: firstWaiting(missed).callId, name: firstWaiting(missed).name, conversationId: firstWaiting(missed).conversationId },
       { callId: waiting.callId, name: "Cleo", conversationId },
     );
-    const logged = await host.next("the missed call logged", callLogged);
+    const logged = await host.next("the entry, missed", callIs("missed"));
     assert.equal(logged.conversationId, conversationId);
-    assert.equal(((logged.message as Frame).call as Frame).outcome, "missed");
     assert.equal((logged.message as Frame).text, "Missed video call");
 
     host.send({ type: "delete", conversationId });

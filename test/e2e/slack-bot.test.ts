@@ -2,17 +2,22 @@
 /**
  * Slack bot mode against the Slack stand-in: one thread per conversation,
  * replies typed in the thread reach the visitor live, and only properly
- * signed, fresh, new, human thread messages count.
+ * signed, fresh, new, human thread messages count; a call is posted in its
+ * conversation's thread with a link to the dashboard, and that post is edited
+ * as the call is answered and ends, or rings out.
  */
 import assert from "node:assert/strict";
 import { createHmac, randomUUID } from "node:crypto";
 import { test } from "node:test";
 import { SLACK_EVENTS, SLACK_SIGNATURE_HEADER, SLACK_TIMESTAMP_HEADER, endpointPath, readAnswer } from "../../protocol/http.ts";
 import { eventually, openHost, openVisitor, uniqueRoom, visible, type Pages, type TestPage } from "../support/browser.ts";
+import { RawSocket, hostSocketUrl, roomSocketUrl, type Frame } from "../support/raw-socket.ts";
 import { BOT_TOKEN, CHANNEL_ID } from "../support/slack.ts";
 import { useStack, type Stack } from "../support/stack.ts";
 
 const SIGNING_SECRET = `signing-${randomUUID()}`;
+const DASHBOARD_URL = "https://example.com/host.html?room=calls";
+const RING_TIMEOUT_S = 5;
 const stack = useStack({
   slack: true,
   vars: (slack) => ({
@@ -20,6 +25,8 @@ const stack = useStack({
     SLACK_CHANNEL_ID: CHANNEL_ID,
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_API_URL: slack!.apiUrl,
+    DASHBOARD_URL,
+    RING_TIMEOUT_S: String(RING_TIMEOUT_S),
   }),
 });
 
@@ -140,3 +147,51 @@ test("a dashboard reply joins the thread; a reload shows the whole conversation;
     for (const text of [first, answer, fromSlack, "<!channel> <@U123> & friends"]) await visible(panel.getByText(text));
     assert.equal(await panel.getByText(first).count(), 1, "history shows each message once");
   }));
+
+test("a call is posted in its conversation's thread with the dashboard link, then edited: answered, its length; another rings out as missed", async () => {
+  const room = uniqueRoom("slack-call");
+  const host = await RawSocket.open(await hostSocketUrl(stack.server.origin, room, stack.hostKey));
+  const ada = await RawSocket.open(roomSocketUrl(stack.server.origin, room));
+  const bob = await RawSocket.open(roomSocketUrl(stack.server.origin, room));
+  const queued = (f: Frame) => f.type === "queue" && (f.calls as Frame[]).length === 1;
+  try {
+    await host.next("conversations", (f) => f.type === "conversations");
+    host.send({ type: "available", available: true });
+    await ada.next("a host available", (f) => f.type === "presence" && f.available === true);
+    const first = `Hello ${randomUUID().slice(0, 6)}`;
+    ada.send({ type: "text", text: first, name: "Ada <!channel>", email: "ada@example.com" });
+    const thread = (await eventually("the thread's first post", async () => stack.slack.posts.find((p) => p.text.includes(first)), Boolean))!;
+
+    ada.send({ type: "call", media: "video", page: "https://example.com/pricing" });
+    const waiting = ((await host.next("Ada's call", queued)).calls as Frame[])[0]!;
+    const notice = (await eventually("the call's notice", async () => stack.slack.posts.find((p) => p.text.startsWith("📞")), Boolean))!;
+    assert.equal(notice.thread_ts, thread.ts, "the notice goes into the conversation's thread");
+    assert.equal(
+      notice.text,
+      `📞 Video call from *Ada &lt;!channel&gt;* (ada@example.com) on https://example.com/pricing — Answer: <${DASHBOARD_URL}|open the dashboard>`,
+    );
+
+    host.send({ type: "accept", callId: waiting.callId });
+    await host.next("accepted", (f) => f.type === "accepted");
+    await eventually("the notice edited: answered", async () => stack.slack.updates.at(-1)?.text, (t) => t?.endsWith("— answered by *Host*") ?? false);
+    host.send({ type: "hangup", callId: waiting.callId });
+    const ended = await eventually("the notice edited: its length", async () => stack.slack.updates.at(-1)?.text, (t) => /answered by \*Host\*, 0:\d\d$/.test(t ?? ""));
+    assert.ok(stack.slack.updates.every((u) => u.ts === notice.ts && u.channel === CHANNEL_ID), "every edit is of the call's notice");
+    assert.ok(ended?.startsWith("📞 Video call from *Ada &lt;!channel&gt;*"));
+
+    // A visitor who never wrote: the notice opens their thread, and says when it rang out.
+    await bob.next("a host available", (f) => f.type === "presence" && f.available === true);
+    bob.send({ type: "call", media: "audio", name: "Bob" });
+    await host.next("Bob's call", queued);
+    const bobs = (await eventually("Bob's notice", async () => stack.slack.posts.find((p) => p.text.startsWith("📞 Audio call from *Bob*")), Boolean))!;
+    assert.equal(bobs.thread_ts, undefined, "it opens Bob's thread");
+    await eventually(
+      `the notice edited: missed after ${RING_TIMEOUT_S} s`,
+      async () => stack.slack.posts.find((p) => p.ts === bobs.ts)?.text,
+      (t) => t === "📞 Missed audio call from *Bob*",
+      (RING_TIMEOUT_S + 10) * 1000,
+    );
+  } finally {
+    await Promise.all([host.close(), ada.close(), bob.close()]);
+  }
+});

@@ -1,7 +1,7 @@
 /// <reference types="node" />
 /**
  * A local stand-in for Slack, for tests without internet: an incoming
- * webhook and the Web API method `chat.postMessage`, in Slack's wire formats.
+ * webhook and the Web API methods `chat.postMessage` and `chat.update`, in Slack's wire formats.
  *
  * The webhook answers like `hooks.slack.com/services/T…/B…/…` does:
  * - `POST` to the webhook path with a JSON body holding `text` or `blocks`
@@ -15,6 +15,9 @@
  * (https://api.slack.com/methods/chat.postMessage): HTTP 200 with
  * `{"ok": true, "channel", "ts", "message"}`, or `{"ok": false, "error"}`
  * (`not_authed`, `invalid_auth`, `channel_not_found`, `no_text`).
+ * `POST /api/chat.update` edits one of those (https://api.slack.com/methods/chat.update):
+ * `{"ok": true, "channel", "ts", "text"}`, or `message_not_found` for a `ts`
+ * it never posted, and the same auth, channel and text errors.
  *
  * {@link SlackStandIn.failNext} scripts an outage: the next requests get the
  * given status (e.g. 500, or 429 with `Retry-After`) before normal service.
@@ -53,6 +56,13 @@ export interface SlackPost {
   thread_ts?: string;
 }
 
+/** An edit `chat.update` accepted. */
+export interface SlackUpdate {
+  channel: string;
+  ts: string;
+  text: string;
+}
+
 /** A scripted failure answer. */
 export interface Failure {
   status: number;
@@ -68,8 +78,10 @@ export interface SlackStandIn {
   apiUrl: string;
   /** Requests received on the webhook path and the API, oldest first. */
   requests: SlackRequest[];
-  /** Messages `chat.postMessage` accepted, oldest first. */
+  /** Messages `chat.postMessage` accepted, oldest first (their `text` as last edited). */
   posts: SlackPost[];
+  /** Edits `chat.update` accepted, oldest first. */
+  updates: SlackUpdate[];
   /** Answer the next requests (webhook or API) with these failures, in order. */
   failNext(...failures: Failure[]): void;
   /** Answer the next requests as usual, but each only after its delay (ms), in order. */
@@ -98,6 +110,7 @@ function isPayload(json: unknown): boolean {
 export async function startSlackStandIn(): Promise<SlackStandIn> {
   const requests: SlackRequest[] = [];
   const posts: SlackPost[] = [];
+  const updates: SlackUpdate[] = [];
   const failures: Failure[] = [];
   const delays: number[] = [];
   const waiters = new Set<(r: SlackRequest) => void>();
@@ -117,13 +130,32 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
     return { ok: true, channel, ts, message: { type: "message", text, ts, ...(post.thread_ts ? { thread_ts: post.thread_ts } : {}) } };
   };
 
+  /**
+   * chat.update, as Slack answers it (https://api.slack.com/methods/chat.update):
+   * the bot's own message `ts` in `channel`, else `message_not_found`.
+   */
+  const chatUpdate = (headers: IncomingHttpHeaders, json: unknown): { ok: boolean; [k: string]: unknown } => {
+    const auth = headers.authorization;
+    if (!auth) return { ok: false, error: "not_authed" };
+    if (auth !== `Bearer ${BOT_TOKEN}`) return { ok: false, error: "invalid_auth" };
+    const { channel, ts, text } = (json ?? {}) as { channel?: unknown; ts?: unknown; text?: unknown };
+    if (channel !== CHANNEL_ID) return { ok: false, error: "channel_not_found" };
+    if (typeof text !== "string" || text === "") return { ok: false, error: "no_text" };
+    const post = posts.find((p) => p.ts === ts);
+    if (!post || typeof ts !== "string") return { ok: false, error: "message_not_found" };
+    post.text = text;
+    updates.push({ channel, ts, text });
+    return { ok: true, channel, ts, text };
+  };
+
   const server = createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0] ?? "/";
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => setTimeout(handle, delays.shift() ?? 0));
     const handle = () => {
-      const api = path === "/api/chat.postMessage";
+      const method = { "/api/chat.postMessage": postMessage, "/api/chat.update": chatUpdate }[path];
+      const api = method !== undefined;
       if (path !== WEBHOOK_PATH && !api) return reply(res, 404, "no_service");
       const body = Buffer.concat(chunks).toString("utf8");
       let json: unknown;
@@ -146,7 +178,7 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
         res.setHeader("allow", "POST");
         return answer(405, "invalid_method");
       }
-      if (api) return answer(200, JSON.stringify(postMessage(req.headers, json)), "application/json; charset=utf-8");
+      if (method) return answer(200, JSON.stringify(method(req.headers, json)), "application/json; charset=utf-8");
       if (!isPayload(json)) return answer(400, "invalid_payload");
       answer(200, "ok");
     };
@@ -163,6 +195,7 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
     apiUrl: `http://127.0.0.1:${port}/api`,
     requests,
     posts,
+    updates,
     failNext: (...more) => void failures.push(...more),
     slowNext: (...more) => void delays.push(...more),
     waitForRequest(pred = () => true, timeoutMs = 10_000) {

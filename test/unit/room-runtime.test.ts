@@ -177,9 +177,13 @@ describe("platform limits", () => {
     const host = await room.connect({ host: "Host" });
     await room.send(host, { type: "available", available: true });
     const name = "𝔄".repeat(MAX_NAME_LENGTH / 2); // 4-byte characters: the longest name in bytes
+    // The longest email, and a page whose origin and path just fit what a call keeps of it.
+    const email = `${"a".repeat(64)}@${"b".repeat(60)}.${"c".repeat(60)}.${"d".repeat(61)}.com`;
+    const page = `https://example.com/${"p".repeat(256 - "https://example.com/".length)}?${"q".repeat(1500)}`;
     for (let i = 0; i < maxQueue + 2; i++) {
       const v = await room.connect();
-      await room.send(v, { type: "call", media: "video", name });
+      await room.send(v, { type: "call", media: "video", name, email, page, timeZone: "America/Argentina/ComodRivadavia" });
+      if (i <= maxQueue) assert.equal(v.last("error"), undefined, JSON.stringify(v.last("error")));
     }
     const calls = room.storage.data.get("calls") as unknown[];
     assert.equal(calls.length, maxQueue + 1, "one ringing, the rest in line");

@@ -26,6 +26,29 @@ describe("Slack formatting", () => {
   });
 });
 
+describe("Slack call notices", () => {
+  const call = (state: string, extra = {}) => ({ callId: "c1", media: "video" as const, state: state as "ringing", ...extra });
+  const from = { from: "visitor" as const, text: "(plain)", name: "Ada <@U1>", email: "ada@example.com", page: "https://example.com/?a=1&b=<2>" };
+
+  it("says who calls, from where, with the dashboard link, every visitor part escaped", () => {
+    assert.equal(
+      slackText({ ...from, call: call("ringing"), dashboardUrl: "https://example.com/host.html?room=a|b" }),
+      "📞 Video call from *Ada &lt;@U1&gt;* (ada@example.com) on https://example.com/?a=1&amp;b=&lt;2&gt; — Answer: <https://example.com/host.html?room=a%7Cb|open the dashboard>",
+    );
+    assert.equal(slackText({ from: "visitor", text: "", call: call("ringing") }), "📞 Video call from a visitor");
+  });
+
+  it("says how the call went on: answered by whom and how long, missed, declined, cancelled, failed", () => {
+    const head = "📞 Video call from *Ada &lt;@U1&gt;* (ada@example.com) on https://example.com/?a=1&amp;b=&lt;2&gt;";
+    assert.equal(slackText({ ...from, call: call("in-call", { by: "Grace" }) }), `${head} — answered by *Grace*`);
+    assert.equal(slackText({ ...from, call: call("answered", { by: "Grace", durationS: 192 }) }), `${head} — answered by *Grace*, 3:12`);
+    assert.equal(slackText({ ...from, call: call("missed") }), "📞 Missed video call from *Ada &lt;@U1&gt;* (ada@example.com) on https://example.com/?a=1&amp;b=&lt;2&gt;");
+    assert.equal(slackText({ ...from, call: call("declined") }), `${head} — declined`);
+    assert.equal(slackText({ ...from, call: call("cancelled") }), `${head} — cancelled by the caller`);
+    assert.equal(slackText({ ...from, call: call("failed", { by: "Grace" }) }), `${head} — answered by *Grace*, could not connect`);
+  });
+});
+
 describe("Slack request signatures", () => {
   const secret = "8f742231b10e8888abcd99yyyzzz85a5";
   // The body of Slack's worked example.

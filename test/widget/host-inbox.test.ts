@@ -340,14 +340,14 @@ test("a call belongs to its conversation: the ringing card and the call name the
     assert.equal((await host.page.locator("#call-title").innerText()).trim(), "Call · Ada · ada@example.com");
     await visible(host.page.getByRole("textbox", { name: "Reply to Ada" }));
 
-    await host.page.getByRole("button", { name: "Hang up" }).click();
+    // The call's line in the conversation says it goes on, then how long it lasted.
     const onDashboard = host.page.locator('[part~="message-call"]');
-    await visible(onDashboard);
-    assert.match(await onDashboard.innerText(), /^Audio call · with Host · 0:\d\d\b/);
+    await eventually("the call in progress", () => onDashboard.innerText(), (t) => t.startsWith("Audio call · with Host · in progress"));
+    await host.page.getByRole("button", { name: "Hang up" }).click();
+    await eventually("the call's length", () => onDashboard.innerText(), (t) => /^Audio call · with Host · 0:\d\d\b/.test(t));
     await ada.panel.getByRole("button", { name: "Leave a message" }).click();
     const inPanel = ada.panel.locator('[part~="message-call"]');
-    await visible(inPanel);
-    assert.match(await inPanel.innerText(), /^Audio call · with Host · 0:\d\d$/);
+    await eventually("the call in the visitor's conversation", () => inPanel.innerText(), (t) => /^Audio call · with Host · 0:\d\d$/.test(t));
     // An answered call asks for no reply: Ada's conversation is not in Needs reply.
     await host.page.getByRole("radio", { name: "Needs reply" }).check();
     await visible(item(host.page, "Bob"));

@@ -1,7 +1,7 @@
 /**
  * How a call reads in text: its running time, and its entry in a
- * conversation's timeline ("Video call · with Ada · 3:12", "Audio call ·
- * missed"), the same on both elements and in an export.
+ * conversation's timeline ("Video call · ringing", "Video call · with Ada ·
+ * 3:12", "Audio call · missed"), the same on both elements and in an export.
  * @module
  */
 import type { CallLog } from "../../protocol/socket.ts";
@@ -20,13 +20,32 @@ export function formatDuration(seconds: number): string {
 /** The strings a call's timeline entry uses. */
 export type CallLogStrings = Pick<
   CallStrings,
-  "callLogAudio" | "callLogVideo" | "callLogWith" | "callLogMissed" | "callLogDeclined" | "callLogCancelled" | "callLogFailed"
+  | "callLogAudio"
+  | "callLogVideo"
+  | "callLogWith"
+  | "callLogRinging"
+  | "callLogInCall"
+  | "callLogMissed"
+  | "callLogDeclined"
+  | "callLogCancelled"
+  | "callLogFailed"
 >;
 
-/** A call's timeline entry as one line: the media, then how it ended (with whom and how long, when answered). */
+/**
+ * A call's timeline entry as one line: the media, then where it stands —
+ * ringing, in progress with whom, answered (with whom and how long), or
+ * how else it ended.
+ */
 export function callLogText(log: CallLog, s: CallLogStrings): string {
   const parts = [log.media === "video" ? s.callLogVideo : s.callLogAudio];
-  switch (log.outcome) {
+  switch (log.state) {
+    case "ringing":
+      parts.push(s.callLogRinging);
+      break;
+    case "in-call":
+      if (log.by) parts.push(format(s.callLogWith, { name: log.by }));
+      parts.push(s.callLogInCall);
+      break;
     case "answered":
       if (log.by) parts.push(format(s.callLogWith, { name: log.by }));
       parts.push(formatDuration(log.durationS ?? 0));

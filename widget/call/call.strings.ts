@@ -63,6 +63,8 @@ export const callStrings = {
   callLogAudio: "Audio call",
   callLogVideo: "Video call",
   callLogWith: "with {name}",
+  callLogRinging: "ringing",
+  callLogInCall: "in progress",
   callLogMissed: "missed",
   callLogDeclined: "declined",
   callLogCancelled: "cancelled",

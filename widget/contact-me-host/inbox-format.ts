@@ -73,10 +73,11 @@ export function preview(c: Summary, s: Strings): string {
 
 /**
  * Whether an entry asks for the host's attention: a visitor's message, or a
- * call of theirs nobody answered (missed, declined, given up, failed).
+ * call of theirs nobody has answered (ringing, missed, declined, given up,
+ * failed).
  */
 export function wantsReply(m: ConversationMessage): boolean {
-  return m.from === "visitor" && m.call?.outcome !== "answered";
+  return m.from === "visitor" && m.call?.state !== "answered" && m.call?.state !== "in-call";
 }
 
 /** Whether the visitor wrote (or called unanswered) last: the conversation waits for a reply. */
