@@ -322,3 +322,52 @@ describe("limits per client address and per room", () => {
     assert.deepEqual(host.last("conversations")!.conversations.map((c) => c.id), [recentId]);
   });
 });
+
+describe("Slack webhook mode and calls", () => {
+  let slack: Server;
+  let url = "";
+  const bodies: string[] = [];
+  before(async () => {
+    slack = createServer((req, res) => {
+      let body = "";
+      req.on("data", (c: Buffer) => (body += c));
+      req.on("end", () => {
+        bodies.push(body);
+        res.writeHead(200).end("ok");
+      });
+    });
+    await new Promise<void>((resolve) => slack.listen(0, "127.0.0.1", resolve));
+    url = `http://127.0.0.1:${(slack.address() as AddressInfo).port}/webhook`;
+  });
+  after(() => new Promise<void>((resolve) => slack.close(() => resolve())));
+
+  const posted = async (n: number) => {
+    for (let i = 0; i < 100 && bodies.length < n; i++) await sleep(20);
+    assert.equal(bodies.length, n, `posts: ${bodies.join(" | ")}`);
+    return JSON.parse(bodies[n - 1]!) as unknown;
+  };
+
+  it("posts a call's notice when it rings and a missed call when it rings out; an answered call posts nothing more", async (t) => {
+    let clock = Date.UTC(2026, 0, 1, 12);
+    t.mock.method(Date, "now", () => clock);
+    const room = new FakeRoom({ HOST_KEY, ICE_SERVERS: "[]", SLACK_WEBHOOK_URL: url, RING_TIMEOUT_S: "5", DASHBOARD_URL: "https://example.com/host.html" });
+    const host = await room.connect({ host: "Host" });
+    await room.send(host, { type: "available", available: true });
+    const ada = await room.connect();
+    await room.send(ada, { type: "call", media: "video", name: "Ada" });
+    assert.deepEqual(await posted(1), { text: "📞 Video call from *Ada* — Answer: <https://example.com/host.html|open the dashboard>" });
+    clock += 5_000;
+    await room.fireAlarm();
+    assert.equal(ada.last("ended")?.reason, "no-answer");
+    assert.deepEqual(await posted(2), { text: "📞 Missed video call from *Ada*" });
+
+    const bob = await room.connect();
+    await room.send(bob, { type: "call", media: "audio", name: "Bob" });
+    assert.deepEqual(await posted(3), { text: "📞 Audio call from *Bob* — Answer: <https://example.com/host.html|open the dashboard>" });
+    const callId = bob.last("ringing")!.callId;
+    await room.send(host, { type: "accept", callId });
+    await room.send(bob, { type: "hangup", callId });
+    await sleep(300);
+    assert.equal(bodies.length, 3, `no post for an answered call's later states: ${bodies.slice(3).join(" | ")}`);
+  });
+});
