@@ -1,13 +1,15 @@
 /**
- * The durable outbox for Slack: every outbound post is stored first
- * (`outbox:<seq>`), then delivered by {@link Outbox.drain}, which the room
- * runs after each enqueue and from its alarm.
+ * The durable outbox: every outbound post (to Slack, `outbox:<seq>`; to the
+ * owner's webhook, `hookbox:<seq>`) is stored first, then delivered by
+ * {@link Outbox.drain}, which the room runs after each enqueue and from its
+ * alarm.
  *
- * - Order: entries of one conversation go strictly in order; one that must
- *   wait holds back the later ones of its conversation (others go on).
+ * - Order: entries of one lane (`conversationId`: a conversation's id for
+ *   Slack, one lane for all webhook events) go strictly in order; one that
+ *   must wait holds back the later ones of its lane (others go on).
  * - Retries: network errors, 5xx and 429 are retried with exponential backoff
  *   and jitter ({@link backoff}); a 429's `Retry-After` is honoured.
- * - Recovery: once any post goes through, Slack is back, so entries still
+ * - Recovery: once any post goes through, the service is back, so entries still
  *   waiting out an earlier failure's backoff are tried at once (except those
  *   told to wait by a `Retry-After`); without this, after a long outage each
  *   conversation would sit out its own delay of up to 5 minutes.
@@ -19,17 +21,19 @@
  *   one post.)
  * @module
  */
+import type { Delivery } from "./delivery.ts";
 import type { Storage } from "./runtime.ts";
-import type { Delivery, SlackMessage } from "./slack.ts";
+import type { SlackMessage } from "./slack.ts";
 
-/** One pending post. */
-export interface OutboxEntry {
-  /** Storage key, `outbox:<seq>`; orders the outbox. */
+/** One pending post of message type `M`. */
+export interface OutboxEntry<M = SlackMessage> {
+  /** Storage key, `<prefix><seq>`; orders the outbox. */
   key: string;
+  /** Its lane: a conversation's id (Slack), or one lane for every webhook event. */
   conversationId: string;
-  /** The message's seq in its conversation. */
+  /** The message's seq in its conversation (Slack), or the event's number (webhooks). */
   seq: number;
-  message: SlackMessage;
+  message: M;
   /** Failed attempts so far. */
   attempt: number;
   /** Not before this time (ms since the epoch). */
@@ -55,18 +59,30 @@ export function backoff(attempt: number, random: () => number = Math.random): nu
   return Math.round(ceiling / 2 + random() * (ceiling / 2));
 }
 
-export class Outbox {
-  private entries: OutboxEntry[] = [];
+/** Where an outbox keeps its entries (`prefix` + seq) and its counter. */
+export interface OutboxKeys {
+  prefix: string;
+  seq: string;
+}
+
+/** Slack's outbox keys. */
+export const SLACK_OUTBOX: OutboxKeys = { prefix: "outbox:", seq: "outboxSeq" };
+
+export class Outbox<M = SlackMessage> {
+  private entries: OutboxEntry<M>[] = [];
   private seq = 0;
   private running: Promise<void> | undefined;
   private again = false;
 
-  constructor(private readonly storage: Storage) {}
+  constructor(
+    private readonly storage: Storage,
+    private readonly keys: OutboxKeys = SLACK_OUTBOX,
+  ) {}
 
   async load(): Promise<void> {
-    const stored = await this.storage.list<OutboxEntry>({ prefix: "outbox:" });
+    const stored = await this.storage.list<OutboxEntry<M>>({ prefix: this.keys.prefix });
     this.entries = [...stored.values()];
-    this.seq = (await this.storage.get<number>("outboxSeq")) ?? 0;
+    this.seq = (await this.storage.get<number>(this.keys.seq)) ?? 0;
   }
 
   get size(): number {
@@ -78,13 +94,13 @@ export class Outbox {
     return this.entries.length ? Math.min(...this.entries.map((e) => e.nextAt)) : undefined;
   }
 
-  /** Store a post for delivery. False when the outbox is full. */
-  async enqueue(conversationId: string, seq: number, message: SlackMessage, now: number): Promise<boolean> {
+  /** Store a post for delivery in lane `conversationId`. False when the outbox is full. */
+  async enqueue(conversationId: string, seq: number, message: M, now: number): Promise<boolean> {
     if (this.entries.length >= OUTBOX_LIMIT) return false;
     this.seq += 1;
-    const entry: OutboxEntry = { key: `outbox:${String(this.seq).padStart(12, "0")}`, conversationId, seq, message, attempt: 0, nextAt: now };
+    const entry: OutboxEntry<M> = { key: `${this.keys.prefix}${String(this.seq).padStart(12, "0")}`, conversationId, seq, message, attempt: 0, nextAt: now };
     this.entries.push(entry);
-    await this.storage.put({ [entry.key]: entry, outboxSeq: this.seq });
+    await this.storage.put({ [entry.key]: entry, [this.keys.seq]: this.seq });
     return true;
   }
 
@@ -99,10 +115,10 @@ export class Outbox {
   /**
    * Deliver every due entry (see the module rules). Only one drain runs at a
    * time; a call during a drain makes it pass again.
-   * @param deliver sends one entry to Slack
+   * @param deliver sends one entry
    * @param settled told of every outcome (delivered, retrying, failed)
    */
-  drain(deliver: (entry: OutboxEntry) => Promise<Delivery>, settled: (entry: OutboxEntry, result: Delivery) => Promise<void>): Promise<void> {
+  drain(deliver: (entry: OutboxEntry<M>) => Promise<Delivery>, settled: (entry: OutboxEntry<M>, result: Delivery) => Promise<void>): Promise<void> {
     if (this.running) {
       this.again = true;
       return this.running;
@@ -116,9 +132,9 @@ export class Outbox {
     return this.running;
   }
 
-  private async pass(deliver: (entry: OutboxEntry) => Promise<Delivery>, settled: (entry: OutboxEntry, result: Delivery) => Promise<void>) {
+  private async pass(deliver: (entry: OutboxEntry<M>) => Promise<Delivery>, settled: (entry: OutboxEntry<M>, result: Delivery) => Promise<void>) {
     const held = new Set<string>();
-    const retriedNow = new Set<OutboxEntry>();
+    const retriedNow = new Set<OutboxEntry<M>>();
     let delivered = false;
     for (const entry of [...this.entries].sort((a, b) => (a.key < b.key ? -1 : 1))) {
       if (held.has(entry.conversationId) || !this.entries.includes(entry)) continue;
@@ -142,7 +158,7 @@ export class Outbox {
       await settled(entry, result);
     }
     if (!delivered) return;
-    // Slack answered: what still waits out an earlier failure's backoff goes now.
+    // The service answered: what still waits out an earlier failure's backoff goes now.
     const now = Date.now();
     const waiting = this.entries.filter((e) => e.nextAt > now && !retriedNow.has(e) && !(e.retryAfterUntil && e.retryAfterUntil > now));
     for (const entry of waiting) {

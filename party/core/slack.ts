@@ -11,6 +11,9 @@
  * @module
  */
 import type { CallLog } from "../../protocol/socket.ts";
+import { classify, retryAfter, type Delivery } from "./delivery.ts";
+
+export type { Delivery };
 
 /**
  * Escape text for Slack's mrkdwn (https://api.slack.com/reference/surfaces/formatting#escaping):
@@ -98,33 +101,8 @@ export function webhookPayload(message: Omit<SlackMessage, "from">): { text: str
   return { text: slackText({ ...message, from: "visitor" }) };
 }
 
-/**
- * The outcome of one delivery attempt.
- * - `ok`: delivered; `ts` is the Slack message timestamp (bot mode).
- * - `retry`: try again later (network error, 5xx, 429); `after` is Slack's
- *   `Retry-After` in ms when given.
- * - `fail`: permanent (4xx other than 429, or a Web API error such as
- *   `channel_not_found`); `reason` says why.
- */
-export type Delivery =
-  | { kind: "ok"; ts?: string }
-  | { kind: "retry"; reason: string; after?: number }
-  | { kind: "fail"; reason: string };
-
 /** Web API errors worth retrying (https://api.slack.com/methods/chat.postMessage#errors, …/chat.update#errors). */
 const TRANSIENT_API_ERRORS = new Set(["ratelimited", "service_unavailable", "internal_error", "fatal_error", "request_timeout"]);
-
-function retryAfter(res: Response): number | undefined {
-  const seconds = Number(res.headers.get("retry-after"));
-  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
-}
-
-async function classify(res: Response, what: string): Promise<Delivery | undefined> {
-  if (res.status === 429) return { kind: "retry", reason: `${what}: HTTP 429 rate limited`, after: retryAfter(res) };
-  if (res.status >= 500) return { kind: "retry", reason: `${what}: HTTP ${res.status}` };
-  if (!res.ok) return { kind: "fail", reason: `${what}: HTTP ${res.status} ${(await res.text()).slice(0, 100)}` };
-  return undefined;
-}
 
 /** Post to an incoming webhook. Never throws. */
 export async function postWebhook(url: string, text: string): Promise<Delivery> {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type * as Party from "partykit/server";
 import { BACKOFF_MAX_MS, Outbox, backoff, type OutboxEntry } from "../../party/core/outbox.ts";
-import type { Delivery } from "../../party/core/slack.ts";
+import { classify, retryAfter, type Delivery } from "../../party/core/delivery.ts";
 
 /** Just the storage calls the outbox makes. */
 function memoryStorage() {
@@ -119,5 +119,17 @@ describe("Outbox recovery", () => {
     assert.deepEqual(tried, ["a0", "r0", "b0", "a0"]);
     assert.equal(outbox.size, 1, "r0 still honours its Retry-After");
     assert.ok(outbox.nextAt()! - Date.now() > 50_000);
+  });
+});
+
+describe("an HTTP answer as a delivery outcome", () => {
+  it("retries 429 after its Retry-After, or by backoff when it gives none; retries 5xx; fails other 4xx", async () => {
+    assert.equal(retryAfter(new Response(null, { status: 429, headers: { "retry-after": "3" } })), 3000);
+    assert.equal(retryAfter(new Response(null, { status: 429 })), undefined, "no Retry-After is not 'retry at once'");
+    assert.equal(retryAfter(new Response(null, { status: 429, headers: { "retry-after": "soon" } })), undefined);
+    assert.deepEqual(await classify(new Response(null, { status: 429 }), "x"), { kind: "retry", reason: "x: HTTP 429 rate limited", after: undefined });
+    assert.deepEqual(await classify(new Response(null, { status: 503 }), "x"), { kind: "retry", reason: "x: HTTP 503" });
+    assert.deepEqual(await classify(new Response("no such hook", { status: 404 }), "x"), { kind: "fail", reason: "x: HTTP 404 no such hook" });
+    assert.equal(await classify(new Response("ok", { status: 200 }), "x"), undefined);
   });
 });
