@@ -43,6 +43,12 @@ export interface RoomConfig {
    * call's Slack notice. `undefined` when unset or not such a URL.
    */
   dashboardUrl: string | undefined;
+  /**
+   * The owner's webhook (`WEBHOOK_URL`, an http(s) URL, and `WEBHOOK_SECRET`,
+   * 16 characters or more, which signs every request: see `webhooks.ts`);
+   * `undefined` when either is missing or bad.
+   */
+  webhook: { url: string; secret: string } | undefined;
   /** ICE servers handed to both peers of every call. */
   iceServers: IceServer[];
   /** Origins allowed to embed the room (visitor sockets, HTTP); `undefined` allows any. */
@@ -260,7 +266,8 @@ function nonEmpty(value: unknown): string | undefined {
   return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
 }
 
-function parseDashboardUrl(value: unknown): string | undefined {
+/** Variable `name`'s value as an http(s) URL; undefined (reported) when it is set to anything else. */
+function parseHttpUrl(value: unknown, name: string): string | undefined {
   const text = nonEmpty(value);
   if (text === undefined) return undefined;
   try {
@@ -269,8 +276,22 @@ function parseDashboardUrl(value: unknown): string | undefined {
   } catch {
     // reported below
   }
-  console.error("DASHBOARD_URL is not an http(s) URL; ignored");
+  console.error(`${name} is not an http(s) URL; ignored`);
   return undefined;
+}
+
+/** Shortest `WEBHOOK_SECRET`, in characters. */
+const MIN_WEBHOOK_SECRET = 16;
+
+function parseWebhook(urlValue: unknown, secretValue: unknown): RoomConfig["webhook"] {
+  const url = parseHttpUrl(urlValue, "WEBHOOK_URL");
+  if (url === undefined) return undefined;
+  const secret = nonEmpty(secretValue);
+  if (secret === undefined || secret.length < MIN_WEBHOOK_SECRET) {
+    console.error(`WEBHOOK_URL needs WEBHOOK_SECRET (${MIN_WEBHOOK_SECRET} characters or more) to sign its requests; webhooks are off`);
+    return undefined;
+  }
+  return { url, secret };
 }
 
 function slackBot(env: Record<string, unknown>): RoomConfig["slackBot"] {
@@ -317,7 +338,8 @@ export function readConfig(env: Record<string, unknown>): RoomConfig {
     hostsProblem: problem,
     slackWebhookUrl: nonEmpty(env.SLACK_WEBHOOK_URL),
     slackBot: slackBot(env),
-    dashboardUrl: parseDashboardUrl(env.DASHBOARD_URL),
+    dashboardUrl: parseHttpUrl(env.DASHBOARD_URL, "DASHBOARD_URL"),
+    webhook: parseWebhook(env.WEBHOOK_URL, env.WEBHOOK_SECRET),
     iceServers: parseIceServers(env.ICE_SERVERS),
     allowedOrigins: parseAllowedOrigins(env.ALLOWED_ORIGINS),
     maxQueue: parseInteger(env.MAX_QUEUE, 10, 0, MAX_QUEUE_LIMIT, "MAX_QUEUE"),

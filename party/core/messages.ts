@@ -24,6 +24,7 @@ import type { Agent } from "./agent.ts";
 import { conversationTag, isVisitor, type Connections, type HostConn, type VisitorConn } from "./connections.ts";
 import type { Conversation, ConversationStore, StoredMessage } from "./conversations.ts";
 import type { SlackBridge } from "./slack-bridge.ts";
+import { callEvent, type Webhooks } from "./webhooks.ts";
 
 /** Messages of each conversation in a page of the dashboard's list. */
 const DASHBOARD_MESSAGES = 30;
@@ -102,7 +103,21 @@ export class Messages {
     private readonly store: ConversationStore,
     private readonly conns: Connections,
     private readonly slack: SlackBridge,
+    private readonly webhooks: Webhooks,
   ) {}
+
+  /** A new message, for the owner's webhook (stored in its outbox before anyone is told). */
+  private created(conversation: Conversation, message: StoredMessage): Promise<void> {
+    const { id, from, by, text, at } = message;
+    const { name, email, page } = conversation;
+    return this.webhooks.emit({ type: "message.created", data: { conversationId: conversation.id, message: { id, from, by, text, at }, visitor: { name, email, page } } }, at);
+  }
+
+  /** A host's reply typed in the conversation's Slack thread: to the dashboards, the visitor and the webhook. */
+  async fromSlack(conversation: Conversation, message: StoredMessage): Promise<void> {
+    await this.created(conversation, message);
+    this.publish(conversation, message);
+  }
 
   /** A visitor socket opened with a known conversation: its history. */
   async visitorConnected(conn: VisitorConn, known: boolean): Promise<void> {
@@ -144,6 +159,7 @@ export class Messages {
     // The outbox entry is stored before the visitor hears "sent": a room evicted
     // in between must not leave a message that never reaches Slack.
     const queued = !!slack && (await this.slack.enqueue(conversation, message, { from: "visitor", text: msg.text, name: conversation.name, email: conversation.email, page: msg.page }));
+    await this.created(conversation, message);
     this.conns.send(sender, { type: "sent", id: message.id, clientId: msg.clientId, at: now });
     this.publish(conversation, message);
     if (queued) void this.slack.drain();
@@ -177,6 +193,7 @@ export class Messages {
       if (updated && conversation) {
         this.publish(conversation, updated);
         await this.toSlack(conversation, updated, true);
+        await this.callChanged(conversation, entry.log);
         return updated.seq;
       }
     }
@@ -196,7 +213,14 @@ export class Messages {
     });
     this.publish(conversation, message);
     await this.toSlack(conversation, message, false);
+    await this.callChanged(conversation, entry.log);
     return message.seq;
+  }
+
+  /** A call's new state, for the owner's webhook (`call.ringing`, `call.answered`, `call.missed`). */
+  private async callChanged(conversation: Conversation, log: CallLog): Promise<void> {
+    const event = callEvent(log, { conversationId: conversation.id, name: conversation.name, email: conversation.email, page: conversation.page });
+    if (event) await this.webhooks.emit(event);
   }
 
   /** Tell Slack about a call's entry: posted when stored, edited (or followed up) as it changes. */
@@ -277,6 +301,7 @@ export class Messages {
       ...(threads ? { slack: "pending" as const } : {}),
     });
     const queued = threads && (await this.slack.enqueue(conversation, message, { from: "host", text: msg.text, name: by }));
+    await this.created(conversation, message);
     this.conns.send(sender, { type: "sent", id: message.id, clientId: msg.clientId, at: now });
     this.publish(conversation, message);
     if (queued) void this.slack.drain();
@@ -299,6 +324,7 @@ export class Messages {
     await this.slack.outbox.forget(conversationId);
     for (const v of this.visitorSockets(conversation)) this.conns.close(v, CloseCode.conversationDeleted, "The conversation was deleted");
     this.toHosts({ type: "deleted", conversationId });
+    await this.webhooks.emit({ type: "conversation.deleted", data: { conversationId } });
   }
 
   /** Tell the conversation's visitor sockets and every dashboard about a new or changed message. */

@@ -14,6 +14,7 @@
  * - `calls.ts` (with `queue.ts`): calls, the queue, signaling relay;
  * - `messages.ts` (with `conversations.ts`): conversations and messages;
  * - `slack-bridge.ts` (with `outbox.ts`, `slack.ts`): Slack both ways;
+ * - `webhooks.ts` (with `outbox.ts`): signed events to the owner's webhook;
  * - `http.ts`: the HTTP endpoints; `edge.ts`: checks before a socket or
  *   request reaches the room.
  *
@@ -61,6 +62,7 @@ import { Routes } from "./http.ts";
 import { Messages } from "./messages.ts";
 import type { Connection, Frame, RoomRuntime } from "./runtime.ts";
 import { SlackBridge } from "./slack-bridge.ts";
+import { Webhooks } from "./webhooks.ts";
 
 export { LIVENESS_TIMEOUT_MS, PING_INTERVAL_MS };
 
@@ -72,6 +74,7 @@ export class ContactRoom {
   private readonly calls: CallDesk;
   private readonly messages: Messages;
   private readonly slack: SlackBridge;
+  private readonly webhooks: Webhooks;
   private readonly store: ConversationStore;
   private readonly routes = new Routes();
   /** The room's name, from storage once known (see {@link RoomRuntime.id}). */
@@ -86,8 +89,16 @@ export class ContactRoom {
     const config = () => this.config;
     const store = (this.store = new ConversationStore(runtime.storage));
     this.conns = new Connections(runtime);
-    this.slack = new SlackBridge(runtime.storage, store, config, (c, m) => this.messages.publish(c, m), () => this.schedule());
-    this.messages = new Messages(store, this.conns, this.slack);
+    this.slack = new SlackBridge(
+      runtime.storage,
+      store,
+      config,
+      (c, m) => this.messages.publish(c, m),
+      (c, m) => this.messages.fromSlack(c, m),
+      () => this.schedule(),
+    );
+    this.webhooks = new Webhooks(runtime.storage, config, () => this.id, () => this.schedule());
+    this.messages = new Messages(store, this.conns, this.slack, this.webhooks);
     this.calls = new CallDesk(runtime.storage, this.conns, config, (exclude) => this.schedule(exclude), this.messages);
   }
 
@@ -107,6 +118,7 @@ export class ContactRoom {
       this.secret = stored.get("secret") ?? newRoomSecret();
       if (stored.size < 2) await this.runtime.storage.put({ roomId: this.id, secret: this.secret });
       await this.slack.outbox.load();
+      await this.webhooks.outbox.load();
       await this.calls.load(Date.now());
       const stats = await this.store.stats();
       this.pruneDue = stats.prunedAt + PRUNE_EVERY_MS;
@@ -307,12 +319,13 @@ export class ContactRoom {
 
   // ------------------------------------------------------------------ time
 
-  /** Wake for the next ring timeout, grace expiry, liveness check or Slack retry. */
+  /** Wake for the next ring timeout, grace expiry, liveness check, or Slack or webhook retry. */
   private schedule(exclude?: string): void {
     const deadlines = this.calls.deadlines();
     if (this.conns.live("host", exclude).length > 0 || this.calls.size > 0) deadlines.push(Date.now() + PING_INTERVAL_MS);
-    const outbox = this.slack.outbox.nextAt();
-    if (outbox !== undefined) deadlines.push(Math.max(outbox, Date.now() + 50));
+    for (const outbox of [this.slack.outbox.nextAt(), this.webhooks.outbox.nextAt()]) {
+      if (outbox !== undefined) deadlines.push(Math.max(outbox, Date.now() + 50));
+    }
     if (this.pruneDue !== undefined) deadlines.push(this.pruneDue);
     if (deadlines.length === 0) return void this.runtime.storage.deleteAlarm();
     void this.runtime.storage.setAlarm(Math.min(...deadlines));
@@ -327,6 +340,7 @@ export class ContactRoom {
       this.pruneDue = now + PRUNE_EVERY_MS;
     }
     if (this.slack.outbox.size > 0) await this.slack.drain();
+    if (this.webhooks.outbox.size > 0) await this.webhooks.drain();
     // Liveness: silent hosts and calling visitors are gone; the rest get a ping.
     // A host whose token expired, or whose key was removed or changed, is signed out.
     const calling = this.calls.callingConnections();

@@ -31,7 +31,8 @@ export class SlackBridge {
   readonly outbox: Outbox;
 
   /**
-   * @param changed told of a message whose Slack state changed, or of a reply that came from Slack
+   * @param changed told of a message whose Slack state changed
+   * @param received told of a reply that came from a conversation's Slack thread
    * @param schedule asks the room to set its alarm again (the outbox's next retry)
    */
   constructor(
@@ -39,6 +40,7 @@ export class SlackBridge {
     private readonly store: ConversationStore,
     private readonly config: () => RoomConfig,
     private readonly changed: (conversation: Conversation, message: StoredMessage) => void,
+    private readonly received: (conversation: Conversation, message: StoredMessage) => Promise<void>,
     private readonly schedule: () => void,
   ) {
     this.outbox = new Outbox(storage);
@@ -168,7 +170,7 @@ export class SlackBridge {
       at: Date.now(),
       slack: "sent",
     });
-    this.changed(conversation, message);
+    await this.received(conversation, message);
     return ok();
   }
 }
