@@ -129,8 +129,10 @@ export type PresenceQuery = v.InferInput<typeof PresenceQuery>;
 /** The answer of {@link PRESENCE}. */
 export const Presence = schema(() =>
   v.object({
-    /** Whether any signed-in host is available. */
+    /** Whether any signed-in host is available (always false outside the business hours). */
     available: v.boolean(),
+    /** Outside the business hours: when they next open, ms since the epoch. */
+    nextOpen: v.optional(v.number()),
     /** Host messages the visitor has not read, when the query carried a valid conversation token. */
     unread: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
   }),
@@ -138,7 +140,7 @@ export const Presence = schema(() =>
 export type Presence = v.InferOutput<typeof Presence>;
 
 /**
- * `GET presence[?conversation=<token>]` → `200 {"available": boolean, "unread"?: number}`:
+ * `GET presence[?conversation=<token>]` → `200 {"available": boolean, "nextOpen"?: number, "unread"?: number}`:
  * the one request the widget makes on page load. Errors: `403` (foreign origin).
  */
 export const PRESENCE = {

@@ -108,6 +108,53 @@ const Page = v.optional(v.pipe(v.string(), v.maxLength(2048), v.url("expected a 
  */
 const TimeZone = v.optional(v.pipe(v.string(), v.maxLength(64), v.regex(/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+){0,2}$/, "expected an IANA time zone")));
 
+/** The days of the week, Monday first, as keys of {@link BusinessHours}. */
+export const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+/** Whether `zone` is an IANA time zone this runtime knows (`Intl.DateTimeFormat` accepts it). */
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * One day's opening hours, `"HH:MM-HH:MM"` on the 24-hour clock in the
+ * hours' time zone, e.g. `"09:00-17:30"`; the close may be `24:00` (open until
+ * midnight) and must come after the open (no span past midnight).
+ */
+export const DayHours = v.pipe(
+  v.string(),
+  v.regex(/^([01]\d|2[0-3]):[0-5]\d-(([01]\d|2[0-3]):[0-5]\d|24:00)$/, "expected HH:MM-HH:MM"),
+  v.check((span) => span.slice(0, 5) < span.slice(6), "the close must come after the open"),
+);
+
+/**
+ * Weekly business hours: the IANA time zone they are kept in, and for each
+ * day (`mon` … `sun`) its opening hours as {@link DayHours}; a day left out
+ * (or `null`) is closed. Outside them visitors see the host as away, calls
+ * are refused `unavailable`, and messages are still taken. The same JSON is
+ * `BUSINESS_HOURS` in the room's config and the `hours` frame's `hours`, e.g.
+ * `{"timeZone": "Europe/Paris", "mon": "09:00-17:00", "fri": "09:00-12:00"}`.
+ */
+export const BusinessHours = v.strictObject({
+  timeZone: v.pipe(
+    v.string(),
+    v.maxLength(64),
+    v.regex(/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+){0,2}$/, "expected an IANA time zone"),
+    v.check(isTimeZone, "expected an IANA time zone"),
+  ),
+  ...(Object.fromEntries(WEEKDAYS.map((day) => [day, v.optional(v.nullable(DayHours))])) as Record<
+    Weekday,
+    v.OptionalSchema<v.NullableSchema<typeof DayHours, undefined>, undefined>
+  >),
+});
+export type BusinessHours = v.InferOutput<typeof BusinessHours>;
+
 /** Visitor → room: a message for the host, in the visitor's conversation. */
 export const TextMessage = v.object({
   type: v.literal("text"),
@@ -172,6 +219,12 @@ export const CancelCall = v.object({ type: v.literal("cancel") });
 export const HangUp = v.object({ type: v.literal("hangup"), callId: CallId, reason: v.optional(v.picklist(["failed"])) });
 /** Host → room: go available (true) or away (false). */
 export const SetAvailable = v.object({ type: v.literal("available"), available: v.boolean() });
+/**
+ * Host → room: set the room's business hours (kept in room storage, they
+ * replace `BUSINESS_HOURS` from the config), or `null` for none (always
+ * open). Every dashboard hears the new `hours`; visitors' presence follows.
+ */
+export const SetHours = v.object({ type: v.literal("hours"), hours: v.nullable(BusinessHours) });
 /** Host → room: take the ringing call `callId`. */
 export const Accept = v.object({ type: v.literal("accept"), callId: CallId });
 /** Host → room: refuse the ringing call `callId`. */
@@ -198,12 +251,13 @@ export const ClientMessage = v.variant("type", [
   Archive,
   DeleteConversation,
   Older,
+  SetHours,
 ]);
 export type ClientMessage = v.InferOutput<typeof ClientMessage>;
 export type SignalMessage = v.InferOutput<typeof Signal>;
 
 /** Message types only a signed-in host may send. */
-export const HOST_ONLY = new Set(["available", "accept", "decline", "reply", "archive", "delete", "older"] as const);
+export const HOST_ONLY = new Set(["available", "accept", "decline", "reply", "archive", "delete", "older", "hours"] as const);
 /** Message types only a visitor may send. */
 export const VISITOR_ONLY = new Set(["text", "call", "cancel"] as const);
 type HostOnlyType = typeof HOST_ONLY extends Set<infer T> ? T : never;
@@ -432,8 +486,27 @@ export const ServerMessage = v.variant("type", [
     /** Visitors: who they are reaching, when the room configures any of it. */
     profile: v.optional(HostProfile),
   }),
-  /** Whether any host is available; pushed on every change. */
-  v.object({ type: v.literal("presence"), available: v.boolean() }),
+  /**
+   * Whether any host is available; pushed on every change. To visitors, false
+   * outside the business hours whatever the hosts' switches say, with
+   * `nextOpen`: when the hours next open, ms since the epoch (absent inside
+   * the hours, or when no day is open).
+   */
+  v.object({ type: v.literal("presence"), available: v.boolean(), nextOpen: v.optional(v.number()) }),
+  /**
+   * To hosts: the room's business hours (`null`: none, always open), where
+   * they come from (`config`: `BUSINESS_HOURS`; `dashboard`: set by a host),
+   * whether they are open now, and when that next changes (ms since the
+   * epoch; absent when it never does). Sent on connect, when a host changes
+   * them, and at each opening and closing.
+   */
+  v.object({
+    type: v.literal("hours"),
+    hours: v.nullable(BusinessHours),
+    source: v.picklist(["config", "dashboard"]),
+    open: v.boolean(),
+    nextChange: v.optional(v.number()),
+  }),
   /** To hosts: who is signed in. */
   v.object({
     type: v.literal("hosts"),

@@ -20,7 +20,8 @@ import {
   type ServerMessage,
 } from "../../protocol/socket.ts";
 import type { RoomConfig } from "./config.ts";
-import { isVisitor, type Connections, type HostConn, type State, type VisitorConn } from "./connections.ts";
+import { isHost, isVisitor, type Connections, type HostConn, type State, type VisitorConn } from "./connections.ts";
+import type { Opening } from "./hours.ts";
 import { placeCalls, type CallRecord } from "./queue.ts";
 import type { Connection, Storage } from "./runtime.ts";
 import type { CallEntry } from "./messages.ts";
@@ -72,14 +73,15 @@ export class CallDesk {
   private missed: MissedCall[] = [];
   /** Cache of storage key `seq`: arrival counter for queue order. */
   private seq = 0;
-  /** Last presence pushed, to send only changes; rebuilt after a wake-up. */
-  private lastPresence: boolean | undefined;
+  /** Last presence pushed (hosts' and visitors' frames), to send only changes; rebuilt after a wake-up. */
+  private lastPresence: string | undefined;
   /** Last queue snapshot pushed to each host connection. */
   private readonly lastSent = new Map<string, string>();
 
   /**
    * @param schedule asks the room to set its alarm again (calls changed); `exclude` is a closing connection
    * @param book who is calling, and where each ended call is logged
+   * @param opening where the business hours stand at an instant (ms since the epoch)
    */
   constructor(
     private readonly storage: Storage,
@@ -87,7 +89,18 @@ export class CallDesk {
     private readonly config: () => RoomConfig,
     private readonly schedule: (exclude?: string) => void,
     private readonly book: CallBook,
+    private readonly opening: (now: number) => Opening,
   ) {}
+
+  /**
+   * The presence frame visitors get: `available` only inside the business
+   * hours, with when they next open while closed.
+   * @param available whether any host is available
+   */
+  visitorPresence(available: boolean, now = Date.now()): MessageOf<ServerMessage, "presence"> {
+    const { open, nextOpen } = this.opening(now);
+    return { type: "presence", available: available && open, ...(!open && nextOpen !== undefined ? { nextOpen } : {}) };
+  }
 
   /** The call entries' writes, one after another: an entry is stored once, then updated in order. */
   private logs: Promise<void> = Promise.resolve();
@@ -266,6 +279,7 @@ export class CallDesk {
     if (this.callOf(sender)) return this.conns.fail(sender, "busy", "You already have a call in progress");
     const hosts = this.conns.hostPresence();
     if (!hosts.some((h) => h.available)) return this.conns.fail(sender, "unavailable", "The host is away; send a message instead");
+    if (!this.opening(now).open) return this.conns.fail(sender, "unavailable", "Outside business hours; send a message instead");
     const call: CallRecord = {
       id: crypto.randomUUID(),
       visitorId: sender.state!.visitorId,
@@ -430,14 +444,20 @@ export class CallDesk {
     this.schedule(exclude);
   }
 
-  /** Push presence to everyone and queue/host snapshots to hosts, when changed. */
+  /**
+   * Push presence to everyone when changed (hosts: whether any host is
+   * available; visitors: that within the business hours, see
+   * {@link visitorPresence}), and queue/host snapshots to hosts.
+   */
   private publish(exclude: string | undefined): void {
     const hosts = this.conns.hostPresence(exclude);
     const available = hosts.some((h) => h.available);
-    if (available !== this.lastPresence) {
-      this.lastPresence = available;
-      const frame = JSON.stringify({ type: "presence", available } satisfies ServerMessage);
-      for (const c of this.conns.all()) if (c.id !== exclude) this.conns.sendRaw(c, frame);
+    const toHosts = JSON.stringify({ type: "presence", available } satisfies ServerMessage);
+    const toVisitors = JSON.stringify(this.visitorPresence(available));
+    const presence = `${toHosts}\n${toVisitors}`;
+    if (presence !== this.lastPresence) {
+      this.lastPresence = presence;
+      for (const c of this.conns.all()) if (c.id !== exclude) this.conns.sendRaw(c, isHost(c) ? toHosts : toVisitors);
     }
     const busy = new Set(this.calls.filter((c) => c.state === "active").map((c) => c.host));
     const placements = placeCalls(this.calls, hosts);

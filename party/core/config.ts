@@ -7,6 +7,7 @@
 
 import * as v from "valibot";
 import {
+  BusinessHours,
   IceServer,
   IceTransportPolicy,
   MAX_HOST_AVATAR_LENGTH,
@@ -72,6 +73,12 @@ export interface RoomConfig {
    * available). Only the valid ones; `undefined` when none is set.
    */
   hostProfile: HostProfile | undefined;
+  /**
+   * Weekly business hours and their time zone (`BUSINESS_HOURS`); `null` when
+   * unset or invalid: always open. A host's hours set from the dashboard
+   * replace them (see `hours.ts`).
+   */
+  businessHours: BusinessHours | null;
 }
 
 /**
@@ -262,6 +269,31 @@ export function parseHostProfile(env: Record<string, unknown>): HostProfile | un
   return Object.keys(profile).length > 0 ? profile : undefined;
 }
 
+/**
+ * Parse `BUSINESS_HOURS`: a JSON object of {@link BusinessHours}, e.g.
+ * `{"timeZone": "Europe/Paris", "mon": "09:00-17:00", "tue": "09:00-17:00"}`
+ * (a day left out is closed).
+ * @returns the hours, or `null` when unset, not JSON or not of that shape
+ *   (reported, with the first problem found): always open
+ */
+export function parseBusinessHours(raw: unknown): BusinessHours | null {
+  const text = nonEmpty(raw);
+  if (text === undefined) return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    console.error('BUSINESS_HOURS is not valid JSON; expected {"timeZone": "Europe/Paris", "mon": "09:00-17:00", …}; always open');
+    return null;
+  }
+  const parsed = v.safeParse(BusinessHours, value);
+  if (parsed.success) return parsed.output;
+  const issue = parsed.issues[0];
+  const path = v.getDotPath(issue);
+  console.error(`BUSINESS_HOURS: ${path ? `${path}: ` : ""}${issue.message}; always open`);
+  return null;
+}
+
 function nonEmpty(value: unknown): string | undefined {
   return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
 }
@@ -349,5 +381,6 @@ export function readConfig(env: Record<string, unknown>): RoomConfig {
     hostSessionS: parseInteger(env.HOST_SESSION_S, 12 * 60 * 60, 10, 7 * 24 * 60 * 60, "HOST_SESSION_S"),
     retentionMs: parseInteger(env.RETENTION_DAYS, 365, 1, 3650, "RETENTION_DAYS") * 24 * 60 * 60 * 1000,
     hostProfile: parseHostProfile(env),
+    businessHours: parseBusinessHours(env.BUSINESS_HOURS),
   };
 }

@@ -45,7 +45,8 @@ export interface RouteContext {
   /** The room's name and configuration (host tokens are bound to the name). */
   id: string;
   config: RoomConfig;
-  available(): boolean;
+  /** What visitors are told of presence: whether a host is available (and the hours open), else when they next open (ms since the epoch). */
+  presence(): { available: boolean; nextOpen?: number };
   /** Unread host messages of the conversation whose token is given, or undefined. */
   unread(conversationToken: string): Promise<number | undefined>;
   slack: SlackBridge;
@@ -74,13 +75,14 @@ export class Routes {
     return respond(errorAnswer(404, "No such endpoint"));
   }
 
-  /** `GET presence`: whether a host is available, and the unread count of the visitor's conversation. */
+  /** `GET presence`: whether a host is available (and when the hours next open), and the unread count of the visitor's conversation. */
   private async presence(url: URL, room: RouteContext): Promise<Answer<typeof PRESENCE>> {
     const parsed = parseQuery(PRESENCE, url.searchParams);
     // Every parameter is an optional string: the query always parses.
     const token = parsed.ok ? parsed.query.conversation : undefined;
     const unread = token ? await room.unread(token) : undefined;
-    return { status: 200, body: { available: room.available(), ...(unread !== undefined ? { unread } : {}) } };
+    const { available, nextOpen } = room.presence();
+    return { status: 200, body: { available, ...(nextOpen !== undefined ? { nextOpen } : {}), ...(unread !== undefined ? { unread } : {}) } };
   }
 
   /** `POST host/session`: a host key for a host token. */

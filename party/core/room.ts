@@ -29,7 +29,18 @@
  * frame of the other role's is refused with `forbidden`.
  * @module
  */
-import { CloseCode, PROTOCOL_VERSION, isHostOnly, isVisitorOnly, parseClientMessage, type HostMessage, type VisitorMessage } from "../../protocol/socket.ts";
+import {
+  CloseCode,
+  PROTOCOL_VERSION,
+  isHostOnly,
+  isVisitorOnly,
+  parseClientMessage,
+  type BusinessHours,
+  type HostMessage,
+  type MessageOf,
+  type ServerMessage,
+  type VisitorMessage,
+} from "../../protocol/socket.ts";
 import {
   issueConversationToken,
   issueResumeToken,
@@ -56,6 +67,7 @@ import {
   type VisitorConn,
 } from "./connections.ts";
 import { ConversationStore } from "./conversations.ts";
+import { HoursDesk, openingAt, type Opening } from "./hours.ts";
 import { MAX_SOCKETS_PER_ADDRESS } from "./limits.ts";
 import { hostOf } from "./edge.ts";
 import { Routes } from "./http.ts";
@@ -76,7 +88,12 @@ export class ContactRoom {
   private readonly slack: SlackBridge;
   private readonly webhooks: Webhooks;
   private readonly store: ConversationStore;
+  private readonly hours: HoursDesk;
   private readonly routes = new Routes();
+  /** The last answer of {@link opening}, for the hours it was computed for, valid from `from` to its `nextChange`. */
+  private openingCache: { hours: BusinessHours | null; from: number; opening: Opening } | undefined;
+  /** The last `hours` frame sent to the dashboards, to tell them again only when it changed (an opening or closing). */
+  private hoursSent: string | undefined;
   /** The room's name, from storage once known (see {@link RoomRuntime.id}). */
   private id = "";
   /** Signs resume and conversation tokens (storage key `secret`). */
@@ -99,7 +116,46 @@ export class ContactRoom {
     );
     this.webhooks = new Webhooks(runtime.storage, config, () => this.id, () => this.schedule());
     this.messages = new Messages(store, this.conns, this.slack, this.webhooks);
-    this.calls = new CallDesk(runtime.storage, this.conns, config, (exclude) => this.schedule(exclude), this.messages);
+    this.hours = new HoursDesk(runtime.storage);
+    this.calls = new CallDesk(runtime.storage, this.conns, config, (exclude) => this.schedule(exclude), this.messages, (now) => this.opening(now));
+  }
+
+  /**
+   * Where the business hours in force (a host's, else `BUSINESS_HOURS`) stand
+   * at `now` (ms since the epoch). Reused until their next change, since
+   * presence asks on every alarm.
+   */
+  private opening(now: number): Opening {
+    const { hours } = this.hours.current(this.config.businessHours);
+    const cached = this.openingCache;
+    if (cached && cached.hours === hours && now >= cached.from && (cached.opening.nextChange === undefined || now < cached.opening.nextChange)) {
+      return cached.opening;
+    }
+    const opening = openingAt(hours, now);
+    this.openingCache = { hours, from: now, opening };
+    return opening;
+  }
+
+  /** The `hours` frame for the dashboards: the hours in force, where they come from, and where they stand now. */
+  private hoursFrame(now = Date.now()): MessageOf<ServerMessage, "hours"> {
+    const { hours, source } = this.hours.current(this.config.businessHours);
+    const { open, nextChange } = this.opening(now);
+    return { type: "hours", hours, source, open, ...(nextChange !== undefined ? { nextChange } : {}) };
+  }
+
+  /** Tell every dashboard the hours, when the frame differs from the last one they were sent. */
+  private publishHours(): void {
+    const frame = JSON.stringify(this.hoursFrame());
+    if (frame === this.hoursSent) return;
+    this.hoursSent = frame;
+    for (const h of this.conns.live("host")) this.conns.sendRaw(h, frame);
+  }
+
+  /** `hours`: a host sets the business hours (`null`: none); dashboards hear them, visitors' presence follows. */
+  private async setHours(hours: BusinessHours | null): Promise<void> {
+    await this.hours.set(hours);
+    this.publishHours();
+    this.calls.reconcile();
   }
 
   private get config(): RoomConfig {
@@ -119,6 +175,7 @@ export class ContactRoom {
       if (stored.size < 2) await this.runtime.storage.put({ roomId: this.id, secret: this.secret });
       await this.slack.outbox.load();
       await this.webhooks.outbox.load();
+      await this.hours.load();
       await this.calls.load(Date.now());
       const stats = await this.store.stats();
       this.pruneDue = stats.prunedAt + PRUNE_EVERY_MS;
@@ -189,6 +246,7 @@ export class ContactRoom {
     const { name } = conn.state!;
     this.conns.send(conn, { type: "welcome", protocol: PROTOCOL_VERSION, role: "host", id: conn.id, iceServers: this.config.iceServers, name });
     this.conns.send(conn, { type: "presence", available: this.conns.isAvailable() });
+    this.conns.send(conn, this.hoursFrame());
     await this.messages.hostConnected(conn);
     await this.calls.hostConnected(conn);
   }
@@ -205,7 +263,7 @@ export class ContactRoom {
       conversationToken: await issueConversationToken(this.secret, conversationId, this.id),
       ...(this.config.hostProfile ? { profile: this.config.hostProfile } : {}),
     });
-    this.conns.send(conn, { type: "presence", available: this.conns.isAvailable() });
+    this.conns.send(conn, this.calls.visitorPresence(this.conns.isAvailable()));
     await this.messages.visitorConnected(conn, known);
     if (resumed) await this.calls.visitorResumed(conn);
   }
@@ -272,6 +330,8 @@ export class ContactRoom {
         if (this.conns.isAvailable() === before) this.conns.send(sender, { type: "presence", available: before });
         return;
       }
+      case "hours":
+        return this.setHours(msg.hours);
       case "accept":
         return this.calls.accept(sender, msg.callId);
       case "decline":
@@ -307,7 +367,7 @@ export class ContactRoom {
     return this.routes.handle(req, {
       id: this.id,
       config: this.config,
-      available: () => this.conns.isAvailable(),
+      presence: () => this.calls.visitorPresence(this.conns.isAvailable()),
       unread: async (token) => {
         const id = await verifyConversationToken(token, this.secret, this.id);
         return id ? this.messages.unread(id) : undefined;
@@ -319,9 +379,11 @@ export class ContactRoom {
 
   // ------------------------------------------------------------------ time
 
-  /** Wake for the next ring timeout, grace expiry, liveness check, or Slack or webhook retry. */
+  /** Wake for the next ring timeout, grace expiry, liveness check, Slack or webhook retry, or opening or closing of the hours. */
   private schedule(exclude?: string): void {
     const deadlines = this.calls.deadlines();
+    const { nextChange } = this.opening(Date.now());
+    if (nextChange !== undefined) deadlines.push(nextChange);
     if (this.conns.live("host", exclude).length > 0 || this.calls.size > 0) deadlines.push(Date.now() + PING_INTERVAL_MS);
     for (const outbox of [this.slack.outbox.nextAt(), this.webhooks.outbox.nextAt()]) {
       if (outbox !== undefined) deadlines.push(Math.max(outbox, Date.now() + 50));
@@ -355,7 +417,9 @@ export class ContactRoom {
         this.conns.send(conn, { type: "ping" });
       }
     }
+    // At an opening or closing: presence goes to visitors (reconcile), the hours to dashboards.
     this.calls.reconcile();
+    this.publishHours();
   }
 
   /** The room lets go of a socket: its calls wait out the grace, and it is closed with `code`. */

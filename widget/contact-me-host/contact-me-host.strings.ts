@@ -13,6 +13,33 @@ export const hostStrings = {
   signingIn: "Signing in…",
   wrongKey: "Wrong host key",
   signOut: "Sign out",
+  /** The business hours editor's heading. */
+  hours: "Business hours",
+  /** Beside the heading: the room keeps no hours. */
+  hoursAlwaysOpen: "Always open",
+  /** Beside the heading, inside the hours: `{when}` is the next closing, e.g. "Friday 17:00". */
+  hoursOpenUntil: "Open now, until {when}",
+  /** Beside the heading, outside the hours: `{when}` is the next opening. */
+  hoursClosedUntil: "Closed now: visitors see you as away until {when}",
+  /** Beside the heading: hours with no day open. */
+  hoursClosed: "Closed: visitors see you as away",
+  /** The switch between keeping hours and always open. */
+  hoursEnabled: "Keep business hours (outside them visitors see you as away and can only send messages)",
+  timeZone: "Time zone",
+  /** A weekday's checkbox: the room opens that day. */
+  dayOpen: "Open",
+  opens: "Opens",
+  closes: "Closes",
+  saveHours: "Save hours",
+  /** The hours could not be saved as given. */
+  hoursInvalid: "Check the hours: each closing time must come after the opening time, and the time zone must be a known one such as Europe/Paris.",
+  monday: "Monday",
+  tuesday: "Tuesday",
+  wednesday: "Wednesday",
+  thursday: "Thursday",
+  friday: "Friday",
+  saturday: "Saturday",
+  sunday: "Sunday",
   signedInAs: "Signed in as",
   available: "Available",
   connecting: "Connecting…",

@@ -28,6 +28,54 @@ export const hostStyles = [
         font-size: 1.05em;
         margin: 0;
       }
+      [part="hours"] {
+        border: 1px solid var(--_border);
+        border-radius: var(--_radius);
+        padding: 0.6rem 1rem;
+        margin-block: 1rem;
+        background: var(--_bg);
+      }
+      [part="hours"] summary {
+        cursor: pointer;
+      }
+      .hours-title {
+        font-weight: 600;
+      }
+      [part="hours"] form {
+        display: grid;
+        gap: 0.6rem;
+        margin-top: 0.6rem;
+        justify-items: start;
+      }
+      [part="hours"] .days {
+        display: grid;
+        gap: 0.4rem;
+      }
+      [part="hours"] fieldset {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 0.4rem 1rem;
+        margin: 0;
+        border: 1px solid var(--_border);
+        border-radius: var(--_radius);
+      }
+      [part="hours"] legend {
+        font-weight: 600;
+      }
+      [part="hours"] .check {
+        display: inline-flex;
+        align-items: center;
+        gap: 0.4em;
+      }
+      [part="hours"] .check input {
+        width: auto;
+        margin: 0;
+      }
+      [part="hours"] input[name="timeZone"] {
+        width: 16rem;
+        max-width: 100%;
+      }
       [part="sign-in"] {
         display: grid;
         gap: 0.6rem;

@@ -17,6 +17,7 @@ import { AttentionController } from "./attention.ts";
 import { hostStyles } from "./contact-me-host.styles.ts";
 import { hostStrings, type HostStrings } from "./contact-me-host.strings.ts";
 import { Drafts, ReadMarks } from "./device-store.ts";
+import { HoursEditor } from "./hours-editor.ts";
 import { InboxView } from "./inbox.ts";
 import { fullDateTime, pageHref, when, type Summary } from "./inbox-format.ts";
 import { Ringer } from "./ringer.ts";
@@ -86,6 +87,10 @@ function readSession(raw: string | null): SavedSession | undefined {
  * timeline (answered with its duration, missed, declined, cancelled), and a
  * missed call's **Reply** opens the conversation with the reply box ready.
  *
+ * **Business hours** (a disclosure above the inbox) sets the room's weekly
+ * hours and their time zone for every dashboard; outside them visitors see
+ * the host as away, with when the hours open again, and can only send messages.
+ *
  * @element contact-me-host
  *
  * @attr room - Room id, the same as the site's `<contact-me room>`. Default `default`.
@@ -104,6 +109,7 @@ function readSession(raw: string | null): SavedSession | undefined {
  * @csspart silence - The **Silence** button, which stops the ring.
  * @csspart incoming-call - One waiting call: who is calling (name, email, the page they call from), **Accept** and **Decline**.
  * @csspart missed - Calls that rang out unanswered.
+ * @csspart hours - The **Business hours** editor (a disclosure): where the hours stand now, whether to keep hours, their time zone, each weekday's opening and closing times, **Save hours**.
  * @csspart missed-reply - A missed call's **Reply**: opens the caller's conversation with the reply box focused.
  * @csspart call - The call view.
  * @csspart call-status - The call status line.
@@ -201,6 +207,11 @@ export class ContactMeHost extends LitElement {
       if (this.next) this.signaling.send({ type: "older", cursor: this.next });
     },
   });
+  /** The **Business hours** editor. */
+  private readonly hoursEditor = new HoursEditor(this, {
+    strings: () => this.text,
+    save: (hours) => this.signaling.send({ type: "hours", hours }),
+  });
   /** The cursor of the page of conversations after those listed; undefined at the end. */
   @state() private next: string | undefined;
   /** Conversations archived while listed here, kept so a visitor's new message brings them back whole. */
@@ -270,6 +281,7 @@ export class ContactMeHost extends LitElement {
     });
     on("queue", (m) => this.onQueue(m.calls));
     on("hosts", (m) => (this.hosts = m.hosts));
+    on("hours", (m) => this.hoursEditor.update(m));
     on("missed", (m) => (this.missed = m.calls));
     // The caller's conversation opens beside the call.
     on("accepted", (m) => {
@@ -370,6 +382,7 @@ export class ContactMeHost extends LitElement {
       ${this.call.status !== "idle" ? this.renderCall() : nothing}
       ${this.incoming.length ? this.renderIncoming() : nothing}
       ${this.renderMissed()}
+      ${this.hoursEditor.render()}
       ${this.inbox.render()}
     `;
   }

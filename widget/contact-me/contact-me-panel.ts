@@ -223,6 +223,17 @@ export class ContactMePanel extends LitElement {
       : nothing}`;
   }
 
+  /**
+   * "Back Monday 9:00": when the business hours next open, in the visitor's
+   * own time zone and locale (`Intl`, the browser's defaults).
+   * @param at the opening, ms since the epoch
+   * @param template the `backAt` string, with `{when}`
+   */
+  private renderBack(at: number, template: string) {
+    const when = new Intl.DateTimeFormat(undefined, { weekday: "long", hour: "numeric", minute: "2-digit" }).format(at);
+    return html`<span class="back">${format(template, { when })}</span>`;
+  }
+
   private renderMenu(session: VisitorSession) {
     const s = session.text;
     const modes = session.modes;
@@ -233,7 +244,7 @@ export class ContactMePanel extends LitElement {
         ${session.available === false
           ? html`<p part="away"><strong>${name ? format(s.nameIsAway, { name }) : s.hostIsAway}</strong>${away
               ? html`<span>${away}</span>`
-              : nothing}</p>`
+              : nothing}${session.nextOpen !== undefined ? this.renderBack(session.nextOpen, s.backAt) : nothing}</p>`
           : nothing}
         ${modes.has("text") ? html`<button @click=${() => session.show("message")}>${s.sendMessage}</button>` : nothing}
         ${this.renderCallButtons(session)}

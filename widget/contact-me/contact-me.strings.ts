@@ -28,6 +28,11 @@ export const visitorStrings = {
   nameIsAway: "{name} is away",
   /** The menu while no host is available, when the host has no name. */
   hostIsAway: "The host is away",
+  /**
+   * In the menu outside the room's business hours: when they next open, as
+   * `{when}`, e.g. "Monday 9:00", in the visitor's own time zone and locale.
+   */
+  backAt: "Back {when}",
   /** Under the email field while the host is away. Nothing is emailed: the host sees the address with the message. */
   emailHint: "Leave your email so {name} can reply to you there",
   /** {@link emailHint} when the host has no name. */

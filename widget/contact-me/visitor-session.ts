@@ -64,6 +64,8 @@ export class VisitorSession {
   roomProfile: HostProfile | undefined;
   /** The host's presence from the room; undefined until the socket has it. */
   available: boolean | undefined;
+  /** Outside the room's business hours: when they next open, ms since the epoch. */
+  nextOpen: number | undefined;
 
   readonly signaling: SignalingController;
   readonly call: CallController;
@@ -89,6 +91,7 @@ export class VisitorSession {
     });
     this.signaling.on("presence", (m) => {
       this.available = m.available;
+      this.nextOpen = m.nextOpen;
       root.requestUpdate();
     });
     const provider = new ContextProvider(root, { context: sessionContext });
