@@ -153,6 +153,46 @@ export const PRESENCE = {
   errors: [403],
 } as const satisfies Endpoint;
 
+/** One icon of a {@link WebAppManifest} (W3C Web App Manifest, §ImageResource). */
+const ManifestIcon = v.object({ src: v.string(), sizes: v.string(), type: v.string(), purpose: v.optional(v.string()) });
+
+/**
+ * The dashboard of one room as an installable app: a Web App Manifest
+ * (https://www.w3.org/TR/appmanifest/) whose `start_url` (and `id`) open the
+ * dashboard of that room, standalone, with the project's icons. Paths are
+ * on the origin that serves both the room and the dashboard page.
+ */
+export const WebAppManifest = schema(() =>
+  v.object({
+    id: v.string(),
+    name: v.string(),
+    short_name: v.string(),
+    description: v.string(),
+    start_url: v.string(),
+    scope: v.string(),
+    display: v.literal("standalone"),
+    background_color: v.string(),
+    theme_color: v.string(),
+    icons: v.array(ManifestIcon),
+  }),
+);
+export type WebAppManifest = v.InferOutput<typeof WebAppManifest>;
+
+/**
+ * `GET host.webmanifest` → `200` {@link WebAppManifest}, as
+ * `application/manifest+json`: the room's dashboard as an app (linked from
+ * the dashboard page). Errors: `403` (foreign origin).
+ */
+export const HOST_MANIFEST = {
+  party: "main",
+  method: "GET",
+  path: "host.webmanifest",
+  query: undefined,
+  body: undefined,
+  response: WebAppManifest,
+  errors: [403],
+} as const satisfies Endpoint;
+
 /** Longest host key the room reads, in characters; a longer one is a wrong key. */
 export const MAX_HOST_KEY_LENGTH = 1024;
 

@@ -1,7 +1,7 @@
 /**
  * The main party's HTTP endpoints, under `/parties/main/<room>/`, as described
  * in `protocol/http.ts` (methods, paths, query parameters, bodies, answers and
- * their statuses): {@link PRESENCE}, {@link HOST_SESSION} and
+ * their statuses): {@link PRESENCE}, {@link HOST_SESSION}, {@link HOST_MANIFEST} and
  * {@link SLACK_EVENTS} (answered by `slack-bridge.ts`). Every answer is JSON
  * with CORS headers (`Access-Control-Allow-Origin` is the request's origin
  * when it is in `ALLOWED_ORIGINS`, `*` when that is unset); `OPTIONS` anything
@@ -14,6 +14,7 @@
  */
 import * as v from "valibot";
 import {
+  HOST_MANIFEST,
   HOST_SESSION,
   PRESENCE,
   SLACK_EVENTS,
@@ -72,6 +73,7 @@ export class Routes {
       return respond(await room.slack.event(await req.text(), req.headers.get(SLACK_TIMESTAMP_HEADER), req.headers.get(SLACK_SIGNATURE_HEADER)));
     }
     if (isFor(req, path, HOST_SESSION)) return respond(await this.signIn(req, room));
+    if (isFor(req, path, HOST_MANIFEST)) return respond(this.manifest(room));
     return respond(errorAnswer(404, "No such endpoint"));
   }
 
@@ -83,6 +85,31 @@ export class Routes {
     const unread = token ? await room.unread(token) : undefined;
     const { available, nextOpen } = room.presence();
     return { status: 200, body: { available, ...(nextOpen !== undefined ? { nextOpen } : {}), ...(unread !== undefined ? { unread } : {}) } };
+  }
+
+  /** `GET host.webmanifest`: the room's dashboard as an installable app (`demo/host.html`, its icons in `demo/icons/`). */
+  private manifest(room: RouteContext): Answer<typeof HOST_MANIFEST> {
+    const start = `/host.html?room=${encodeURIComponent(room.id)}`;
+    const who = room.config.hostProfile?.name;
+    return {
+      status: 200,
+      headers: { "content-type": "application/manifest+json" },
+      body: {
+        id: start,
+        name: who ? `${who} — contact-me` : `contact-me — ${room.id}`,
+        short_name: "contact-me",
+        description: "Answer visitors' messages and calls.",
+        start_url: start,
+        scope: "/host.html",
+        display: "standalone",
+        background_color: "#ffffff",
+        theme_color: "#2557d6",
+        icons: [
+          { src: "/icons/icon-192.png", sizes: "192x192", type: "image/png", purpose: "any maskable" },
+          { src: "/icons/icon-512.png", sizes: "512x512", type: "image/png", purpose: "any maskable" },
+        ],
+      },
+    };
   }
 
   /** `POST host/session`: a host key for a host token. */

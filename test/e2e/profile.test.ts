@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, test } from "node:test";
+import { HOST_MANIFEST, endpointPath, requestEndpoint } from "../../protocol/http.ts";
 import { parseServerMessage } from "../../protocol/socket.ts";
 import { uniqueRoom } from "../support/browser.ts";
 import { RawSocket, hostSocketUrl, roomSocketUrl, type Frame } from "../support/raw-socket.ts";
@@ -79,4 +80,26 @@ test("values the room refuses are left out of the profile; the good ones stay", 
     partial!.logs().includes("HOST_AVATAR") && partial!.logs().includes("HOST_NAME is longer than 60"),
     `the bad values are logged: ${partial!.logs().slice(-2000)}`,
   );
+});
+
+test("the dashboard's web app manifest opens that room's dashboard, named for the host, and its files are served", async () => {
+  const room = uniqueRoom("app");
+  const named = await requestEndpoint(configured!.origin, HOST_MANIFEST, room, {}, { signal: AbortSignal.timeout(10_000) });
+  assert.ok(named.ok, `HTTP ${named.status}`);
+  const raw = await fetch(`${configured!.origin}${endpointPath(HOST_MANIFEST, room)}`);
+  assert.equal(raw.headers.get("content-type"), "application/manifest+json");
+  await raw.body?.cancel();
+  assert.deepEqual(
+    { start_url: named.body.start_url, id: named.body.id, display: named.body.display, name: named.body.name },
+    { start_url: `/host.html?room=${room}`, id: `/host.html?room=${room}`, display: "standalone", name: "Ada Lovelace — contact-me" },
+  );
+  const unnamed = await requestEndpoint(plain!.origin, HOST_MANIFEST, room, {}, { signal: AbortSignal.timeout(10_000) });
+  assert.ok(unnamed.ok);
+  assert.equal(unnamed.body.name, `contact-me — ${room}`);
+  for (const path of ["/host-sw.js", "/app.js", ...named.body.icons.map((i) => i.src)]) {
+    const res = await fetch(new URL(path, configured!.origin));
+    assert.equal(res.status, 200, path);
+    assert.match(res.headers.get("content-type") ?? "", path.endsWith(".png") ? /^image\/png/ : /javascript/, path);
+    await res.body?.cancel();
+  }
 });

@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { openHost, openVisitor, setAvailable, uniqueRoom, visible } from "../support/browser.ts";
+import { eventually, hidden, openHost, openVisitor, setAvailable, uniqueRoom, visible } from "../support/browser.ts";
 import { useStack } from "../support/stack.ts";
 
 const stack = useStack();
@@ -55,4 +55,43 @@ test("a saved session past its expiry asks for the key again", () =>
     });
     await host.page.reload();
     await visible(host.page.getByRole("textbox", { name: "Host key" }));
+  }));
+
+test("the dashboard installs as an app: its manifest opens this room, standalone; offline it opens from its service worker, signed in, and reconnects", () =>
+  stack.run(async (pages) => {
+    const room = uniqueRoom("pwa");
+    const host = await openHost(pages, stack.server.origin, room, stack.hostKey);
+    const { page } = host;
+    await eventually("a service worker controls the page", () => page.evaluate(() => navigator.serviceWorker.ready.then((r) => r.active?.state ?? "none")), (s) => s === "activated");
+
+    const cdp = await page.context().newCDPSession(page);
+    const manifest = (await cdp.send("Page.getAppManifest")) as { url: string; errors: unknown[]; data?: string };
+    assert.deepEqual(manifest.errors, [], "the manifest parses without errors");
+    assert.ok(manifest.url.endsWith(`/parties/main/${room}/host.webmanifest`), manifest.url);
+    const app = JSON.parse(manifest.data!) as { start_url: string; id: string; display: string; icons: { src: string; sizes: string; type: string }[] };
+    assert.equal(app.start_url, `/host.html?room=${room}`);
+    assert.equal(app.display, "standalone");
+    for (const icon of app.icons) {
+      const res = await fetch(new URL(icon.src, stack.server.origin));
+      assert.equal(res.status, 200, icon.src);
+      assert.equal(res.headers.get("content-type"), "image/png", icon.src);
+      const png = Buffer.from(await res.arrayBuffer());
+      const [w, h] = [png.readUInt32BE(16), png.readUInt32BE(20)];
+      assert.equal(`${w}x${h}`, icon.sizes, `${icon.src} is ${w}×${h}`);
+    }
+    const { installabilityErrors } = (await cdp.send("Page.getInstallabilityErrors")) as { installabilityErrors: { errorId: string }[] };
+    // A test browser context is incognito, where nothing installs; Chromium finds nothing else missing.
+    assert.deepEqual(installabilityErrors.map((e) => e.errorId).filter((id) => id !== "in-incognito"), [], "Chromium finds it installable");
+
+    // Offline: the page and its code come from the cache; the session from the tab; the room is unreachable.
+    await page.reload();
+    await visible(page.getByRole("switch", { name: "Available" }));
+    await page.context().setOffline(true);
+    await page.reload();
+    await visible(page.getByRole("switch", { name: "Available" }));
+    assert.equal(await page.getByRole("textbox", { name: "Host key" }).count(), 0, "offline, it asked for the key again");
+    const waiting = page.getByText(/^(Connecting|Reconnecting)…$/);
+    await visible(waiting);
+    await page.context().setOffline(false);
+    await hidden(waiting);
   }));
