@@ -3,9 +3,10 @@
 // A) byte for byte, and what a browser does with a message: decrypt it, here
 // with Node's crypto independently of the module (RFC 8291 §3.4, RFC 8188).
 import assert from "node:assert/strict";
-import { createECDH, hkdfSync, createDecipheriv } from "node:crypto";
+import { createECDH } from "node:crypto";
 import { test } from "node:test";
 import { MAX_PUSH_BODY, MAX_PUSH_PLAINTEXT, encryptPush } from "../../party/core/push-encryption.ts";
+import { decryptPush } from "../support/push-decrypt.ts";
 
 const b64u = (text: string) => new Uint8Array(Buffer.from(text, "base64url"));
 
@@ -32,25 +33,11 @@ async function rfcSenderKeys(): Promise<CryptoKeyPair> {
   };
 }
 
-/** What a browser does with a push message's body (RFC 8291 §3.4 and RFC 8188 §2), one record. */
+/** A browser's reading of a body: its text, the record size checked. */
 function decrypt(body: Uint8Array, uaPrivate: Buffer, uaPublic: Uint8Array, auth: Uint8Array): string {
-  const b = Buffer.from(body);
-  const salt = b.subarray(0, 16);
-  assert.equal(b.readUInt32BE(16), 4096, "record size");
-  const idlen = b[20]!;
-  const senderPublic = b.subarray(21, 21 + idlen);
-  const ecdh = createECDH("prime256v1");
-  ecdh.setPrivateKey(uaPrivate);
-  const shared = ecdh.computeSecret(senderPublic);
-  const ikm = Buffer.from(hkdfSync("sha256", shared, auth, Buffer.concat([Buffer.from("WebPush: info\0"), uaPublic, senderPublic]), 32));
-  const cek = Buffer.from(hkdfSync("sha256", ikm, salt, Buffer.from("Content-Encoding: aes128gcm\0"), 16));
-  const nonce = Buffer.from(hkdfSync("sha256", ikm, salt, Buffer.from("Content-Encoding: nonce\0"), 12));
-  const sealed = b.subarray(21 + idlen);
-  const decipher = createDecipheriv("aes-128-gcm", cek, nonce);
-  decipher.setAuthTag(sealed.subarray(sealed.length - 16));
-  const padded = Buffer.concat([decipher.update(sealed.subarray(0, sealed.length - 16)), decipher.final()]);
-  assert.equal(padded.at(-1), 2, "the last record's delimiter");
-  return padded.subarray(0, padded.length - 1).toString("utf8");
+  const { text, recordSize } = decryptPush(body, uaPrivate, uaPublic, auth);
+  assert.equal(recordSize, 4096, "record size");
+  return text;
 }
 
 test("RFC 8291 Appendix A: the example's body, byte for byte", async () => {
