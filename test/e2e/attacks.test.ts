@@ -86,7 +86,7 @@ describe("a stranger cannot lock the host out", () => {
     for (const path of ["take", "refund"]) {
       const res = await fetch(`${server.origin}/parties/guard/${encodeURIComponent("198.51.100.24")}/${path}`, { method: "POST" });
       assert.equal(res.status, 404, `POST /parties/guard/…/${path}`);
-      await res.body?.cancel();
+      await res.arrayBuffer(); // read to the end: a cancelled body is a broken pipe in workerd's log
     }
     await assert.rejects(RawSocket.open(`${server.origin.replace(/^http/, "ws")}/parties/guard/x`), /HTTP 404/);
   });
