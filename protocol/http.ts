@@ -22,6 +22,7 @@
  * | {@link PRESENCE} `GET presence[?conversation=<token>]` | `200` {@link Presence} | 403 |
  * | {@link HOST_SESSION} `POST host/session` `{"key"}` | `200` {@link HostSession} | 400, 401, 403, 429, 503 |
  * | {@link SLACK_EVENTS} `POST slack/events` (signed by Slack) | `200` {@link SlackEventsAnswer} | 400, 401, 403, 404 |
+ * | {@link DECLINE_CALL} `POST decline` `{"callId", "token"}` | `200` {@link Declined} | 400, 401, 403 |
  * @module
  */
 import * as v from "valibot";
@@ -244,6 +245,37 @@ export const HOST_SESSION = {
   errors: [400, 401, 403, 429, 503],
 } as const satisfies Endpoint;
 
+// ---------------------------------------------------------------- push
+
+/**
+ * The body of {@link DECLINE_CALL}: the call, and the decline token that came
+ * with its push (`declineToken` of a `call` push, see `push.ts`): it stands for
+ * the host the push was for, for that call only.
+ */
+export const DeclineRequest = schema(() =>
+  v.object({ callId: v.pipe(v.string(), v.maxLength(64)), token: v.pipe(v.string(), v.maxLength(512)) }),
+);
+export type DeclineRequest = v.InferInput<typeof DeclineRequest>;
+
+/** The answer of {@link DECLINE_CALL}: whether the call was still ringing (false: it was answered, ended or already declined). */
+export const Declined = schema(() => v.object({ declined: v.boolean() }));
+
+/**
+ * `POST decline` with `{"callId", "token"}` → `200 {"declined"}`: a host
+ * declines a call from its push notification, with no dashboard open.
+ * Errors: `400 bad_json` when the body is not JSON or not of that shape;
+ * `401 forbidden` when the token is not one the room issued for that call.
+ */
+export const DECLINE_CALL = {
+  party: "main",
+  method: "POST",
+  path: "decline",
+  query: undefined,
+  body: DeclineRequest,
+  response: Declined,
+  errors: [400, 401, 403],
+} as const satisfies Endpoint;
+
 // ---------------------------------------------------------------- Slack
 
 /**
@@ -388,6 +420,7 @@ export const ENDPOINTS = {
   presence: PRESENCE,
   "host/session": HOST_SESSION,
   "slack/events": SLACK_EVENTS,
+  decline: DECLINE_CALL,
 } as const;
 /** The path of an endpoint, e.g. `presence`. */
 export type EndpointPath = keyof typeof ENDPOINTS;

@@ -229,6 +229,63 @@ export const SetHours = v.object({ type: v.literal("hours"), hours: v.nullable(B
 export const Accept = v.object({ type: v.literal("accept"), callId: CallId });
 /** Host → room: refuse the ringing call `callId`. */
 export const Decline = v.object({ type: v.literal("decline"), callId: CallId });
+/** Longest push endpoint URL a subscription may have, in characters. */
+export const MAX_PUSH_ENDPOINT_LENGTH = 1024;
+/** Most push subscriptions (devices) one host may register; the oldest goes to make room. */
+export const MAX_PUSH_DEVICES = 10;
+/** Longest device label, in characters. */
+export const MAX_DEVICE_LABEL_LENGTH = 60;
+
+const base64url = (bytes: number, what: string) =>
+  v.pipe(
+    v.string(),
+    v.regex(/^[A-Za-z0-9_-]+={0,2}$/, `${what}: expected base64url`),
+    v.check((s) => Math.floor((s.replace(/=+$/, "").length * 3) / 4) === bytes, `${what}: expected ${bytes} bytes`),
+  );
+
+/**
+ * A browser's push subscription, as `PushSubscription.toJSON()` gives it
+ * (W3C Push API §11): an `https:` endpoint at the browser's push service
+ * (RFC 8030), the subscription's P-256 public key (`p256dh`, 65 bytes,
+ * uncompressed) and its authentication secret (`auth`, 16 bytes), both
+ * base64url (RFC 8291 §3).
+ */
+export const PushSubscription = v.object({
+  endpoint: v.pipe(
+    v.string(),
+    v.maxLength(MAX_PUSH_ENDPOINT_LENGTH),
+    v.url("expected the push service's URL"),
+    v.regex(/^https:\/\//i, "expected an https push endpoint"),
+  ),
+  expirationTime: v.optional(v.nullable(v.number())),
+  keys: v.object({
+    p256dh: v.pipe(base64url(65, "keys.p256dh"), v.regex(/^B/, "keys.p256dh: expected an uncompressed P-256 point")),
+    auth: base64url(16, "keys.auth"),
+  }),
+});
+export type PushSubscription = v.InferOutput<typeof PushSubscription>;
+
+/**
+ * Host → room: notify this device ("Notify this device"). The room keeps the
+ * subscription for the signed-in host (several devices, at most
+ * {@link MAX_PUSH_DEVICES}; the same endpoint again replaces its entry) and
+ * pushes to it; every dashboard of that host hears the new `push` list.
+ * `label` names the device in that list, e.g. "Chrome on Android".
+ */
+export const PushSubscribe = v.object({
+  type: v.literal("push-subscribe"),
+  subscription: PushSubscription,
+  label: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(MAX_DEVICE_LABEL_LENGTH))),
+});
+/** Host → room: stop pushing to the device `id` (one of this host's, from the `push` list). */
+export const PushUnsubscribe = v.object({ type: v.literal("push-unsubscribe"), id: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,64}$/)) });
+/**
+ * Host → room: "Ring my devices". While on, and inside the business hours,
+ * this host counts as reachable for calls even with no dashboard open: calls
+ * ring by push on every device of theirs (for `RING_TIMEOUT_PUSH_S`).
+ */
+export const PushRing = v.object({ type: v.literal("push-ring"), ring: v.boolean() });
+
 /** Liveness: the room answers `ping` with `pong`, and a client answers the room's `ping` with `pong`. */
 export const Ping = v.object({ type: v.literal("ping") });
 export const Pong = v.object({ type: v.literal("pong") });
@@ -252,12 +309,15 @@ export const ClientMessage = v.variant("type", [
   DeleteConversation,
   Older,
   SetHours,
+  PushSubscribe,
+  PushUnsubscribe,
+  PushRing,
 ]);
 export type ClientMessage = v.InferOutput<typeof ClientMessage>;
 export type SignalMessage = v.InferOutput<typeof Signal>;
 
 /** Message types only a signed-in host may send. */
-export const HOST_ONLY = new Set(["available", "accept", "decline", "reply", "archive", "delete", "older", "hours"] as const);
+export const HOST_ONLY = new Set(["available", "accept", "decline", "reply", "archive", "delete", "older", "hours", "push-subscribe", "push-unsubscribe", "push-ring"] as const);
 /** Message types only a visitor may send. */
 export const VISITOR_ONLY = new Set(["text", "call", "cancel"] as const);
 type HostOnlyType = typeof HOST_ONLY extends Set<infer T> ? T : never;
@@ -507,6 +567,20 @@ export const ServerMessage = v.variant("type", [
     open: v.boolean(),
     nextChange: v.optional(v.number()),
   }),
+  /**
+   * To a host's dashboards: Web Push for this host. `publicKey` is the room's
+   * VAPID public key (RFC 8292 §3.2), base64url, for
+   * `PushManager.subscribe({applicationServerKey})`; absent when the room
+   * cannot push (its VAPID configuration is wrong). `ring` is "Ring my
+   * devices"; `devices` are this host's subscriptions, oldest first, with when
+   * each was added (ms since the epoch). Sent on connect and on each change.
+   */
+  v.object({
+    type: v.literal("push"),
+    publicKey: v.optional(v.string()),
+    ring: v.boolean(),
+    devices: v.array(v.object({ id: v.string(), label: v.optional(v.string()), endpoint: v.string(), at: v.number() })),
+  }),
   /** To hosts: who is signed in. */
   v.object({
     type: v.literal("hosts"),
@@ -558,8 +632,12 @@ export const ServerMessage = v.variant("type", [
     message: ConversationMessage,
     conversation: v.optional(v.object(VisitorDetails)),
   }),
-  /** To the visitor: its call is ringing at the hosts. */
-  v.object({ type: v.literal("ringing"), callId: CallId, media: CallMedia }),
+  /**
+   * To the visitor: its call is ringing at the hosts. `via: "push"` when it
+   * rings only on a host's devices, by push ("Ringing Ada's phone…"): no
+   * dashboard is open, so it may take longer to answer.
+   */
+  v.object({ type: v.literal("ringing"), callId: CallId, media: CallMedia, via: v.optional(v.literal("push")) }),
   /** To the visitor: every host is busy; it waits in line at `position` (from 1). */
   v.object({ type: v.literal("queued"), callId: CallId, media: CallMedia, position: v.number() }),
   /**
