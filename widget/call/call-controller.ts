@@ -100,6 +100,11 @@ export class CallController implements ReactiveController {
   iceServers: RTCIceServer[] = [];
   /** Place in line (from 1) while `queued`. */
   position = 0;
+  /**
+   * Visitor side, while `calling`: `"push"` when the call rings only on the
+   * hosts' devices, by push, with no dashboard open ("Ringing Ada's phone…").
+   */
+  ringingVia: "push" | undefined;
   /** True while the other side's socket is reconnecting (media may still flow). */
   peerReconnecting = false;
   /** ICE transport policy from the room (`ICE_TRANSPORT_POLICY`). */
@@ -148,8 +153,8 @@ export class CallController implements ReactiveController {
   ) {
     host.addController(this);
     signaling.on("welcome", (m) => (this.iceServers = m.iceServers));
-    signaling.on("ringing", (m) => this.onRinging(m.callId, "calling", 0));
-    signaling.on("queued", (m) => this.onRinging(m.callId, "queued", m.position));
+    signaling.on("ringing", (m) => this.onRinging(m.callId, "calling", 0, m.via));
+    signaling.on("queued", (m) => this.onRinging(m.callId, "queued", m.position, undefined));
     signaling.on("accepted", (m) => {
       if (this.adopt(m.callId, ["calling", "queued", "preparing"])) this.start(m);
     });
@@ -396,9 +401,10 @@ export class CallController implements ReactiveController {
   }
 
   /** The room rings the host (`calling`) or puts this call in line (`queued`). */
-  private onRinging(callId: string, status: "calling" | "queued", position: number): void {
+  private onRinging(callId: string, status: "calling" | "queued", position: number, via: "push" | undefined): void {
     if (!this.adopt(callId, ["calling", "queued"])) return;
     this.position = position;
+    this.ringingVia = via;
     this.setStatus(status);
     this.host.requestUpdate();
   }
@@ -553,6 +559,7 @@ export class CallController implements ReactiveController {
 
   private teardown(lingerMs = 0): void {
     this.position = 0;
+    this.ringingVia = undefined;
     this.peerReconnecting = false;
     this.peer?.close(lingerMs);
     this.peer = undefined;

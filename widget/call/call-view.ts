@@ -167,9 +167,13 @@ export class CallView extends LitElement {
         ? s.peerReconnecting
         : call.status === "idle"
           ? ""
-          : call.status === "calling" && name
-            ? format(s.callingName, { name })
-            : format(s[STATUS_KEY[call.status]], { n: call.position });
+          : call.status === "calling" && call.ringingVia === "push"
+            ? name
+              ? format(s.ringingPhoneName, { name })
+              : s.ringingPhone
+            : call.status === "calling" && name
+              ? format(s.callingName, { name })
+              : format(s[STATUS_KEY[call.status]], { n: call.position });
     return html`
       <slot name="heading"></slot>
       <p part="call-status" class="status" role="status" aria-live="polite" tabindex="-1">${status}</p>

@@ -13,6 +13,10 @@ export const callStrings = {
   preparing: "Starting camera and microphone…",
   calling: "Calling…",
   callingName: "Calling {name}…",
+  /** The call rings only on the host's devices, by push (no dashboard open): it may take longer to answer. */
+  ringingPhone: "Ringing the host's phone…",
+  /** The same, naming the host (`{name}`, from the host's profile). */
+  ringingPhoneName: "Ringing {name}'s phone…",
   callConnecting: "Connecting…",
   connected: "Connected",
   callReconnecting: "Reconnecting…",

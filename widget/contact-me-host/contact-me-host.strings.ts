@@ -40,6 +40,42 @@ export const hostStrings = {
   friday: "Friday",
   saturday: "Saturday",
   sunday: "Sunday",
+  /** The Notifications section's heading. */
+  notifications: "Notifications",
+  /** The switch that subscribes this browser to the room's pushes. */
+  notifyDevice: "Notify this device",
+  /** This browser is subscribed and registered with the room. */
+  pushOn: "This device gets a notification for each call and for messages you have not seen.",
+  pushSubscribing: "Turning on notifications…",
+  pushUnsubscribing: "Turning off notifications…",
+  /** The browser has no service workers, no Push API or no notifications (or the page is not https). */
+  pushUnsupported: "This browser cannot get notifications from this page (it needs service workers and the Push API, on an https page).",
+  /** The page registered no service worker to receive pushes. */
+  pushNoWorker: "This page has no service worker to receive notifications: open the dashboard from its own page (host.html).",
+  /** Notifications are blocked for the site. */
+  pushDenied:
+    "Notifications are blocked for this site. To allow them, click the lock icon in the address bar (or open the browser's site settings), set Notifications to Allow, then reload the page.",
+  /** The room has no VAPID key pair to push with. */
+  pushUnavailable: "This room cannot send notifications: its push keys (VAPID) are not set up correctly.",
+  /** `pushManager.subscribe()` failed: `{reason}` is what the browser said. */
+  pushFailed: "Could not turn on notifications: the browser's push service could not be reached ({reason}). Check the connection and try again.",
+  /** The label of the host's device list. */
+  pushDevices: "Devices that get notifications",
+  pushNoDevices: "No device gets notifications yet.",
+  /** A device the room lists without a label. */
+  pushUnnamedDevice: "A device",
+  /** Beside the device that is this browser. */
+  thisDevice: "This device",
+  /** When a device was added: `{date}`. */
+  pushAdded: "added {date}",
+  remove: "Remove",
+  /** The accessible name of a device's Remove button: `{name}` is its label. */
+  removeDevice: "Remove {name}",
+  /** The switch that makes calls ring the host's devices by push. */
+  ringDevices: "Ring my devices",
+  ringDevicesHelp: "Calls ring your devices even with no dashboard open, inside your business hours.",
+  /** The dashboard was opened to answer a call (`answer`) that no longer waits: answered elsewhere, or ended. */
+  callGone: "That call is no longer waiting (it was answered elsewhere, or it ended).",
   signedInAs: "Signed in as",
   available: "Available",
   connecting: "Connecting…",

@@ -81,12 +81,14 @@ export const hostStyles = [
         gap: 0.6rem;
         max-width: 22rem;
       }
-      [part="available"] {
+      [part="available"],
+      .switch {
         display: inline-flex;
         align-items: center;
         gap: 0.6em;
       }
-      [part="available"] .track {
+      [part="available"] .track,
+      .switch .track {
         width: 2.4em;
         height: 1.3em;
         border-radius: 999px;
@@ -94,7 +96,8 @@ export const hostStyles = [
         position: relative;
         transition: background 0.15s;
       }
-      [part="available"] .track::after {
+      [part="available"] .track::after,
+      .switch .track::after {
         content: "";
         position: absolute;
         top: 0.15em;
@@ -105,11 +108,24 @@ export const hostStyles = [
         background: #fff;
         transition: transform 0.15s;
       }
-      [part="available"][aria-checked="true"] .track {
+      [part="available"][aria-checked="true"] .track,
+      .switch[aria-checked="true"] .track {
         background: var(--_ok);
       }
-      [part="available"][aria-checked="true"] .track::after {
+      [part="available"][aria-checked="true"] .track::after,
+      .switch[aria-checked="true"] .track::after {
         transform: translateX(1.1em);
+      }
+      [part="notifications"] .switch {
+        justify-self: start;
+      }
+      [part="notifications"] p {
+        margin: 0;
+      }
+      [part="push-device"] > span {
+        display: grid;
+        flex: 1;
+        min-width: 0;
       }
       .toolbar {
         display: flex;

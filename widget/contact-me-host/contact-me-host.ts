@@ -19,6 +19,7 @@ import { hostStrings, type HostStrings } from "./contact-me-host.strings.ts";
 import { Drafts, ReadMarks } from "./device-store.ts";
 import { HoursEditor } from "./hours-editor.ts";
 import { InboxView } from "./inbox.ts";
+import { PushSettings } from "./push-settings.ts";
 import { fullDateTime, pageHref, when, type Summary } from "./inbox-format.ts";
 import { Ringer } from "./ringer.ts";
 
@@ -91,11 +92,25 @@ function readSession(raw: string | null): SavedSession | undefined {
  * hours and their time zone for every dashboard; outside them visitors see
  * the host as away, with when the hours open again, and can only send messages.
  *
+ * **Notifications** (Web Push, when the room offers it): **Notify this
+ * device** subscribes this browser through the page's service worker and
+ * registers it with the room; the host's devices are listed, each removable;
+ * **Ring my devices** makes calls ring them by push even with no dashboard
+ * open, inside the hours. See `push-settings.ts` for the cases it tells apart.
+ *
+ * Opened from a notification, the dashboard acts on `answer` (accepts that
+ * call once connected, if it still waits; else says it no longer waits) and
+ * `conversation` (opens it). The element does not read the page's URL: the
+ * page sets these attributes (the demo's `app.js` takes them from
+ * `host.html?room=…&answer=<callId>` and `…&conversation=<id>`).
+ *
  * @element contact-me-host
  *
  * @attr room - Room id, the same as the site's `<contact-me room>`. Default `default`.
  * @attr host - PartyKit host. Default: the origin the script came from.
  * @attr party - Party name. Default `main`.
+ * @attr answer - A call id to accept as soon as the dashboard is signed in and connected, if it still waits (else a notice says it no longer does). Handled once per value.
+ * @attr conversation - A conversation id to open once the conversations are listed. Handled once per value.
  * @attr strings - JSON object overriding visible strings (keys: `hostStrings` in `contact-me-host/contact-me-host.strings.ts`, `callStrings` in `call/call.strings.ts`, `errorStrings` in `room/errors.ts`).
  *
  * @fires {CustomEvent<ContactMeHostRingDetail>} contact-me-host-ring - A call started ringing here. `detail: {callId, media, name?}`.
@@ -110,6 +125,12 @@ function readSession(raw: string | null): SavedSession | undefined {
  * @csspart incoming-call - One waiting call: who is calling (name, email, the page they call from), **Accept** and **Decline**.
  * @csspart missed - Calls that rang out unanswered.
  * @csspart hours - The **Business hours** editor (a disclosure): where the hours stand now, whether to keep hours, their time zone, each weekday's opening and closing times, **Save hours**.
+ * @csspart notifications - The **Notifications** section (shown when the room offers Web Push).
+ * @csspart notify-device - The **Notify this device** switch.
+ * @csspart push-status - Where notifications on this device stand: on, turning on, blocked (and how to allow them), not supported, or why they could not be turned on.
+ * @csspart push-device - One device that gets notifications: its name, **This device**, when it was added, **Remove**.
+ * @csspart push-device-remove - A device's **Remove**.
+ * @csspart ring-devices - The **Ring my devices** switch.
  * @csspart missed-reply - A missed call's **Reply**: opens the caller's conversation with the reply box focused.
  * @csspart call - The call view.
  * @csspart call-status - The call status line.
@@ -185,6 +206,20 @@ export class ContactMeHost extends LitElement {
    * `errorStrings`); missing keys keep their defaults. As an attribute: JSON.
    */
   @property({ attribute: "strings", converter: stringsConverter }) strings: Partial<AllStrings> = {};
+  /**
+   * A call to accept once signed in and connected (e.g. from a notification's
+   * **Answer**), if it is still waiting; otherwise a notice says it is not.
+   */
+  @property() answer = "";
+  /** A conversation to open once the conversations are listed (e.g. from a message notification). */
+  @property() conversation = "";
+  /** The `answer` and `conversation` values already acted on. */
+  private answerHandled = "";
+  private conversationHandled = "";
+  /** Whether the room has sent its list of waiting calls since this socket connected. */
+  private queueKnown = false;
+  /** Whether the room has sent the first page of conversations. */
+  private conversationsListed = false;
 
   @state() private token: string | undefined;
   @state() private hostName = "";
@@ -211,6 +246,11 @@ export class ContactMeHost extends LitElement {
   private readonly hoursEditor = new HoursEditor(this, {
     strings: () => this.text,
     save: (hours) => this.signaling.send({ type: "hours", hours }),
+  });
+  /** The **Notifications** section. */
+  private readonly pushSettings = new PushSettings(this, {
+    strings: () => this.text,
+    send: (message) => this.signaling.send(message),
   });
   /** The cursor of the page of conversations after those listed; undefined at the end. */
   @state() private next: string | undefined;
@@ -256,6 +296,7 @@ export class ContactMeHost extends LitElement {
     const on = this.signaling.on.bind(this.signaling);
     on("welcome", (m) => {
       if (m.name) this.hostName = m.name;
+      this.queueKnown = false;
       // After a reconnect the room has forgotten this socket: restore availability.
       if (this.available) this.signaling.send({ type: "available", available: true });
     });
@@ -279,7 +320,12 @@ export class ContactMeHost extends LitElement {
       this.typingSentAt.delete(m.conversationId);
       this.inbox.forget(m.conversationId);
     });
-    on("queue", (m) => this.onQueue(m.calls));
+    on("queue", (m) => {
+      this.onQueue(m.calls);
+      this.queueKnown = true;
+      this.answerAsked();
+    });
+    on("push", (m) => this.pushSettings.update(m));
     on("hosts", (m) => (this.hosts = m.hosts));
     on("hours", (m) => this.hoursEditor.update(m));
     on("missed", (m) => (this.missed = m.calls));
@@ -383,6 +429,7 @@ export class ContactMeHost extends LitElement {
       ${this.incoming.length ? this.renderIncoming() : nothing}
       ${this.renderMissed()}
       ${this.hoursEditor.render()}
+      ${this.pushSettings.render()}
       ${this.inbox.render()}
     `;
   }
@@ -507,6 +554,25 @@ export class ContactMeHost extends LitElement {
     }
     this.next = m.next;
     this.inbox.loadingOlder = false;
+    if (m.cursor === undefined) this.conversationsListed = true;
+  }
+
+  /** Accept the call `answer` names, once, if it still waits; else say it does not. */
+  private answerAsked() {
+    const callId = this.answer;
+    if (!callId || callId === this.answerHandled || !this.queueKnown) return;
+    this.answerHandled = callId;
+    const waiting = this.waiting.find((w) => w.callId === callId && w.state !== "reconnecting");
+    if (waiting && !this.call.live) void this.accept(waiting);
+    else this.notices.show({ key: "callGone" });
+  }
+
+  /** Open the conversation `conversation` names, once, when the first page of conversations is in (before rendering). */
+  private conversationAsked() {
+    const id = this.conversation;
+    if (!id || id === this.conversationHandled || !this.conversationsListed) return;
+    this.conversationHandled = id;
+    this.inbox.show(id);
   }
 
   /** Someone has seen a conversation: the visitor the host's replies, or a host (maybe elsewhere) the visitor's messages. */
@@ -602,12 +668,14 @@ export class ContactMeHost extends LitElement {
     super.willUpdate(changed);
     this.inbox.conversations = this.conversations;
     this.inbox.hasOlder = this.next !== undefined;
+    this.conversationAsked();
     if (this.ringingHere.some((w) => !this.silenced.has(w.callId)) && !this.call.live) this.ringer.start();
     else this.ringer.stop();
   }
 
   protected override updated(changed: PropertyValues): void {
     super.updated(changed);
+    if (changed.has("answer")) this.answerAsked();
     const ringing = this.ringingHere;
     const s = this.text;
     this.attention.ringing(
@@ -669,6 +737,8 @@ export class ContactMeHost extends LitElement {
     this.token = undefined;
     this.available = false;
     this.waiting = [];
+    this.queueKnown = false;
+    this.pushSettings.state = undefined;
   }
 
   private connect() {
