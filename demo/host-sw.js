@@ -1,8 +1,29 @@
-// The dashboard's service worker (scope /host.html): keeps the page and the
-// files it loads (same origin, GET, outside /parties/) in a cache, fetching
-// them from the network first so an update shows at once, and from the cache
-// when the network is gone. The room itself (WebSockets, /parties/) is never
-// cached: the dashboard says "Reconnecting…" until it is back.
+// The dashboard's service worker (scope /host.html). Plain JavaScript, no build.
+//
+// Offline: it keeps the page and the files it loads (same origin, GET,
+// outside /parties/) in a cache, fetching them from the network first so an
+// update shows at once, and from the cache when the network is gone. The room
+// itself (WebSockets, /parties/) is never cached: the dashboard says
+// "Reconnecting…" until it is back.
+//
+// Notifications: the room pushes a JSON payload (protocol/push.ts, PushPayload)
+// to each device a host turned on with "Notify this device":
+// - `call`: "Video call from Ada" / "Audio call from a visitor", the page in
+//   the body, tagged `call-<callId>`, staying until acted on, with Answer and
+//   Decline;
+// - `call-end`: that call's notification is closed; a `missed` call shows
+//   "Missed video call from Ada" in its place (same tag);
+// - `message`: titled with the visitor's name (or "New message"), the text in
+//   the body ("3 new messages" when several wait), one per conversation
+//   (`conversation-<id>`).
+// While a dashboard window of this scope has the focus, nothing is shown: the
+// payload is posted to that window instead ({type: "contact-me-push", payload}),
+// which hears the room itself.
+// A click: Answer (or the call's notification itself) focuses a dashboard
+// window and takes it to host.html?room=<room>&answer=<callId>, or opens one
+// there; Decline posts {callId, token} to the room's /decline, with no window;
+// a message opens host.html?room=<room>&conversation=<id>; a missed call
+// opens the room's dashboard.
 const CACHE = "contact-me-dashboard-v1";
 /** The page's files with stable names; the code's hashed chunks are kept as they load. */
 const SHELL = ["/host.html", "/site.css", "/room.js", "/app.js", "/dist/index.js", "/icons/icon-192.png", "/icons/icon-512.png"];
@@ -42,4 +63,125 @@ self.addEventListener("fetch", (event) => {
       })
       .catch(async () => (await caches.match(key)) ?? Response.error()),
   );
+});
+
+// ------------------------------------------------------------------ notifications
+
+/** The notification a push payload asks for: `{title, options}`, or null for none (a call that ended, unless missed). */
+function notificationFor(payload) {
+  const who = payload.name;
+  if (payload.type === "call") {
+    const media = payload.media === "video" ? "Video" : "Audio";
+    return {
+      title: who ? `${media} call from ${who}` : `${media} call from a visitor`,
+      options: {
+        body: payload.page || "",
+        tag: `call-${payload.callId}`,
+        requireInteraction: true,
+        renotify: true,
+        actions: [
+          { action: "answer", title: "Answer" },
+          { action: "decline", title: "Decline" },
+        ],
+        data: payload,
+      },
+    };
+  }
+  if (payload.type === "call-end") {
+    if (payload.state !== "missed") return null;
+    const media = payload.media === "video" ? "video" : "audio";
+    return {
+      title: who ? `Missed ${media} call from ${who}` : `Missed ${media} call from a visitor`,
+      options: { body: "", tag: `call-${payload.callId}`, renotify: true, data: payload },
+    };
+  }
+  if (payload.type === "message") {
+    return {
+      title: who || "New message",
+      options: {
+        body: payload.unseen > 1 ? `${payload.unseen} new messages` : payload.text,
+        tag: `conversation-${payload.conversationId}`,
+        renotify: true,
+        data: payload,
+      },
+    };
+  }
+  return null;
+}
+
+/** The dashboard windows of this worker's scope, the focused ones first. */
+async function dashboards() {
+  const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+  const scope = self.registration.scope;
+  return windows.filter((w) => w.url.startsWith(scope)).sort((a, b) => Number(b.focused) - Number(a.focused));
+}
+
+/** Show (or close) what a push payload asks for, unless a dashboard window has the focus. */
+async function onPushPayload(payload) {
+  if (!payload || typeof payload.type !== "string") return;
+  if (payload.type === "call-end") {
+    for (const n of await self.registration.getNotifications({ tag: `call-${payload.callId}` })) n.close();
+  }
+  const focused = (await dashboards()).find((w) => w.focused);
+  if (focused) {
+    focused.postMessage({ type: "contact-me-push", payload });
+    return;
+  }
+  const shown = notificationFor(payload);
+  if (shown) await self.registration.showNotification(shown.title, shown.options);
+}
+
+/** The dashboard's URL for `room`, with `params` (relative to this worker's scope). */
+function dashboardUrl(room, params) {
+  const url = new URL(self.registration.scope);
+  url.search = new URLSearchParams({ room, ...params }).toString();
+  return url.href;
+}
+
+/** Bring a dashboard window to `url`: the first open one (focused and taken there), else a new one. */
+async function openDashboard(url) {
+  const [existing] = await dashboards();
+  if (existing) {
+    const focused = await existing.focus().catch(() => existing);
+    const navigated = await (focused || existing).navigate(url).catch(() => null);
+    if (navigated) return navigated;
+  }
+  return self.clients.openWindow(url);
+}
+
+/** Decline a call from its notification: `POST /parties/main/<room>/decline` with the push's token. */
+async function declineCall(payload) {
+  const res = await fetch(`${payload.origin}/parties/main/${encodeURIComponent(payload.room)}/decline`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ callId: payload.callId, token: payload.declineToken || "" }),
+  });
+  await res.text();
+  return res.status;
+}
+
+/** What a click on a notification (or on one of its `action` buttons) does. */
+async function onNotificationClick(notification, action) {
+  const payload = notification.data || {};
+  notification.close();
+  if (payload.type === "call") {
+    if (action === "decline") return declineCall(payload);
+    return openDashboard(dashboardUrl(payload.room, { answer: payload.callId }));
+  }
+  if (payload.type === "message") return openDashboard(dashboardUrl(payload.room, { conversation: payload.conversationId }));
+  if (payload.type === "call-end") return openDashboard(dashboardUrl(payload.room, {}));
+}
+
+self.addEventListener("push", (event) => {
+  let payload;
+  try {
+    payload = event.data ? event.data.json() : null;
+  } catch {
+    payload = null;
+  }
+  event.waitUntil(onPushPayload(payload));
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.waitUntil(onNotificationClick(event.notification, event.action));
 });
