@@ -2,6 +2,8 @@
  * Getting the host's attention from a background tab: while calls ring, the
  * page title starts with their count (`(1) …`), and each new call raises a
  * browser notification when the tab is hidden and notifications are allowed.
+ * It is tagged `call-<callId>`, as the service worker tags a call's push
+ * notification, so the two replace each other rather than showing twice.
  * A ReactiveController of `<contact-me-host>`; touches `document` only in the
  * browser, from {@link AttentionController.ringing}.
  * @module
@@ -52,7 +54,7 @@ export class AttentionController implements ReactiveController {
     for (const call of calls) {
       if (this.shown.has(call.callId)) continue;
       try {
-        const n = new N(call.title, { body: call.body, tag: `contact-me-${call.callId}`, requireInteraction: true });
+        const n = new N(call.title, { body: call.body, tag: `call-${call.callId}`, requireInteraction: true });
         n.onclick = () => {
           globalThis.focus?.();
           n.close();
