@@ -198,3 +198,22 @@ export function issueConversationToken(secret: string, conversationId: string, r
 export function verifyConversationToken(token: string, secret: string, room: string, now = Date.now()): Promise<string | undefined> {
   return verifyIdToken("conversation", token, secret, room, now);
 }
+
+/**
+ * A decline token: lets the host `host` decline call `callId` of `room` from
+ * a push notification (`POST decline`), with no dashboard open. It is sent
+ * only inside that host's encrypted push, and stands for nothing else.
+ * Format: `<host name, base64url>.<HMAC-SHA256 of decline:<room>:<callId>:<host>, base64url>`.
+ */
+export async function issueDeclineToken(secret: string, room: string, callId: string, host: string): Promise<string> {
+  return `${toBase64Url(encoder.encode(host))}.${await sign(secret, `decline:${room}:${callId}:${host}`)}`;
+}
+
+/** The host a decline token stands for, when it is one the room issued for `callId`; else undefined. */
+export async function verifyDeclineToken(token: string, secret: string, room: string, callId: string): Promise<string | undefined> {
+  const match = /^([A-Za-z0-9_-]{1,256})\.([A-Za-z0-9_-]{43})$/.exec(token);
+  const name = match && fromBase64Url(match[1]);
+  if (!match || !name) return undefined;
+  const host = new TextDecoder().decode(name);
+  return (await verify(secret, `decline:${room}:${callId}:${host}`, match[2])) ? host : undefined;
+}

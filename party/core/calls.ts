@@ -22,7 +22,8 @@ import {
 import type { RoomConfig } from "./config.ts";
 import { isHost, isVisitor, type Connections, type HostConn, type State, type VisitorConn } from "./connections.ts";
 import type { Opening } from "./hours.ts";
-import { placeCalls, type CallRecord } from "./queue.ts";
+import type { PushDesk } from "./push.ts";
+import { placeCalls, type CallRecord, type HostPresence } from "./queue.ts";
 import type { Connection, Storage } from "./runtime.ts";
 import type { CallEntry } from "./messages.ts";
 import { iceServersFor } from "./turn.ts";
@@ -82,6 +83,7 @@ export class CallDesk {
    * @param schedule asks the room to set its alarm again (calls changed); `exclude` is a closing connection
    * @param book who is calling, and where each ended call is logged
    * @param opening where the business hours stand at an instant (ms since the epoch)
+   * @param push who calls may ring by push, and the pushes of ringing and ended calls
    */
   constructor(
     private readonly storage: Storage,
@@ -90,7 +92,35 @@ export class CallDesk {
     private readonly schedule: (exclude?: string) => void,
     private readonly book: CallBook,
     private readonly opening: (now: number) => Opening,
+    private readonly push: Pick<PushDesk, "reachable" | "callRinging" | "callEnded">,
   ) {}
+
+  /**
+   * The hosts calls may ring: each signed-in host, available when one of its
+   * dashboards is; and, inside the business hours, each host with "Ring my
+   * devices" on, available by push (`byPush`) when no dashboard of theirs is.
+   * @param exclude a connection that is closing
+   */
+  private hostPresence(exclude?: string, now = Date.now()): (HostPresence & { byPush?: boolean })[] {
+    const hosts: (HostPresence & { byPush?: boolean })[] = this.conns.hostPresence(exclude);
+    if (!this.opening(now).open) return hosts;
+    for (const name of this.push.reachable()) {
+      const signedIn = hosts.find((h) => h.name === name);
+      if (!signedIn) hosts.push({ name, available: true, byPush: true });
+      else if (!signedIn.available) Object.assign(signedIn, { available: true, byPush: true });
+    }
+    return hosts;
+  }
+
+  /** Whether any host is available, at a dashboard or by push (what presence says). */
+  available(exclude?: string): boolean {
+    return this.hostPresence(exclude).some((h) => h.available);
+  }
+
+  /** How long `call` rings: longer when it rings only by push. */
+  private ringTimeout(call: CallRecord): number {
+    return call.byPush ? this.config().ringTimeoutPushMs : this.config().ringTimeoutMs;
+  }
 
   /**
    * The presence frame visitors get: `available` only inside the business
@@ -111,6 +141,9 @@ export class CallDesk {
    * have been told already); the writes keep their order.
    */
   private logged(call: CallRecord, state: CallState, now = Date.now(), context: CallEntry["context"] = { name: call.name, email: call.email }): void {
+    if (state === "in-call" || state === "missed" || state === "cancelled" || state === "declined") {
+      if (call.pushedTo?.length || state === "missed") this.push.callEnded(call, call.pushedTo ?? [], state === "in-call" ? "answered" : state, call.host);
+    }
     const conversationId = call.conversationId;
     if (!conversationId) return;
     const ended = state !== "ringing" && state !== "in-call";
@@ -277,7 +310,7 @@ export class CallDesk {
     const who = await this.book.caller(sender, msg);
     // Checked again: another frame may have been handled meanwhile.
     if (this.callOf(sender)) return this.conns.fail(sender, "busy", "You already have a call in progress");
-    const hosts = this.conns.hostPresence();
+    const hosts = this.hostPresence(undefined, now);
     if (!hosts.some((h) => h.available)) return this.conns.fail(sender, "unavailable", "The host is away; send a message instead");
     if (!this.opening(now).open) return this.conns.fail(sender, "unavailable", "Outside business hours; send a message instead");
     const call: CallRecord = {
@@ -346,12 +379,22 @@ export class CallDesk {
 
   /** `decline`: this host will not take it; declined by every free host, the visitor hears so. */
   decline(host: HostConn, callId: string): void {
+    if (!this.declineAs(host.state!.name, callId)) return this.conns.fail(host, "not_found", "That call is no longer waiting");
+  }
+
+  /**
+   * Host `name` declines the waiting call `callId` (from a dashboard, or from
+   * a push notification with `POST decline`). Its devices hear the call ended
+   * for them. False when no such call is waiting.
+   */
+  declineAs(name: string, callId: string): boolean {
     const call = this.calls.find((c) => c.id === callId && c.state === "waiting");
-    if (!call) return this.conns.fail(host, "not_found", "That call is no longer waiting");
-    const name = host.state!.name;
+    if (!call) return false;
     if (!call.declinedBy.includes(name)) call.declinedBy.push(name);
+    if (call.pushedTo?.includes(name)) this.push.callEnded(call, [name], "declined");
     this.save();
     this.reconcile();
+    return true;
   }
 
   // ------------------------------------------------------------------ both peers
@@ -409,7 +452,7 @@ export class CallDesk {
    */
   reconcile(exclude?: string, announce: ReadonlySet<string> = new Set()): void {
     const now = Date.now();
-    const hosts = this.conns.hostPresence(exclude);
+    const hosts = this.hostPresence(exclude, now);
     const nobody = !hosts.some((h) => h.available);
     let changed = false;
     for (const p of placeCalls(this.calls, hosts)) {
@@ -425,9 +468,15 @@ export class CallDesk {
         this.logged(call, "declined", now);
         changed = true;
       } else if (p.kind === "ringing" && (call.ringingSince === undefined || announce.has(call.id))) {
-        call.ringingSince ??= now;
+        if (call.ringingSince === undefined) {
+          call.ringingSince = now;
+          // Rung only by push (no dashboard of those hosts is available): it rings longer.
+          call.byPush = p.hosts.every((name) => hosts.find((h) => h.name === name)?.byPush);
+          call.pushedTo = p.hosts;
+          this.push.callRinging(call, p.hosts, now + this.ringTimeout(call));
+        }
         call.position = undefined;
-        this.conns.sendTo(call.visitorConn, { type: "ringing", callId: call.id, media: call.media });
+        this.conns.sendTo(call.visitorConn, { type: "ringing", callId: call.id, media: call.media, ...(call.byPush ? { via: "push" as const } : {}) });
         changed = true;
       } else if (p.kind === "paused" && call.ringingSince !== undefined) {
         call.ringingSince = undefined; // rings again, afresh, if the visitor comes back
@@ -450,7 +499,7 @@ export class CallDesk {
    * {@link visitorPresence}), and queue/host snapshots to hosts.
    */
   private publish(exclude: string | undefined): void {
-    const hosts = this.conns.hostPresence(exclude);
+    const hosts = this.hostPresence(exclude);
     const available = hosts.some((h) => h.available);
     const toHosts = JSON.stringify({ type: "presence", available } satisfies ServerMessage);
     const toVisitors = JSON.stringify(this.visitorPresence(available));
@@ -461,7 +510,7 @@ export class CallDesk {
     }
     const busy = new Set(this.calls.filter((c) => c.state === "active").map((c) => c.host));
     const placements = placeCalls(this.calls, hosts);
-    const hostsFrame = JSON.stringify({ type: "hosts", hosts: hosts.map((h) => ({ ...h, inCall: busy.has(h.name) })) } satisfies ServerMessage);
+    const hostsFrame = JSON.stringify({ type: "hosts", hosts: hosts.map(({ name, available }) => ({ name, available, inCall: busy.has(name) })) } satisfies ServerMessage);
     for (const conn of this.conns.live("host", exclude)) {
       const me = conn.state!.name;
       const queue = JSON.stringify({
@@ -501,7 +550,7 @@ export class CallDesk {
   deadlines(): number[] {
     const out: number[] = [];
     for (const c of this.calls) {
-      if (c.ringingSince !== undefined) out.push(c.ringingSince + this.config().ringTimeoutMs);
+      if (c.ringingSince !== undefined) out.push(c.ringingSince + this.ringTimeout(c));
       if (c.visitorGoneAt !== undefined) out.push(c.visitorGoneAt + RESUME_GRACE_S * 1000);
       if (c.hostGoneAt !== undefined) out.push(c.hostGoneAt + RESUME_GRACE_S * 1000);
     }
@@ -510,7 +559,7 @@ export class CallDesk {
 
   /** Rings that timed out become missed calls; calls whose socket did not come back within the grace end. */
   expire(now: number): void {
-    for (const call of this.calls.filter((c) => c.ringingSince !== undefined && now - c.ringingSince >= this.config().ringTimeoutMs)) {
+    for (const call of this.calls.filter((c) => c.ringingSince !== undefined && now - c.ringingSince >= this.ringTimeout(c))) {
       this.remove(call);
       this.conns.sendTo(call.visitorConn, { type: "ended", callId: call.id, reason: "no-answer" });
       const missed: MissedCall = { callId: call.id, name: call.name, media: call.media, at: now, conversationId: call.conversationId };

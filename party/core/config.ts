@@ -17,6 +17,7 @@ import {
   type HostProfile,
 } from "../../protocol/socket.ts";
 import type { TurnConfig } from "./turn.ts";
+import { vapidKeysFrom, type VapidKeys } from "./vapid.ts";
 
 /** Public STUN server used when `ICE_SERVERS` is unset. */
 export const DEFAULT_ICE_SERVERS: IceServer[] = [{ urls: "stun:stun.l.google.com:19302" }];
@@ -58,6 +59,27 @@ export interface RoomConfig {
   maxQueue: number;
   /** How long a call rings before it ends with "No answer", in ms (`RING_TIMEOUT_S`, default 45 s). */
   ringTimeoutMs: number;
+  /**
+   * How long a call rings when it rings only on hosts' devices by push (no
+   * dashboard open), in ms (`RING_TIMEOUT_PUSH_S`, 5–3600, default 60 s): a
+   * phone takes longer to pick up.
+   */
+  ringTimeoutPushMs: number;
+  /**
+   * How long a visitor's message waits unseen by every host before it is
+   * pushed to their devices, in ms (`PUSH_MESSAGE_DELAY_S`, 0–86400, default 60 s).
+   */
+  pushMessageDelayMs: number;
+  /**
+   * The room's VAPID identity (RFC 8292) for Web Push: `keys` from
+   * `VAPID_PUBLIC_KEY` and `VAPID_PRIVATE_KEY` (base64url, as
+   * `web-push generate-vapid-keys` prints them), `undefined` when both are
+   * unset (the room makes a pair on first use and keeps it in storage);
+   * `problem` when they are set but unusable (the room then does not push).
+   * `subject` is `VAPID_SUBJECT` (a `mailto:` or `https:` URI where push
+   * services can reach the owner), if set.
+   */
+  vapid: { keys?: VapidKeys; subject?: string; problem?: string };
   /** TURN relay with ephemeral credentials (`TURN_URLS`, `TURN_SECRET`, `TURN_TTL_S`); `undefined` when unset. */
   turn: TurnConfig | undefined;
   /** Lifetime of a host's sign-in, in seconds (`HOST_SESSION_S`, 10–604800, default 43200 = 12 h). */
@@ -326,6 +348,29 @@ function parseWebhook(urlValue: unknown, secretValue: unknown): RoomConfig["webh
   return { url, secret };
 }
 
+function parseVapid(publicValue: unknown, privateValue: unknown, subjectValue: unknown): RoomConfig["vapid"] {
+  const publicKey = nonEmpty(publicValue);
+  const privateKey = nonEmpty(privateValue);
+  let subject = nonEmpty(subjectValue);
+  if (subject !== undefined && !/^(mailto:.+@.+|https:\/\/.+)$/.test(subject)) {
+    console.error("VAPID_SUBJECT is not a mailto: or https: URI; ignored");
+    subject = undefined;
+  }
+  if (publicKey === undefined && privateKey === undefined) return { subject };
+  let problem: string;
+  if (publicKey === undefined || privateKey === undefined) {
+    problem = "VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY go together; set both or neither";
+  } else {
+    try {
+      return { keys: vapidKeysFrom(publicKey, privateKey), subject };
+    } catch (err) {
+      problem = (err as Error).message;
+    }
+  }
+  console.error(`${problem}; Web Push is off`);
+  return { subject, problem };
+}
+
 function slackBot(env: Record<string, unknown>): RoomConfig["slackBot"] {
   const token = nonEmpty(env.SLACK_BOT_TOKEN);
   const channel = nonEmpty(env.SLACK_CHANNEL_ID);
@@ -376,6 +421,9 @@ export function readConfig(env: Record<string, unknown>): RoomConfig {
     allowedOrigins: parseAllowedOrigins(env.ALLOWED_ORIGINS),
     maxQueue: parseInteger(env.MAX_QUEUE, 10, 0, MAX_QUEUE_LIMIT, "MAX_QUEUE"),
     ringTimeoutMs: parseInteger(env.RING_TIMEOUT_S, 45, 5, 3600, "RING_TIMEOUT_S") * 1000,
+    ringTimeoutPushMs: parseInteger(env.RING_TIMEOUT_PUSH_S, 60, 5, 3600, "RING_TIMEOUT_PUSH_S") * 1000,
+    pushMessageDelayMs: parseInteger(env.PUSH_MESSAGE_DELAY_S, 60, 0, 86400, "PUSH_MESSAGE_DELAY_S") * 1000,
+    vapid: parseVapid(env.VAPID_PUBLIC_KEY, env.VAPID_PRIVATE_KEY, env.VAPID_SUBJECT),
     turn: parseTurn(env.TURN_URLS, env.TURN_SECRET, env.TURN_TTL_S),
     iceTransportPolicy: parseIceTransportPolicy(env.ICE_TRANSPORT_POLICY),
     hostSessionS: parseInteger(env.HOST_SESSION_S, 12 * 60 * 60, 10, 7 * 24 * 60 * 60, "HOST_SESSION_S"),

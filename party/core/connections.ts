@@ -48,6 +48,8 @@ export interface HostState extends Common {
   available: boolean;
   /** The host token the socket opened with, checked again on every alarm (expiry, revoked keys). */
   token: string;
+  /** The room's origin (`http(s)://…`) as this dashboard reached it: pushes to devices it adds point there. */
+  origin?: string;
 }
 export type State = VisitorState | HostState;
 export type VisitorConn = Connection<VisitorState>;

@@ -1,8 +1,8 @@
 /**
  * The main party's HTTP endpoints, under `/parties/main/<room>/`, as described
  * in `protocol/http.ts` (methods, paths, query parameters, bodies, answers and
- * their statuses): {@link PRESENCE}, {@link HOST_SESSION}, {@link HOST_MANIFEST} and
- * {@link SLACK_EVENTS} (answered by `slack-bridge.ts`). Every answer is JSON
+ * their statuses): {@link PRESENCE}, {@link HOST_SESSION}, {@link HOST_MANIFEST},
+ * {@link DECLINE_CALL} and {@link SLACK_EVENTS} (answered by `slack-bridge.ts`). Every answer is JSON
  * with CORS headers (`Access-Control-Allow-Origin` is the request's origin
  * when it is in `ALLOWED_ORIGINS`, `*` when that is unset); `OPTIONS` anything
  * → `204` (CORS preflight); anything else → `404 not_found`.
@@ -14,6 +14,7 @@
  */
 import * as v from "valibot";
 import {
+  DECLINE_CALL,
   HOST_MANIFEST,
   HOST_SESSION,
   PRESENCE,
@@ -53,6 +54,8 @@ export interface RouteContext {
   slack: SlackBridge;
   /** Ask the sign-in guard of a client address (`/take` or `/refund`, see `guard.ts`). */
   guard(address: string, action: "take" | "refund"): Promise<Response>;
+  /** Decline a call for the host a decline token stands for: whether it was waiting; undefined for a token not the room's. */
+  decline(callId: string, token: string): Promise<boolean | undefined>;
 }
 
 /** Whether `req` is a request to `endpoint` (its method, and a path ending in the endpoint's). */
@@ -74,6 +77,7 @@ export class Routes {
     }
     if (isFor(req, path, HOST_SESSION)) return respond(await this.signIn(req, room));
     if (isFor(req, path, HOST_MANIFEST)) return respond(this.manifest(room));
+    if (isFor(req, path, DECLINE_CALL)) return respond(await this.decline(req, room));
     return respond(errorAnswer(404, "No such endpoint"));
   }
 
@@ -110,6 +114,21 @@ export class Routes {
         ],
       },
     };
+  }
+
+  /** `POST decline`: a host declines a call from its push notification (see `push.ts`). */
+  private async decline(req: Request, room: RouteContext): Promise<Answer<typeof DECLINE_CALL>> {
+    let data: unknown;
+    try {
+      data = await req.json();
+    } catch {
+      return errorAnswer(400, 'Body must be JSON {"callId": string, "token": string}');
+    }
+    const body = parseBody(DECLINE_CALL, data);
+    if (!body.ok) return errorAnswer(400, body.message);
+    const declined = await room.decline(body.body.callId, body.body.token);
+    if (declined === undefined) return errorAnswer(401, "Not a decline token of this room for that call");
+    return { status: 200, body: { declined } };
   }
 
   /** `POST host/session`: a host key for a host token. */

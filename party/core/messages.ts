@@ -24,6 +24,7 @@ import type { Agent } from "./agent.ts";
 import { conversationTag, isVisitor, type Connections, type HostConn, type VisitorConn } from "./connections.ts";
 import type { Conversation, ConversationStore, StoredMessage } from "./conversations.ts";
 import type { SlackBridge } from "./slack-bridge.ts";
+import type { PushDesk } from "./push.ts";
 import { callEvent, type Webhooks } from "./webhooks.ts";
 
 /** Messages of each conversation in a page of the dashboard's list. */
@@ -104,6 +105,7 @@ export class Messages {
     private readonly conns: Connections,
     private readonly slack: SlackBridge,
     private readonly webhooks: Webhooks,
+    private readonly push: Pick<PushDesk, "visitorWrote">,
   ) {}
 
   /** A new message, for the owner's webhook (stored in its outbox before anyone is told). */
@@ -160,6 +162,7 @@ export class Messages {
     // in between must not leave a message that never reaches Slack.
     const queued = !!slack && (await this.slack.enqueue(conversation, message, { from: "visitor", text: msg.text, name: conversation.name, email: conversation.email, page: msg.page }));
     await this.created(conversation, message);
+    await this.push.visitorWrote(conversation, message);
     this.conns.send(sender, { type: "sent", id: message.id, clientId: msg.clientId, at: now });
     this.publish(conversation, message);
     if (queued) void this.slack.drain();

@@ -67,10 +67,12 @@ export async function encryptPush(plaintext: Uint8Array, keys: PushKeys, inputs?
   if (keys.auth.length !== 16) throw new RangeError("auth must be 16 bytes");
   const salt = inputs?.salt ?? crypto.getRandomValues(new Uint8Array(16));
   const sender = inputs?.senderKeys ?? ((await crypto.subtle.generateKey(ECDH, true, ["deriveBits"])) as CryptoKeyPair);
-  const senderPublic = new Uint8Array(await crypto.subtle.exportKey("raw", sender.publicKey));
+  const senderPublic = new Uint8Array((await crypto.subtle.exportKey("raw", sender.publicKey)) as ArrayBuffer);
   const receiver = await crypto.subtle.importKey("raw", concat(keys.p256dh), ECDH, false, []);
   // RFC 8291 §3.3–3.4: the shared secret, mixed with the auth secret and both public keys.
-  const shared = new Uint8Array(await crypto.subtle.deriveBits({ name: "ECDH", public: receiver }, sender.privateKey, 256));
+  // (Cloudflare's types spell the member `$public`; its runtime, like every other, reads `public`.)
+  const derive = { name: "ECDH", public: receiver } as unknown as Parameters<typeof crypto.subtle.deriveBits>[0];
+  const shared = new Uint8Array(await crypto.subtle.deriveBits(derive, sender.privateKey, 256));
   const ikm = await hkdf(keys.auth, shared, concat(bytes("WebPush: info\0"), keys.p256dh, senderPublic), 32);
   // RFC 8188 §2.2–2.3: the content encryption key and nonce (record 0: the nonce as derived).
   const cek = await hkdf(salt, ikm, bytes("Content-Encoding: aes128gcm\0"), 16);

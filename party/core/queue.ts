@@ -39,6 +39,10 @@ export interface CallRecord {
   state: "waiting" | "active";
   /** When it started ringing (ms), while it rings. */
   ringingSince?: number;
+  /** Rung only on hosts' devices by push (no dashboard available): it rings for `RING_TIMEOUT_PUSH_S`. */
+  byPush?: boolean;
+  /** The hosts it rang at when it started ringing: their devices hear how it ended. */
+  pushedTo?: string[];
   /** Last position told to the visitor, while it waits in line. */
   position?: number;
   /** Host names that declined it. */

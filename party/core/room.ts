@@ -15,6 +15,7 @@
  * - `messages.ts` (with `conversations.ts`): conversations and messages;
  * - `slack-bridge.ts` (with `outbox.ts`, `slack.ts`): Slack both ways;
  * - `webhooks.ts` (with `outbox.ts`): signed events to the owner's webhook;
+ * - `push.ts` (with `outbox.ts`, `vapid.ts`): Web Push to the hosts' devices;
  * - `http.ts`: the HTTP endpoints; `edge.ts`: checks before a socket or
  *   request reaches the room.
  *
@@ -47,6 +48,7 @@ import {
   newNonce,
   newRoomSecret,
   verifyConversationToken,
+  verifyDeclineToken,
   verifyHostToken,
   verifyResumeToken,
 } from "./auth.ts";
@@ -72,6 +74,7 @@ import { MAX_SOCKETS_PER_ADDRESS } from "./limits.ts";
 import { hostOf } from "./edge.ts";
 import { Routes } from "./http.ts";
 import { Messages } from "./messages.ts";
+import { PushDesk } from "./push.ts";
 import type { Connection, Frame, RoomRuntime } from "./runtime.ts";
 import { SlackBridge } from "./slack-bridge.ts";
 import { Webhooks } from "./webhooks.ts";
@@ -87,6 +90,7 @@ export class ContactRoom {
   private readonly messages: Messages;
   private readonly slack: SlackBridge;
   private readonly webhooks: Webhooks;
+  private readonly push: PushDesk;
   private readonly store: ConversationStore;
   private readonly hours: HoursDesk;
   private readonly routes = new Routes();
@@ -115,9 +119,10 @@ export class ContactRoom {
       () => this.schedule(),
     );
     this.webhooks = new Webhooks(runtime.storage, config, () => this.id, () => this.schedule());
-    this.messages = new Messages(store, this.conns, this.slack, this.webhooks);
+    this.push = new PushDesk(runtime.storage, config, this.conns, store, () => ({ id: this.id, secret: this.secret }), () => this.schedule());
+    this.messages = new Messages(store, this.conns, this.slack, this.webhooks, this.push);
     this.hours = new HoursDesk(runtime.storage);
-    this.calls = new CallDesk(runtime.storage, this.conns, config, (exclude) => this.schedule(exclude), this.messages, (now) => this.opening(now));
+    this.calls = new CallDesk(runtime.storage, this.conns, config, (exclude) => this.schedule(exclude), this.messages, (now) => this.opening(now), this.push);
   }
 
   /**
@@ -175,6 +180,7 @@ export class ContactRoom {
       if (stored.size < 2) await this.runtime.storage.put({ roomId: this.id, secret: this.secret });
       await this.slack.outbox.load();
       await this.webhooks.outbox.load();
+      await this.push.load();
       await this.hours.load();
       await this.calls.load(Date.now());
       const stats = await this.store.stats();
@@ -221,7 +227,8 @@ export class ContactRoom {
     const host = hostOf(request);
     const params = new URL(request.url).searchParams;
     if (host !== null) {
-      conn.setState({ role: "host", name: host, available: false, token: params.get("token") ?? "", lastSeen: now, buckets: {} });
+      const origin = new URL(request.url).origin.replace(/^ws/, "http");
+      conn.setState({ role: "host", name: host, available: false, token: params.get("token") ?? "", origin, lastSeen: now, buckets: {} });
       if (isHost(conn)) await this.hostJoined(conn);
       return;
     }
@@ -245,8 +252,9 @@ export class ContactRoom {
   private async hostJoined(conn: HostConn): Promise<void> {
     const { name } = conn.state!;
     this.conns.send(conn, { type: "welcome", protocol: PROTOCOL_VERSION, role: "host", id: conn.id, iceServers: this.config.iceServers, name });
-    this.conns.send(conn, { type: "presence", available: this.conns.isAvailable() });
+    this.conns.send(conn, { type: "presence", available: this.calls.available() });
     this.conns.send(conn, this.hoursFrame());
+    this.conns.send(conn, this.push.frame(name));
     await this.messages.hostConnected(conn);
     await this.calls.hostConnected(conn);
   }
@@ -263,7 +271,7 @@ export class ContactRoom {
       conversationToken: await issueConversationToken(this.secret, conversationId, this.id),
       ...(this.config.hostProfile ? { profile: this.config.hostProfile } : {}),
     });
-    this.conns.send(conn, this.calls.visitorPresence(this.conns.isAvailable()));
+    this.conns.send(conn, this.calls.visitorPresence(this.calls.available()));
     await this.messages.visitorConnected(conn, known);
     if (resumed) await this.calls.visitorResumed(conn);
   }
@@ -323,13 +331,20 @@ export class ContactRoom {
       case "typing":
         return this.messages.typing(sender, msg.conversationId, now);
       case "available": {
-        const before = this.conns.isAvailable();
+        const before = this.calls.available();
         sender.setState({ ...sender.state!, available: msg.available });
         this.calls.reconcile();
         // Presence goes to everyone when it changed; the sender hears it either way.
-        if (this.conns.isAvailable() === before) this.conns.send(sender, { type: "presence", available: before });
+        if (this.calls.available() === before) this.conns.send(sender, { type: "presence", available: before });
         return;
       }
+      // Devices and "Ring my devices" change who calls may ring.
+      case "push-subscribe":
+        return this.push.subscribe(sender, msg.subscription, msg.label, sender.state!.origin ?? "", now).then(() => this.calls.reconcile());
+      case "push-unsubscribe":
+        return this.push.unsubscribe(sender, msg.id).then(() => this.calls.reconcile());
+      case "push-ring":
+        return this.push.setRing(sender, msg.ring).then(() => this.calls.reconcile());
       case "hours":
         return this.setHours(msg.hours);
       case "accept":
@@ -367,7 +382,11 @@ export class ContactRoom {
     return this.routes.handle(req, {
       id: this.id,
       config: this.config,
-      presence: () => this.calls.visitorPresence(this.conns.isAvailable()),
+      presence: () => this.calls.visitorPresence(this.calls.available()),
+      decline: async (callId, token) => {
+        const host = await verifyDeclineToken(token, this.secret, this.id, callId);
+        return host === undefined ? undefined : this.calls.declineAs(host, callId);
+      },
       unread: async (token) => {
         const id = await verifyConversationToken(token, this.secret, this.id);
         return id ? this.messages.unread(id) : undefined;
@@ -379,13 +398,13 @@ export class ContactRoom {
 
   // ------------------------------------------------------------------ time
 
-  /** Wake for the next ring timeout, grace expiry, liveness check, Slack or webhook retry, or opening or closing of the hours. */
+  /** Wake for the next ring timeout, grace expiry, liveness check, Slack, webhook or push retry, unseen message to push, or opening or closing of the hours. */
   private schedule(exclude?: string): void {
     const deadlines = this.calls.deadlines();
     const { nextChange } = this.opening(Date.now());
     if (nextChange !== undefined) deadlines.push(nextChange);
     if (this.conns.live("host", exclude).length > 0 || this.calls.size > 0) deadlines.push(Date.now() + PING_INTERVAL_MS);
-    for (const outbox of [this.slack.outbox.nextAt(), this.webhooks.outbox.nextAt()]) {
+    for (const outbox of [this.slack.outbox.nextAt(), this.webhooks.outbox.nextAt(), this.push.outbox.nextAt(), this.push.nextDue()]) {
       if (outbox !== undefined) deadlines.push(Math.max(outbox, Date.now() + 50));
     }
     if (this.pruneDue !== undefined) deadlines.push(this.pruneDue);
@@ -403,6 +422,8 @@ export class ContactRoom {
     }
     if (this.slack.outbox.size > 0) await this.slack.drain();
     if (this.webhooks.outbox.size > 0) await this.webhooks.drain();
+    await this.push.due(now);
+    if (this.push.outbox.size > 0) await this.push.drain();
     // Liveness: silent hosts and calling visitors are gone; the rest get a ping.
     // A host whose token expired, or whose key was removed or changed, is signed out.
     const calling = this.calls.callingConnections();

@@ -6,7 +6,7 @@
  * (`push-encryption.ts`, `aes128gcm`).
  * @module
  */
-import { SignJWT, exportJWK, generateKeyPair, importJWK, type JWK } from "jose";
+import { SignJWT, exportJWK, generateKeyPair, importJWK, jwtVerify, type JWK } from "jose";
 import { encryptPush, type PushKeys } from "./push-encryption.ts";
 
 /** The room's VAPID key pair: the public key as browsers take it (`applicationServerKey`), the private one as a JWK. */
@@ -45,6 +45,45 @@ export function publicKeyOf(jwk: JWK): string {
   point.set(fromB64u(jwk.x), 1);
   point.set(fromB64u(jwk.y), 33);
   return b64u(point);
+}
+
+/**
+ * The key pair of `VAPID_PUBLIC_KEY` and `VAPID_PRIVATE_KEY` as generators
+ * print them (e.g. `npx web-push generate-vapid-keys`): the public key an
+ * uncompressed P-256 point (65 bytes), the private key the scalar `d` (32
+ * bytes), both base64url.
+ * @throws TypeError naming what is wrong with either
+ */
+export function vapidKeysFrom(publicKey: string, privateKey: string): VapidKeys {
+  const point = fromB64uStrict(publicKey, "VAPID_PUBLIC_KEY");
+  if (point.length !== 65 || point[0] !== 4) throw new TypeError("VAPID_PUBLIC_KEY: expected an uncompressed P-256 point (65 bytes, base64url)");
+  const d = fromB64uStrict(privateKey, "VAPID_PRIVATE_KEY");
+  if (d.length !== 32) throw new TypeError("VAPID_PRIVATE_KEY: expected a P-256 private key (32 bytes, base64url)");
+  const privateJwk: JWK = { kty: "EC", crv: "P-256", x: b64u(point.subarray(1, 33)), y: b64u(point.subarray(33)), d: b64u(d) };
+  return { publicKey: b64u(point), privateJwk };
+}
+
+function fromB64uStrict(text: string, name: string): Uint8Array {
+  if (!/^[A-Za-z0-9_-]+={0,2}$/.test(text)) throw new TypeError(`${name}: expected base64url`);
+  return fromB64u(text.replace(/=+$/, ""));
+}
+
+/**
+ * Whether `keys` is a pair: signing with the private key verifies with the
+ * public one (a mismatched `VAPID_PUBLIC_KEY` would make every push fail at
+ * the push service).
+ */
+export async function vapidPairMatches(keys: VapidKeys): Promise<boolean> {
+  try {
+    const key = await importJWK(keys.privateJwk, "ES256");
+    const token = await new SignJWT({}).setProtectedHeader({ alg: "ES256" }).sign(key);
+    const { x, y } = keys.privateJwk;
+    const pub = await importJWK({ kty: "EC", crv: "P-256", x, y }, "ES256");
+    await jwtVerify(token, pub);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

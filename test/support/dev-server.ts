@@ -38,6 +38,8 @@ export interface ServerOptions {
   persist?: string | false;
   /** Port to listen on (e.g. the same one again, to restart a server); default a free one. */
   port?: number;
+  /** Added to the server process's environment, e.g. `SSL_CERT_FILE` to trust a local HTTPS stand-in. */
+  env?: Record<string, string>;
 }
 
 /** A running local server. */
@@ -204,7 +206,7 @@ async function startOnce(runtime: Runtime, name: string, opts: ServerOptions, pr
   try {
     child = spawn(launch.command, launch.args, {
       cwd: REPO_ROOT,
-      env: { ...process.env, FORCE_COLOR: "0", ...launch.env },
+      env: { ...process.env, FORCE_COLOR: "0", ...launch.env, ...opts.env },
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
     });

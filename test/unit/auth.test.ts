@@ -11,6 +11,8 @@ import {
   verifyHostToken,
   verifyResumeToken,
   newNonce,
+  issueDeclineToken,
+  verifyDeclineToken,
 } from "../../party/core/auth.ts";
 
 describe("sameSecret / findHost", () => {
@@ -103,5 +105,26 @@ describe("resume tokens", () => {
     const alias = token.slice(0, -1) + alphabet[alphabet.indexOf(token.at(-1)!) + 1];
     assert.ok(await verifyResumeToken(token, secret, "site-a", now));
     assert.equal(await verifyResumeToken(alias, secret, "site-a", now), undefined);
+  });
+});
+
+describe("decline tokens", () => {
+  const secret = newRoomSecret();
+  const callId = "1f0c2b7e-0000-4000-8000-000000000001";
+  it("stand for their host, for their call and room only", async () => {
+    const token = await issueDeclineToken(secret, "room", callId, "Grace Hopper");
+    assert.equal(await verifyDeclineToken(token, secret, "room", callId), "Grace Hopper");
+    assert.equal(await verifyDeclineToken(token, secret, "room", "1f0c2b7e-0000-4000-8000-000000000002"), undefined, "another call");
+    assert.equal(await verifyDeclineToken(token, secret, "other-room", callId), undefined, "another room");
+    assert.equal(await verifyDeclineToken(token, newRoomSecret(), "room", callId), undefined, "another room secret");
+  });
+  it("refuse another host's name under the signature, and malformed tokens", async () => {
+    const token = await issueDeclineToken(secret, "room", callId, "Grace");
+    const [, sig] = token.split(".");
+    const ada = Buffer.from("Ada").toString("base64url");
+    assert.equal(await verifyDeclineToken(`${ada}.${sig}`, secret, "room", callId), undefined);
+    for (const bad of ["", ".", "x", `${ada}.`, `${ada}.${sig}.x`, `${ada}.${sig}==`]) {
+      assert.equal(await verifyDeclineToken(bad, secret, "room", callId), undefined, JSON.stringify(bad));
+    }
   });
 });

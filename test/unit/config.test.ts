@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { createECDH } from "node:crypto";
 import { describe, it } from "node:test";
 import { DEFAULT_ICE_SERVERS, configFor, parseAllowedOrigins, parseAvatarUrl, parseHosts, parseIceServers, readConfig } from "../../party/core/config.ts";
 import { HostProfile } from "../../protocol/socket.ts";
@@ -25,6 +26,29 @@ describe("room configuration", () => {
     assert.equal(c.maxQueue, 10);
     assert.equal(c.ringTimeoutMs, 45_000);
     assert.deepEqual([...readConfig({ HOST_KEY: "k".repeat(16) }).hosts], [["Host", "k".repeat(16)]]);
+  });
+
+  it("reads the Web Push settings: RING_TIMEOUT_PUSH_S, PUSH_MESSAGE_DELAY_S, and VAPID keys set together or not at all", (t) => {
+    const errors: string[] = [];
+    t.mock.method(console, "error", (m: string) => void errors.push(m));
+    const defaults = readConfig({});
+    assert.equal(defaults.ringTimeoutPushMs, 60_000);
+    assert.equal(defaults.pushMessageDelayMs, 60_000);
+    assert.deepEqual(defaults.vapid, { subject: undefined }, "no keys: the room makes its own");
+    const set = readConfig({ RING_TIMEOUT_PUSH_S: "90", PUSH_MESSAGE_DELAY_S: "0", VAPID_SUBJECT: "mailto:owner@example.com" });
+    assert.deepEqual([set.ringTimeoutPushMs, set.pushMessageDelayMs, set.vapid.subject], [90_000, 0, "mailto:owner@example.com"]);
+    const ecdh = createECDH("prime256v1");
+    ecdh.generateKeys();
+    const pair = readConfig({ VAPID_PUBLIC_KEY: ecdh.getPublicKey().toString("base64url"), VAPID_PRIVATE_KEY: ecdh.getPrivateKey().toString("base64url") });
+    assert.equal(pair.vapid.keys?.publicKey, ecdh.getPublicKey().toString("base64url"));
+    assert.equal(pair.vapid.problem, undefined);
+    assert.deepEqual(errors, []);
+    const half = readConfig({ VAPID_PUBLIC_KEY: ecdh.getPublicKey().toString("base64url") });
+    assert.equal(half.vapid.keys, undefined);
+    assert.match(half.vapid.problem ?? "", /go together/);
+    assert.match(readConfig({ VAPID_PUBLIC_KEY: "abc", VAPID_PRIVATE_KEY: "def" }).vapid.problem ?? "", /VAPID_PUBLIC_KEY/);
+    assert.equal(readConfig({ VAPID_SUBJECT: "owner@example.com" }).vapid.subject, undefined, "not a mailto: or https: URI");
+    assert.ok(errors.some((e) => /Web Push is off/.test(e)) && errors.some((e) => /VAPID_SUBJECT/.test(e)), errors.join("\n"));
   });
 
   it("refuses host keys shorter than 16 characters, saying why", (t) => {

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { createECDH } from "node:crypto";
 import { test } from "node:test";
 import { decodeProtectedHeader, importJWK, jwtVerify } from "jose";
-import { generateVapidKeys, publicKeyOf, pushRequest, vapidAuthorization } from "../../party/core/vapid.ts";
+import { generateVapidKeys, publicKeyOf, pushRequest, vapidAuthorization, vapidKeysFrom, vapidPairMatches } from "../../party/core/vapid.ts";
 import { decryptPush } from "../support/push-decrypt.ts";
 
 const ENDPOINT = "https://push.example.net/wpush/v2/abc123";
@@ -70,4 +70,25 @@ test("a push request: POST to the endpoint, aes128gcm, TTL, Urgency and Topic, a
   const { text } = decryptPush(init.body as Uint8Array, sub.ua.getPrivateKey(), sub.ua.getPublicKey(), sub.auth);
   assert.equal(text, payload);
   await assert.rejects(pushRequest(sub.json, payload, { ttl: 60, topic: "not a topic!" }, vapid), /topic/);
+});
+
+test("VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY as generators print them make a pair that signs; a mismatched or malformed pair is refused", async () => {
+  // As `web-push generate-vapid-keys` prints them: the raw point and the raw scalar, base64url.
+  const ecdh = createECDH("prime256v1");
+  ecdh.generateKeys();
+  const publicKey = ecdh.getPublicKey().toString("base64url");
+  const privateKey = ecdh.getPrivateKey().toString("base64url");
+  const keys = vapidKeysFrom(publicKey, privateKey);
+  assert.equal(keys.publicKey, publicKey);
+  assert.equal(publicKeyOf(keys.privateJwk), publicKey);
+  assert.equal(await vapidPairMatches(keys), true);
+  const claims = await verifyVapid(await vapidAuthorization(ENDPOINT, keys, SUBJECT), ENDPOINT);
+  assert.equal(claims.sub, SUBJECT);
+
+  const other = createECDH("prime256v1");
+  other.generateKeys();
+  assert.equal(await vapidPairMatches(vapidKeysFrom(other.getPublicKey().toString("base64url"), privateKey)), false, "another key's public half");
+  assert.throws(() => vapidKeysFrom(publicKey.slice(0, 40), privateKey), /VAPID_PUBLIC_KEY: expected an uncompressed P-256 point/);
+  assert.throws(() => vapidKeysFrom(publicKey, "not base64url!"), /VAPID_PRIVATE_KEY: expected base64url/);
+  assert.throws(() => vapidKeysFrom(publicKey, privateKey.slice(0, 20)), /VAPID_PRIVATE_KEY: expected a P-256 private key/);
 });
