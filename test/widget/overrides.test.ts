@@ -107,6 +107,10 @@ test("with every string overridden, no default text shows in any state of the wi
     await available.click();
     await eventually("Available", () => available.getAttribute("aria-checked"), (v) => v === "true");
     await assertOnlyOverrides(host.page, "on the dashboard, available");
+    // Notifications, blocked here (this browser context was never granted them), said in overridden words.
+    await visible(host.page.getByRole("switch", { name: m("notifyDevice") }));
+    await visible(host.page.getByText(m("pushDenied")));
+    await assertOnlyOverrides(host.page, "with notifications blocked");
 
     // The widget: closed, open, messaging.
     const visitor = await pages.open(`${origin}/?room=${room}`);
