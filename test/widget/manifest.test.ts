@@ -8,14 +8,14 @@
  * the manifest lists for each element, and the events seen exactly its events.
  */
 import assert from "node:assert/strict";
-import { randomUUID } from "node:crypto";
+import { createECDH, randomBytes, randomUUID } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import type { Locator, Page } from "playwright-core";
 import { eventually, hidden, setAvailable, signIn, uniqueRoom, visible, type Pages, type TestPage } from "../support/browser.ts";
 import { CONVERSATIONS_PAGE } from "../../protocol/socket.ts";
-import { RawSocket, roomSocketUrl } from "../support/raw-socket.ts";
+import { RawSocket, hostSocketUrl, roomSocketUrl } from "../support/raw-socket.ts";
 import { REPO_ROOT, freePort } from "../support/server.ts";
 import { useStack } from "../support/stack.ts";
 
@@ -178,6 +178,21 @@ test("custom-elements.json lists exactly the parts and events both elements show
     await visible(b.page.getByRole("switch", { name: "Available" }));
     await see("with a second host signed in", a.page, "contact-me-host", ["hosts"]);
     await see("signed in as the second host, away", b.page, "contact-me-host", ["toolbar", "available", "hosts"]);
+
+    // ---------------------------------------------------------------- notifications: a device of A's registered elsewhere, blocked here
+    const elsewhere = await RawSocket.open(await hostSocketUrl(origin, room, KEY_A));
+    try {
+      const keys = createECDH("prime256v1");
+      keys.generateKeys();
+      elsewhere.send({
+        type: "push-subscribe",
+        subscription: { endpoint: `https://127.0.0.1:9/push/${randomUUID()}`, keys: { p256dh: keys.getPublicKey().toString("base64url"), auth: randomBytes(16).toString("base64url") } },
+        label: "Chrome on Android",
+      });
+      await see("notifications: a device listed, blocked here", a.page, "contact-me-host", ["notifications", "notify-device", "push-status", "push-device", "push-device-remove", "ring-devices"]);
+    } finally {
+      await elsewhere.close();
+    }
 
     // ---------------------------------------------------------------- a visitor: closed, open, messages
     const v = await openWithInit(pages, `${origin}/?room=${room}`);
