@@ -13,58 +13,12 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { test } from "node:test";
-import type { CDPSession, Page } from "playwright-core";
 import type { PushPayload } from "../../protocol/push.ts";
 import { eventually, uniqueRoom } from "../support/browser.ts";
+import { dashboardWithWorker, notifications, pushChannel } from "../support/push-worker.ts";
 import { useStack } from "../support/stack.ts";
 
 const stack = useStack();
-
-/** What a notification shows, as the page reads it. */
-interface Shown {
-  title: string;
-  body: string;
-  tag: string;
-  actions: { action: string; title: string }[];
-  requireInteraction: boolean;
-  renotify: boolean;
-}
-
-/** The dashboard worker's notifications, read from any page of the origin. A string: tsx would wrap inner functions. */
-const NOTIFICATIONS = `navigator.serviceWorker.getRegistration("/host.html").then((r) => r.getNotifications()).then((ns) =>
-  ns.map((n) => ({ title: n.title, body: n.body, tag: n.tag, actions: n.actions.map((a) => ({ action: a.action, title: a.title })), requireInteraction: n.requireInteraction, renotify: n.renotify })))`;
-const notifications = (page: Page) => page.evaluate(NOTIFICATIONS) as Promise<Shown[]>;
-
-/**
- * The DevTools protocol's view of the page's service workers: the dashboard
- * worker's registration id, and a way to push to it.
- */
-async function pushChannel(page: Page, origin: string): Promise<{ cdp: CDPSession; push: (payload: PushPayload) => Promise<void> }> {
-  const cdp = await page.context().newCDPSession(page);
-  const registrations = new Map<string, string>();
-  cdp.on("ServiceWorker.workerRegistrationUpdated", (e: { registrations: { registrationId: string; scopeURL: string; isDeleted: boolean }[] }) => {
-    for (const r of e.registrations) if (!r.isDeleted) registrations.set(r.scopeURL, r.registrationId);
-  });
-  await cdp.send("ServiceWorker.enable");
-  const scope = `${origin}/host.html`;
-  const registrationId = await eventually("the dashboard worker's registration", async () => registrations.get(scope), (id) => id !== undefined);
-  return {
-    cdp,
-    push: async (payload) => {
-      await cdp.send("ServiceWorker.deliverPushMessage", { origin, registrationId: registrationId!, data: JSON.stringify(payload) });
-    },
-  };
-}
-
-/** Open the dashboard page (which registers the worker) and wait until the worker is active and controls it. */
-async function dashboardWithWorker(page: Page, url: string): Promise<void> {
-  await page.goto(url);
-  await eventually(
-    "the service worker controls the dashboard",
-    () => page.evaluate(() => navigator.serviceWorker.ready.then((r) => `${r.active?.state}:${!!navigator.serviceWorker.controller}`)),
-    (s) => s === "activated:true",
-  );
-}
 
 test("pushes become notifications: a call with Answer and Decline, closed when it ends, replaced when missed; messages one per conversation", () =>
   stack.run(async (pages) => {
@@ -74,7 +28,7 @@ test("pushes become notifications: a call with Answer and Decline, closed when i
     await tab.context.grantPermissions(["notifications"], { origin });
     const { page } = tab;
     await dashboardWithWorker(page, `${origin}/host.html?room=${room}`);
-    const { push } = await pushChannel(page, origin);
+    const push = await pushChannel(page, origin);
     // No dashboard window: the page goes to the visitor site, outside the worker's scope.
     await page.goto(`${origin}/?room=${room}`);
     const common = { room, origin };
@@ -148,7 +102,7 @@ test("a focused dashboard gets the push instead of a notification; Answer takes 
       navigator.serviceWorker.addEventListener("message", (e) => w.__pushes.push(e.data));
     });
     await page.bringToFront();
-    const { push } = await pushChannel(page, origin);
+    const push = await pushChannel(page, origin);
 
     const callId = randomUUID();
     const payload: PushPayload = { type: "call", room, origin, name: "Ada", callId, media: "audio", until: Date.now() + 30_000, declineToken: "not-a-token" };
