@@ -3,7 +3,7 @@
  * The dashboard's **Notifications** section against a real room: every case
  * it tells apart in plain words (the push service unreachable, as it is here;
  * notifications blocked; a browser without the Push API; a page without a
- * service worker), and the host's devices as the room lists them, registered
+ * service worker; a room whose push keys are wrong), and the host's devices as the room lists them, registered
  * here over a raw host socket with subscriptions made as a browser makes them
  * (a P-256 key pair and a 16-byte secret): **Remove** and **Ring my devices**
  * send their frames, and every dashboard's list follows. A visitor calling a
@@ -15,6 +15,7 @@ import { test } from "node:test";
 import type { Page } from "playwright-core";
 import { eventually, hidden, openVisitor, signIn, uniqueRoom, visible, type Pages, type TestPage } from "../support/browser.ts";
 import { RawSocket, hostSocketUrl } from "../support/raw-socket.ts";
+import { startServer } from "../support/server.ts";
 import { useStack } from "../support/stack.ts";
 
 const stack = useStack({ vars: { HOST_NAME: "Ada Lovelace" } });
@@ -31,11 +32,12 @@ function subscription(id: string) {
 }
 
 /** The dashboard for `room`, signed in, opened after `init` (a script run before the page's own). */
-async function dashboard(pages: Pages, room: string, options: { init?: string; notifications?: boolean } = {}): Promise<TestPage> {
+async function dashboard(pages: Pages, room: string, options: { init?: string; notifications?: boolean; origin?: string } = {}): Promise<TestPage> {
+  const origin = options.origin ?? stack.server.origin;
   const tab = await pages.open("about:blank");
-  if (options.notifications) await tab.context.grantPermissions(["notifications"], { origin: stack.server.origin });
+  if (options.notifications) await tab.context.grantPermissions(["notifications"], { origin });
   if (options.init) await tab.context.addInitScript(options.init);
-  await tab.page.goto(`${stack.server.origin}/host.html?room=${room}`);
+  await tab.page.goto(`${origin}/host.html?room=${room}`);
   await signIn(tab.page, stack.hostKey);
   await visible(tab.page.getByRole("switch", { name: "Available" }));
   return tab;
@@ -91,6 +93,19 @@ test("Notify this device: the push service unreachable says so; blocked notifica
     });
     await notifySwitch(bare.page).click();
     await visible(alertText(bare.page).filter({ hasText: "This page has no service worker to receive notifications" }));
+  }));
+
+test("a room whose push keys are wrong says it cannot send notifications", () =>
+  stack.run(async (pages) => {
+    // Half a VAPID key pair: the room turns Web Push off, and its push frame carries no public key.
+    const broken = await startServer({ vars: { HOST_KEY: stack.hostKey, ICE_SERVERS: "[]", VAPID_PUBLIC_KEY: "not-a-key" } });
+    try {
+      const host = await dashboard(pages, uniqueRoom("push-off"), { notifications: true, origin: broken.origin });
+      await visible(alertText(host.page).filter({ hasText: "This room cannot send notifications: its push keys (VAPID) are not set up correctly." }));
+      assert.equal(await notifySwitch(host.page).isDisabled(), true);
+    } finally {
+      await broken.stop();
+    }
   }));
 
 test("the host's devices: listed with their labels, Remove and Ring my devices send their frames, and every dashboard follows", () =>
