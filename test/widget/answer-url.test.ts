@@ -3,8 +3,9 @@
  * The dashboard opened from a notification: `host.html?room=…&answer=<callId>`
  * in a tab with a saved session signs in by itself and accepts that call
  * while it still waits, and the call connects with video both ways; a call
- * that no longer waits is said to be so. `…&conversation=<id>` opens that
- * conversation.
+ * that no longer waits is said to be so; in a tab with no session (a window
+ * a notification opened) it asks for the key first, then accepts.
+ * `…&conversation=<id>` opens that conversation.
  */
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
@@ -100,4 +101,24 @@ test("the conversation URL opens that conversation", () =>
     await visible(current);
     assert.match(await current.innerText(), /Lin/);
     await visible(ada.page.locator('[part="conversation"]').getByText("Hello from Lin"));
+  }));
+
+test("the answer URL in a tab with no session asks for the key, then accepts the call once signed in", () =>
+  stack.run(async (pages) => {
+    const origin = stack.server.origin;
+    const room = uniqueRoom("answer-signin");
+    const grace = await openHost(pages, origin, room, KEY_GRACE);
+    await setAvailable(grace.page, true);
+    const visitor = await openVisitor(pages, origin, room);
+    await visible(visitor.panel.getByText("Available", { exact: true }));
+    await visitor.panel.getByRole("button", { name: "Audio call" }).click();
+    const callId = await received(visitor, "ringing", "callId");
+
+    // A new window (as a notification opens one): the tab has no session yet.
+    const ada = await pages.open(`${origin}/host.html?room=${room}&answer=${callId}`);
+    await ada.page.getByRole("textbox", { name: "Host key" }).fill(KEY_ADA);
+    await ada.page.getByRole("button", { name: "Sign in" }).click();
+    await visible(visitor.panel.getByText("Connected", { exact: true }));
+    await visible(ada.page.getByText("Connected", { exact: true }));
+    await visible(grace.page.getByText("Answered by Ada"));
   }));
