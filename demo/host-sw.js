@@ -18,7 +18,9 @@
 //   (`conversation-<id>`).
 // While a dashboard window of this scope has the focus, nothing is shown: the
 // payload is posted to that window instead ({type: "contact-me-push", payload}),
-// which hears the room itself.
+// which hears the room itself. Once a push is handled, the worker says so on
+// the BroadcastChannel "contact-me-push" ({type: "contact-me-push-handled",
+// payload, shown}: whether it showed a notification), for any page of the origin.
 // A click: Answer (or the call's notification itself) focuses a dashboard
 // window and takes it to host.html?room=<room>&answer=<callId>, or opens one
 // there; Decline posts {callId, token} to the room's /decline, with no window;
@@ -116,19 +118,32 @@ async function dashboards() {
   return windows.filter((w) => w.url.startsWith(scope)).sort((a, b) => Number(b.focused) - Number(a.focused));
 }
 
-/** Show (or close) what a push payload asks for, unless a dashboard window has the focus. */
+/**
+ * Show (or close) what a push payload asks for, unless a dashboard window has the focus.
+ * @returns whether a notification was shown
+ */
 async function onPushPayload(payload) {
-  if (!payload || typeof payload.type !== "string") return;
+  if (!payload || typeof payload.type !== "string") return false;
   if (payload.type === "call-end") {
     for (const n of await self.registration.getNotifications({ tag: `call-${payload.callId}` })) n.close();
   }
   const focused = (await dashboards()).find((w) => w.focused);
   if (focused) {
     focused.postMessage({ type: "contact-me-push", payload });
-    return;
+    return false;
   }
   const shown = notificationFor(payload);
-  if (shown) await self.registration.showNotification(shown.title, shown.options);
+  if (!shown) return false;
+  await self.registration.showNotification(shown.title, shown.options);
+  return true;
+}
+
+/** Say on the "contact-me-push" BroadcastChannel that a push was handled. */
+function announce(payload, shown) {
+  if (typeof BroadcastChannel !== "function") return;
+  const channel = new BroadcastChannel("contact-me-push");
+  channel.postMessage({ type: "contact-me-push-handled", payload, shown });
+  channel.close();
 }
 
 /** The dashboard's URL for `room`, with `params` (relative to this worker's scope). */
@@ -179,7 +194,7 @@ self.addEventListener("push", (event) => {
   } catch {
     payload = null;
   }
-  event.waitUntil(onPushPayload(payload));
+  event.waitUntil(onPushPayload(payload).then((shown) => announce(payload, shown)));
 });
 
 self.addEventListener("notificationclick", (event) => {

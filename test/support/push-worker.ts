@@ -38,11 +38,26 @@ export async function dashboardWithWorker(page: Page, url: string): Promise<void
 }
 
 /**
+ * In each page: record what the worker announces on its "contact-me-push"
+ * BroadcastChannel once it has handled a push. A string: tsx would wrap inner functions.
+ */
+const LISTEN = `(() => {
+  if (window.__pushesHandled) return;
+  window.__pushesHandled = [];
+  new BroadcastChannel("contact-me-push").onmessage = (e) => window.__pushesHandled.push(e.data);
+})()`;
+
+/**
  * Push to the dashboard worker of `page`'s browser context through the
  * DevTools protocol: finds its registration (scope `<origin>/host.html`),
- * then each call delivers one payload, as the push service would.
+ * then each call delivers one payload, as the push service would, and
+ * resolves once the worker has handled it (its announcement reached `page`).
+ * Reading `getNotifications()` while a notification is being shown can make
+ * Chromium drop it (it prunes those not displayed yet), hence the wait.
  */
 export async function pushChannel(page: Page, origin: string): Promise<(payload: PushPayload | Record<string, unknown>) => Promise<void>> {
+  await page.context().addInitScript(LISTEN);
+  await page.evaluate(LISTEN);
   const cdp = await page.context().newCDPSession(page);
   const registrations = new Map<string, string>();
   cdp.on("ServiceWorker.workerRegistrationUpdated", (e: { registrations: { registrationId: string; scopeURL: string; isDeleted: boolean }[] }) => {
@@ -50,7 +65,10 @@ export async function pushChannel(page: Page, origin: string): Promise<(payload:
   });
   await cdp.send("ServiceWorker.enable");
   const registrationId = (await eventually("the dashboard worker's registration", async () => registrations.get(`${origin}/host.html`), (id) => id !== undefined))!;
+  const handled = () => page.evaluate("window.__pushesHandled.length") as Promise<number>;
   return async (payload) => {
+    const before = await handled();
     await cdp.send("ServiceWorker.deliverPushMessage", { origin, registrationId, data: JSON.stringify(payload) });
+    await eventually(`the worker handled the ${payload.type} push`, handled, (n) => n > before);
   };
 }

@@ -7,8 +7,9 @@
  * `registration.getNotifications()`. A call shows "Video call from Ada" with
  * Answer and Decline; its end closes it, a missed call replaces it; messages
  * collapse per conversation; nothing shows while a dashboard window has the
- * focus (the payload goes to that window); a click on Answer takes the
- * dashboard to the answer URL, and Decline posts to the room.
+ * focus (the payload goes to that window); each push handled is announced
+ * on a BroadcastChannel; a click on Answer takes the dashboard to the answer
+ * URL, and Decline posts to the room.
  */
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
@@ -114,6 +115,11 @@ test("a focused dashboard gets the push instead of a notification; Answer takes 
     );
     assert.deepEqual(posted, [{ type: "contact-me-push", payload }]);
     assert.deepEqual(await notifications(page), [], "no notification while a dashboard has the focus");
+    assert.deepEqual(
+      await page.evaluate("window.__pushesHandled"),
+      [{ type: "contact-me-push-handled", payload, shown: false }],
+      "the worker announces the push it handled, and that it showed nothing",
+    );
 
     // The same call shown (no dashboard in focus), then clicked, as the worker handles it.
     const worker = tab.context.serviceWorkers().find((w) => w.url().endsWith("/host-sw.js"));
