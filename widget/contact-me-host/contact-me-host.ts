@@ -557,14 +557,15 @@ export class ContactMeHost extends LitElement {
     if (m.cursor === undefined) this.conversationsListed = true;
   }
 
-  /** Accept the call `answer` names, once, if it still waits; else say it does not. */
+  /** Accept the call `answer` names, once, if it still waits (and this host is not in a call); else say why not. */
   private answerAsked() {
     const callId = this.answer;
     if (!callId || callId === this.answerHandled || !this.queueKnown) return;
     this.answerHandled = callId;
     const waiting = this.waiting.find((w) => w.callId === callId && w.state !== "reconnecting");
-    if (waiting && !this.call.live) void this.accept(waiting);
-    else this.notices.show({ key: "callGone" });
+    if (!waiting) this.notices.show({ key: "callGone" });
+    else if (this.call.live) this.notices.show({ key: "errorBusy" });
+    else void this.accept(waiting);
   }
 
   /** Open the conversation `conversation` names, once, when the first page of conversations is in (before rendering). */
