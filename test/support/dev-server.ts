@@ -158,6 +158,9 @@ async function probe(url: string): Promise<number | undefined> {
   }
 }
 
+/** What a server prints when a port it was given is taken (workerd: `::bind(...): Address already in use`). */
+const ADDRESS_IN_USE = /Address already in use|EADDRINUSE/;
+
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   if (child.pid === undefined) return;
   try {
@@ -179,7 +182,8 @@ function groupAlive(pid: number): boolean {
 /**
  * Start a server as `prepare(port)` describes it, on `opts.port` or a free
  * port, and wait until it is ready. A port taken by another process between
- * choosing and binding it (the server exits before it is ready) gets one
+ * choosing and binding it (the server exits before it is ready, or says the
+ * address is in use: `partykit dev` then stays up, serving nothing) gets one
  * retry, on a new free port unless `opts.port` fixes it; `prepare` is called
  * again for it.
  * @param name the command as people know it, e.g. `partykit dev`, for messages
@@ -194,7 +198,7 @@ export async function startDevServer(
   try {
     return await startOnce(runtime, name, opts, prepare);
   } catch (err) {
-    if (!/exited before it was ready/.test((err as Error).message)) throw err;
+    if (!/exited before it was ready|could not bind its port/.test((err as Error).message)) throw err;
     return startOnce(runtime, name, opts, prepare);
   }
 }
@@ -262,6 +266,10 @@ async function startOnce(runtime: Runtime, name: string, opts: ServerOptions, pr
     if (exited) {
       await stop().catch(() => {});
       throw new Error(`${name} exited before it was ready:\n${logs()}`);
+    }
+    if (ADDRESS_IN_USE.test(output)) {
+      await stop().catch(() => {});
+      throw new Error(`${name} could not bind its port (taken by another process meanwhile):\n${logs()}`);
     }
     // Only our own server counts: another process may hold the port we were given.
     // The page and the script it loads: wrangler dev builds the script once more after it starts.

@@ -3,7 +3,9 @@
  * What every end-to-end test file needs: one real local server (`partykit
  * dev` or `wrangler dev`, as `RUNTIME` says: see `server.ts`) with a random
  * HOST_KEY, no STUN since there is no internet, and optionally the Slack
- * stand-in; and one Chromium. Started in `before`, stopped in `after`.
+ * stand-in; and one Chromium, launched by the first `run` (files that talk
+ * to the room over raw sockets only never start it). Started in `before`,
+ * stopped in `after`.
  * @module
  */
 import { randomUUID } from "node:crypto";
@@ -32,7 +34,8 @@ export function useStack(
 ): Stack {
   const hostKey = randomUUID();
   let server: TestServer | undefined;
-  let browser: Browser | undefined;
+  let browser: Promise<Browser> | undefined;
+  let launched: Browser | undefined;
   let slack: SlackStandIn | undefined;
   before(async () => {
     if (options.slack) slack = await startSlackStandIn();
@@ -40,10 +43,9 @@ export function useStack(
     if (slack) vars.SLACK_WEBHOOK_URL = slack.webhookUrl;
     Object.assign(vars, typeof options.vars === "function" ? options.vars(slack) : options.vars);
     server = await startServer({ vars });
-    browser = await launchChromium();
   });
   after(async () => {
-    await browser?.close();
+    await (await browser?.catch(() => undefined))?.close();
     await server?.stop();
     await slack?.stop();
   });
@@ -57,13 +59,15 @@ export function useStack(
       return need(server, runtimeName());
     },
     get browser() {
-      return need(browser, "Chromium");
+      return need(launched, "Chromium (launched by the first run)");
     },
     get slack() {
       return need(slack, "the Slack stand-in");
     },
-    run(fn) {
-      return withPages(this.browser, () => this.server.logs(), fn);
+    async run(fn) {
+      need(server, runtimeName());
+      browser ??= launchChromium().then((b) => (launched = b));
+      return withPages(await browser, () => this.server.logs(), fn);
     },
   };
 }
