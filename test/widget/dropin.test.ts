@@ -136,6 +136,11 @@ test("axe (WCAG 2.2 AA) on the dashboard: signed out, away, ringing and in a cal
     const { host, visitor } = await availableHostAndVisitor(stack, pages, "axe");
     const panel = visitor.panel;
     mkdirSync(join(REPO_ROOT, "docs"), { recursive: true });
+    // Notifications allowed, as for a host who uses them: the section shows its switches ready.
+    await host.context.grantPermissions(["notifications"], { origin: stack.server.origin });
+    await host.page.reload();
+    await visible(host.page.getByRole("switch", { name: "Notify this device" }));
+    assert.equal(await host.page.getByRole("switch", { name: "Available" }).getAttribute("aria-checked"), "true");
     await panel.getByRole("button", { name: "Send a message" }).click();
     await panel.getByRole("textbox", { name: "Your name" }).fill("Ada");
     await panel.getByRole("textbox", { name: "Message" }).fill("Hello! Could we talk about a project?");
