@@ -21,11 +21,12 @@
 // which hears the room itself. Once a push is handled, the worker says so on
 // the BroadcastChannel "contact-me-push" ({type: "contact-me-push-handled",
 // payload, shown}: whether it showed a notification), for any page of the origin.
-// A click: Answer (or the call's notification itself) focuses a dashboard
-// window and takes it to host.html?room=<room>&answer=<callId>, or opens one
-// there; Decline posts {callId, token} to the room's /decline, with no window;
-// a message opens host.html?room=<room>&conversation=<id>; a missed call
-// opens the room's dashboard.
+// A click: Answer (or the call's notification itself) focuses an open
+// dashboard window and tells it {type: "contact-me-open", room, params:
+// {answer: <callId>}} (no navigation: a call in progress there goes on), or
+// opens host.html?room=<room>&answer=<callId>; Decline posts {callId, token}
+// to the room's /decline, with no window; a message does the same with
+// {conversation: <id>}; a missed call brings up the room's dashboard.
 const CACHE = "contact-me-dashboard-v1";
 /** The page's files with stable names; the code's hashed chunks are kept as they load. */
 const SHELL = ["/host.html", "/site.css", "/room.js", "/app.js", "/dist/index.js", "/icons/icon-192.png", "/icons/icon-512.png"];
@@ -153,15 +154,21 @@ function dashboardUrl(room, params) {
   return url.href;
 }
 
-/** Bring a dashboard window to `url`: the first open one (focused and taken there), else a new one. */
-async function openDashboard(url) {
+/**
+ * Bring a dashboard to `params` (`answer` or `conversation`) of `room`: an
+ * open dashboard window is focused and told (`{type: "contact-me-open", room,
+ * params}`, which the page hands to its element: never a navigation, which
+ * would drop a call in progress there); with none, a new window opens at the
+ * dashboard's URL.
+ */
+async function openDashboard(room, params) {
   const [existing] = await dashboards();
   if (existing) {
     const focused = await existing.focus().catch(() => existing);
-    const navigated = await (focused || existing).navigate(url).catch(() => null);
-    if (navigated) return navigated;
+    (focused || existing).postMessage({ type: "contact-me-open", room, params });
+    return focused || existing;
   }
-  return self.clients.openWindow(url);
+  return self.clients.openWindow(dashboardUrl(room, params));
 }
 
 /** Decline a call from its notification: `POST /parties/main/<room>/decline` with the push's token. */
@@ -181,10 +188,10 @@ async function onNotificationClick(notification, action) {
   notification.close();
   if (payload.type === "call") {
     if (action === "decline") return declineCall(payload);
-    return openDashboard(dashboardUrl(payload.room, { answer: payload.callId }));
+    return openDashboard(payload.room, { answer: payload.callId });
   }
-  if (payload.type === "message") return openDashboard(dashboardUrl(payload.room, { conversation: payload.conversationId }));
-  if (payload.type === "call-end") return openDashboard(dashboardUrl(payload.room, {}));
+  if (payload.type === "message") return openDashboard(payload.room, { conversation: payload.conversationId });
+  if (payload.type === "call-end") return openDashboard(payload.room, {});
 }
 
 self.addEventListener("push", (event) => {
