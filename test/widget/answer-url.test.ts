@@ -3,8 +3,8 @@
  * The dashboard opened from a notification: `host.html?room=…&answer=<callId>`
  * in a tab with a saved session signs in by itself and accepts that call
  * while it still waits, and the call connects with video both ways; a call
- * that no longer waits is said to be so; in a tab with no session (a window
- * a notification opened) it asks for the key first, then accepts.
+ * that no longer waits is said to be so; in a browser never signed in (say,
+ * another device) it asks for the key first, then accepts.
  * `…&conversation=<id>` opens that conversation.
  */
 import assert from "node:assert/strict";
@@ -103,7 +103,7 @@ test("the conversation URL opens that conversation", () =>
     await visible(ada.page.locator('[part="conversation"]').getByText("Hello from Lin"));
   }));
 
-test("the answer URL in a tab with no session asks for the key, then accepts the call once signed in", () =>
+test("the answer URL in a browser never signed in asks for the key, then accepts the call once signed in", () =>
   stack.run(async (pages) => {
     const origin = stack.server.origin;
     const room = uniqueRoom("answer-signin");
@@ -114,7 +114,7 @@ test("the answer URL in a tab with no session asks for the key, then accepts the
     await visitor.panel.getByRole("button", { name: "Audio call" }).click();
     const callId = await received(visitor, "ringing", "callId");
 
-    // A new window (as a notification opens one): the tab has no session yet.
+    // Another browser, never signed in here: no saved session.
     const ada = await pages.open(`${origin}/host.html?room=${room}&answer=${callId}`);
     await ada.page.getByRole("textbox", { name: "Host key" }).fill(KEY_ADA);
     await ada.page.getByRole("button", { name: "Sign in" }).click();

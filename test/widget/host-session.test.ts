@@ -1,7 +1,8 @@
 /// <reference types="node" />
 /**
- * The dashboard's sign-in across reloads: a reload keeps the host signed in
- * and Available (visitors still see Available), signing in again on the same
+ * The dashboard's sign-in across reloads and tabs: a reload keeps the host
+ * signed in and Available (visitors still see Available), another tab of the
+ * same browser is signed in too until Sign out, signing in again on the same
  * device brings Available back, and a session past its expiry asks for the
  * key again.
  */
@@ -45,16 +46,39 @@ test("a saved session past its expiry asks for the key again", () =>
   stack.run(async (pages) => {
     const room = uniqueRoom("expired");
     const host = await openHost(pages, stack.server.origin, room, stack.hostKey);
-    // What this tab saved, made to expire a second ago (as after `HOST_SESSION_S`).
-    await host.page.evaluate(() => {
-      for (let i = 0; i < sessionStorage.length; i++) {
-        const key = sessionStorage.key(i)!;
-        const saved = JSON.parse(sessionStorage.getItem(key)!) as { token: string; expires: number };
-        sessionStorage.setItem(key, JSON.stringify({ ...saved, expires: Math.floor(Date.now() / 1000) - 1 }));
+    // What this device saved, made to expire a second ago (as after `HOST_SESSION_S`).
+    const expired = await host.page.evaluate(() => {
+      let found = 0;
+      for (let i = 0; i < localStorage.length; i++) {
+        const key = localStorage.key(i)!;
+        const saved = JSON.parse(localStorage.getItem(key)!) as { token?: unknown; expires?: unknown };
+        if (typeof saved?.token !== "string" || typeof saved.expires !== "number") continue;
+        localStorage.setItem(key, JSON.stringify({ ...saved, expires: Math.floor(Date.now() / 1000) - 1 }));
+        found++;
       }
+      return found;
     });
+    assert.equal(expired, 1, "one saved session");
     await host.page.reload();
     await visible(host.page.getByRole("textbox", { name: "Host key" }));
+  }));
+
+test("the sign-in is kept on this device: another tab (as a notification opens one) is signed in without the key, until Sign out", () =>
+  stack.run(async (pages) => {
+    const room = uniqueRoom("second-tab");
+    const host = await openHost(pages, stack.server.origin, room, stack.hostKey);
+    const toggle = (page: typeof host.page) => page.getByRole("switch", { name: "Available" });
+    const second = await host.page.context().newPage();
+    await second.goto(`${stack.server.origin}/host.html?room=${room}`);
+    await visible(toggle(second));
+    assert.equal(await second.getByRole("textbox", { name: "Host key" }).count(), 0, "the second tab asked for the key");
+    await second.getByRole("button", { name: "Sign out" }).click();
+    await visible(second.getByRole("textbox", { name: "Host key" }));
+    const third = await host.page.context().newPage();
+    await third.goto(`${stack.server.origin}/host.html?room=${room}`);
+    await visible(third.getByRole("textbox", { name: "Host key" }));
+    await second.close();
+    await third.close();
   }));
 
 test("the dashboard installs as an app: its manifest opens this room, standalone; offline it opens from its service worker, signed in, and reconnects", () =>

@@ -11,7 +11,7 @@ import { HttpProtocolError } from "../../protocol/http.ts";
 import { addressOf, storagePrefix, type RoomAddress } from "../room/address.ts";
 import { requestRoom } from "../room/http.ts";
 import { SignalingController } from "../room/signaling.ts";
-import { local, session } from "../room/storage.ts";
+import { local } from "../room/storage.ts";
 import { format, problemText, stringsConverter, type Problem } from "../strings.ts";
 import { AttentionController } from "./attention.ts";
 import { hostStyles } from "./contact-me-host.styles.ts";
@@ -41,7 +41,7 @@ const NOTICE_MS = 6000;
 /** A saved session is not used when it expires within this many seconds. */
 const SESSION_MARGIN_S = 5;
 
-/** The sign-in this tab keeps in `sessionStorage`: the host token and when it expires (unix seconds). */
+/** The sign-in this device keeps in `localStorage`: the host token and when it expires (unix seconds). */
 interface SavedSession {
   token: string;
   expires: number;
@@ -66,9 +66,10 @@ function readSession(raw: string | null): SavedSession | undefined {
  * busy wait in line, listed in order, each with **Accept** / **Decline**.
  *
  * The host key is exchanged once for a short-lived token
- * (`POST /parties/main/<room>/host/session`); the token, kept in
- * `sessionStorage` for this tab, authorizes the host WebSocket, so a reload
- * keeps the host signed in until it expires (`HOST_SESSION_S`). The
+ * (`POST /parties/main/<room>/host/session`); the token, kept on this device
+ * (`localStorage`) until it expires (`HOST_SESSION_S`) or **Sign out**,
+ * authorizes the host WebSocket, so a reload, another tab, or a window a
+ * notification opens is signed in without the key. The
  * **Available** choice is kept on this device (`localStorage`) and comes back
  * with a reload or the next sign-in.
  *
@@ -373,17 +374,17 @@ export class ContactMeHost extends LitElement {
   }
 
   /**
-   * Sign in again with the session this tab saved, unless it expires within
+   * Sign in again with the session this device saved, unless it expires within
    * {@link SESSION_MARGIN_S}; the Available choice comes back with it.
    */
   override connectedCallback(): void {
     super.connectedCallback();
-    const saved = readSession(session.get(this.storageKey));
+    const saved = readSession(local.get(this.storageKey));
     if (saved && saved.expires - SESSION_MARGIN_S > Date.now() / 1000) {
       this.token = saved.token;
       this.available = local.get(this.availableKey) === "1";
       this.connect();
-    } else if (saved) session.remove(this.storageKey);
+    } else if (saved) local.remove(this.storageKey);
   }
 
   override disconnectedCallback(): void {
@@ -719,7 +720,7 @@ export class ContactMeHost extends LitElement {
       this.token = res.body.token;
       this.hostName = res.body.name;
       this.available = local.get(this.availableKey) === "1";
-      session.set(this.storageKey, JSON.stringify({ token: res.body.token, expires: res.body.expires } satisfies SavedSession));
+      local.set(this.storageKey, JSON.stringify({ token: res.body.token, expires: res.body.expires } satisfies SavedSession));
       this.connect();
     } catch (err) {
       this.signInError =
@@ -734,7 +735,7 @@ export class ContactMeHost extends LitElement {
   private signOut() {
     this.call.hostDisconnected();
     this.signaling.close();
-    session.remove(this.storageKey);
+    local.remove(this.storageKey);
     this.token = undefined;
     this.available = false;
     this.waiting = [];
