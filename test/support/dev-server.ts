@@ -64,11 +64,13 @@ export interface TestServer {
  * workerd's `Uncaught` (both), PartyKit's and PartyServer's own handler
  * messages, and the runtime refusing to pick one of two sockets under one id.
  * The room's deliberate `console.error` reports (bad configuration, a Slack
- * post that failed for good) are not among them, nor workerd's own note that
- * a client went away mid-request (`disconnected: worker_do_not_log`).
+ * post that failed for good) are not among them, nor workerd's own notes that
+ * a client went away mid-request or mid-answer (`disconnected:
+ * worker_do_not_log`; a write to the client's closed TCP connection:
+ * `Broken pipe`, `Connection reset by peer`): transport, not the room.
  */
 const UNCAUGHT = /Uncaught|Unhandled|on(?:Message|Close|Error|Request|BeforeConnect|BeforeRequest) error|Error when connecting|(?:Error|Exception) in (?:Main|Yjs|Guard)\b|More than one connection/;
-const CLIENT_GONE = /disconnected: worker_do_not_log/;
+const CLIENT_GONE = /disconnected: (worker_do_not_log|::(write|writev|send)\(.*\): (Broken pipe|Connection reset by peer))/;
 
 /** The lines of a server's log that report an error no handler caught. */
 export function uncaughtErrors(logs: string): string[] {

@@ -15,6 +15,11 @@ test("finds the errors no handler caught, in either runtime's log, and nothing e
     "    at ContactRoom.onMessage (file:///repo/party/server.ts:3756:31)",
     "✘ [ERROR] Slack delivery failed for good: webhook: HTTP 400 invalid_payload",
     "✘ [ERROR] workerd/server/server.c++:3360: error: Uncaught exception: kj/async.c++:211: disconnected: worker_do_not_log; Request failed due to internal error",
+    // A client that closed its connection before the answer was written.
+    "✘ [ERROR] workerd/server/server.c++:3360: error: Uncaught exception: kj/async-io-unix.c++:186: disconnected: ::write(fd, buffer.begin(), buffer.size()): Broken pipe",
+    "  workerd/server/server.c++:3155: error: kj::getCaughtExceptionAsKj() = kj/async-io-unix.c++:186: disconnected: ::write(fd, buffer.begin(), buffer.size()): Broken pipe",
+    // …but a disconnection inside the room's own work is not the client's doing.
+    "✘ [ERROR] workerd/server/server.c++:3360: error: Uncaught exception: kj/async.c++:211: disconnected: Durable Object reset because its code was updated",
   ].join("\n");
   const wrangler = [
     "Error: getaddrinfo ENOTFOUND workers.cloudflare.com",
@@ -22,6 +27,9 @@ test("finds the errors no handler caught, in either runtime's log, and nothing e
     "✘ [ERROR] Uncaught Error: boom in onMessage Error",
     "Error in Main:r1 webSocketMessage: Error: boom",
   ].join("\n");
-  assert.deepEqual(uncaughtErrors(partykit), ["Uncaught (in promise) Error: boom in onMessage"]);
+  assert.deepEqual(uncaughtErrors(partykit), [
+    "Uncaught (in promise) Error: boom in onMessage",
+    "✘ [ERROR] workerd/server/server.c++:3360: error: Uncaught exception: kj/async.c++:211: disconnected: Durable Object reset because its code was updated",
+  ]);
   assert.deepEqual(uncaughtErrors(wrangler), ["✘ [ERROR] Uncaught Error: boom in onMessage Error", "Error in Main:r1 webSocketMessage: Error: boom"]);
 });
