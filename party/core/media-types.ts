@@ -5,36 +5,17 @@
  * (https://mimesniff.spec.whatwg.org/#matching-an-image-type-pattern, §6.2
  * audio and video, §7.1 PDF) and the formats' own specifications. A file
  * whose bytes do not match its declared type is refused, so an `.html` file
- * renamed `.png` is never stored as an image.
+ * renamed `.png` is never stored as an image. The list of types itself is
+ * the protocol's (`protocol/media.ts`), shared with the widget.
  * @module
  */
 
-/** What a conversation may carry, by MIME type (no parameters). */
-export const MEDIA_TYPES = {
-  "image/png": "image",
-  "image/jpeg": "image",
-  "image/webp": "image",
-  "image/gif": "image",
-  "application/pdf": "document",
-  "text/plain": "document",
-  "audio/webm": "recording",
-  "video/webm": "recording",
-  "audio/mp4": "recording",
-  "video/mp4": "recording",
-  "audio/ogg": "recording",
-} as const;
-export type MediaType = keyof typeof MEDIA_TYPES;
-/** `image` (shown inline as a thumbnail), `recording` (played inline) or `document` (downloaded). */
-export type MediaKind = (typeof MEDIA_TYPES)[MediaType];
+import { MEDIA_TYPES, mediaType, type MediaKind, type MediaType } from "../../protocol/media.ts";
+
+export { MEDIA_TYPES, mediaType, type MediaKind, type MediaType };
 
 /** How many leading bytes {@link matchesType} needs at most. */
 export const SNIFF_BYTES = 64;
-
-/** The MIME type without parameters, lower-cased (`"audio/webm;codecs=opus"` → `"audio/webm"`), when one of {@link MEDIA_TYPES}. */
-export function mediaType(declared: string): MediaType | undefined {
-  const essence = declared.split(";")[0]!.trim().toLowerCase();
-  return Object.hasOwn(MEDIA_TYPES, essence) ? (essence as MediaType) : undefined;
-}
 
 const ascii = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
 function startsWith(bytes: Uint8Array, prefix: Uint8Array, at = 0): boolean {
@@ -56,7 +37,7 @@ function isText(head: Uint8Array, complete: boolean): boolean {
   for (const b of head) if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0c && b !== 0x0d && b !== 0x1b) return false;
   try {
     // A head cut inside a multi-byte character is still text: decode only whole characters.
-    new TextDecoder("utf-8", { fatal: true }).decode(head, { stream: !complete });
+    new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(head, { stream: !complete });
     return true;
   } catch {
     return false;
