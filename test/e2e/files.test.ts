@@ -10,6 +10,9 @@
  */
 import assert from "node:assert/strict";
 import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { request as httpRequest } from "node:http";
 import { after, before, describe, it } from "node:test";
 import { setTimeout as delay } from "node:timers/promises";
@@ -50,11 +53,11 @@ interface Answer {
 }
 
 /** A request to the room's `path` (under `/parties/main/<room>/`, or absolute), its body read to its end. */
-async function call(room: string, path: string, init: RequestInit & { token?: string } = {}): Promise<Answer> {
-  const { token, ...rest } = init;
+async function call(room: string, path: string, init: RequestInit & { token?: string; at?: TestServer } = {}): Promise<Answer> {
+  const { token, at = server, ...rest } = init;
   const headers = new Headers(rest.headers);
   if (token) headers.set("authorization", `Bearer ${token}`);
-  const url = path.startsWith("/") ? `${server.origin}${path}` : `${server.origin}${roomPath(room)}/${path}`;
+  const url = path.startsWith("/") ? `${at.origin}${path}` : `${at.origin}${roomPath(room)}/${path}`;
   const res = await fetch(url, { ...rest, headers, signal: AbortSignal.timeout(30_000) });
   const bytes = Buffer.from(await res.arrayBuffer());
   let json: Record<string, unknown> = {};
@@ -348,6 +351,37 @@ describe(`files in conversations (${runtime()})`, () => {
       assert.equal(sha256(several.bytes), sha256(bytes));
     } finally {
       await c.close();
+    }
+  });
+
+  it("a stored file and an upload in progress survive a restart of the server (storage persisted)", async () => {
+    const persist = mkdtempSync(join(tmpdir(), "contact-me-files-"));
+    let own = await startServer({ vars: VARS, persist });
+    try {
+      const room = uniqueRoom("files-restart");
+      const visitor = await RawSocket.open(roomSocketUrl(own.origin, room));
+      const token = String((await visitor.next("welcome", is("welcome"))).conversationToken);
+      await visitor.close();
+      const bytes = png(PART_BYTES + 500);
+      const head = (made: Answer) => call(room, `upload/part?id=${made.json.id}&offset=0`, { at: own, method: "PUT", token, body: new Uint8Array(bytes.subarray(0, PART_BYTES)) });
+      const json = (body: unknown) => ({ method: "POST", token, at: own, headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+      const whole = await call(room, "upload", json({ type: "image/png", size: bytes.length, sha256: sha256(bytes) }));
+      assert.equal((await head(whole)).status, 200);
+      assert.equal((await call(room, `upload/part?id=${whole.json.id}&offset=${PART_BYTES}`, { at: own, method: "PUT", token, body: new Uint8Array(bytes.subarray(PART_BYTES)) })).json.complete, true);
+      const half = await call(room, "upload", json({ type: "image/png", size: bytes.length, sha256: sha256(bytes) }));
+      assert.equal((await head(half)).status, 200);
+
+      const port = own.port;
+      await own.stop();
+      own = await startServer({ vars: VARS, persist, port });
+      const signed = await call(room, `file/link?id=${whole.json.id}`, { at: own, token });
+      assert.equal(sha256((await call(room, String(signed.json.path), { at: own })).bytes), sha256(bytes));
+      assert.equal((await call(room, `upload/status?id=${half.json.id}`, { at: own, token })).json.offset, PART_BYTES, "the upload goes on where it stopped");
+      const done = await call(room, `upload/part?id=${half.json.id}&offset=${PART_BYTES}`, { at: own, method: "PUT", token, body: new Uint8Array(bytes.subarray(PART_BYTES)) });
+      assert.equal(done.json.complete, true);
+    } finally {
+      await own.stop();
+      rmSync(persist, { recursive: true, force: true });
     }
   });
 
