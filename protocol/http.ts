@@ -35,7 +35,6 @@
  * @module
  */
 import * as v from "valibot";
-import { FileRef } from "./socket.ts";
 
 /**
  * `make()`, marked free of side effects: a bundle that imports this module
@@ -507,7 +506,10 @@ export const UploadProgress = schema(() =>
     size: v.number(),
     partBytes: v.number(),
     complete: v.boolean(),
-    file: v.optional(v.object({ ...FileRef.entries, sha256: v.string() })),
+    /** The file as a message carries it (`FileRef` of `socket.ts`), and its SHA-256. */
+    file: v.optional(
+      v.object({ id: v.string(), type: v.string(), name: v.optional(v.string()), size: v.number(), durationS: v.optional(v.number()), sha256: v.string() }),
+    ),
   }),
 );
 export type UploadProgress = v.InferOutput<typeof UploadProgress>;
