@@ -6,10 +6,13 @@
  *
  * Paths are relative to a room, `/parties/<party>/<room>/` ({@link roomPath});
  * every endpoint here belongs to the `main` party. Every answer is JSON
- * (`content-type: application/json`) with CORS headers:
- * `Access-Control-Allow-Origin` is `*` when the deployment's `ALLOWED_ORIGINS`
- * is unset, else the request's `Origin` when listed (`null` for a request
- * without one); `OPTIONS` on any path is a `204` preflight answer.
+ * (`content-type: application/json`), but a file's bytes ({@link FILE}), with
+ * CORS headers: `Access-Control-Allow-Origin` is `*` when the deployment's
+ * `ALLOWED_ORIGINS` is unset, else the request's `Origin` when listed (`null`
+ * for a request without one); methods `GET, POST, PUT`, request headers
+ * `Content-Type`, `Authorization` and `Range`, and `Content-Range`,
+ * `Content-Length`, `Accept-Ranges`, `Retry-After` and `Upload-Offset`
+ * exposed to scripts; `OPTIONS` on any path is a `204` preflight answer.
  *
  * Errors are `{"error": <code>, "message": <reason>}` ({@link ErrorBody}), the
  * code fixed by the status ({@link HTTP_ERROR_CODES}); status semantics are
