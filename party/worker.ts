@@ -19,11 +19,16 @@ import type { Connection, RoomRuntime, Storage } from "./core/runtime.ts";
 import { YjsRoom } from "./core/yjs.ts";
 import type { SignalingState } from "./core/yjs-protocol.ts";
 
-/** The Worker's bindings: the Durable Object namespaces, and the room variables and secrets. */
+/**
+ * The Worker's bindings: the Durable Object namespaces, the R2 bucket files
+ * are kept in (`MEDIA`; without it, room storage: see `core/files.ts`), and
+ * the room variables and secrets.
+ */
 interface Env extends Record<string, unknown> {
   Main: DurableObjectNamespace<Main>;
   Yjs: DurableObjectNamespace<Yjs>;
   Guard: DurableObjectNamespace<Guard>;
+  MEDIA?: R2Bucket;
 }
 
 /** A PartyServer `Server` as the core's {@link RoomRuntime}. */

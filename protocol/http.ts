@@ -6,10 +6,13 @@
  *
  * Paths are relative to a room, `/parties/<party>/<room>/` ({@link roomPath});
  * every endpoint here belongs to the `main` party. Every answer is JSON
- * (`content-type: application/json`) with CORS headers:
- * `Access-Control-Allow-Origin` is `*` when the deployment's `ALLOWED_ORIGINS`
- * is unset, else the request's `Origin` when listed (`null` for a request
- * without one); `OPTIONS` on any path is a `204` preflight answer.
+ * (`content-type: application/json`), but a file's bytes ({@link FILE}), with
+ * CORS headers: `Access-Control-Allow-Origin` is `*` when the deployment's
+ * `ALLOWED_ORIGINS` is unset, else the request's `Origin` when listed (`null`
+ * for a request without one); methods `GET, POST, PUT`, request headers
+ * `Content-Type`, `Authorization` and `Range`, and `Content-Range`,
+ * `Content-Length`, `Accept-Ranges`, `Retry-After` and `Upload-Offset`
+ * exposed to scripts; `OPTIONS` on any path is a `204` preflight answer.
  *
  * Errors are `{"error": <code>, "message": <reason>}` ({@link ErrorBody}), the
  * code fixed by the status ({@link HTTP_ERROR_CODES}); status semantics are
@@ -23,6 +26,15 @@
  * | {@link HOST_SESSION} `POST host/session` `{"key"}` | `200` {@link HostSession} | 400, 401, 403, 429, 503 |
  * | {@link SLACK_EVENTS} `POST slack/events` (signed by Slack) | `200` {@link SlackEventsAnswer} | 400, 401, 403, 404 |
  * | {@link DECLINE_CALL} `POST decline` `{"callId", "token"}` | `200` {@link Declined} | 400, 401, 403 |
+ * | {@link CREATE_UPLOAD} `POST upload` {@link UploadRequest} | `200` {@link UploadCreated} | 400, 403, 404, 413, 415, 429, 507 |
+ * | {@link UPLOAD_PART} `PUT upload/part?id&offset` (bytes) | `200` {@link UploadProgress} | 400, 403, 404, 409, 413, 422 |
+ * | {@link UPLOAD_STATUS} `GET upload/status?id` | `200` {@link UploadProgress} | 400, 403, 404 |
+ * | {@link FILE_LINK} `GET file/link?id[&ttl]` | `200` {@link FileLink} | 400, 403, 404 |
+ * | {@link FILE} `GET file?id&exp&sig` (the signed link) | `200` / `206` bytes | 400, 403, 404, 416 |
+ *
+ * Uploads and file links are authorised by `Authorization: Bearer <token>`
+ * ({@link bearer}): a visitor's conversation token (`welcome.conversationToken`),
+ * for its own conversation only, or a host token (`POST host/session`).
  * @module
  */
 import * as v from "valibot";
@@ -41,35 +53,63 @@ function schema<T>(make: () => T): T {
 
 /**
  * The error code of each status the room answers with (RFC 9110 §15.5, §15.6):
- * - `400 bad_json`: the body is not JSON (§15.5.1);
+ * - `400 bad_json`: the body is not JSON, or the body or query parameters are
+ *   not of the endpoint's shape (§15.5.1);
  * - `401 forbidden`: a wrong credential: host key, or Slack signature (§15.5.2);
- * - `403 forbidden`: the request's `Origin` may not use this room (§15.5.4);
- * - `404 not_found`: no such endpoint, or the endpoint is not configured (§15.5.5);
+ * - `403 forbidden`: the request's `Origin` may not use this room; or (files)
+ *   no token, a token that does not open that conversation, or a file link
+ *   that is expired or not signed by the room (§15.5.4);
+ * - `404 not_found`: no such endpoint, upload, file or conversation, or the
+ *   endpoint is not configured (§15.5.5);
+ * - `409 conflict`: an upload part not at the upload's offset; the body's
+ *   `offset` (and the `Upload-Offset` header) says where to go on from (§15.5.10);
+ * - `413 too_large`: a file over `MAX_ATTACHMENT_MB`, a recording over
+ *   `MAX_RECORDING_S`, or a part longer than the upload's `partBytes` or past
+ *   its declared size (§15.5.14);
+ * - `415 unsupported_type`: a declared type not in `protocol/media.ts` (§15.5.16);
+ * - `416 range_not_satisfiable`: a `Range` outside the file, with the
+ *   file's size in `Content-Range` (§15.5.17, §14.4);
+ * - `422 mismatch`: a file's first bytes are not of its declared type, or the
+ *   whole file's SHA-256 is not the declared one; the upload is discarded (§15.5.21);
  * - `429 rate_limited`: too many tries, with `Retry-After` (RFC 6585 §4);
  * - `503 unavailable`: the endpoint cannot serve now or is not configured;
- *   `Retry-After` when it is worth trying again soon (§15.6.4).
+ *   `Retry-After` when it is worth trying again soon (§15.6.4);
+ * - `507 quota_exceeded`: the room's files would exceed `MEDIA_QUOTA_MB`
+ *   (RFC 4918 §11.5, Insufficient Storage).
  *
- * The room sends no other status and sets no body size limit of its own: a
- * body too large for the platform (`413`, §15.5.14) or a gateway failure
- * (`502`, `504`) is answered before the room, with a body of the platform's
- * (which {@link readAnswer} reports as an {@link HttpProtocolError} with that status).
+ * The room sends no other status: a body too large for the platform (`413`)
+ * or a gateway failure (`502`, `504`) is answered before the room, with a body
+ * of the platform's (which {@link readAnswer} reports as an
+ * {@link HttpProtocolError} with that status).
  */
 export const HTTP_ERROR_CODES = {
   400: "bad_json",
   401: "forbidden",
   403: "forbidden",
   404: "not_found",
+  409: "conflict",
+  413: "too_large",
+  415: "unsupported_type",
+  416: "range_not_satisfiable",
+  422: "mismatch",
   429: "rate_limited",
   503: "unavailable",
+  507: "quota_exceeded",
 } as const;
 /** A status the room may answer an error with. */
 export type ErrorStatus = keyof typeof HTTP_ERROR_CODES;
-/** Stable error codes of HTTP answers (a subset of the socket protocol's `ErrorCode`). */
-export const HttpErrorCode = schema(() => v.picklist(["bad_json", "forbidden", "not_found", "rate_limited", "unavailable"]));
+/** Stable error codes of HTTP answers (`forbidden`, `not_found`, `rate_limited`, `too_large` and `unavailable` are the socket protocol's codes too). */
+export const HttpErrorCode = schema(() =>
+  v.picklist(["bad_json", "forbidden", "not_found", "conflict", "too_large", "unsupported_type", "range_not_satisfiable", "mismatch", "rate_limited", "unavailable", "quota_exceeded"]),
+);
 export type HttpErrorCode = v.InferOutput<typeof HttpErrorCode>;
 
-/** Every error answer: `{"error": <code>, "message": <human-readable reason, English>}`. */
-export const ErrorBody = schema(() => v.object({ error: HttpErrorCode, message: v.string() }));
+/**
+ * Every error answer: `{"error": <code>, "message": <human-readable reason,
+ * English>}`; a `409 conflict` of an upload also says the upload's current
+ * `offset` (bytes the room holds), where the uploader goes on from.
+ */
+export const ErrorBody = schema(() => v.object({ error: HttpErrorCode, message: v.string(), offset: v.optional(v.number()) }));
 export type ErrorBody = v.InferOutput<typeof ErrorBody>;
 
 /** The error body for `status`, its code fixed by {@link HTTP_ERROR_CODES}. */
@@ -101,7 +141,7 @@ export interface Endpoint<
 > {
   /** Party of the room (`/parties/<party>/<room>/…`). */
   readonly party: "main";
-  readonly method: "GET" | "POST";
+  readonly method: "GET" | "POST" | "PUT";
   /** Path under the room, without a leading slash. */
   readonly path: string;
   /** Query parameters. */
@@ -112,6 +152,12 @@ export interface Endpoint<
   readonly response: R;
   /** The error statuses this endpoint may answer with, each with its {@link ErrorBody}. */
   readonly errors: readonly ErrorStatus[];
+  /**
+   * What travels as raw bytes rather than JSON: the request body
+   * (`"request"`, e.g. an upload part, `application/octet-stream`) or the
+   * answer (`"response"`, a file). Absent: both are JSON (or empty).
+   */
+  readonly bytes?: "request" | "response";
 }
 
 /** Query parameters of {@link PRESENCE}. */
@@ -369,6 +415,231 @@ export const SLACK_EVENTS = {
   errors: [400, 401, 403, 404],
 } as const satisfies Endpoint;
 
+// ---------------------------------------------------------------- files
+
+/**
+ * The `Authorization` header of an upload or file-link request (RFC 9110
+ * §11.6.2, the Bearer scheme of RFC 6750 §2.1): `Bearer <token>`, where the
+ * token is a visitor's conversation token (its own conversation only) or a
+ * host token.
+ */
+export function bearer(token: string): { authorization: string } {
+  return { authorization: `Bearer ${token}` };
+}
+
+/** The header that repeats an upload's offset in a `409` answer (as tus' `Upload-Offset`). */
+export const UPLOAD_OFFSET_HEADER = "upload-offset";
+
+/** A file's or upload's id, chosen by the room (a UUID); a completed upload's file has the upload's id. */
+const FileId = v.pipe(v.string(), v.uuid());
+/** The SHA-256 of a whole file, 64 hex digits (lower-cased when read). */
+const Sha256Hex = v.pipe(v.string(), v.regex(/^[0-9a-fA-F]{64}$/, "expected 64 hex digits"), v.toLowerCase());
+/** Longest file name kept, in UTF-16 code units. */
+export const MAX_FILE_NAME_LENGTH = 200;
+
+/**
+ * The body of {@link CREATE_UPLOAD}: what the file is, before any byte of it.
+ * - `type`: its MIME type, one of `protocol/media.ts` (parameters such as
+ *   `;codecs=opus` are dropped), else `415`;
+ * - `size`: in bytes, 1 to `MAX_ATTACHMENT_MB` MiB, else `413`;
+ * - `sha256`: of the whole file, checked when the last part arrives (`422`);
+ * - `name`: shown beside it and given on download (no control characters, `/` or `\`);
+ * - `durationS`: a recording's length in seconds (required for `audio/*` and
+ *   `video/*`; over `MAX_RECORDING_S` is `413`);
+ * - `conversationId`: with a host token, the conversation the file is for
+ *   (a visitor's token names its own).
+ */
+export const UploadRequest = schema(() =>
+  v.object({
+    type: v.pipe(v.string(), v.maxLength(128)),
+    size: v.pipe(v.number(), v.safeInteger(), v.minValue(1, "a file has at least one byte")),
+    sha256: Sha256Hex,
+    name: v.optional(
+      v.pipe(v.string(), v.trim(), v.maxLength(MAX_FILE_NAME_LENGTH), v.regex(/^[^\u0000-\u001f\u007f/\\]*$/, "expected a file name without control characters, / or \\")),
+    ),
+    durationS: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(86_400))),
+    conversationId: v.optional(FileId),
+  }),
+);
+export type UploadRequest = v.InferInput<typeof UploadRequest>;
+
+/**
+ * The answer of {@link CREATE_UPLOAD}: the upload's `id`, the `partBytes`
+ * every part but the last must have (1 MiB in R2, 120 KiB in room storage),
+ * `offset` 0, and `expires` (ms since the epoch): an upload not completed by
+ * then is discarded (24 h).
+ */
+export const UploadCreated = schema(() =>
+  v.object({ id: v.string(), partBytes: v.number(), offset: v.number(), expires: v.number() }),
+);
+export type UploadCreated = v.InferOutput<typeof UploadCreated>;
+
+/**
+ * `POST upload` with {@link UploadRequest} and `Authorization: Bearer <token>`
+ * → `200` {@link UploadCreated}: an upload begins; the room reserves its size
+ * in the room's quota. Errors, in the order they are checked: `400 bad_json`
+ * (a body not JSON or not of that shape); `403 forbidden` (no token, a token
+ * that is neither a conversation token nor a host token of this room, a host
+ * token without `conversationId`); `404 not_found` (the conversation was
+ * deleted, or a host's `conversationId` is unknown); `415 unsupported_type`;
+ * `413 too_large` (size, or a recording's `durationS`); `429 rate_limited`
+ * with `Retry-After` (5 uploads open in one conversation, or too many new
+ * uploads from one address); `507 quota_exceeded` (`MEDIA_QUOTA_MB`).
+ */
+export const CREATE_UPLOAD = {
+  party: "main",
+  method: "POST",
+  path: "upload",
+  query: undefined,
+  body: UploadRequest,
+  response: UploadCreated,
+  errors: [400, 403, 404, 413, 415, 429, 507],
+} as const satisfies Endpoint;
+
+/**
+ * Where an upload stands: `offset`, the bytes the room holds (always a
+ * multiple of `partBytes`, or `size` once complete); `complete` once the
+ * whole file passed its checks and is stored, then `file` (what a message
+ * carries, and `sha256`).
+ */
+export const UploadProgress = schema(() =>
+  v.object({
+    id: v.string(),
+    offset: v.number(),
+    size: v.number(),
+    partBytes: v.number(),
+    complete: v.boolean(),
+    /** The file as a message carries it (`FileRef` of `socket.ts`), and its SHA-256. */
+    file: v.optional(
+      v.object({ id: v.string(), type: v.string(), name: v.optional(v.string()), size: v.number(), durationS: v.optional(v.number()), sha256: v.string() }),
+    ),
+  }),
+);
+export type UploadProgress = v.InferOutput<typeof UploadProgress>;
+
+/** Query parameters of {@link UPLOAD_PART}: the upload, and the part's first byte's offset (decimal). */
+export const UploadPartQuery = schema(() => v.object({ id: FileId, offset: v.pipe(v.string(), v.regex(/^\d{1,15}$/, "expected a byte offset")) }));
+
+/**
+ * `PUT upload/part?id=<upload>&offset=<bytes>` with the part's bytes as the
+ * body (`application/octet-stream`) and `Authorization: Bearer <token>` →
+ * `200` {@link UploadProgress}. Parts go in order: each starts at the
+ * upload's `offset` and has `partBytes` bytes, the last one the rest.
+ * - A part the room already holds (its `offset` below the upload's) is
+ *   acknowledged with the current progress and not written again: resending
+ *   after a lost answer is safe. After the last part, resending it answers the
+ *   completed upload.
+ * - A part past the upload's offset is `409 conflict` with the `offset` to go
+ *   on from; so is an offset that is not a part boundary.
+ * - The first part's bytes must be of the declared type (`party/core/media-types.ts`),
+ *   else `422 mismatch` and the upload is discarded.
+ * - With the last part the room reads the whole file back and checks its
+ *   SHA-256 (Web Crypto); a mismatch is `422` and the upload is discarded.
+ *   Only then is the file stored and `complete`.
+ * Other errors: `400 bad_json` (bad query, or a part shorter than
+ * `partBytes` that is not the last), `403 forbidden` (not the uploader's
+ * conversation token or a host token), `404 not_found` (no such upload:
+ * never made, discarded, expired or its conversation deleted), `413
+ * too_large` (a part over `partBytes` or past the declared size).
+ */
+export const UPLOAD_PART = {
+  party: "main",
+  method: "PUT",
+  path: "upload/part",
+  query: UploadPartQuery,
+  body: undefined,
+  bytes: "request",
+  response: UploadProgress,
+  errors: [400, 403, 404, 409, 413, 422],
+} as const satisfies Endpoint;
+
+/** Query parameters of {@link UPLOAD_STATUS} and {@link FILE_LINK}: the upload or file. */
+export const FileQuery = schema(() => v.object({ id: FileId }));
+
+/**
+ * `GET upload/status?id=<upload>` with `Authorization: Bearer <token>` →
+ * `200` {@link UploadProgress}: where to resume after a dropped connection or
+ * a reload. Errors: `400`, `403`, `404` as for {@link UPLOAD_PART}.
+ */
+export const UPLOAD_STATUS = {
+  party: "main",
+  method: "GET",
+  path: "upload/status",
+  query: FileQuery,
+  body: undefined,
+  response: UploadProgress,
+  errors: [400, 403, 404],
+} as const satisfies Endpoint;
+
+/** Longest life of a file link, in seconds (and its default: 5 minutes). */
+export const FILE_LINK_TTL_S = 300;
+
+/** Query parameters of {@link FILE_LINK}: the file, and optionally a shorter life for its link (1 to {@link FILE_LINK_TTL_S} seconds). */
+export const FileLinkQuery = schema(() =>
+  v.object({ id: FileId, ttl: v.optional(v.pipe(v.string(), v.regex(/^\d{1,4}$/, "expected seconds"))) }),
+);
+
+/**
+ * The answer of {@link FILE_LINK}: `path`, the signed link to {@link FILE}
+ * (`/parties/main/<room>/file?id=…&exp=…&sig=…`, on the room's origin), and
+ * `expires`, when it stops working (unix seconds). The link is the only
+ * credential: keep it to the page that shows the file.
+ */
+export const FileLink = schema(() => v.object({ path: v.string(), expires: v.number() }));
+export type FileLink = v.InferOutput<typeof FileLink>;
+
+/**
+ * `GET file/link?id=<file>[&ttl=<seconds>]` with `Authorization: Bearer
+ * <token>` → `200` {@link FileLink}: a short-lived signed link to one file,
+ * for a signed-in host, or for the visitor whose conversation holds it.
+ * Ask for one per fetch (or per playback). Errors: `400 bad_json` (bad query),
+ * `403 forbidden` (no token, or one that does not open that file's
+ * conversation), `404 not_found` (no such file, or deleted).
+ */
+export const FILE_LINK = {
+  party: "main",
+  method: "GET",
+  path: "file/link",
+  query: FileLinkQuery,
+  body: undefined,
+  response: FileLink,
+  errors: [400, 403, 404],
+} as const satisfies Endpoint;
+
+/** Query parameters of {@link FILE}: as {@link FILE_LINK} signed them. */
+export const FileFetchQuery = schema(() =>
+  v.object({
+    id: FileId,
+    exp: v.pipe(v.string(), v.regex(/^\d{1,12}$/, "expected unix seconds")),
+    sig: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{43}$/, "expected a signature")),
+  }),
+);
+
+/**
+ * `GET file?id&exp&sig` (a link from {@link FILE_LINK}) → the file's bytes:
+ * `200` whole, or `206 Partial Content` for a single `Range: bytes=a-b`
+ * (also `a-` and `-n`), with `Content-Range: bytes a-b/size` (RFC 9110 §14);
+ * several ranges are answered `200` with the whole file (§14.2 lets a server
+ * ignore `Range`). Headers: `Content-Type` the stored type, `Accept-Ranges:
+ * bytes`, `X-Content-Type-Options: nosniff`, `Content-Security-Policy:
+ * sandbox`, `Content-Disposition: inline` for images, audio and video and
+ * `attachment` for anything else (with the file's name, RFC 6266), `Cache-Control:
+ * private` until the link expires. Errors (JSON {@link ErrorBody}): `400
+ * bad_json` (a malformed link), `403 forbidden` (expired, or not signed by
+ * this room for this file), `404 not_found` (the file is gone: its
+ * conversation was deleted or pruned), `416 range_not_satisfiable`.
+ */
+export const FILE = {
+  party: "main",
+  method: "GET",
+  path: "file",
+  query: FileFetchQuery,
+  body: undefined,
+  bytes: "response",
+  response: schema(() => v.instance(Uint8Array)),
+  errors: [400, 403, 404, 416],
+} as const satisfies Endpoint;
+
 // ---------------------------------------------------------------- answers
 
 /**
@@ -415,12 +686,21 @@ export function parseBody<E extends Endpoint & { body: v.GenericSchema }>(
 
 // ---------------------------------------------------------------- requests
 
-/** Every endpoint of a room, by its path. */
+/**
+ * Every endpoint of a room whose answers are JSON, by its path: what
+ * {@link requestEndpoint} (and the widget's `requestRoom`) call. {@link FILE}
+ * answers bytes: its signed link is fetched as it is (an `<img>`, `<audio>`,
+ * `<video>`, or `fetch`).
+ */
 export const ENDPOINTS = {
   presence: PRESENCE,
   "host/session": HOST_SESSION,
   "slack/events": SLACK_EVENTS,
   decline: DECLINE_CALL,
+  upload: CREATE_UPLOAD,
+  "upload/part": UPLOAD_PART,
+  "upload/status": UPLOAD_STATUS,
+  "file/link": FILE_LINK,
 } as const;
 /** The path of an endpoint, e.g. `presence`. */
 export type EndpointPath = keyof typeof ENDPOINTS;
@@ -432,8 +712,12 @@ export type QueryOf<E extends Endpoint> = E["query"] extends v.GenericSchema ? v
 /** The body a request to `E` takes (`never` when none). */
 export type BodyOf<E extends Endpoint> = E["body"] extends v.GenericSchema ? v.InferInput<E["body"]> : never;
 
-/** What a request to `E` takes: `query` when it has query parameters, `body` when it has a body. */
-export type EndpointInput<E extends Endpoint> = { query?: QueryOf<E> } & (E["body"] extends v.GenericSchema ? { body: BodyOf<E> } : { body?: never });
+/**
+ * What a request to `E` takes: `query` when it has query parameters, `body`
+ * when it has a JSON body, `bytes` when its body is raw bytes (an upload part).
+ */
+export type EndpointInput<E extends Endpoint> = { query?: QueryOf<E> } & (E["body"] extends v.GenericSchema ? { body: BodyOf<E> } : { body?: never }) &
+  (E["bytes"] extends "request" ? { bytes: Uint8Array<ArrayBuffer> | Blob } : { bytes?: never });
 
 /** The parsed answer to a request to `E`: its `200` body, or an error body with the status and `Retry-After`. */
 export type EndpointAnswer<E extends Endpoint> =
@@ -501,10 +785,17 @@ export function endpointPath<E extends Endpoint>(endpoint: E, room: string, quer
 
 /**
  * The `RequestInit` of a request to `E`: its method, and its body as JSON
- * (`content-type: application/json`) when it takes one.
+ * (`content-type: application/json`) when it takes one, or its bytes
+ * (`application/octet-stream`) for an endpoint whose request is bytes.
  * @throws {HttpProtocolError} (status 0) for a body the endpoint does not take
  */
 export function endpointInit<E extends Endpoint>(endpoint: E, input: EndpointInput<E>): RequestInit & { method: string; headers: Record<string, string> } {
+  if (endpoint.bytes === "request") {
+    if (!(input.bytes instanceof Uint8Array || (typeof Blob !== "undefined" && input.bytes instanceof Blob))) {
+      throw new HttpProtocolError(`${endpoint.method} ${endpoint.path} body: expected bytes`, 0);
+    }
+    return { method: endpoint.method, headers: { "content-type": "application/octet-stream" }, body: input.bytes };
+  }
   if (!endpoint.body) return { method: endpoint.method, headers: {} };
   const body = check(endpoint.body, input.body, `${endpoint.method} ${endpoint.path} body`, 0);
   return { method: endpoint.method, headers: { "content-type": "application/json" }, body: JSON.stringify(body) };

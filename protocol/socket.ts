@@ -85,11 +85,31 @@ const Signal = v.pipe(
 
 // ---------------------------------------------------------------- client → room
 
+/**
+ * A message's text, trimmed. It may be empty only when the message carries
+ * files (checked by {@link parseClientMessage}: "message is empty").
+ */
 const MessageText = v.pipe(
   v.string(),
   v.trim(),
-  v.minLength(1, "message is empty"),
   v.maxLength(MAX_TEXT_LENGTH, `message is longer than ${MAX_TEXT_LENGTH} characters`),
+);
+
+/** Most files one message may carry. */
+export const MAX_FILES_PER_MESSAGE = 10;
+
+/**
+ * Files a message carries: ids of completed uploads of the same conversation
+ * (`POST upload` … the last `PUT upload/part` of `protocol/http.ts`), at most
+ * {@link MAX_FILES_PER_MESSAGE}, each once. An id the room does not know in
+ * that conversation refuses the whole message (`not_found`).
+ */
+const FileIds = v.optional(
+  v.pipe(
+    v.array(v.pipe(v.string(), v.uuid())),
+    v.maxLength(MAX_FILES_PER_MESSAGE, `at most ${MAX_FILES_PER_MESSAGE} files`),
+    v.check((ids) => new Set(ids).size === ids.length, "each file once"),
+  ),
 );
 /** Client-chosen message id: a resend with the same id is not stored twice. */
 const ClientId = v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,64}$/, "expected 1-64 letters, digits, - or _")));
@@ -165,9 +185,11 @@ export const TextMessage = v.object({
   page: Page,
   timeZone: TimeZone,
   clientId: ClientId,
+  /** Completed uploads of this conversation to attach (then `text` may be empty). */
+  files: FileIds,
 });
-/** Host → room: a reply in a conversation. */
-export const Reply = v.object({ type: v.literal("reply"), conversationId: ConversationId, text: MessageText, clientId: ClientId });
+/** Host → room: a reply in a conversation, with `files` uploaded to it (then `text` may be empty). */
+export const Reply = v.object({ type: v.literal("reply"), conversationId: ConversationId, text: MessageText, clientId: ClientId, files: FileIds });
 /**
  * This side has seen the other side's messages: from a visitor, the host's
  * replies (clears its unread count); from a host, the visitor's messages of
@@ -415,7 +437,23 @@ export const CallLog = v.object({
 export type CallLog = v.InferOutput<typeof CallLog>;
 
 /**
- * One message of a conversation. `delivered`: a visitor message reached a
+ * A file as a message carries it: its id (to ask for its link, `GET file/link`
+ * of `protocol/http.ts`), its type (one of `protocol/media.ts`), the name it
+ * was uploaded with, its size in bytes, and for a recording its length in
+ * seconds as the uploader declared it.
+ */
+export const FileRef = v.object({
+  id: v.string(),
+  type: v.string(),
+  name: v.optional(v.string()),
+  size: v.number(),
+  durationS: v.optional(v.number()),
+});
+export type FileRef = v.InferOutput<typeof FileRef>;
+
+/**
+ * One message of a conversation. `files`: what it carries (a message may be
+ * files only, with empty `text`). `delivered`: a visitor message reached a
  * host's dashboard or Slack. `slack`/`slackError` (hosts only): where its
  * Slack post stands. `call`: the entry is a call the visitor made, not a
  * message (its `text` says the same in English, for plain-text readers);
@@ -433,6 +471,7 @@ export const ConversationMessage = v.object({
   slack: v.optional(v.picklist(["pending", "sent", "failed"])),
   slackError: v.optional(v.string()),
   call: v.optional(CallLog),
+  files: v.optional(v.array(FileRef)),
 });
 export type ConversationMessage = v.InferOutput<typeof ConversationMessage>;
 
@@ -762,6 +801,9 @@ export function parseJsonFrame<T>(
  */
 export function parseClientMessage(raw: string | ArrayBuffer | ArrayBufferView): Parsed<ClientMessage> {
   const parsed = parseJsonFrame(ClientMessage, raw, MAX_FRAME_BYTES);
+  if (parsed.ok && (parsed.message.type === "text" || parsed.message.type === "reply") && parsed.message.text === "" && !parsed.message.files?.length) {
+    return { ok: false, code: "bad_message", message: "text: message is empty" };
+  }
   if (parsed.ok && parsed.message.type === "signal") {
     const checked = v.safeParse(Signal, parsed.message, PARSE_CONFIG);
     if (!checked.success) return { ok: false, code: "bad_message", message: checked.issues[0].message };

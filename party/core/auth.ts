@@ -217,3 +217,23 @@ export async function verifyDeclineToken(token: string, secret: string, room: st
   const host = new TextDecoder().decode(name);
   return (await verify(secret, `decline:${room}:${callId}:${host}`, match[2])) ? host : undefined;
 }
+
+/**
+ * A file link's signature: HMAC-SHA256 of `file:<room>:<fileId>:<exp>`
+ * keyed with the room's secret, base64url (43 characters). `exp` is unix
+ * seconds; the link (`GET file?id&exp&sig`) works until then, for that file
+ * of that room only.
+ */
+export function signFileLink(secret: string, room: string, fileId: string, exp: number): Promise<string> {
+  return sign(secret, `file:${room}:${fileId}:${exp}`);
+}
+
+/**
+ * Check a file link at `now` (ms): `expired` once `exp` has passed,
+ * `forged` when the signature is not the room's for that file and `exp`
+ * (also for a non-canonical spelling of it), else `ok`.
+ */
+export async function verifyFileLink(secret: string, room: string, fileId: string, exp: number, sig: string, now = Date.now()): Promise<"ok" | "expired" | "forged"> {
+  if (!/^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/.test(sig) || !(await verify(secret, `file:${room}:${fileId}:${exp}`, sig))) return "forged";
+  return exp * 1000 <= now ? "expired" : "ok";
+}

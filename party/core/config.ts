@@ -84,8 +84,16 @@ export interface RoomConfig {
   turn: TurnConfig | undefined;
   /** Lifetime of a host's sign-in, in seconds (`HOST_SESSION_S`, 10–604800, default 43200 = 12 h). */
   hostSessionS: number;
-  /** Conversations idle longer than this are deleted with their messages, in ms (`RETENTION_DAYS`, 1–3650, default 365). */
+  /** Conversations idle longer than this are deleted with their messages and files, in ms (`RETENTION_DAYS`, 1–3650, default 365). */
   retentionMs: number;
+  /**
+   * Files (attachments and recordings): the room's quota for all of them
+   * together (`MEDIA_QUOTA_MB`, 1–{@link MAX_MEDIA_QUOTA_MB} MiB, default 500),
+   * the largest file (`MAX_ATTACHMENT_MB`, 1–{@link MAX_ATTACHMENT_MB_LIMIT} MiB,
+   * default 10) and the longest recording (`MAX_RECORDING_S`, 5–3600 s,
+   * default 120), as a recording's upload declares it. Sizes in bytes.
+   */
+  media: { quotaBytes: number; maxFileBytes: number; maxRecordingS: number };
   /** RTCConfiguration.iceTransportPolicy handed to both peers (`ICE_TRANSPORT_POLICY`, default `all`). */
   iceTransportPolicy: IceTransportPolicy;
   /**
@@ -109,6 +117,25 @@ export interface RoomConfig {
  * see `queue.ts`).
  */
 export const MAX_QUEUE_LIMIT = 100;
+
+/** Largest `MEDIA_QUOTA_MB`: 100 GiB per room. */
+export const MAX_MEDIA_QUOTA_MB = 100 * 1024;
+/**
+ * Largest `MAX_ATTACHMENT_MB`: the room reads a whole file into memory once
+ * to check its SHA-256 and to serve it, within a Worker's 128 MB.
+ */
+export const MAX_ATTACHMENT_MB_LIMIT = 50;
+
+const MiB = 1024 * 1024;
+
+/** Read `MEDIA_QUOTA_MB`, `MAX_ATTACHMENT_MB` and `MAX_RECORDING_S` (see {@link RoomConfig.media}). */
+export function parseMedia(env: Record<string, unknown>): RoomConfig["media"] {
+  return {
+    quotaBytes: parseInteger(env.MEDIA_QUOTA_MB, 500, 1, MAX_MEDIA_QUOTA_MB, "MEDIA_QUOTA_MB") * MiB,
+    maxFileBytes: parseInteger(env.MAX_ATTACHMENT_MB, 10, 1, MAX_ATTACHMENT_MB_LIMIT, "MAX_ATTACHMENT_MB") * MiB,
+    maxRecordingS: parseInteger(env.MAX_RECORDING_S, 120, 5, 3600, "MAX_RECORDING_S"),
+  };
+}
 
 /** Display name of the single host configured by `HOST_KEY`. */
 export const DEFAULT_HOST_NAME = "Host";
@@ -428,6 +455,7 @@ export function readConfig(env: Record<string, unknown>): RoomConfig {
     iceTransportPolicy: parseIceTransportPolicy(env.ICE_TRANSPORT_POLICY),
     hostSessionS: parseInteger(env.HOST_SESSION_S, 12 * 60 * 60, 10, 7 * 24 * 60 * 60, "HOST_SESSION_S"),
     retentionMs: parseInteger(env.RETENTION_DAYS, 365, 1, 3650, "RETENTION_DAYS") * 24 * 60 * 60 * 1000,
+    media: parseMedia(env),
     hostProfile: parseHostProfile(env),
     businessHours: parseBusinessHours(env.BUSINESS_HOURS),
   };

@@ -216,14 +216,14 @@ export class ConversationStore {
   /**
    * Delete every conversation idle since before `before` (ms since the epoch)
    * with its messages, and note when this ran. Runs from the room's alarm,
-   * about once a day.
-   * @returns how many conversations were deleted
+   * about once a day (the room then deletes their files, `files.ts`).
+   * @returns the ids of the conversations deleted
    */
-  async prune(before: number, now = Date.now()): Promise<number> {
+  async prune(before: number, now = Date.now()): Promise<string[]> {
     const all = await this.storage.list<Conversation>({ prefix: "conv:" });
     const old = [...all.values()].filter((c) => c.updatedAt < before);
     await this.erase(old, { prunedAt: now });
-    return old.length;
+    return old.map((c) => c.id);
   }
 
   /**

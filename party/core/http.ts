@@ -2,8 +2,10 @@
  * The main party's HTTP endpoints, under `/parties/main/<room>/`, as described
  * in `protocol/http.ts` (methods, paths, query parameters, bodies, answers and
  * their statuses): {@link PRESENCE}, {@link HOST_SESSION}, {@link HOST_MANIFEST},
- * {@link DECLINE_CALL} and {@link SLACK_EVENTS} (answered by `slack-bridge.ts`). Every answer is JSON
- * with CORS headers (`Access-Control-Allow-Origin` is the request's origin
+ * {@link DECLINE_CALL}, {@link SLACK_EVENTS} (answered by `slack-bridge.ts`),
+ * and the files' {@link CREATE_UPLOAD}, {@link UPLOAD_PART}, {@link UPLOAD_STATUS},
+ * {@link FILE_LINK} and {@link FILE} (answered by `files.ts`). Every answer but
+ * a file's bytes is JSON with CORS headers (`Access-Control-Allow-Origin` is the request's origin
  * when it is in `ALLOWED_ORIGINS`, `*` when that is unset); `OPTIONS` anything
  * → `204` (CORS preflight); anything else → `404 not_found`.
  *
@@ -14,7 +16,12 @@
  */
 import * as v from "valibot";
 import {
+  CREATE_UPLOAD,
   DECLINE_CALL,
+  FILE,
+  FILE_LINK,
+  UPLOAD_PART,
+  UPLOAD_STATUS,
   HOST_MANIFEST,
   HOST_SESSION,
   PRESENCE,
@@ -30,14 +37,17 @@ import {
 import { findHost, hostTokenExpiry, issueHostToken } from "./auth.ts";
 import type { RoomConfig } from "./config.ts";
 import { GuardAnswer } from "./guard.ts";
+import { addressOf } from "./connections.ts";
+import type { Files } from "./files.ts";
 import type { SlackBridge } from "./slack-bridge.ts";
 
 function corsHeaders(origin: string | null, allowed: ReadonlySet<string> | undefined): Record<string, string> {
   return {
     "content-type": "application/json",
     "access-control-allow-origin": allowed ? (origin && allowed.has(origin) ? origin : "null") : "*",
-    "access-control-allow-methods": "GET, POST, OPTIONS",
-    "access-control-allow-headers": "content-type",
+    "access-control-allow-methods": "GET, POST, PUT, OPTIONS",
+    "access-control-allow-headers": "content-type, authorization, range",
+    "access-control-expose-headers": "content-range, content-length, accept-ranges, retry-after, upload-offset",
     vary: "origin",
   };
 }
@@ -56,6 +66,8 @@ export interface RouteContext {
   guard(address: string, action: "take" | "refund"): Promise<Response>;
   /** Decline a call for the host a decline token stands for: whether it was waiting; undefined for a token not the room's. */
   decline(callId: string, token: string): Promise<boolean | undefined>;
+  /** Uploads and files. */
+  files: Files;
 }
 
 /** Whether `req` is a request to `endpoint` (its method, and a path ending in the endpoint's). */
@@ -78,7 +90,54 @@ export class Routes {
     if (isFor(req, path, HOST_SESSION)) return respond(await this.signIn(req, room));
     if (isFor(req, path, HOST_MANIFEST)) return respond(this.manifest(room));
     if (isFor(req, path, DECLINE_CALL)) return respond(await this.decline(req, room));
+    if (isFor(req, path, CREATE_UPLOAD)) return respond(await this.createUpload(req, room));
+    if (isFor(req, path, UPLOAD_PART)) return respond(await this.uploadPart(req, url, room));
+    if (isFor(req, path, UPLOAD_STATUS)) {
+      const query = parseQuery(UPLOAD_STATUS, url.searchParams);
+      if (!query.ok) return respond(errorAnswer(400, query.message));
+      return respond(await room.files.status(await room.files.bearer(req.headers.get("authorization")), query.query.id));
+    }
+    if (isFor(req, path, FILE_LINK)) {
+      const query = parseQuery(FILE_LINK, url.searchParams);
+      if (!query.ok) return respond(errorAnswer(400, query.message));
+      const ttl = query.query.ttl === undefined ? undefined : Number(query.query.ttl);
+      return respond(await room.files.link(await room.files.bearer(req.headers.get("authorization")), query.query.id, ttl));
+    }
+    if (isFor(req, path, FILE)) {
+      const query = parseQuery(FILE, url.searchParams);
+      if (!query.ok) return respond(errorAnswer(400, query.message));
+      return room.files.serve(query.query, req.headers.get("range"), headers);
+    }
     return respond(errorAnswer(404, "No such endpoint"));
+  }
+
+  /** `POST upload`: begin an upload (`files.ts`). */
+  private async createUpload(req: Request, room: RouteContext): Promise<Answer<typeof CREATE_UPLOAD>> {
+    let data: unknown;
+    try {
+      data = await req.json();
+    } catch {
+      return errorAnswer(400, "Body must be JSON {type, size, sha256, name?, durationS?, conversationId?}");
+    }
+    const body = parseBody(CREATE_UPLOAD, data);
+    if (!body.ok) return errorAnswer(400, body.message);
+    const who = await room.files.bearer(req.headers.get("authorization"));
+    return room.files.create(who, body.body, addressOf(req));
+  }
+
+  /** `PUT upload/part`: one part of an upload (`files.ts`). The body is read whole first, whatever the answer. */
+  private async uploadPart(req: Request, url: URL, room: RouteContext): Promise<Answer<typeof UPLOAD_PART>> {
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(await req.arrayBuffer());
+    } catch {
+      // The client went away mid-part (a dropped connection): nothing is written.
+      return errorAnswer(400, "The part did not arrive whole");
+    }
+    const query = parseQuery(UPLOAD_PART, url.searchParams);
+    if (!query.ok) return errorAnswer(400, query.message);
+    const who = await room.files.bearer(req.headers.get("authorization"));
+    return room.files.part(who, query.query.id, Number(query.query.offset), bytes);
   }
 
   /** `GET presence`: whether a host is available (and when the hours next open), and the unread count of the visitor's conversation. */

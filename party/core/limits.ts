@@ -46,7 +46,8 @@ export type RateName = keyof typeof RATES;
  * - `socket`: new visitor sockets, 30 at once then one every 2 s;
  * - `conversation`: new conversations, 5 at once then one a minute;
  * - `text`: visitor messages, 20 at once then one every 3 s;
- * - `call`: call requests, 6 at once then one every 10 s.
+ * - `call`: call requests, 6 at once then one every 10 s;
+ * - `upload`: new uploads by visitors (`POST upload`), 10 at once then one every 30 s.
  * Kept in the room's memory (a room woken from hibernation starts them full).
  */
 export const ADDRESS_RATES = {
@@ -54,6 +55,7 @@ export const ADDRESS_RATES = {
   conversation: { burst: 5, perSecond: 1 / 60 },
   text: { burst: 20, perSecond: 1 / 3 },
   call: { burst: 6, perSecond: 1 / 10 },
+  upload: { burst: 10, perSecond: 1 / 30 },
 } as const satisfies Record<string, Rate>;
 
 export type AddressRateName = keyof typeof ADDRESS_RATES;

@@ -3,7 +3,9 @@
  * `sent`, then `delivered` once a dashboard has it), a host's reply from the
  * dashboard, read receipts, history for a returning visitor, and the recent
  * conversations a dashboard opens with. Storage is `conversations.ts`; the
- * Slack side is `slack-bridge.ts`.
+ * Slack side is `slack-bridge.ts`. A message may carry files uploaded to its
+ * conversation (`files.ts`): they are checked before anything is stored, and
+ * deleted with the conversation.
  *
  * Who hears a message: every live dashboard, and the conversation's visitor
  * sockets — those tagged with it (opened with its token) and the socket that
@@ -17,6 +19,7 @@ import {
   type CallLog,
   type ClientMessage,
   type ConversationMessage,
+  type FileRef,
   type MessageOf,
   type ServerMessage,
 } from "../../protocol/socket.ts";
@@ -24,6 +27,7 @@ import type { Agent } from "./agent.ts";
 import { conversationTag, isVisitor, type Connections, type HostConn, type VisitorConn } from "./connections.ts";
 import type { Conversation, ConversationStore, StoredMessage } from "./conversations.ts";
 import type { SlackBridge } from "./slack-bridge.ts";
+import { plainText, type Files } from "./files.ts";
 import type { PushDesk } from "./push.ts";
 import { callEvent, type Webhooks } from "./webhooks.ts";
 
@@ -106,13 +110,26 @@ export class Messages {
     private readonly slack: SlackBridge,
     private readonly webhooks: Webhooks,
     private readonly push: Pick<PushDesk, "visitorWrote">,
+    private readonly files: Pick<Files, "refs" | "attach" | "forget">,
   ) {}
+
+  /**
+   * The files a message names, when each is a complete file of the
+   * conversation; they are then kept with it. `undefined` (the message is
+   * refused with `not_found`) when one is not.
+   */
+  private async take(conversationId: string, ids: readonly string[] | undefined): Promise<FileRef[] | undefined> {
+    if (!ids?.length) return [];
+    const files = await this.files.refs(conversationId, ids);
+    if (files) await this.files.attach(ids);
+    return files;
+  }
 
   /** A new message, for the owner's webhook (stored in its outbox before anyone is told). */
   private created(conversation: Conversation, message: StoredMessage): Promise<void> {
-    const { id, from, by, text, at } = message;
+    const { id, from, by, text, at, files } = message;
     const { name, email, page } = conversation;
-    return this.webhooks.emit({ type: "message.created", data: { conversationId: conversation.id, message: { id, from, by, text, at }, visitor: { name, email, page } } }, at);
+    return this.webhooks.emit({ type: "message.created", data: { conversationId: conversation.id, message: { id, from, by, text, at, files }, visitor: { name, email, page } } }, at);
   }
 
   /** A host's reply typed in the conversation's Slack thread: to the dashboards, the visitor and the webhook. */
@@ -145,6 +162,8 @@ export class Messages {
     if (conversation.count === 0 && !this.conns.spendAddress(address, "conversation", now)) {
       return this.conns.fail(sender, "rate_limited", "Too many new conversations from your address; wait a minute");
     }
+    const files = await this.take(conversationId, msg.files);
+    if (!files) return this.conns.fail(sender, "not_found", "files: not a file uploaded to this conversation");
     remember(conversation, { name: msg.name, email: msg.email, page: msg.page, timeZone: msg.timeZone, agent: sender.state!.agent });
     conversation.conn = sender.id;
     const slack = this.slack.mode();
@@ -154,13 +173,14 @@ export class Messages {
       clientId: msg.clientId,
       from: "visitor",
       text: msg.text,
+      ...(files.length ? { files } : {}),
       at: now,
       delivered: this.conns.live("host").length > 0,
       ...(slack ? { slack: "pending" as const } : {}),
     });
     // The outbox entry is stored before the visitor hears "sent": a room evicted
     // in between must not leave a message that never reaches Slack.
-    const queued = !!slack && (await this.slack.enqueue(conversation, message, { from: "visitor", text: msg.text, name: conversation.name, email: conversation.email, page: msg.page }));
+    const queued = !!slack && (await this.slack.enqueue(conversation, message, { from: "visitor", text: plainText(message), name: conversation.name, email: conversation.email, page: msg.page }));
     await this.created(conversation, message);
     await this.push.visitorWrote(conversation, message);
     this.conns.send(sender, { type: "sent", id: message.id, clientId: msg.clientId, at: now });
@@ -291,6 +311,8 @@ export class Messages {
       const earlier = await this.store.byClientId(conversation.id, msg.clientId);
       if (earlier) return this.conns.send(sender, { type: "sent", id: earlier.id, clientId: earlier.clientId, at: earlier.at });
     }
+    const files = await this.take(conversation.id, msg.files);
+    if (!files) return this.conns.fail(sender, "not_found", "files: not a file uploaded to this conversation");
     const by = sender.state!.name;
     const threads = this.slack.mode() === "bot";
     conversation.unread = (conversation.unread ?? 0) + 1;
@@ -300,10 +322,11 @@ export class Messages {
       from: "host",
       by,
       text: msg.text,
+      ...(files.length ? { files } : {}),
       at: now,
       ...(threads ? { slack: "pending" as const } : {}),
     });
-    const queued = threads && (await this.slack.enqueue(conversation, message, { from: "host", text: msg.text, name: by }));
+    const queued = threads && (await this.slack.enqueue(conversation, message, { from: "host", text: plainText(message), name: by }));
     await this.created(conversation, message);
     this.conns.send(sender, { type: "sent", id: message.id, clientId: msg.clientId, at: now });
     this.publish(conversation, message);
@@ -318,13 +341,14 @@ export class Messages {
 
   /**
    * `delete` from a host: the conversation and everything kept of it go (its
-   * waiting Slack posts too); its visitor's sockets are closed so they start
+   * waiting Slack posts and its files too); its visitor's sockets are closed so they start
    * afresh; every dashboard hears `deleted`.
    */
   async delete(sender: HostConn, conversationId: string): Promise<void> {
     const conversation = await this.store.get(conversationId);
     if (!conversation || !(await this.store.remove(conversationId))) return this.conns.fail(sender, "not_found", "No such conversation");
     await this.slack.outbox.forget(conversationId);
+    await this.files.forget(conversationId);
     for (const v of this.visitorSockets(conversation)) this.conns.close(v, CloseCode.conversationDeleted, "The conversation was deleted");
     this.toHosts({ type: "deleted", conversationId });
     await this.webhooks.emit({ type: "conversation.deleted", data: { conversationId } });

@@ -31,6 +31,7 @@ import type { Connections, HostConn } from "./connections.ts";
 import type { Conversation, ConversationStore, StoredMessage } from "./conversations.ts";
 import { classify, type Delivery } from "./delivery.ts";
 import { Outbox, type OutboxEntry, type OutboxKeys } from "./outbox.ts";
+import { plainText } from "./files.ts";
 import type { Storage } from "./runtime.ts";
 import { generateVapidKeys, pushRequest, vapidPairMatches, type VapidKeys } from "./vapid.ts";
 
@@ -277,7 +278,7 @@ export class PushDesk {
       due: earlier?.due ?? message.at + this.config().pushMessageDelayMs,
       count: (earlier?.count ?? 0) + 1,
       lastAt: message.at,
-      text: message.text.slice(0, PUSH_PREVIEW_LENGTH),
+      text: plainText(message).slice(0, PUSH_PREVIEW_LENGTH),
       ...(conversation.name ? { name: conversation.name } : {}),
     };
     this.unseen = [...this.unseen.filter((u) => u !== earlier), entry].slice(-UNSEEN_KEPT);

@@ -16,6 +16,7 @@
  * - `slack-bridge.ts` (with `outbox.ts`, `slack.ts`): Slack both ways;
  * - `webhooks.ts` (with `outbox.ts`): signed events to the owner's webhook;
  * - `push.ts` (with `outbox.ts`, `vapid.ts`): Web Push to the hosts' devices;
+ * - `files.ts` (with `blobs.ts`, `media-types.ts`): uploads, files and their links;
  * - `http.ts`: the HTTP endpoints; `edge.ts`: checks before a socket or
  *   request reaches the room.
  *
@@ -69,6 +70,7 @@ import {
   type VisitorConn,
 } from "./connections.ts";
 import { ConversationStore } from "./conversations.ts";
+import { Files } from "./files.ts";
 import { HoursDesk, openingAt, type Opening } from "./hours.ts";
 import { MAX_SOCKETS_PER_ADDRESS } from "./limits.ts";
 import { hostOf } from "./edge.ts";
@@ -91,6 +93,7 @@ export class ContactRoom {
   private readonly slack: SlackBridge;
   private readonly webhooks: Webhooks;
   private readonly push: PushDesk;
+  private readonly files: Files;
   private readonly store: ConversationStore;
   private readonly hours: HoursDesk;
   private readonly routes = new Routes();
@@ -120,7 +123,17 @@ export class ContactRoom {
     );
     this.webhooks = new Webhooks(runtime.storage, config, () => this.id, () => this.schedule());
     this.push = new PushDesk(runtime.storage, config, this.conns, store, () => ({ id: this.id, secret: this.secret }), () => this.schedule());
-    this.messages = new Messages(store, this.conns, this.slack, this.webhooks, this.push);
+    this.files = new Files({
+      storage: runtime.storage,
+      env: () => runtime.env,
+      config,
+      room: () => ({ id: this.id, secret: this.secret }),
+      conversationExists: async (id) => (await store.get(id)) !== undefined,
+      conversationDeleted: (id) => store.deleted(id),
+      spendAddress: (address, now) => this.conns.spendAddress(address, "upload", now),
+      schedule: () => this.schedule(),
+    });
+    this.messages = new Messages(store, this.conns, this.slack, this.webhooks, this.push, this.files);
     this.hours = new HoursDesk(runtime.storage);
     this.calls = new CallDesk(runtime.storage, this.conns, config, (exclude) => this.schedule(exclude), this.messages, (now) => this.opening(now), this.push);
   }
@@ -182,6 +195,7 @@ export class ContactRoom {
       await this.webhooks.outbox.load();
       await this.push.load();
       await this.hours.load();
+      await this.files.load();
       await this.calls.load(Date.now());
       const stats = await this.store.stats();
       this.pruneDue = stats.prunedAt + PRUNE_EVERY_MS;
@@ -392,13 +406,14 @@ export class ContactRoom {
         return id ? this.messages.unread(id) : undefined;
       },
       slack: this.slack,
+      files: this.files,
       guard: (address, action) => this.runtime.fetchRoom("guard", encodeURIComponent(address), `/${action}`, { method: "POST" }),
     });
   }
 
   // ------------------------------------------------------------------ time
 
-  /** Wake for the next ring timeout, grace expiry, liveness check, Slack, webhook or push retry, unseen message to push, or opening or closing of the hours. */
+  /** Wake for the next ring timeout, grace expiry, liveness check, Slack, webhook or push retry, unseen message to push, opening or closing of the hours, or abandoned upload to delete. */
   private schedule(exclude?: string): void {
     const deadlines = this.calls.deadlines();
     const { nextChange } = this.opening(Date.now());
@@ -408,6 +423,8 @@ export class ContactRoom {
       if (outbox !== undefined) deadlines.push(Math.max(outbox, Date.now() + 50));
     }
     if (this.pruneDue !== undefined) deadlines.push(this.pruneDue);
+    const files = this.files.nextDue();
+    if (files !== undefined) deadlines.push(Math.max(files, Date.now() + 50));
     if (deadlines.length === 0) return void this.runtime.storage.deleteAlarm();
     void this.runtime.storage.setAlarm(Math.min(...deadlines));
   }
@@ -417,9 +434,11 @@ export class ContactRoom {
     const now = Date.now();
     this.calls.expire(now);
     if (this.pruneDue !== undefined && now >= this.pruneDue) {
-      await this.store.prune(now - this.config.retentionMs, now);
+      for (const id of await this.store.prune(now - this.config.retentionMs, now)) await this.files.forget(id);
       this.pruneDue = now + PRUNE_EVERY_MS;
     }
+    const filesDue = this.files.nextDue();
+    if (filesDue !== undefined && now >= filesDue) await this.files.sweep(now);
     if (this.slack.outbox.size > 0) await this.slack.drain();
     if (this.webhooks.outbox.size > 0) await this.webhooks.drain();
     await this.push.due(now);

@@ -67,10 +67,13 @@ export interface TestServer {
  * post that failed for good) are not among them, nor workerd's own notes that
  * a client went away mid-request or mid-answer (`disconnected:
  * worker_do_not_log`; a write to the client's closed TCP connection:
- * `Broken pipe`, `Connection reset by peer`): transport, not the room.
+ * `Broken pipe`, `Connection reset by peer`; a request whose client dropped
+ * it before its body had arrived, which each dev server's own front proxy
+ * reports as `Uncaught Error: Network connection lost.` (`partykit dev`:
+ * `Uncaught (in response) …`), answering 503 to nobody): transport, not the room.
  */
 const UNCAUGHT = /Uncaught|Unhandled|on(?:Message|Close|Error|Request|BeforeConnect|BeforeRequest) error|Error when connecting|(?:Error|Exception) in (?:Main|Yjs|Guard)\b|More than one connection/;
-const CLIENT_GONE = /disconnected: (worker_do_not_log|::(write|writev|send)\(.*\): (Broken pipe|Connection reset by peer))/;
+const CLIENT_GONE = /disconnected: (worker_do_not_log|::(write|writev|send)\(.*\): (Broken pipe|Connection reset by peer))|^\s*(✘ \[ERROR\] )?Uncaught (\(in response\) )?Error: Network connection lost\.\s*$/;
 
 /** The lines of a server's log that report an error no handler caught. */
 export function uncaughtErrors(logs: string): string[] {

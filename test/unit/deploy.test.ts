@@ -70,10 +70,11 @@ describe("wrangler deploy --dry-run", () => {
     }
   });
 
-  it("lists the Main, Yjs and Guard Durable Object bindings", { timeout: DEPLOY_TIMEOUT_MS + 10_000 }, async () => {
+  it("lists the Main, Yjs and Guard Durable Object bindings, and the MEDIA R2 bucket files are kept in", { timeout: DEPLOY_TIMEOUT_MS + 10_000 }, async () => {
     const { output } = await deploy();
     for (const name of ["Main", "Yjs", "Guard"]) {
       assert.match(output, new RegExp(`env\\.${name} \\(${name}\\)\\s+Durable Object`), `binding ${name} listed:\n${output}`);
     }
+    assert.match(output, /env\.MEDIA \(contact-me-media\)\s+R2 Bucket/, `binding MEDIA listed:\n${output}`);
   });
 });

@@ -18,6 +18,8 @@ test("finds the errors no handler caught, in either runtime's log, and nothing e
     // A client that closed its connection before the answer was written.
     "✘ [ERROR] workerd/server/server.c++:3360: error: Uncaught exception: kj/async-io-unix.c++:186: disconnected: ::write(fd, buffer.begin(), buffer.size()): Broken pipe",
     "  workerd/server/server.c++:3155: error: kj::getCaughtExceptionAsKj() = kj/async-io-unix.c++:186: disconnected: ::write(fd, buffer.begin(), buffer.size()): Broken pipe",
+    // A client that dropped a request mid-body (an upload part cut by the network), as the dev proxy reports it…
+    "Uncaught (in response) Error: Network connection lost.",
     // …but a disconnection inside the room's own work is not the client's doing.
     "✘ [ERROR] workerd/server/server.c++:3360: error: Uncaught exception: kj/async.c++:211: disconnected: Durable Object reset because its code was updated",
   ].join("\n");
@@ -25,6 +27,8 @@ test("finds the errors no handler caught, in either runtime's log, and nothing e
     "Error: getaddrinfo ENOTFOUND workers.cloudflare.com",
     "[wrangler:info] POST /parties/main/r1/host/session 401 Unauthorized (27ms)",
     "✘ [ERROR] Uncaught Error: boom in onMessage Error",
+    "[wrangler:info] PUT /parties/main/r1/upload/part 503 Service Unavailable (306ms)",
+    "✘ [ERROR] Uncaught Error: Network connection lost. ",
     "Error in Main:r1 webSocketMessage: Error: boom",
   ].join("\n");
   assert.deepEqual(uncaughtErrors(partykit), [
