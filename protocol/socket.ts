@@ -227,11 +227,53 @@ export const Older = v.object({ type: v.literal("older"), cursor: v.pipe(v.strin
 export const CONVERSATIONS_PAGE = 30;
 
 /**
+ * What the calling browser says it can do, as it found out before ringing
+ * (the widget's `call/capabilities.ts`):
+ * - `webrtc`: `RTCPeerConnection` exists (absent in browsers built without
+ *   WebRTC, or with `media.peerconnection.enabled` false in Firefox);
+ * - `audio`: a microphone can be asked for — a secure context with
+ *   `navigator.mediaDevices`, `microphone` allowed by the page's
+ *   Permissions-Policy, not a known in-app browser, and an `audioinput` among
+ *   `enumerateDevices()` (true when that could not be told);
+ * - `video`: the same for a camera (`camera`, `videoinput`).
+ *
+ * Every call needs `webrtc` and `audio`; a video call also needs `video`
+ * (see {@link missingForCall}).
+ */
+export const CallCapabilities = v.object({ webrtc: v.boolean(), audio: v.boolean(), video: v.boolean() });
+export type CallCapabilities = v.InferOutput<typeof CallCapabilities>;
+/** What a call lacks: the browser has no WebRTC, or no usable microphone, or (video call) camera. */
+export type MissingForCall = "webrtc" | "microphone" | "camera";
+/**
+ * What keeps a browser with `capabilities` from making a `media` call, in the
+ * order to fix them; empty when it can make it. Used by the room to refuse a
+ * `call` frame (`cannot_call`) and by the widget to offer only calls that can
+ * connect.
+ */
+export function missingForCall(media: CallMedia, capabilities: CallCapabilities): MissingForCall[] {
+  const missing: MissingForCall[] = [];
+  if (!capabilities.webrtc) missing.push("webrtc");
+  if (!capabilities.audio) missing.push("microphone");
+  if (media === "video" && !capabilities.video) missing.push("camera");
+  return missing;
+}
+/**
  * Visitor → room: ring the available hosts. The call is logged in the
  * visitor's conversation (started by it when there is none yet); the hosts
  * see the conversation's name, email and page unless given here.
+ * `capabilities`: what this browser can do ({@link CallCapabilities}); the
+ * room refuses with `cannot_call`, and rings nobody, when they fall short of
+ * `media` (left out by clients older than it: then nothing is checked).
  */
-export const CallRequest = v.object({ type: v.literal("call"), media: CallMedia, name: Name, email: Email, page: Page, timeZone: TimeZone });
+export const CallRequest = v.object({
+  type: v.literal("call"),
+  media: CallMedia,
+  name: Name,
+  email: Email,
+  page: Page,
+  timeZone: TimeZone,
+  capabilities: v.optional(CallCapabilities),
+});
 /** Visitor → room: withdraw its ringing call. */
 export const CancelCall = v.object({ type: v.literal("cancel") });
 /**
@@ -395,6 +437,8 @@ export const ErrorCode = v.picklist([
   "conversation_full",
   /** The room has reached its storage budget (`MAX_ROOM_BYTES`) or `MAX_CONVERSATIONS`. */
   "room_full",
+  /** A `call` whose `capabilities` say this browser cannot make it (no WebRTC, microphone or, for video, camera); nobody was rung. */
+  "cannot_call",
 ]);
 export type ErrorCode = v.InferOutput<typeof ErrorCode>;
 

@@ -13,6 +13,7 @@
 import {
   CloseCode,
   RESUME_GRACE_S,
+  missingForCall,
   type CallState,
   type ClientMessage,
   type EndReason,
@@ -305,6 +306,10 @@ export class CallDesk {
   async call(sender: VisitorConn, msg: MessageOf<ClientMessage, "call">, now: number): Promise<void> {
     if (!this.conns.spend(sender, "call", now) || !this.conns.spendAddress(sender.state!.address, "call", now)) {
       return this.conns.fail(sender, "rate_limited", "Too many call attempts; wait a few seconds");
+    }
+    const missing = msg.capabilities ? missingForCall(msg.media, msg.capabilities) : [];
+    if (missing.length > 0) {
+      return this.conns.fail(sender, "cannot_call", `This browser cannot make this call (missing: ${missing.join(", ")}); send a message instead`);
     }
     if (this.callOf(sender)) return this.conns.fail(sender, "busy", "You already have a call in progress");
     const who = await this.book.caller(sender, msg);

@@ -1,17 +1,39 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { MAX_FRAME_BYTES, MAX_TEXT_LENGTH, parseClientMessage, parseServerMessage } from "../../protocol/socket.ts";
+import { MAX_FRAME_BYTES, MAX_TEXT_LENGTH, missingForCall, parseClientMessage, parseServerMessage } from "../../protocol/socket.ts";
 
 const code = (raw: string) => {
   const r = parseClientMessage(raw);
   return r.ok ? "ok" : r.code;
 };
 
+describe("call capabilities", () => {
+  it("parses the capabilities a call frame declares, and refuses malformed ones", () => {
+    const r = parseClientMessage(JSON.stringify({ type: "call", media: "video", capabilities: { webrtc: false, audio: true, video: true } }));
+    assert.ok(r.ok && r.message.type === "call");
+    assert.deepEqual(r.ok && r.message.type === "call" && r.message.capabilities, { webrtc: false, audio: true, video: true });
+    for (const capabilities of [{ webrtc: "no", audio: true, video: true }, { audio: true, video: true }, ["webrtc"], true]) {
+      assert.equal(code(JSON.stringify({ type: "call", media: "audio", capabilities })), "bad_message", JSON.stringify(capabilities));
+    }
+  });
+
+  it("names what keeps a browser from a call: WebRTC and a microphone for any, a camera for video", () => {
+    const all = { webrtc: true, audio: true, video: true };
+    assert.deepEqual(missingForCall("video", all), []);
+    assert.deepEqual(missingForCall("audio", { ...all, video: false }), []);
+    assert.deepEqual(missingForCall("video", { ...all, video: false }), ["camera"]);
+    assert.deepEqual(missingForCall("audio", { ...all, webrtc: false }), ["webrtc"]);
+    assert.deepEqual(missingForCall("audio", { ...all, audio: false }), ["microphone"]);
+    assert.deepEqual(missingForCall("video", { webrtc: false, audio: false, video: false }), ["webrtc", "microphone", "camera"]);
+  });
+});
+
 describe("parseClientMessage", () => {
   it("accepts each client frame", () => {
     for (const frame of [
       { type: "text", text: "hi", name: "Ann", page: "https://a.example/", clientId: "c1" },
       { type: "call", media: "video" },
+      { type: "call", media: "audio", capabilities: { webrtc: true, audio: true, video: false } },
       { type: "cancel" },
       { type: "hangup", callId: "x" },
       { type: "available", available: true },

@@ -23,6 +23,7 @@ export const errorStrings = {
   errorBusy: "You already have a call in progress.",
   errorConversationFull: "This conversation is full; the host has your messages and will reply.",
   errorRoomFull: "Messages cannot be taken right now; please try again later.",
+  errorCannotCall: "Calls cannot be made from this browser; send a message instead.",
 };
 
 export type ErrorStrings = typeof errorStrings;
@@ -39,6 +40,7 @@ const ERROR_KEYS: Record<ErrorCode, keyof ErrorStrings> = {
   busy: "errorBusy",
   conversation_full: "errorConversationFull",
   room_full: "errorRoomFull",
+  cannot_call: "errorCannotCall",
 };
 
 /** The string key for a room error code (`error` frame `code`). */
