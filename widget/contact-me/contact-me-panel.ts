@@ -69,6 +69,8 @@ const PANEL_PARTS = [
   "try-again",
   "try-audio",
   "leave-message",
+  "calls-off",
+  "copy-link",
   ...CALL_PARTS,
 ];
 
@@ -108,6 +110,8 @@ const PANEL_PARTS = [
  * @csspart try-again - **Try again**: the same call again, once one is over (while the host is available).
  * @csspart try-audio - **Try an audio call instead**, when the camera or microphone was blocked for a video call.
  * @csspart leave-message - **Leave a message**, once a call is over or could not be made.
+ * @csspart calls-off - In the menu, instead of the call buttons: why this browser cannot call (or make video calls).
+ * @csspart copy-link - **Copy link** in `calls-off`, in an in-app browser: the page's address, to open it in a browser.
  */
 export class ContactMePanel extends LitElement {
   static override styles = panelStyles;
@@ -118,6 +122,8 @@ export class ContactMePanel extends LitElement {
 
   /** An avatar URL that failed to load: its initials are shown instead. */
   @state() private brokenAvatar: string | undefined;
+  /** **Copy link** has copied the page's address. */
+  @state() private linkCopied = false;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -216,12 +222,46 @@ export class ContactMePanel extends LitElement {
     const s = session.text;
     const modes = session.modes;
     const canCall = session.available === true;
+    if (session.support?.reason) return nothing;
+    const videoOff = session.support?.videoReason !== undefined;
     return html`${modes.has("audio")
       ? html`<button ?disabled=${!canCall} @click=${() => void session.startCall("audio")}>${s.audioCall}</button>`
-      : nothing}${modes.has("video") && session.call.hasCamera
+      : nothing}${modes.has("video") && session.call.hasCamera && !videoOff
       ? html`<button ?disabled=${!canCall} @click=${() => void session.startCall("video")}>${s.videoCall}</button>`
       : nothing}`;
   }
+
+  /**
+   * Why this browser cannot call, in one line, where the call buttons would
+   * be (the site offering calls): with **Copy link** in an in-app browser;
+   * the camera blocked by the page under **Audio call**. A missing camera is
+   * not told (video is simply not offered, as before).
+   */
+  private renderCallsOff(session: VisitorSession) {
+    const s = session.text;
+    const { reason, videoReason } = session.support ?? {};
+    const offered = session.modes.has("audio") || session.modes.has("video");
+    if (!offered) return nothing;
+    if (!reason) {
+      return videoReason === "policy" && session.modes.has("video")
+        ? html`<p part="calls-off" class="hint">${s.videoBlockedByPage}</p>`
+        : nothing;
+    }
+    const text = { "in-app": s.callsInApp, "no-webrtc": s.callsNoWebrtc, insecure: s.callsInsecure, policy: s.callsBlockedByPage, "no-device": s.callsNoMicrophone }[reason];
+    return html`<p part="calls-off" class="hint">${text}${reason === "in-app"
+      ? html` <button part="copy-link" @click=${this.copyLink}>${this.linkCopied ? s.linkCopied : s.copyLink}</button>`
+      : nothing}</p>`;
+  }
+
+  /** **Copy link**: this page's address to the clipboard, to paste in a browser. */
+  private copyLink = async () => {
+    try {
+      await globalThis.navigator?.clipboard?.writeText(globalThis.location?.href ?? "");
+      this.linkCopied = true;
+    } catch (err) {
+      console.warn("contact-me: could not copy the link", err);
+    }
+  };
 
   /**
    * "Back Monday 9:00": when the business hours next open, in the visitor's
@@ -248,7 +288,8 @@ export class ContactMePanel extends LitElement {
           : nothing}
         ${modes.has("text") ? html`<button @click=${() => session.show("message")}>${s.sendMessage}</button>` : nothing}
         ${this.renderCallButtons(session)}
-        ${!canCall && (modes.has("audio") || modes.has("video")) ? html`<p class="hint">${s.awayHint}</p>` : nothing}
+        ${this.renderCallsOff(session)}
+        ${!canCall && !session.support?.reason && (modes.has("audio") || modes.has("video")) ? html`<p class="hint">${s.awayHint}</p>` : nothing}
       </div>
     `;
   }

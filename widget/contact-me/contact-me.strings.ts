@@ -24,6 +24,22 @@ export const visitorStrings = {
   audioCall: "Audio call",
   videoCall: "Video call",
   awayHint: "Calls are possible when the host is available. Messages always reach them.",
+  /** Instead of the call buttons in a known in-app browser (Facebook, Instagram, TikTok, LinkedIn), with {@link copyLink}. */
+  callsInApp: "Open this page in your browser to call",
+  /** Instead of the call buttons when the browser has no WebRTC (or it is switched off). */
+  callsNoWebrtc: "This browser cannot make calls. Messages still work.",
+  /** Instead of the call buttons on a page that is not secure (plain http). */
+  callsInsecure: "Calls need a secure (https) page. Messages still work.",
+  /** Instead of the call buttons when the embedding page does not allow the microphone (Permissions-Policy). */
+  callsBlockedByPage: "This page does not allow the camera and microphone, so calls are off. Messages still work.",
+  /** Instead of the call buttons when no microphone is found. */
+  callsNoMicrophone: "No microphone found, so calls are off. Messages still work.",
+  /** Under **Audio call** when the embedding page allows the microphone but not the camera. */
+  videoBlockedByPage: "This page does not allow the camera, so only audio calls are possible.",
+  /** Copies this page's address, beside {@link callsInApp}. */
+  copyLink: "Copy link",
+  /** Once {@link copyLink} has copied the address. */
+  linkCopied: "Link copied",
   /** The menu while no host is available, with the host's name (`HOST_NAME` or `host-name`). */
   nameIsAway: "{name} is away",
   /** The menu while no host is available, when the host has no name. */

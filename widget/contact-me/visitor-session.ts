@@ -9,6 +9,7 @@
 import { ContextProvider, createContext } from "@lit/context";
 import type { ReactiveElement } from "lit";
 import type { CallMedia, HostProfile } from "../../protocol/socket.ts";
+import { browserGlobals, detectCallSupport, staticCallSupport, type CallSupport } from "../call/capabilities.ts";
 import { CallController, type CallStatus } from "../call/call-controller.ts";
 import { formatDuration } from "../call/call-log.ts";
 import { callStrings, type CallStrings } from "../call/call.strings.ts";
@@ -66,6 +67,11 @@ export class VisitorSession {
   available: boolean | undefined;
   /** Outside the room's business hours: when they next open, ms since the epoch. */
   nextOpen: number | undefined;
+  /**
+   * Whether this browser can make calls (`call/capabilities.ts`): found out
+   * when the panel opens and again before each call; undefined before.
+   */
+  support: CallSupport | undefined;
 
   readonly signaling: SignalingController;
   readonly call: CallController;
@@ -162,6 +168,9 @@ export class VisitorSession {
   opened(): void {
     // Video is offered only when a camera exists.
     if (this.call.hasCamera === undefined) void this.call.probeDevices();
+    // Calls are offered only where they can connect: what is known at once, then the devices.
+    this.support ??= staticCallSupport(browserGlobals());
+    void this.detectSupport();
     const prefix = this.prefix;
     this.restoreSender();
     // Messages a previous page could not send go out with this connection.
@@ -197,10 +206,24 @@ export class VisitorSession {
     this.root.requestUpdate();
   }
 
-  /** Ask for the camera/microphone, then ring the host. */
+  /**
+   * Ask for the camera/microphone, then ring the host, telling the room what
+   * this browser can do. Nothing happens when the browser cannot make a
+   * `media` call (the panel says why).
+   */
   async startCall(media: CallMedia): Promise<void> {
+    const support = await this.detectSupport();
+    if (media === "video" ? support.videoReason : support.reason) return;
     this.show("call");
-    if (await this.call.acquire(media)) this.call.ring(media, this.senderDetails());
+    if (await this.call.acquire(media)) this.call.ring(media, { ...this.senderDetails(), capabilities: support.capabilities });
+  }
+
+  /** Find out afresh what this browser can do for calls (see {@link support}). */
+  private async detectSupport(): Promise<CallSupport> {
+    const support = await detectCallSupport(browserGlobals());
+    this.support = support;
+    this.root.requestUpdate();
+    return support;
   }
 
   /**
