@@ -123,6 +123,11 @@ export class EnginePage {
     return this.json(`JSON.stringify(((el) => el ? el.getAttribute("aria-checked") === "true" : null)(${buttonNamed(name)}))`);
   }
 
+  /** Evaluate a JavaScript expression in the page (a promise is awaited); its value, as the driver returns it. */
+  evaluate(expression: string): Promise<unknown> {
+    return this.driver.evaluate(expression);
+  }
+
   /** What the page's contact-me elements show (their shadow trees' visible text). */
   shown(): Promise<string> {
     return this.json(SHOWN);
@@ -183,9 +188,13 @@ export interface EngineBrowser {
   close(): Promise<void>;
 }
 
-/** Launch headless `engine` with a fake camera and microphone. */
-export async function launchEngine(engine: Engine): Promise<EngineBrowser> {
-  return engine === "chromium" ? chromiumBrowser(await launchChromium()) : firefoxBrowser(await launchFirefox());
+/**
+ * Launch headless `engine` with a fake camera and microphone. `firefoxPrefs`:
+ * Firefox preferences over those of `test/firefox.mjs` (e.g.
+ * `{"media.peerconnection.enabled": false}` for a Firefox without WebRTC).
+ */
+export async function launchEngine(engine: Engine, options: { firefoxPrefs?: Record<string, unknown> } = {}): Promise<EngineBrowser> {
+  return engine === "chromium" ? chromiumBrowser(await launchChromium()) : firefoxBrowser(await launchFirefox(options.firefoxPrefs));
 }
 
 /**
@@ -193,8 +202,9 @@ export async function launchEngine(engine: Engine): Promise<EngineBrowser> {
  * Puppeteer, with the fake media preferences of `test/firefox.mjs`.
  * @throws if the binary is missing, saying how to install it
  */
-export function launchFirefox(): Promise<PuppeteerBrowser> {
-  return puppeteer.launch({ ...firefoxLaunchOptions(), protocolTimeout: 60_000 });
+export function launchFirefox(prefs: Record<string, unknown> = {}): Promise<PuppeteerBrowser> {
+  const options = firefoxLaunchOptions();
+  return puppeteer.launch({ ...options, extraPrefsFirefox: { ...options.extraPrefsFirefox, ...prefs }, protocolTimeout: 60_000 });
 }
 
 function chromiumBrowser(browser: PlaywrightBrowser): EngineBrowser {
