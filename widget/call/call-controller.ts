@@ -66,7 +66,11 @@ const ERROR_STATUS: Partial<Record<ErrorCode, CallStatus>> = {
   busy: "busy",
   queue_full: "queue-full",
   rate_limited: "failed",
+  cannot_call: "failed",
 };
+
+/** How long the camera/microphone request may wait on the browser's prompt before the view says to check it, in ms. */
+export const PROMPT_HINT_MS = 3000;
 
 /** What the person is told when the {@link PeerCall} fails with `code`. */
 function peerErrorKey(code: PeerCallErrorCode, policy: RTCIceTransportPolicy): keyof CallStrings {
@@ -83,6 +87,9 @@ function peerErrorKey(code: PeerCallErrorCode, policy: RTCIceTransportPolicy): k
 
 export class CallController implements ReactiveController {
   status: CallStatus = "idle";
+  /** `preparing` for longer than {@link PROMPT_HINT_MS}: the browser's permission prompt is likely unanswered. */
+  promptWaiting = false;
+  private promptTimer: ReturnType<typeof setTimeout> | undefined;
   media: CallMedia | undefined;
   callId: string | undefined;
   /** The other side's display name, when known. */
@@ -252,8 +259,14 @@ export class CallController implements ReactiveController {
   async acquire(media: CallMedia): Promise<boolean> {
     this.media = media;
     this.setStatus("preparing");
+    // A prompt left unanswered: say where to look (nothing rings meanwhile).
+    clearTimeout(this.promptTimer);
+    this.promptTimer = setTimeout(() => {
+      this.promptWaiting = this.status === "preparing";
+      this.host.requestUpdate();
+    }, PROMPT_HINT_MS);
     try {
-      const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: media === "video" });
+      const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: media === "video" }).finally(() => this.promptAnswered());
       if (this.status !== "preparing") {
         stream.getTracks().forEach((t) => t.stop()); // hung up while asking
         return false;
@@ -463,6 +476,7 @@ export class CallController implements ReactiveController {
   }
 
   hostDisconnected(): void {
+    this.promptAnswered();
     globalThis.removeEventListener?.("pagehide", this.onPageHide);
     if (this.live) this.hangUp();
     this.teardown();
@@ -577,8 +591,17 @@ export class CallController implements ReactiveController {
     this.warning = undefined;
   }
 
+  /** The camera/microphone request settled (or was left): no more waiting hint. */
+  private promptAnswered(): void {
+    clearTimeout(this.promptTimer);
+    this.promptTimer = undefined;
+    if (this.promptWaiting) this.host.requestUpdate();
+    this.promptWaiting = false;
+  }
+
   private setStatus(status: CallStatus): void {
     if (this.status === status) return;
+    if (status !== "preparing") this.promptAnswered();
     this.status = status;
     this.host.requestUpdate();
     this.onStatus?.(status);

@@ -173,7 +173,9 @@ export class CallView extends LitElement {
               : s.ringingPhone
             : call.status === "calling" && name
               ? format(s.callingName, { name })
-              : format(s[STATUS_KEY[call.status]], { n: call.position });
+              : call.status === "preparing" && call.promptWaiting
+                ? s.waitingForPrompt
+                : format(s[STATUS_KEY[call.status]], { n: call.position });
     return html`
       <slot name="heading"></slot>
       <p part="call-status" class="status" role="status" aria-live="polite" tabindex="-1">${status}</p>

@@ -11,6 +11,8 @@ import type { Problem } from "../strings.ts";
 /** Strings of the call view, shared by both elements. */
 export const callStrings = {
   preparing: "Starting camera and microphone…",
+  /** Instead of {@link preparing} once the browser's permission prompt has waited a few seconds. */
+  waitingForPrompt: "Waiting for your camera and microphone — check the browser's prompt",
   calling: "Calling…",
   callingName: "Calling {name}…",
   /** The call rings only on the host's devices, by push (no dashboard open): it may take longer to answer. */
