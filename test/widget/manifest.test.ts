@@ -372,6 +372,24 @@ test("custom-elements.json lists exactly the parts and events both elements show
     await signIn(c.page, KEY_A);
     await see("more conversations than one page", c.page, "contact-me-host", ["conversations", "load-older"]);
 
+    // ---------------------------------------------------------------- browsers that cannot call
+    const cannot = async (url: string, script: string) => {
+      const opened = await pages.open("about:blank");
+      await opened.context.addInitScript(INIT);
+      await opened.context.addInitScript(script);
+      await opened.page.goto(url);
+      return opened;
+    };
+    const inApp = await cannot(
+      `${origin}/?room=${room}`,
+      `Object.defineProperty(Navigator.prototype, "userAgent", { get: () => "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/140.0 Mobile Safari/537.36 Instagram 312.0.0.32.112 Android" });`,
+    );
+    await inApp.page.getByRole("button", { name: "Contact me" }).click();
+    await see("an in-app browser", inApp.page, "contact-me", ["calls-off", "copy-link"]);
+    const noRtc = await cannot(`${origin}/host.html?room=${room}`, "delete globalThis.RTCPeerConnection;");
+    await signIn(noRtc.page, KEY_B);
+    await see("a dashboard without WebRTC", noRtc.page, "contact-me-host", ["self-check"]);
+
     // ---------------------------------------------------------------- the verdict
     const seenEvents: SeenEvent[] = [];
     for (const p of [a, b, v, w, u]) seenEvents.push(...(await events(p.page)));

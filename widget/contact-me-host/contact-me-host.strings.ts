@@ -13,6 +13,16 @@ export const hostStrings = {
   signingIn: "Signing in…",
   wrongKey: "Wrong host key",
   signOut: "Sign out",
+  /** Self-check after sign-in, when this browser has no WebRTC. */
+  selfCheckNoWebrtc: "This browser cannot take calls (no WebRTC). Answer calls from another browser; messages work here.",
+  /** Self-check, on a page that is not secure (plain http). */
+  selfCheckInsecure: "Calls need this dashboard on https (or localhost); messages work here.",
+  /** Self-check, when the page's Permissions-Policy does not allow the microphone. */
+  selfCheckBlockedByPage: "This page does not allow the microphone, so calls cannot be taken here; messages work.",
+  /** Self-check, when no microphone is found. */
+  selfCheckNoMicrophone: "No microphone found: connect one to take calls; messages work here.",
+  /** Self-check, in a known in-app browser. */
+  selfCheckInApp: "Open this dashboard in your browser to take calls; messages work here.",
   /** The business hours editor's heading. */
   hours: "Business hours",
   /** Beside the heading: the room keeps no hours. */

@@ -2,6 +2,7 @@ import { LitElement, html, nothing, type PropertyValues } from "lit";
 import { property, state } from "lit/decorators.js";
 import { TYPING_EVERY_MS, type CallMedia, type MessageOf, type ServerMessage } from "../../protocol/socket.ts";
 import { CallController } from "../call/call-controller.ts";
+import { browserGlobals, detectCallSupport, type CallBlocker, type CallSupport } from "../call/capabilities.ts";
 import { CALL_PARTS } from "../call/call-view.ts";
 import { callStrings, type CallStrings } from "../call/call.strings.ts";
 import { provideCall } from "../call/context.ts";
@@ -120,6 +121,7 @@ function readSession(raw: string | null): SavedSession | undefined {
  * @csspart sign-in - The sign-in form.
  * @csspart toolbar - Presence switch and sign-out.
  * @csspart available - The Available switch.
+ * @csspart self-check - Under the toolbar, when this browser cannot take calls: why (no WebRTC, not secure, microphone not allowed or missing, in-app browser).
  * @csspart hosts - Who is signed in.
  * @csspart incoming - The list of waiting calls (ringing, then in line).
  * @csspart silence - The **Silence** button, which stops the ring.
@@ -227,6 +229,8 @@ export class ContactMeHost extends LitElement {
   @state() private signingIn = false;
   @state() private signInError: Problem<keyof AllStrings> | undefined;
   @state() private available = false;
+  /** Whether this browser can take calls (`call/capabilities.ts`), found out when the element connects. */
+  @state() private callSupport: CallSupport | undefined;
   /** Conversations, most recently active first. */
   @state() private conversations: Summary[] = [];
   /** The conversations as an inbox: the list, the open conversation, its reply box. */
@@ -379,6 +383,7 @@ export class ContactMeHost extends LitElement {
    */
   override connectedCallback(): void {
     super.connectedCallback();
+    void detectCallSupport(browserGlobals()).then((support) => (this.callSupport = support));
     const saved = readSession(local.get(this.storageKey));
     if (saved && saved.expires - SESSION_MARGIN_S > Date.now() / 1000) {
       this.token = saved.token;
@@ -424,6 +429,7 @@ export class ContactMeHost extends LitElement {
         </button>
         <button @click=${this.signOut}>${s.signOut}</button>
       </div>
+      ${this.renderSelfCheck()}
       ${this.renderHosts()}
       ${this.notices.notice ? html`<p class="error" role="alert">${problemText(this.notices.notice, s)}</p>` : nothing}
       ${this.call.status !== "idle" ? this.renderCall() : nothing}
@@ -433,6 +439,21 @@ export class ContactMeHost extends LitElement {
       ${this.pushSettings.render()}
       ${this.inbox.render()}
     `;
+  }
+
+  /** Why this browser cannot take calls, in one line under the toolbar; nothing when it can. */
+  private renderSelfCheck() {
+    const reason = this.callSupport?.reason;
+    if (!reason) return nothing;
+    const s = this.text;
+    const text: Record<CallBlocker, string> = {
+      "in-app": s.selfCheckInApp,
+      "no-webrtc": s.selfCheckNoWebrtc,
+      insecure: s.selfCheckInsecure,
+      policy: s.selfCheckBlockedByPage,
+      "no-device": s.selfCheckNoMicrophone,
+    };
+    return html`<p part="self-check" class="error" role="alert">${text[reason]}</p>`;
   }
 
   /** Waiting calls this host can act on, in queue order. */
