@@ -356,24 +356,45 @@ export const SlackEventsRequest = schema(() => v.variant("type", [SlackUrlVerifi
 export type SlackEventsRequest = v.InferOutput<typeof SlackEventsRequest>;
 
 /**
+ * A file shared in Slack, as a `file_share` message event carries it
+ * (https://api.slack.com/types/file): `url_private_download` is fetched with
+ * the bot token. Fields are optional because Slack leaves them out of files
+ * it hides (`mode: "hidden_by_limit"`, `"tombstone"`); such a file is refused.
+ */
+export const SlackFile = schema(() =>
+  v.object({
+    id: v.string(),
+    name: v.optional(v.string()),
+    mimetype: v.optional(v.string()),
+    /** Bytes. */
+    size: v.optional(v.number()),
+    url_private_download: v.optional(v.string()),
+  }),
+);
+export type SlackFile = v.InferOutput<typeof SlackFile>;
+
+/**
  * A `message` event (https://api.slack.com/events/message) that is a person's
- * reply in a thread: no `subtype` (edits, joins, bot posts have one), no
- * `bot_id`, a `thread_ts` (the thread's first message, which the room maps to
- * a conversation) and non-blank `text` (Slack mrkdwn, with `&`, `<`, `>` as
- * entities). The room also requires `channel` to be its `SLACK_CHANNEL_ID`.
+ * reply in a thread: no `subtype` (edits, joins, bot posts have one) but
+ * `file_share` (https://api.slack.com/events/message/file_share: a reply with
+ * `files`), no `bot_id`, a `thread_ts` (the thread's first message, which
+ * the room maps to a conversation) and non-blank `text` (Slack mrkdwn, with
+ * `&`, `<`, `>` as entities) or at least one file. The room also requires
+ * `channel` to be its `SLACK_CHANNEL_ID`.
  */
 export const SlackThreadReply = schema(() =>
-  v.object({
-    type: v.literal("message"),
-    subtype: v.optional(v.never()),
-    bot_id: v.optional(v.never()),
-    channel: v.string(),
-    thread_ts: v.string(),
-    text: v.pipe(
-      v.string(),
-      v.check((text) => text.trim() !== "", "expected non-blank text"),
-    ),
-  }),
+  v.pipe(
+    v.object({
+      type: v.literal("message"),
+      subtype: v.optional(v.literal("file_share")),
+      bot_id: v.optional(v.never()),
+      channel: v.string(),
+      thread_ts: v.string(),
+      text: v.optional(v.string(), ""),
+      files: v.optional(v.pipe(v.array(SlackFile), v.maxLength(20))),
+    }),
+    v.check((event) => event.text.trim() !== "" || (event.files?.length ?? 0) > 0, "expected non-blank text or files"),
+  ),
 );
 export type SlackThreadReply = v.InferOutput<typeof SlackThreadReply>;
 

@@ -81,3 +81,16 @@ export function callTopic(callId: string): string {
 export function conversationTopic(conversationId: string): string {
   return `m${conversationId.replace(/[^A-Za-z0-9_-]/g, "")}`.slice(0, 32);
 }
+
+/**
+ * The dashboard at `base` (`DASHBOARD_URL`, e.g.
+ * `https://example.com/host.html?room=default`) opened at `params`, as the
+ * dashboard's service worker opens it from a notification: `conversation`
+ * (`…&conversation=<id>`, the element's `conversation` attribute) or
+ * `answer`. Parameters already in `base` are kept; those given replace them.
+ */
+export function dashboardUrl(base: string, params: { conversation?: string; answer?: string }): string {
+  const url = new URL(base);
+  for (const [name, value] of Object.entries(params)) if (value) url.searchParams.set(name, value);
+  return url.toString();
+}

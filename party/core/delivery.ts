@@ -31,7 +31,7 @@ export function retryAfter(res: Response): number | undefined {
  * `retry` for 429 (with its `Retry-After`) and 5xx, `fail` for any other
  * non-2xx (with the start of its body), `undefined` for a 2xx.
  */
-export async function classify(res: Response, what: string): Promise<Delivery | undefined> {
+export async function classify(res: Response, what: string): Promise<Exclude<Delivery, { kind: "ok" }> | undefined> {
   if (res.status === 429) return { kind: "retry", reason: `${what}: HTTP 429 rate limited`, after: retryAfter(res) };
   if (res.status >= 500) return { kind: "retry", reason: `${what}: HTTP ${res.status}` };
   if (!res.ok) return { kind: "fail", reason: `${what}: HTTP ${res.status} ${(await res.text()).slice(0, 100)}` };

@@ -39,6 +39,7 @@ import {
   FILE,
   FILE_LINK,
   FILE_LINK_TTL_S,
+  MAX_FILE_NAME_LENGTH,
   UPLOAD_OFFSET_HEADER,
   UPLOAD_PART,
   UPLOAD_STATUS,
@@ -451,6 +452,64 @@ export class Files {
         await this.remove(found);
       }
     });
+  }
+
+  /**
+   * The whole of file `id` (at most `MAX_ATTACHMENT_MB`), to pass it on to
+   * Slack; undefined when there is no such file or a part is missing.
+   */
+  async bytes(id: string): Promise<Uint8Array<ArrayBuffer> | undefined> {
+    const file = await this.ctx.storage.get<StoredFile>(`file:${id}`);
+    if (!file) return undefined;
+    return this.serial(file.id, () => this.read(file.id, file.partBytes, file.size, 0, file.size - 1));
+  }
+
+  /**
+   * Keep `bytes`, which came whole from elsewhere (a file shared in a
+   * conversation's Slack thread), as a file of conversation `conversationId`
+   * that a message carries: the same checks as an upload's — an accepted
+   * type ({@link MEDIA_TYPES}) whose bytes are that type (`media-types.ts`),
+   * at most `MAX_ATTACHMENT_MB`, within the room's quota.
+   * @returns the file as a message carries it, or why it was refused (a sentence)
+   */
+  async keep(conversationId: string, declared: { type: string; name?: string; bytes: Uint8Array<ArrayBuffer> }, now = Date.now()): Promise<{ file: FileRef } | { refused: string }> {
+    const { bytes } = declared;
+    const type = mediaType(declared.type);
+    if (!type) return { refused: `type ${declared.type || "unknown"} not accepted` };
+    const { media } = this.ctx.config();
+    if (bytes.length > media.maxFileBytes) return { refused: `over ${media.maxFileBytes / 1024 / 1024} MB` };
+    if (bytes.length === 0 || !matchesType(type, bytes, true)) return { refused: `its bytes are not ${type}` };
+    const reserved = await this.serial("media", async () => {
+      const use = await this.use();
+      if (use.bytes + bytes.length > media.quotaBytes) return false;
+      await this.ctx.storage.put("media", { bytes: use.bytes + bytes.length });
+      return true;
+    });
+    if (!reserved) return { refused: `the room's files would exceed its quota of ${media.quotaBytes / 1024 / 1024} MB` };
+    const blobs = this.blobs();
+    const id = crypto.randomUUID();
+    try {
+      for (let offset = 0, index = 0; offset < bytes.length; offset += blobs.partBytes, index++) await blobs.putPart(id, index, bytes.subarray(offset, offset + blobs.partBytes));
+    } catch (err) {
+      await blobs.delete(id, Math.ceil(bytes.length / blobs.partBytes)).catch(() => {});
+      await this.release(bytes.length);
+      return { refused: `could not be stored (${(err as Error).message})` };
+    }
+    // A name as an upload may have: no control characters, `/` or `\`.
+    const name = declared.name?.replace(/[\u0000-\u001f\u007f/\\]/g, "_").trim().slice(0, MAX_FILE_NAME_LENGTH);
+    const file: StoredFile = {
+      id,
+      conversationId,
+      type,
+      size: bytes.length,
+      sha256: hex(await crypto.subtle.digest("SHA-256", bytes)),
+      ...(name ? { name } : {}),
+      partBytes: blobs.partBytes,
+      at: now,
+      attached: true,
+    };
+    await this.ctx.storage.put({ [`file:${id}`]: file, [`cf:${conversationId}:${id}`]: 1 });
+    return { file: fileRef(file) };
   }
 
   // ------------------------------------------------------------ messages

@@ -95,13 +95,35 @@ export class Outbox<M = SlackMessage> {
   }
 
   /** Store a post for delivery in lane `conversationId`. False when the outbox is full. */
-  async enqueue(conversationId: string, seq: number, message: M, now: number): Promise<boolean> {
-    if (this.entries.length >= OUTBOX_LIMIT) return false;
-    this.seq += 1;
-    const entry: OutboxEntry<M> = { key: `${this.keys.prefix}${String(this.seq).padStart(12, "0")}`, conversationId, seq, message, attempt: 0, nextAt: now };
-    this.entries.push(entry);
-    await this.storage.put({ [entry.key]: entry, [this.keys.seq]: this.seq });
+  enqueue(conversationId: string, seq: number, message: M, now: number): Promise<boolean> {
+    return this.enqueueAll(conversationId, seq, [message], now);
+  }
+
+  /**
+   * Store several posts of one message for delivery in lane `conversationId`,
+   * in this order, in one write (all or none). False when they do not all fit.
+   */
+  async enqueueAll(conversationId: string, seq: number, messages: readonly M[], now: number): Promise<boolean> {
+    if (this.entries.length + messages.length > OUTBOX_LIMIT) return false;
+    const writes: Record<string, unknown> = {};
+    for (const message of messages) {
+      this.seq += 1;
+      const entry: OutboxEntry<M> = { key: `${this.keys.prefix}${String(this.seq).padStart(12, "0")}`, conversationId, seq, message, attempt: 0, nextAt: now };
+      this.entries.push(entry);
+      writes[entry.key] = entry;
+    }
+    await this.storage.put({ ...writes, [this.keys.seq]: this.seq });
     return true;
+  }
+
+  /** Store an entry again after its delivery changed its `message` (a step of it done), so a restart goes on from there. */
+  async save(entry: OutboxEntry<M>): Promise<void> {
+    if (this.entries.includes(entry)) await this.storage.put(entry.key, entry);
+  }
+
+  /** Whether posts of message `seq` of lane `conversationId` still wait. */
+  waiting(conversationId: string, seq: number): boolean {
+    return this.entries.some((e) => e.conversationId === conversationId && e.seq === seq);
   }
 
   /** Drop every waiting post of `conversationId` (the conversation was deleted). */

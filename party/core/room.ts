@@ -120,6 +120,7 @@ export class ContactRoom {
       (c, m) => this.messages.publish(c, m),
       (c, m) => this.messages.fromSlack(c, m),
       () => this.schedule(),
+      () => this.files,
     );
     this.webhooks = new Webhooks(runtime.storage, config, () => this.id, () => this.schedule());
     this.push = new PushDesk(runtime.storage, config, this.conns, store, () => ({ id: this.id, secret: this.secret }), () => this.schedule());

@@ -11,16 +11,69 @@
  * @module
  */
 import * as v from "valibot";
-import { SLACK_EVENTS, SlackEventsRequest, SlackThreadReply, errorAnswer, type Answer } from "../../protocol/http.ts";
-import type { ConversationMessage } from "../../protocol/socket.ts";
+import { SLACK_EVENTS, SlackEventsRequest, SlackThreadReply, errorAnswer, type Answer, type SlackFile } from "../../protocol/http.ts";
+import { dashboardUrl } from "../../protocol/push.ts";
+import type { ConversationMessage, FileRef } from "../../protocol/socket.ts";
 import type { RoomConfig } from "./config.ts";
 import type { Conversation, ConversationStore, StoredMessage } from "./conversations.ts";
+import type { Files } from "./files.ts";
 import { Outbox, type OutboxEntry } from "./outbox.ts";
 import type { Storage } from "./runtime.ts";
-import { postMessage, postWebhook, slackText, updateMessage, verifySlackSignature, type Delivery } from "./slack.ts";
+import { postMessage, postWebhook, slackText, updateMessage, uploadFile, verifySlackSignature, type Delivery, type SlackBot } from "./slack.ts";
 
 /** Slack event ids remembered to drop retried deliveries. */
 const EVENTS_KEPT = 500;
+
+/**
+ * Where files shared in Slack may be fetched from: Slack's file host
+ * (`https://files.slack.com`) when the Web API is Slack's own, else the
+ * origin of the configured `SLACK_API_URL` (a stand-in serving both). The
+ * bot token is sent nowhere else.
+ */
+export function slackFileOrigin(apiUrl: string): string {
+  const api = new URL(apiUrl);
+  return api.hostname === "slack.com" ? "https://files.slack.com" : api.origin;
+}
+
+/**
+ * Fetch a file shared in Slack (`url_private_download`, with the bot token:
+ * https://api.slack.com/types/file#authentication), only from
+ * {@link slackFileOrigin}, no redirects followed, at most `maxBytes`.
+ * @returns its bytes, or why not (a short phrase)
+ */
+async function fetchSlackFile(bot: SlackBot, file: SlackFile, maxBytes: number): Promise<{ bytes: Uint8Array<ArrayBuffer> } | { refused: string }> {
+  const url = file.url_private_download;
+  if (!url || file.size === undefined) return { refused: "Slack gave no download link" };
+  if (file.size > maxBytes) return { refused: `over ${maxBytes / 1024 / 1024} MB` };
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { refused: "Slack gave no download link" };
+  }
+  if (parsed.origin !== slackFileOrigin(bot.apiUrl)) return { refused: `not from Slack's file host (${parsed.origin})` };
+  try {
+    const res = await fetch(parsed, { headers: { authorization: `Bearer ${bot.token}` }, redirect: "manual" });
+    if (res.status !== 200) {
+      await res.body?.cancel();
+      return { refused: `Slack answered HTTP ${res.status}` };
+    }
+    const length = Number(res.headers.get("content-length") ?? NaN);
+    if (length > maxBytes) {
+      await res.body?.cancel();
+      return { refused: `over ${maxBytes / 1024 / 1024} MB` };
+    }
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    return bytes.length > maxBytes ? { refused: `over ${maxBytes / 1024 / 1024} MB` } : { bytes };
+  } catch (err) {
+    return { refused: `could not be fetched (${(err as Error).message})` };
+  }
+}
+
+/** The dashboard at `DASHBOARD_URL` opened at conversation `conversationId` (as a push notification opens it). */
+function conversationLink(base: string, conversationId: string): string {
+  return dashboardUrl(base, { conversation: conversationId });
+}
 
 /** Slack sends `&`, `<`, `>` as entities; the widget renders text safely itself. */
 function unescapeSlack(text: string): string {
@@ -34,6 +87,7 @@ export class SlackBridge {
    * @param changed told of a message whose Slack state changed
    * @param received told of a reply that came from a conversation's Slack thread
    * @param schedule asks the room to set its alarm again (the outbox's next retry)
+   * @param files the room's files: read to pass them on, and where files shared in Slack are kept
    */
   constructor(
     private readonly storage: Storage,
@@ -42,6 +96,7 @@ export class SlackBridge {
     private readonly changed: (conversation: Conversation, message: StoredMessage) => void,
     private readonly received: (conversation: Conversation, message: StoredMessage) => Promise<void>,
     private readonly schedule: () => void,
+    private readonly files: () => Pick<Files, "bytes" | "keep">,
   ) {
     this.outbox = new Outbox(storage);
   }
@@ -58,7 +113,10 @@ export class SlackBridge {
    * outbox is full.
    */
   async enqueue(conversation: Conversation, message: StoredMessage, post: OutboxEntry["message"]): Promise<boolean> {
-    if (await this.outbox.enqueue(conversation.id, message.seq, post, Date.now())) return true;
+    const files = message.files ?? [];
+    // Bot mode: after the text, each file into the thread, in the same lane (so after the thread's first post).
+    const posts = files.length ? [{ ...post, files }, ...(this.mode() === "bot" ? files.map((file) => ({ ...post, text: "", files: undefined, file })) : [])] : [post];
+    if (await this.outbox.enqueueAll(conversation.id, message.seq, posts, Date.now())) return true;
     await this.settle({ conversationId: conversation.id, seq: message.seq }, { kind: "fail", reason: "outbox full" });
     return false;
   }
@@ -94,6 +152,7 @@ export class SlackBridge {
     if (bot) {
       const conversation = await this.store.get(entry.conversationId);
       if (!conversation) return { kind: "fail", reason: "conversation gone" };
+      if (message.file) return this.deliverFile(bot, conversation, entry, message.file);
       if (message.update) {
         const posted = (await this.store.message(entry.conversationId, entry.seq))?.slackTs;
         return posted ? updateMessage(bot, posted, slackText(message)) : { kind: "fail", reason: "the call's notice was never posted" };
@@ -107,10 +166,32 @@ export class SlackBridge {
       return result;
     }
     if (slackWebhookUrl) {
-      if (message.from === "host") return { kind: "ok" };
-      return postWebhook(slackWebhookUrl, slackText(message));
+      if (message.from === "host" || message.file) return { kind: "ok" };
+      // The files stay in the room: the post names them and links to the conversation in the dashboard.
+      const conversationUrl = message.files?.length && dashboardUrl ? conversationLink(dashboardUrl, entry.conversationId) : undefined;
+      return postWebhook(slackWebhookUrl, slackText({ ...message, conversationUrl }));
     }
     return { kind: "fail", reason: "Slack is no longer configured" };
+  }
+
+  /**
+   * Put one file of a message into its conversation's thread (Slack's upload
+   * flow, {@link uploadFile}). Once its bytes are at Slack the entry keeps
+   * the `file_id` (stored at once), so a retry or a restart only completes the
+   * upload; a failure before that starts again with a new `file_id`.
+   */
+  private deliverFile(bot: SlackBot, conversation: Conversation, entry: OutboxEntry, file: FileRef): Promise<Delivery> {
+    const threadTs = conversation.slackTs;
+    if (!threadTs) return Promise.resolve({ kind: "fail", reason: "the conversation's thread was never posted" });
+    const name = file.name || `${file.id}.${file.type.split("/")[1] ?? "bin"}`;
+    return uploadFile(
+      bot,
+      { filename: name, title: name, bytes: () => this.files().bytes(file.id), threadTs, fileId: entry.message.file_id },
+      async (fileId) => {
+        entry.message = { ...entry.message, file_id: fileId };
+        await this.outbox.save(entry);
+      },
+    );
   }
 
   /** Record a delivery outcome on the message and tell who needs to know. */
@@ -119,12 +200,37 @@ export class SlackBridge {
       console.warn(`Slack delivery will retry (attempt ${entry.attempt}): ${result.reason}`);
       return;
     }
+    // A message with files is sent once its text and every file are.
+    if (result.kind === "ok" && this.outbox.waiting(entry.conversationId, entry.seq)) return;
     const patch: Partial<ConversationMessage> =
       result.kind === "ok" ? { slack: "sent", slackError: undefined, delivered: true } : { slack: "failed", slackError: result.reason };
     if (result.kind === "fail") console.error(`Slack delivery failed for good: ${result.reason}`);
     const message = await this.store.update(entry.conversationId, entry.seq, patch);
     const conversation = await this.store.get(entry.conversationId);
     if (message && conversation) this.changed(conversation, message);
+  }
+
+  /**
+   * The files of a reply in Slack, fetched ({@link fetchSlackFile}) and kept
+   * as the room's files (`Files.keep`: type, bytes, size, quota). A file
+   * refused is logged and named in a note the reply carries instead:
+   * "📎 name was not passed on (reason)".
+   */
+  private async filesFrom(bot: SlackBot, conversationId: string, shared: readonly SlackFile[]): Promise<{ files: FileRef[]; notes: string[] }> {
+    const files: FileRef[] = [];
+    const notes: string[] = [];
+    const { maxFileBytes } = this.config().media;
+    for (const file of shared) {
+      const fetched = await fetchSlackFile(bot, file, maxFileBytes);
+      const kept = "bytes" in fetched ? await this.files().keep(conversationId, { type: file.mimetype ?? "", name: file.name, bytes: fetched.bytes }) : fetched;
+      if ("file" in kept) {
+        files.push(kept.file);
+        continue;
+      }
+      console.warn(`A file shared in Slack (${file.id}) was refused: ${kept.refused}`);
+      notes.push(`📎 ${file.name || "A file"} was not passed on (${kept.refused})`);
+    }
+    return { files, notes };
   }
 
   /**
@@ -161,12 +267,14 @@ export class SlackBridge {
     const conversation = conversationId ? await this.store.get(conversationId) : undefined;
     if (!conversation) return ok({ ignored: true });
     if (await this.store.refusal(conversation)) return ok({ ignored: true, full: true });
+    const { files, notes } = await this.filesFrom(bot, conversation.id, event.files ?? []);
     conversation.unread = (conversation.unread ?? 0) + 1;
     const message = await this.store.append(conversation, {
       id: crypto.randomUUID(),
       from: "host",
       by: "Slack",
-      text: unescapeSlack(event.text).slice(0, 4000),
+      text: [unescapeSlack(event.text).slice(0, 4000), ...notes].filter((line) => line.trim() !== "").join("\n"),
+      ...(files.length ? { files } : {}),
       at: Date.now(),
       slack: "sent",
     });

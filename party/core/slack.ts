@@ -10,7 +10,7 @@
  *   (https://api.slack.com/authentication/verifying-requests-from-slack).
  * @module
  */
-import type { CallLog } from "../../protocol/socket.ts";
+import type { CallLog, FileRef } from "../../protocol/socket.ts";
 import { classify, retryAfter, type Delivery } from "./delivery.ts";
 
 export type { Delivery };
@@ -39,6 +39,17 @@ export interface SlackMessage {
   update?: boolean;
   /** Where hosts answer calls (`DASHBOARD_URL`), linked from a ringing call's notice. */
   dashboardUrl?: string;
+  /** Webhook mode: the dashboard opened at the message's conversation, linked when it carries files. */
+  conversationUrl?: string;
+  /** The files the message carries (named in `text` too). */
+  files?: FileRef[];
+  /**
+   * Bot mode: this entry puts that one file of the message into the
+   * conversation's thread ({@link uploadFile}) rather than posting text.
+   */
+  file?: FileRef;
+  /** The file's bytes are at Slack under this `file_id`, waiting for `files.completeUploadExternal`. */
+  file_id?: string;
 }
 
 const quote = (text: string) =>
@@ -54,6 +65,9 @@ const quote = (text: string) =>
  */
 export function slackText(message: SlackMessage, opensThread = true): string {
   if (message.call) return callNotice(message, message.call);
+  if (message.conversationUrl && message.files?.length) {
+    return `${slackText({ ...message, conversationUrl: undefined }, opensThread)}\n<${message.conversationUrl.replace(/\|/g, "%7C")}|Open the conversation in the dashboard> to see the ${message.files.length === 1 ? "file" : "files"}`;
+  }
   if (message.from === "host") return `*${escapeSlackText(message.name ?? "Host")}* replied from the dashboard:\n${quote(message.text)}`;
   if (!opensThread) return quote(message.text);
   const who = message.name ? `*${escapeSlackText(message.name)}*` : "A visitor";
@@ -125,18 +139,27 @@ export interface SlackBot {
   apiUrl: string;
 }
 
-/** A Web API method that posts or edits a message; its answer carries the message's `ts`. Never throws. */
-async function callWebApi(bot: SlackBot, method: "chat.postMessage" | "chat.update", body: Record<string, unknown>): Promise<Delivery> {
+/** The answer of a Web API method that said `ok: true`, or why it did not. */
+type WebApiAnswer = { kind: "ok"; answer: Record<string, unknown> } | Exclude<Delivery, { kind: "ok" }>;
+
+/**
+ * Call Web API method `method` with the bot token: `body` as JSON, or
+ * form-encoded (`application/x-www-form-urlencoded`) when `form`, as the
+ * `files.*` methods take their arguments. HTTP 429/5xx and
+ * {@link TRANSIENT_API_ERRORS} are `retry` (with `Retry-After`), any other
+ * `ok: false` is `fail` with Slack's `error`. Never throws.
+ */
+async function webApi(bot: SlackBot, method: string, body: Record<string, string | number | boolean>, form = false): Promise<WebApiAnswer> {
   try {
     const res = await fetch(`${bot.apiUrl.replace(/\/$/, "")}/${method}`, {
       method: "POST",
-      headers: { "content-type": "application/json; charset=utf-8", authorization: `Bearer ${bot.token}` },
-      body: JSON.stringify({ channel: bot.channel, ...body }),
+      headers: { "content-type": form ? "application/x-www-form-urlencoded" : "application/json; charset=utf-8", authorization: `Bearer ${bot.token}` },
+      body: form ? new URLSearchParams(Object.entries(body).map(([k, v]): [string, string] => [k, String(v)])).toString() : JSON.stringify(body),
     });
     const bad = await classify(res, method);
     if (bad) return bad;
-    const answer = (await res.json().catch(() => null)) as { ok?: boolean; ts?: string; error?: string } | null;
-    if (answer?.ok && typeof answer.ts === "string") return { kind: "ok", ts: answer.ts };
+    const answer = (await res.json().catch(() => null)) as { ok?: boolean; error?: string } | null;
+    if (answer?.ok) return { kind: "ok", answer };
     const error = answer?.error ?? "malformed response";
     return TRANSIENT_API_ERRORS.has(error)
       ? { kind: "retry", reason: `${method}: ${error}`, after: retryAfter(res) }
@@ -144,6 +167,69 @@ async function callWebApi(bot: SlackBot, method: "chat.postMessage" | "chat.upda
   } catch (err) {
     return { kind: "retry", reason: `Slack unreachable: ${(err as Error).message}` };
   }
+}
+
+/** A Web API method that posts or edits a message; its answer carries the message's `ts`. Never throws. */
+async function callWebApi(bot: SlackBot, method: "chat.postMessage" | "chat.update", body: Record<string, string | number | boolean>): Promise<Delivery> {
+  const result = await webApi(bot, method, { channel: bot.channel, ...body });
+  if (result.kind !== "ok") return result;
+  return typeof result.answer.ts === "string" ? { kind: "ok", ts: result.answer.ts } : { kind: "fail", reason: `${method}: malformed response` };
+}
+
+/**
+ * Put one file into a thread of the bot's channel with Slack's upload flow
+ * (https://api.slack.com/messaging/files#uploading_files), from where it
+ * stands:
+ * 1. `files.getUploadURLExternal` (https://api.slack.com/methods/files.getUploadURLExternal),
+ *    form-encoded `filename` and `length` (bytes) → `{ok, upload_url, file_id}`;
+ * 2. `POST` the bytes to `upload_url` (HTTP 200 when stored);
+ * 3. `files.completeUploadExternal` (https://api.slack.com/methods/files.completeUploadExternal),
+ *    `files=[{"id": file_id, "title"}]`, `channel_id`, `thread_ts`, and
+ *    `initial_comment` when given → `{ok, files}`.
+ *
+ * Steps 1–2 are skipped when `fileId` says the bytes are already at Slack;
+ * `uploaded` is told the `file_id` once they are (to keep it, so a retry
+ * only completes). A failure in steps 1–2 starts again from step 1 with a
+ * new `file_id` next time. Never throws.
+ * @param bytes the file's bytes (its length is `length`)
+ * @returns `ok`, or `retry`/`fail` with Slack's `error` or the HTTP status
+ */
+export async function uploadFile(
+  bot: SlackBot,
+  file: { filename: string; title: string; bytes: () => Promise<Uint8Array<ArrayBuffer> | undefined>; threadTs: string; initialComment?: string; fileId?: string },
+  uploaded: (fileId: string) => Promise<void>,
+): Promise<Delivery> {
+  let fileId = file.fileId;
+  if (!fileId) {
+    const bytes = await file.bytes();
+    if (!bytes) return { kind: "fail", reason: "the file is no longer stored" };
+    const got = await webApi(bot, "files.getUploadURLExternal", { filename: file.filename, length: bytes.length }, true);
+    if (got.kind !== "ok") return got;
+    const { upload_url: uploadUrl, file_id: newId } = got.answer;
+    if (typeof uploadUrl !== "string" || typeof newId !== "string") return { kind: "fail", reason: "files.getUploadURLExternal: malformed response" };
+    try {
+      const res = await fetch(uploadUrl, { method: "POST", headers: { "content-type": "application/octet-stream" }, body: bytes });
+      const bad = await classify(res, "file upload");
+      if (bad) return bad;
+      await res.body?.cancel();
+    } catch (err) {
+      return { kind: "retry", reason: `Slack file upload unreachable: ${(err as Error).message}` };
+    }
+    fileId = newId;
+    await uploaded(fileId);
+  }
+  const done = await webApi(
+    bot,
+    "files.completeUploadExternal",
+    {
+      files: JSON.stringify([{ id: fileId, title: file.title }]),
+      channel_id: bot.channel,
+      thread_ts: file.threadTs,
+      ...(file.initialComment ? { initial_comment: file.initialComment } : {}),
+    },
+    true,
+  );
+  return done.kind === "ok" ? { kind: "ok" } : done;
 }
 
 /** `chat.postMessage`, into `threadTs` when given. Never throws. */

@@ -165,6 +165,11 @@ describe("malformed bodies are refused", () => {
     for (const bad of [{ ...reply, subtype: "message_changed" }, { ...reply, bot_id: "B1" }, { ...reply, text: "  " }, { ...reply, thread_ts: undefined }, { ...reply, type: "reaction_added" }]) {
       refuses(SlackThreadReply, bad);
     }
+    // A reply with files (https://api.slack.com/events/message/file_share) may have no text.
+    const file = { id: "F1", name: "a.png", mimetype: "image/png", size: 10, url_private_download: "https://files.slack.com/files-pri/T1-F1/download/a.png" };
+    assert.ok(v.safeParse(SlackThreadReply, { ...reply, subtype: "file_share", text: "", files: [file] }).success);
+    assert.ok(v.safeParse(SlackThreadReply, { ...reply, subtype: "file_share", files: [{ id: "F2", mode: "hidden_by_limit" }] }).success);
+    for (const bad of [{ ...reply, subtype: "file_share", text: "" }, { ...reply, text: " ", files: [] }, { ...reply, files: [{ name: "no id" }] }]) refuses(SlackThreadReply, bad);
   });
 
   it("an answer that is not JSON, or not of the described shape, is an HttpProtocolError with its status", async () => {

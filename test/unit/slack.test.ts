@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { dashboardUrl } from "../../protocol/push.ts";
+import { slackFileOrigin } from "../../party/core/slack-bridge.ts";
 import { escapeSlackText, signSlackRequest, slackText, verifySlackSignature, webhookPayload } from "../../party/core/slack.ts";
 
 describe("Slack formatting", () => {
@@ -23,6 +25,24 @@ describe("Slack formatting", () => {
 
   it("says 'A visitor' when no name was given", () => {
     assert.match(webhookPayload({ text: "hello" }).text, /^A visitor wrote:\n> hello$/);
+  });
+});
+
+describe("Slack and files", () => {
+  it("webhook mode links a message with files to its conversation in the dashboard", () => {
+    const conversationUrl = dashboardUrl("https://owner.example/host.html?room=default", { conversation: "c-1" });
+    assert.equal(conversationUrl, "https://owner.example/host.html?room=default&conversation=c-1");
+    const files = [{ id: "f", type: "image/png", name: "a.png", size: 3 }];
+    assert.equal(
+      slackText({ from: "visitor", text: "Look\n📎 a.png (3 B)", files, conversationUrl }),
+      "A visitor wrote:\n> Look\n> 📎 a.png (3 B)\n<https://owner.example/host.html?room=default&conversation=c-1|Open the conversation in the dashboard> to see the file",
+    );
+    assert.doesNotMatch(slackText({ from: "visitor", text: "No files", conversationUrl }), /dashboard/);
+  });
+
+  it("fetches shared files only from Slack's file host, or from the stand-in that serves the configured Web API", () => {
+    assert.equal(slackFileOrigin("https://slack.com/api"), "https://files.slack.com");
+    assert.equal(slackFileOrigin("http://127.0.0.1:4567/api"), "http://127.0.0.1:4567");
   });
 });
 
