@@ -5,7 +5,8 @@
  * (`welcome`, `presence`, `available`, `call` → `ringing` and a `queue`
  * snapshot to the free hosts, `accept` → `accepted`, `signal` relay, `hangup`,
  * `text` → `sent`, `ping` → `pong`), with rooms kept in
- * memory maps. It parses each frame as JSON and re-serializes what it relays,
+ * memory maps; and, for the upload benchmark, `PUT /put`, which reads the
+ * whole body into memory and answers `{"size"}`. It parses each frame as JSON and re-serializes what it relays,
  * like the room, but does no schema validation, no authentication (a host
  * socket is `?role=host`) and no hibernation.
  *
@@ -110,6 +111,17 @@ function onFrame(room: Set<Conn>, conn: Conn, raw: string): void {
 
 const http = createServer((req, res) => {
   const headers = { "content-type": "application/json", "access-control-allow-origin": "*" };
+  // The upload benchmark's baseline: the whole body read into memory, its size answered.
+  if (req.method === "PUT" && req.url === "/put") {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      const body = Buffer.concat(chunks);
+      res.writeHead(200, headers);
+      res.end(JSON.stringify({ size: body.length }));
+    });
+    return;
+  }
   if (req.method === "POST" && req.url?.endsWith("/host/session")) {
     req.resume();
     req.on("end", () => {

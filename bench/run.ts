@@ -10,12 +10,12 @@
  * directory (or `--out`), and fails only if a figure was not produced (a
  * number, or an explicit "not available" reason); it never judges speed.
  * `--only` runs the named benchmarks (memory, bytes, bundle, call, relay,
- * presence, text, inbox). Every run is bounded by a global deadline and stops the
+ * presence, text, inbox, upload). Every run is bounded by a global deadline and stops the
  * servers it started; all traffic stays on 127.0.0.1.
  *
  * The rooms run on both runtimes at once, `partykit dev` and `wrangler dev`:
- * relay, presence and memory are measured on each beside the `ws` baseline;
- * call setup and text on `partykit dev`.
+ * relay, presence, memory, inbox and file upload are measured on each beside
+ * their baselines; call setup and text on `partykit dev`.
  *
  * A full run holds about 1,100 sockets open in this process and as many in the
  * server; `wrangler dev`'s dev proxy (a `workerd` process, which inherits the
@@ -38,6 +38,7 @@ import { benchMemory, MEMORY } from "./memory.ts";
 import { benchPresence, PRESENCE } from "./presence.ts";
 import { benchRelay, RELAY } from "./relay.ts";
 import { benchText, TEXT } from "./text.ts";
+import { benchUpload, UPLOAD } from "./upload.ts";
 import { takeErrorFrames } from "./lib/clients.ts";
 import type { BenchContext, RunContext } from "./lib/context.ts";
 import { Deadline } from "./lib/deadline.ts";
@@ -70,10 +71,11 @@ const BENCHMARKS: Benchmark[] = [
   { key: "presence", section: PRESENCE, run: benchPresence },
   { key: "text", section: TEXT, run: benchText },
   { key: "inbox", section: INBOX, run: benchInbox },
+  { key: "upload", section: UPLOAD, run: benchUpload },
 ];
 
 /** Sections in the report's order. */
-const REPORT_ORDER = ["call", "relay", "presence", "bytes", "bundle", "memory", "text", "inbox"];
+const REPORT_ORDER = ["call", "relay", "presence", "bytes", "bundle", "memory", "text", "inbox", "upload"];
 
 const { values } = parseArgs({
   options: {
