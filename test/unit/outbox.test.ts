@@ -43,6 +43,32 @@ describe("backoff", () => {
 });
 
 describe("Outbox", () => {
+  it("stores a message's posts together, in order; a step of a delivery is stored at once; waiting() says what is left of a message", async () => {
+    const { storage } = memoryStorage();
+    const outbox = new Outbox(storage);
+    await outbox.load();
+    assert.ok(await outbox.enqueueAll("a", 3, [msg("text"), msg("file 1"), msg("file 2")], Date.now()));
+    const reloaded = new Outbox(storage);
+    await reloaded.load();
+    assert.equal(reloaded.size, 3);
+    const tried: string[] = [];
+    await reloaded.drain(
+      async (e) => {
+        tried.push(e.message.text);
+        if (e.message.text !== "file 1") return { kind: "ok" };
+        // A step done before a failure: kept, so the next attempt goes on from it.
+        e.message = { ...e.message, file_id: "F1" };
+        await reloaded.save(e);
+        const stored = [...(await storage.list<OutboxEntry>({ prefix: "outbox:" })).values()].find((s) => s.message.text === "file 1");
+        assert.equal(stored?.message.file_id, "F1", "stored before the delivery ends");
+        return { kind: "fail", reason: "given up" };
+      },
+      async (e) => void (e.message.text === "text" && assert.ok(reloaded.waiting("a", 3), "the files of message 3 still wait")),
+    );
+    assert.deepEqual(tried, ["text", "file 1", "file 2"]);
+    assert.equal(reloaded.waiting("a", 3), false);
+  });
+
   it("delivers in order, holds back a conversation behind a retry, lets others through", async () => {
     const { storage, data } = memoryStorage();
     const outbox = new Outbox(storage);
