@@ -128,6 +128,23 @@ describe(`files and Slack (${runtime()})`, () => {
       await c.host.next("sent", (f) => f.type === "message" && (f.message as Frame).slack === "sent" && (f.message as Frame).text === "Here is what I see");
       await delay(1000);
       assert.equal(slack.uploads.filter((u) => u.filename === name).length, 1);
+
+      // A reply from the dashboard with a file joins the thread the same way.
+      const session = await call(server, c.room, "host/session", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ key: HOST_KEY }) });
+      const pdf = Buffer.concat([Buffer.from("%PDF-1.7\n"), randomBytes(4000)]);
+      const pdfName = `answer-${randomUUID().slice(0, 6)}.pdf`;
+      const made = await call(server, c.room, "upload", {
+        method: "POST",
+        token: String(session.json.token),
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ type: "application/pdf", size: pdf.length, sha256: sha256(pdf), name: pdfName, conversationId: c.conversationId }),
+      });
+      const part = await call(server, c.room, `upload/part?id=${made.json.id}&offset=0`, { method: "PUT", token: String(session.json.token), headers: { "content-type": "application/octet-stream" }, body: new Uint8Array(pdf) });
+      assert.equal(part.json.complete, true, JSON.stringify(part.json));
+      c.host.send({ type: "reply", conversationId: c.conversationId, text: "The answer", files: [String(made.json.id)] });
+      const answered = await eventually("the host's file completed in Slack", async () => slack.uploads.find((u) => u.filename === pdfName && u.completed), Boolean, 20_000);
+      assert.equal(answered!.sha256, sha256(pdf));
+      assert.equal(answered!.completed!.thread_ts, thread!.ts);
     } finally {
       await c.close();
     }
@@ -170,7 +187,8 @@ describe(`files and Slack (${runtime()})`, () => {
       const busy = { status: 429, headers: { "retry-after": "2" }, body: '{"ok":false,"error":"ratelimited"}', path: "/api/files.completeUploadExternal" };
       slack.failNext(busy, busy);
       c.visitor.send({ type: "text", text: "", files: [id], clientId: randomUUID() });
-      await slack.waitForRequest((r) => r.path === "/api/files.completeUploadExternal" && r.status === 429, 20_000);
+      const sent = await eventually("the bytes at Slack", async () => slack.uploads.find((u) => u.filename === name && u.bytes), Boolean, 20_000);
+      await slack.waitForRequest((r) => r.path === "/api/files.completeUploadExternal" && r.status === 429 && r.body.includes(sent!.file_id), 20_000);
       await c.close();
       await restarted.stop();
       assert.ok(!slack.uploads.some((u) => u.filename === name && u.completed));
