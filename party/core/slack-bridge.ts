@@ -12,7 +12,7 @@
  */
 import * as v from "valibot";
 import { SLACK_EVENTS, SlackEventsRequest, SlackThreadReply, errorAnswer, type Answer, type SlackFile } from "../../protocol/http.ts";
-import { dashboardUrl } from "../../protocol/push.ts";
+import { dashboardUrl as dashboardOpenedAt } from "../../protocol/push.ts";
 import type { ConversationMessage, FileRef } from "../../protocol/socket.ts";
 import type { RoomConfig } from "./config.ts";
 import type { Conversation, ConversationStore, StoredMessage } from "./conversations.ts";
@@ -68,11 +68,6 @@ async function fetchSlackFile(bot: SlackBot, file: SlackFile, maxBytes: number):
   } catch (err) {
     return { refused: `could not be fetched (${(err as Error).message})` };
   }
-}
-
-/** The dashboard at `DASHBOARD_URL` opened at conversation `conversationId` (as a push notification opens it). */
-function conversationLink(base: string, conversationId: string): string {
-  return dashboardUrl(base, { conversation: conversationId });
 }
 
 /** Slack sends `&`, `<`, `>` as entities; the widget renders text safely itself. */
@@ -168,7 +163,7 @@ export class SlackBridge {
     if (slackWebhookUrl) {
       if (message.from === "host" || message.file) return { kind: "ok" };
       // The files stay in the room: the post names them and links to the conversation in the dashboard.
-      const conversationUrl = message.files?.length && dashboardUrl ? conversationLink(dashboardUrl, entry.conversationId) : undefined;
+      const conversationUrl = message.files?.length && dashboardUrl ? dashboardOpenedAt(dashboardUrl, { conversation: entry.conversationId }) : undefined;
       return postWebhook(slackWebhookUrl, slackText({ ...message, conversationUrl }));
     }
     return { kind: "fail", reason: "Slack is no longer configured" };
