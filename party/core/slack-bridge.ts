@@ -13,7 +13,7 @@
 import * as v from "valibot";
 import { SLACK_EVENTS, SlackEventsRequest, SlackThreadReply, errorAnswer, type Answer, type SlackFile } from "../../protocol/http.ts";
 import { dashboardUrl as dashboardOpenedAt } from "../../protocol/push.ts";
-import type { ConversationMessage, FileRef } from "../../protocol/socket.ts";
+import { MAX_FILES_PER_MESSAGE, type ConversationMessage, type FileRef } from "../../protocol/socket.ts";
 import type { RoomConfig } from "./config.ts";
 import type { Conversation, ConversationStore, StoredMessage } from "./conversations.ts";
 import type { Files } from "./files.ts";
@@ -207,7 +207,8 @@ export class SlackBridge {
 
   /**
    * The files of a reply in Slack, fetched ({@link fetchSlackFile}) and kept
-   * as the room's files (`Files.keep`: type, bytes, size, quota). A file
+   * as the room's files (`Files.keep`: type, bytes, size, quota), the first
+   * {@link MAX_FILES_PER_MESSAGE} of them. A file
    * refused is logged and named in a note the reply carries instead:
    * "📎 name was not passed on (reason)".
    */
@@ -215,8 +216,8 @@ export class SlackBridge {
     const files: FileRef[] = [];
     const notes: string[] = [];
     const { maxFileBytes } = this.config().media;
-    for (const file of shared) {
-      const fetched = await fetchSlackFile(bot, file, maxFileBytes);
+    for (const [index, file] of shared.entries()) {
+      const fetched = index < MAX_FILES_PER_MESSAGE ? await fetchSlackFile(bot, file, maxFileBytes) : { refused: `a message carries at most ${MAX_FILES_PER_MESSAGE} files` };
       const kept = "bytes" in fetched ? await this.files().keep(conversationId, { type: file.mimetype ?? "", name: file.name, bytes: fetched.bytes }) : fetched;
       if ("file" in kept) {
         files.push(kept.file);
