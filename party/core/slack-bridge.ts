@@ -91,7 +91,7 @@ export class SlackBridge {
     private readonly changed: (conversation: Conversation, message: StoredMessage) => void,
     private readonly received: (conversation: Conversation, message: StoredMessage) => Promise<void>,
     private readonly schedule: () => void,
-    private readonly files: () => Pick<Files, "bytes" | "keep">,
+    private readonly files: () => Pick<Files, "bytes" | "keep" | "forget">,
   ) {
     this.outbox = new Outbox(storage);
   }
@@ -233,7 +233,8 @@ export class SlackBridge {
    * `POST /slack/events` (`SLACK_EVENTS` in `protocol/http.ts`): verified
    * with the signing secret (5-minute window), deduplicated by `event_id`,
    * acknowledged at once. Answers Slack's `url_verification` challenge; a
-   * human's reply in a conversation's thread becomes a host message from "Slack".
+   * human's reply in a conversation's thread becomes a host message from "Slack"
+   * (one with files once they are fetched, after the answer).
    * The answer becomes a Response (with CORS headers) in `http.ts`.
    */
   async event(raw: string, timestamp: string | null, signature: string | null): Promise<Answer<typeof SLACK_EVENTS>> {
@@ -263,18 +264,36 @@ export class SlackBridge {
     const conversation = conversationId ? await this.store.get(conversationId) : undefined;
     if (!conversation) return ok({ ignored: true });
     if (await this.store.refusal(conversation)) return ok({ ignored: true, full: true });
-    const { files, notes } = await this.filesFrom(bot, conversation.id, event.files ?? []);
+    if (!event.files?.length) {
+      await this.reply(conversation, event.text, { files: [], notes: [] });
+      return ok();
+    }
+    // Fetching files takes a while, and Slack wants its answer within 3 s: they are fetched after it.
+    const id = conversation.id;
+    void this.filesFrom(bot, id, event.files)
+      .then(async (got) => {
+        const now = await this.store.get(id);
+        if (now && !(await this.store.refusal(now))) return this.reply(now, event.text, got);
+        // Deleted (or full) meanwhile: the files go too.
+        console.warn(`A reply from Slack with files came for a conversation deleted or full meanwhile; dropped`);
+        if (!now) await this.files().forget(id);
+      })
+      .catch((err: unknown) => console.error(`A reply from Slack with files was lost: ${err instanceof Error ? err.message : String(err)}`));
+    return ok();
+  }
+
+  /** A reply typed in a conversation's thread, with the files kept from it and notes on those refused: to the conversation. */
+  private async reply(conversation: Conversation, text: string, got: { files: FileRef[]; notes: string[] }): Promise<void> {
     conversation.unread = (conversation.unread ?? 0) + 1;
     const message = await this.store.append(conversation, {
       id: crypto.randomUUID(),
       from: "host",
       by: "Slack",
-      text: [unescapeSlack(event.text).slice(0, 4000), ...notes].filter((line) => line.trim() !== "").join("\n"),
-      ...(files.length ? { files } : {}),
+      text: [unescapeSlack(text).slice(0, 4000), ...got.notes].filter((line) => line.trim() !== "").join("\n"),
+      ...(got.files.length ? { files: got.files } : {}),
       at: Date.now(),
       slack: "sent",
     });
     await this.received(conversation, message);
-    return ok();
   }
 }
