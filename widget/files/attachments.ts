@@ -13,6 +13,7 @@ import { MAX_FILES_PER_MESSAGE, type FileRef } from "../../protocol/socket.ts";
 import type { RoomAddress } from "../room/address.ts";
 import { format, type Problem } from "../strings.ts";
 import { formatSize } from "./file-view.ts";
+import { documentIcon, paperclipIcon } from "./icons.ts";
 import type { FileStrings } from "./files.strings.ts";
 import { UploadError, uploadFile } from "./upload.ts";
 
@@ -225,7 +226,7 @@ export class Attachments implements ReactiveController {
             accept=${ATTACHABLE_TYPES.join(",")}
             ?disabled=${this.busy}
             @change=${this.onPick}
-          /><span aria-hidden="true">📎</span><span class="attach-text">${s.attach}</span></label
+          />${paperclipIcon()}<span class="attach-text">${s.attach}</span></label
         >
       </div>
       ${this.files.length
@@ -233,7 +234,7 @@ export class Attachments implements ReactiveController {
             ${this.files.map((a) => {
               const name = a.file.name || s.unnamedFile;
               return html`<li part="attachment" class="attachment">
-                ${a.preview ? html`<img src=${a.preview} alt="" />` : html`<span class="attachment-icon" aria-hidden="true">📄</span>`}
+                ${a.preview ? html`<img src=${a.preview} alt="" />` : documentIcon()}
                 <span class="attachment-name">${name}</span>
                 <small>${formatSize(a.file.size, s)}</small>
                 ${a.sent !== undefined && !a.ref

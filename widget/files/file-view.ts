@@ -16,6 +16,7 @@ import { formatDuration } from "../call/call-log.ts";
 import { fetchRoom, roomOrigin, type RoomAddress } from "../room/address.ts";
 import { format } from "../strings.ts";
 import type { FileStrings } from "./files.strings.ts";
+import { documentIcon } from "./icons.ts";
 
 /** Parts of a message's files. */
 export const FILE_PARTS = ["files", "file-image", "file-recording", "file-document"] as const;
@@ -168,6 +169,6 @@ function renderFile(f: FileRef, links: FileLinks, s: FileStrings) {
     return html`<figure part="file-recording" class="file-recording">${player}<figcaption>${label}</figcaption></figure>`;
   }
   return html`<a part="file-document" class="file-document" href=${url ?? nothing} download=${name} rel="noopener noreferrer"
-    ><span class="file-name">${name}</span> <small class="file-size">${formatSize(f.size, s)}</small></a
+    >${documentIcon()}<span class="file-name">${name}</span> <small class="file-size">${formatSize(f.size, s)}</small></a
   >`;
 }

@@ -44,8 +44,13 @@ export const fileStyles = css`
     border: 1px solid currentColor;
     border-radius: 6px;
   }
-  .file-document::before {
-    content: "📄 ";
+  .file-document {
+    display: inline-flex;
+    align-items: center;
+    gap: 0.3em;
+  }
+  .icon {
+    flex: none;
   }
   .file-size {
     display: inline !important;
@@ -58,11 +63,22 @@ export const fileStyles = css`
     cursor: pointer;
     color: var(--_accent);
   }
+  /* The file input is the label's: focusable, never seen; the label is the target. */
   .attach input {
     position: absolute;
-    width: 1px;
-    height: 1px;
+    width: 0;
+    height: 0;
+    min-width: 0;
+    min-height: 0;
+    margin: 0;
+    padding: 0;
+    border: 0;
     opacity: 0;
+  }
+  @media (max-width: 480px), (pointer: coarse) {
+    .attach {
+      min-height: 44px;
+    }
   }
   .attach:focus-within {
     outline: 2px solid var(--_accent);
