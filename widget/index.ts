@@ -21,5 +21,7 @@ export { visitorStrings, type VisitorStrings } from "./contact-me/contact-me.str
 export { hostStrings, type HostStrings } from "./contact-me-host/contact-me-host.strings.ts";
 export { callStrings, type CallStrings } from "./call/call.strings.ts";
 export { errorStrings, errorKey, type ErrorStrings } from "./room/errors.ts";
+export { fileStrings, type FileStrings } from "./files/files.strings.ts";
+export { uploadFile, UploadError, type UploadOptions } from "./files/upload.ts";
 export { PeerCall, PeerCallError, type PeerCallErrorCode, type Signal } from "./call/peer-call.ts";
 export type { CallStatus } from "./call/call-controller.ts";

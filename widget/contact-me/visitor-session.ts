@@ -8,13 +8,16 @@
  */
 import { ContextProvider, createContext } from "@lit/context";
 import type { ReactiveElement } from "lit";
-import type { CallMedia, HostProfile } from "../../protocol/socket.ts";
+import type { CallMedia, FileRef, HostProfile } from "../../protocol/socket.ts";
 import { browserGlobals, detectCallSupport, staticCallSupport, type CallSupport } from "../call/capabilities.ts";
 import { CallController, type CallStatus } from "../call/call-controller.ts";
 import { formatDuration } from "../call/call-log.ts";
 import { callStrings, type CallStrings } from "../call/call.strings.ts";
 import { provideCall } from "../call/context.ts";
 import { fire } from "../events.ts";
+import { Attachments } from "../files/attachments.ts";
+import { FileLinks } from "../files/file-view.ts";
+import { fileStrings, type FileStrings } from "../files/files.strings.ts";
 import { addressOf, storagePrefix } from "../room/address.ts";
 import { NoticeController, errorStrings, type ErrorStrings } from "../room/errors.ts";
 import { SignalingController } from "../room/signaling.ts";
@@ -25,8 +28,8 @@ import { ConversationController, type Sender } from "./conversation-controller.t
 /** What the panel shows: the actions, the conversation, or the call. */
 export type View = "menu" | "message" | "call";
 
-/** Every string of `<contact-me>`: its own, the call view's and the room's refusals. */
-export type AllVisitorStrings = VisitorStrings & CallStrings & ErrorStrings;
+/** Every string of `<contact-me>`: its own, the call view's, files' and the room's refusals. */
+export type AllVisitorStrings = VisitorStrings & CallStrings & FileStrings & ErrorStrings;
 
 /** The context of `<contact-me-panel>`: the session, afresh on each update of `<contact-me>`. */
 export const sessionContext = createContext<{ session: VisitorSession }>(Symbol("contact-me-session"));
@@ -78,6 +81,10 @@ export class VisitorSession {
   readonly conversation: ConversationController;
   /** A refusal from the room (rate limit, too large, …), until the next action. */
   readonly notices: NoticeController<keyof AllVisitorStrings>;
+  /** Files attached to the message being written (kept while the panel is closed). */
+  readonly attachments: Attachments;
+  /** The signed links of the files shown in the conversation. */
+  readonly links: FileLinks;
   /** The call `contact-me-call-start` was fired for. */
   private startedCallId: string | undefined;
 
@@ -89,6 +96,11 @@ export class VisitorSession {
       received: (m) => fire(root, "contact-me-message-received", { text: m.text, by: m.by }),
     });
     this.notices = new NoticeController(root, this.signaling);
+    this.attachments = new Attachments(root);
+    this.links = new FileLinks(root, () => {
+      const token = this.conversationToken;
+      return token ? { address: addressOf(root), token } : undefined;
+    });
     this.signaling.on("welcome", (m) => {
       if (m.resumeToken) session.set(`${this.prefix}:resume`, m.resumeToken);
       if (m.conversationToken) local.set(`${this.prefix}:conversation`, m.conversationToken);
@@ -137,7 +149,7 @@ export class VisitorSession {
 
   /** Every string shown: call and error defaults beneath the element's strings. */
   get text(): AllVisitorStrings {
-    return { ...errorStrings, ...callStrings, ...visitorStrings, ...this.root.strings } as AllVisitorStrings;
+    return { ...errorStrings, ...callStrings, ...fileStrings, ...visitorStrings, ...this.root.strings } as AllVisitorStrings;
   }
 
   /** The modes the site offers. */
@@ -158,6 +170,11 @@ export class VisitorSession {
   /** Whether the socket has been opened (its presence wins over the page-load request). */
   get connected(): boolean {
     return this.signaling.status !== "idle";
+  }
+
+  /** The visitor's conversation token (from the room's `welcome`, kept per room): what uploads and file links are authorised by. */
+  get conversationToken(): string | undefined {
+    return local.get(`${this.prefix}:conversation`) ?? undefined;
   }
 
   private get prefix(): string {
@@ -186,6 +203,24 @@ export class VisitorSession {
     });
     // After connect: `read` must find a socket to go out on. A live call keeps its view.
     if (this.conversation.unread > 0 && !this.call.live) this.show("message");
+  }
+
+  /**
+   * Send the message being written: its attached files are uploaded first
+   * (each with its progress), and the message goes only once every one is
+   * stored. False when an upload failed: the text and files stay, with a line
+   * saying why.
+   */
+  async send(text: string, sender: { name: string; email: string }): Promise<boolean> {
+    let files: FileRef[] = [];
+    if (this.attachments.files.length) {
+      const stored = await this.attachments.upload(addressOf(this.root), this.conversationToken);
+      if (!stored) return false;
+      files = stored;
+    }
+    this.post(text, sender, files);
+    this.attachments.clear();
+    return true;
   }
 
   /** Close the panel. */
@@ -242,15 +277,16 @@ export class VisitorSession {
   }
 
   /**
-   * Send a message with what the visitor gave. The name and email are kept
-   * (`localStorage`) and shown on one line from now on, until **Change**.
+   * Send a message with what the visitor gave, and `files` the room has
+   * stored. The name and email are kept (`localStorage`) and shown on one
+   * line from now on, until **Change**.
    */
-  post(text: string, sender: { name: string; email: string }): void {
+  post(text: string, sender: { name: string; email: string }, files: FileRef[] = []): void {
     this.sender = sender;
     this.editingSender = false;
     if (sender.name || sender.email) local.set(`${this.prefix}:sender`, JSON.stringify(sender));
     else local.remove(`${this.prefix}:sender`);
-    this.conversation.post(text);
+    this.conversation.post(text, files);
     this.notices.clear();
   }
 
