@@ -15,7 +15,7 @@
  * @module
  */
 import type { ReactiveController, ReactiveControllerHost } from "lit";
-import { CloseCode, TYPING_EVERY_MS, type CallLog, type ConversationMessage } from "../../protocol/socket.ts";
+import { CloseCode, TYPING_EVERY_MS, type CallLog, type ConversationMessage, type FileRef } from "../../protocol/socket.ts";
 import type { SignalingController } from "../room/signaling.ts";
 import { local } from "../room/storage.ts";
 
@@ -44,6 +44,8 @@ export interface PanelMessage {
   state: MessageState;
   /** Set when the entry is a call the visitor made, not a message. */
   call?: CallLog;
+  /** Files the message carries (uploaded first: `widget/files/upload.ts`), e.g. a recorded message. */
+  files?: FileRef[];
 }
 
 /** What the visitor may fill in besides the text. */
@@ -184,7 +186,7 @@ export class ConversationController implements ReactiveController {
     const fresh = kept.filter((k) => !this.messages.some((m) => m.clientId === k.clientId));
     for (const k of fresh) this.senders.set(k.clientId, k.sender);
     if (fresh.length) {
-      const restored = fresh.map((k): PanelMessage => ({ clientId: k.clientId, from: "visitor", text: k.text, at: k.at, state: "sending" }));
+      const restored = fresh.map((k): PanelMessage => ({ clientId: k.clientId, from: "visitor", text: k.text, at: k.at, state: "sending", ...(k.files?.length ? { files: k.files } : {}) }));
       this.messages = [...this.messages, ...restored].sort((a, b) => a.at - b.at);
       for (const m of restored) this.startTimer(m);
       this.host.requestUpdate();
@@ -224,9 +226,11 @@ export class ConversationController implements ReactiveController {
   /**
    * Send a message; shown at once as `sending`, and kept until the room
    * acknowledges it. While the socket is not open it goes on the next `welcome`.
+   * @param text may be empty when `files` are given
+   * @param files completed uploads of this conversation the message carries
    */
-  post(text: string): PanelMessage {
-    const message: PanelMessage = { clientId: newClientId(), from: "visitor", text, at: Date.now(), state: "sending" };
+  post(text: string, files: FileRef[] = []): PanelMessage {
+    const message: PanelMessage = { clientId: newClientId(), from: "visitor", text, at: Date.now(), state: "sending", ...(files.length ? { files } : {}) };
     this.senders.set(message.clientId!, this.sender());
     this.messages = [...this.messages, message];
     this.keep();
@@ -267,6 +271,7 @@ export class ConversationController implements ReactiveController {
       ...(from.email ? { email: from.email } : {}),
       ...(from.page ? { page: from.page } : {}),
       ...(from.timeZone ? { timeZone: from.timeZone } : {}),
+      ...(message.files?.length ? { files: message.files.map((f) => f.id) } : {}),
     });
   }
 
@@ -305,7 +310,9 @@ export class ConversationController implements ReactiveController {
     }
     if (!this.outboxKey) return;
     if (pending.length === 0) return local.remove(this.outboxKey);
-    const outgoing = pending.map((m): Outgoing => ({ clientId: m.clientId!, text: m.text, at: m.at, sender: this.senders.get(m.clientId!) ?? {} }));
+    const outgoing = pending.map(
+      (m): Outgoing => ({ clientId: m.clientId!, text: m.text, at: m.at, sender: this.senders.get(m.clientId!) ?? {}, ...(m.files?.length ? { files: m.files } : {}) }),
+    );
     local.set(this.outboxKey, JSON.stringify(outgoing));
   }
 
@@ -322,6 +329,7 @@ export class ConversationController implements ReactiveController {
         at: m.at,
         state: m.delivered ? "delivered" : "sent",
         ...(m.call ? { call: m.call } : {}),
+        ...(m.files?.length ? { files: m.files } : {}),
       };
       const i = list.findIndex((x) => x.id === m.id || (m.clientId !== undefined && x.clientId === m.clientId));
       list = i >= 0 ? list.map((x, j) => (j === i ? { ...shown, state: better(x.state, shown.state) } : x)) : [...list, shown];
@@ -344,6 +352,8 @@ interface Outgoing {
   text: string;
   at: number;
   sender: Sender;
+  /** The files it carries, already uploaded. */
+  files?: FileRef[];
 }
 
 function isOutgoing(value: unknown): value is Outgoing {
