@@ -171,7 +171,7 @@ export class ContactMePanel extends LitElement {
         : view === "message"
           ? root.querySelector<HTMLElement>("textarea")
           : view === "record"
-            ? root.querySelector("contact-me-recorder")?.renderRoot.querySelector<HTMLElement>("button")
+            ? root.querySelector("contact-me-recorder")?.renderRoot?.querySelector<HTMLElement>("button")
             : root.querySelector("contact-me-call")?.renderRoot.querySelector<HTMLElement>('[part="call-status"]');
     (target ?? root.querySelector<HTMLElement>('[part="close"]'))?.focus();
   }

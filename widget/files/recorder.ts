@@ -6,7 +6,7 @@
  * and defines the element.
  * @module
  */
-import { LitElement, css, html, nothing, type PropertyValues } from "lit";
+import { LitElement, css, html, nothing } from "lit";
 import { property } from "lit/decorators.js";
 import type { CallMedia } from "../../protocol/socket.ts";
 import { formatDuration } from "../call/call-log.ts";
@@ -133,21 +133,20 @@ export class ContactMeRecorder extends LitElement {
 
   private readonly recorder = new RecordingController(this, () => ({ media: this.media, maxSeconds: this.maxSeconds }));
 
+  /** Back on the page after leaving it (which released everything): record afresh. */
   override connectedCallback(): void {
     super.connectedCallback();
-    if (this.recorder.state === "idle") void this.recorder.start();
+    if (this.hasUpdated && this.recorder.state === "idle") void this.recorder.start();
+  }
+
+  /** Start once the properties are in (set before the element was defined, they apply only now). */
+  protected override firstUpdated(): void {
+    void this.recorder.start();
   }
 
   /** Every string shown: the defaults beneath the overrides. */
   private get text(): RecorderStrings {
     return { ...recorderStrings, ...this.strings };
-  }
-
-  protected override updated(changed: PropertyValues): void {
-    super.updated(changed);
-    // The camera's live picture follows the stream.
-    const camera = this.renderRoot.querySelector<HTMLVideoElement>('[part="recorder-camera"]');
-    if (camera && camera.srcObject !== (this.recorder.stream ?? null)) camera.srcObject = this.recorder.stream ?? null;
   }
 
   override render() {
@@ -163,7 +162,7 @@ export class ContactMeRecorder extends LitElement {
     if (r.state === "recording") {
       const percent = Math.round(r.level * 100);
       return html`${title}
-        ${video ? html`<video part="recorder-camera" aria-label=${s.recorderCamera} muted autoplay playsinline></video>` : nothing}
+        ${video ? html`<video part="recorder-camera" aria-label=${s.recorderCamera} muted autoplay playsinline .srcObject=${r.stream ?? null}></video>` : nothing}
         <div class="row">
           <div part="recorder-level" role="meter" aria-label=${s.recorderLevel} aria-valuemin="0" aria-valuemax="100" aria-valuenow=${percent}>
             <span style="width: ${percent}%"></span>
