@@ -6,6 +6,7 @@ import { expect } from "@open-wc/testing";
 import type { ConversationMessage } from "../../protocol/socket.ts";
 import { callStrings } from "../../widget/call/call.strings.ts";
 import { hostStrings } from "../../widget/contact-me-host/contact-me-host.strings.ts";
+import { fileStrings } from "../../widget/files/files.strings.ts";
 import {
   byDay,
   conversationText,
@@ -21,7 +22,7 @@ import {
   type Summary,
 } from "../../widget/contact-me-host/inbox-format.ts";
 
-const s = { ...hostStrings, ...callStrings };
+const s = { ...hostStrings, ...callStrings, ...fileStrings };
 const MINUTE = 60_000;
 const DAY = 86_400_000;
 /** Noon, local time, on a Wednesday: "today" in these tests. */

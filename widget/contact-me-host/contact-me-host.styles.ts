@@ -4,11 +4,13 @@
  * @module
  */
 import { css } from "lit";
+import { fileStyles } from "../files/files.styles.ts";
 import { baseStyles } from "../styles.ts";
 import { inboxStyles } from "./inbox.styles.ts";
 
 export const hostStyles = [
   baseStyles,
+  fileStyles,
   css`
       :host {
         display: block;

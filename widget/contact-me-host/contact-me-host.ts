@@ -7,6 +7,8 @@ import { CALL_PARTS } from "../call/call-view.ts";
 import { callStrings, type CallStrings } from "../call/call.strings.ts";
 import { provideCall } from "../call/context.ts";
 import { fire } from "../events.ts";
+import { FileLinks } from "../files/file-view.ts";
+import { fileStrings, type FileStrings } from "../files/files.strings.ts";
 import { NoticeController, errorStrings, type ErrorStrings } from "../room/errors.ts";
 import { HttpProtocolError } from "../../protocol/http.ts";
 import { addressOf, storagePrefix, type RoomAddress } from "../room/address.ts";
@@ -29,7 +31,7 @@ type HostInfo = MessageOf<ServerMessage, "hosts">["hosts"][number];
 type Missed = MessageOf<ServerMessage, "missed">["calls"][number];
 
 /** Every string the dashboard shows, its call view's included. */
-type AllStrings = HostStrings & CallStrings & ErrorStrings;
+type AllStrings = HostStrings & CallStrings & FileStrings & ErrorStrings;
 
 /** The call view's parts, re-exported under the same names. */
 const CALL_EXPORTS = CALL_PARTS.join(", ");
@@ -172,7 +174,17 @@ function readSession(raw: string | null): SavedSession | undefined {
  * @csspart message-visitor - A visitor's message.
  * @csspart message-host - A reply from a host.
  * @csspart message-call - A call the visitor made: its media and how it ended (answered with whom and how long, missed, declined, cancelled).
+ * @csspart files - The files a message carries.
+ * @csspart file-image - An image in a message: its thumbnail, a link that opens it whole.
+ * @csspart file-recording - A voice or video message: its player and length.
+ * @csspart file-document - A document in a message (PDF, text): a download link with its name and size.
  * @csspart reply - A conversation's reply form.
+ * @csspart attach - **Attach a file** in the reply form: opens the file picker (images, PDF, plain text). Files can also be pasted in the reply box or dropped on the conversation.
+ * @csspart attachments - The files attached to the reply being written.
+ * @csspart attachment - One attached file: its thumbnail or icon, name, size, upload progress and remove button.
+ * @csspart attachment-remove - Takes a file off the reply.
+ * @csspart attachment-progress - A file's upload progress, while the reply is being sent.
+ * @csspart attachment-error - Why a file was refused or could not be uploaded (the reply is kept).
  * @csspart typing - "Ada is typing…" under the open conversation while its visitor types (empty otherwise).
  * @csspart message-state - **Seen** under the host's last message once the visitor has seen it.
  * @csspart conversation-actions - The open conversation's **Archive**, **Export** and **Delete**.
@@ -233,12 +245,17 @@ export class ContactMeHost extends LitElement {
   @state() private callSupport: CallSupport | undefined;
   /** Conversations, most recently active first. */
   @state() private conversations: Summary[] = [];
+  /** The signed links of the files shown in conversations, asked for with the host token. */
+  private readonly links = new FileLinks(this, () => (this.token ? { address: this.address, token: this.token } : undefined));
   /** The conversations as an inbox: the list, the open conversation, its reply box. */
   private readonly inbox = new InboxView(this, {
+    links: this.links,
+    access: () => (this.token ? { address: this.address, token: this.token } : undefined),
     strings: () => this.text,
     drafts: () => this.drafts,
     reads: () => this.reads,
-    reply: (conversationId, text) => this.signaling.send({ type: "reply", conversationId, text, clientId: crypto.randomUUID() }),
+    reply: (conversationId, text, files) =>
+      this.signaling.send({ type: "reply", conversationId, text, clientId: crypto.randomUUID(), ...(files.length ? { files } : {}) }),
     typing: (conversationId) => this.sendTyping(conversationId),
     read: (conversationId) => this.signaling.status === "open" && this.signaling.send({ type: "read", conversationId }),
     archive: (conversationId) => this.signaling.send({ type: "archive", conversationId, archived: true }),
@@ -280,7 +297,7 @@ export class ContactMeHost extends LitElement {
 
   /** The strings shown: defaults with {@link strings} on top. */
   private get text(): AllStrings {
-    return { ...errorStrings, ...callStrings, ...hostStrings, ...this.strings };
+    return { ...errorStrings, ...callStrings, ...fileStrings, ...hostStrings, ...this.strings };
   }
 
   /** Whether the ring is sounding (a call rings here, not silenced, not in a call). */

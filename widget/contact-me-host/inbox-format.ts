@@ -7,6 +7,8 @@
  */
 import type { ConversationMessage, MessageOf, ServerMessage } from "../../protocol/socket.ts";
 import { callLogText, type CallLogStrings } from "../call/call-log.ts";
+import { filesSummary } from "../files/file-view.ts";
+import type { FileStrings } from "../files/files.strings.ts";
 import { format } from "../strings.ts";
 import type { HostStrings } from "./contact-me-host.strings.ts";
 
@@ -18,7 +20,8 @@ type Strings = Pick<
   HostStrings,
   "unnamedVisitor" | "visitorFrom" | "previewYou" | "justNow" | "minutesAgo" | "today" | "yesterday"
 > &
-  CallLogStrings;
+  CallLogStrings &
+  FileStrings;
 
 /** Longest preview kept, in characters (it shows on one line). */
 const PREVIEW_CHARS = 160;
@@ -58,9 +61,10 @@ export function lastMessage(c: Summary): ConversationMessage | undefined {
   return c.messages.at(-1);
 }
 
-/** A message's text, or a call's line ("Video call · missed"). */
-export function messageText(m: ConversationMessage, s: CallLogStrings): string {
-  return m.call ? callLogText(m.call, s) : m.text;
+/** A message's text, or a call's line ("Video call · missed"), or for a message that is files only, a line saying what they are ("📎 photo.png", "Voice message 0:12"). */
+export function messageText(m: ConversationMessage, s: CallLogStrings & FileStrings): string {
+  if (m.call) return callLogText(m.call, s);
+  return !m.text.trim() && m.files?.length ? filesSummary(m.files, s) : m.text;
 }
 
 /** One line of the last message, "You: …" when a host wrote it. */

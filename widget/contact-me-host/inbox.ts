@@ -11,6 +11,10 @@ import { live } from "lit/directives/live.js";
 import { repeat } from "lit/directives/repeat.js";
 import type { ConversationMessage } from "../../protocol/socket.ts";
 import { callLogText, type CallLogStrings } from "../call/call-log.ts";
+import { Attachments } from "../files/attachments.ts";
+import { renderFiles, type FileLinks } from "../files/file-view.ts";
+import type { FileStrings } from "../files/files.strings.ts";
+import type { RoomAddress } from "../room/address.ts";
 import { format } from "../strings.ts";
 import type { HostStrings } from "./contact-me-host.strings.ts";
 import type { Drafts, ReadMarks } from "./device-store.ts";
@@ -47,7 +51,7 @@ function lastFrom(c: Summary, from: ConversationMessage["from"]): ConversationMe
 }
 
 /** The strings the inbox shows. */
-type Strings = HostStrings & CallLogStrings;
+type Strings = HostStrings & CallLogStrings & FileStrings;
 
 /** Which conversations the list shows. */
 export type InboxFilter = "all" | "needs-reply";
@@ -62,8 +66,12 @@ export interface InboxOptions {
   strings: () => Strings;
   drafts: () => Drafts;
   reads: () => ReadMarks;
-  /** Send a reply to a conversation. */
-  reply: (conversationId: string, text: string) => void;
+  /** Send a reply to a conversation, with the ids of files the room has stored for it. */
+  reply: (conversationId: string, text: string, files: string[]) => void;
+  /** The signed links of the files shown. */
+  links: FileLinks;
+  /** The room and the host token, for uploads; undefined while signed out. */
+  access: () => { address: RoomAddress; token: string } | undefined;
   /** The host typed in a conversation's reply box. */
   typing: (conversationId: string) => void;
   /** Tell the room the host has seen the conversation's messages; false when not sent (no socket). */
@@ -115,10 +123,15 @@ export class InboxView implements ReactiveController {
   /** Whether the width is known (the first resize observation came): until then nothing opens by itself. */
   #measured = false;
 
+  /** Files attached to the reply being written, and the conversation they were attached in. */
+  readonly #attachments: Attachments;
+  #attachmentsFor: string | undefined;
+
   constructor(host: InboxHost, options: InboxOptions) {
     this.#host = host;
     this.#options = options;
     host.addController(this);
+    this.#attachments = new Attachments(host);
   }
 
   /** Watch the dashboard's width, and keep relative times ("5 min") current. */
@@ -485,6 +498,7 @@ export class InboxView implements ReactiveController {
         ${m.slack === "failed" ? html`<span class="error"> · ${s.slackFailed}: ${m.slackError ?? ""}</span>` : nothing}
       </div>
       <div class="text">${m.text}</div>
+      ${renderFiles(m.files, this.#options.links, s)}
       ${lastHost && c.visitorReadAt !== undefined && c.visitorReadAt >= m.at
         ? html`<small part="message-state" class="meta">${s.seen}</small>`
         : nothing}
@@ -493,14 +507,28 @@ export class InboxView implements ReactiveController {
 
   private renderReply(c: Summary, name: string, s: Strings) {
     const drafts = this.#options.drafts();
-    return html`<form part="reply" class="reply" @submit=${(e: SubmitEvent) => this.send(e, c.id)}>
+    const files = this.#attachments;
+    // Files attached belong to the conversation they were attached in.
+    if (this.#attachmentsFor !== c.id && !files.busy) {
+      if (files.files.length || files.problem) files.clear();
+      this.#attachmentsFor = c.id;
+    }
+    return html`<form
+      part="reply"
+      class=${files.dragging ? "reply dragging" : "reply"}
+      @submit=${(e: SubmitEvent) => void this.send(e, c.id)}
+      @dragover=${files.onDragOver}
+      @dragleave=${files.onDragLeave}
+      @drop=${files.onDrop}
+    >
       <label
         >${format(s.replyTo, { name })}<textarea
           name="text"
           rows="2"
-          required
+          ?required=${files.files.length === 0}
           maxlength="4000"
           aria-describedby="reply-hint"
+          @paste=${files.onPaste}
           .value=${live(drafts.get(c.id) ?? "")}
           @input=${(e: InputEvent) => {
             const text = (e.target as HTMLTextAreaElement).value;
@@ -510,8 +538,9 @@ export class InboxView implements ReactiveController {
           @keydown=${this.onReplyKey}
         ></textarea
       ></label>
-      <button type="submit" class="primary">${s.send}</button>
+      <button type="submit" class="primary" ?disabled=${files.busy}>${s.send}</button>
       <p id="reply-hint" class="meta hint">${s.replyHint}</p>
+      <div class="reply-files">${files.render(s)}</div>
     </form>`;
   }
 
@@ -522,12 +551,22 @@ export class InboxView implements ReactiveController {
     (e.target as HTMLTextAreaElement).form?.requestSubmit();
   };
 
-  private send(event: SubmitEvent, conversationId: string): void {
+  /** Send the reply: its files are uploaded first, and the reply goes once all are stored (else the text and files stay). */
+  private async send(event: SubmitEvent, conversationId: string): Promise<void> {
     event.preventDefault();
     const area = (event.currentTarget as HTMLFormElement).elements.namedItem("text") as HTMLTextAreaElement;
     const text = area.value.trim();
-    if (!text) return;
-    this.#options.reply(conversationId, text);
+    const files = this.#attachments;
+    if ((!text && !files.files.length) || files.busy) return;
+    let ids: string[] = [];
+    if (files.files.length) {
+      const access = this.#options.access();
+      const stored = await files.upload(access?.address ?? { host: "", room: "", party: "" }, access?.token, conversationId);
+      if (!stored) return;
+      ids = stored.map((f) => f.id);
+    }
+    this.#options.reply(conversationId, text, ids);
+    files.clear();
     area.value = "";
     this.#options.drafts().delete(conversationId);
   }

@@ -4,10 +4,12 @@
  * @module
  */
 import { css } from "lit";
+import { fileStyles } from "../files/files.styles.ts";
 import { baseStyles } from "../styles.ts";
 
 export const panelStyles = [
   baseStyles,
+  fileStyles,
   css`
     :host {
       width: var(--contact-me-width, 22rem);

@@ -15,6 +15,8 @@ import { callLogText } from "../call/call-log.ts";
 import { CALL_PARTS } from "../call/call-view.ts";
 import { define } from "../define.ts";
 import { RECORDER_PARTS } from "../files/recorder-parts.ts";
+import { ATTACHMENT_PARTS } from "../files/attachments.ts";
+import { FILE_PARTS, renderFiles } from "../files/file-view.ts";
 import { format, problemText } from "../strings.ts";
 import { panelStyles } from "./contact-me-panel.styles.ts";
 import type { MessageState, PanelMessage } from "./conversation-controller.ts";
@@ -66,7 +68,9 @@ const PANEL_PARTS = [
   "message-state",
   "typing",
   "message-retry",
+  ...FILE_PARTS,
   "form",
+  ...ATTACHMENT_PARTS,
   "call",
   "call-done",
   "try-again",
@@ -113,7 +117,17 @@ const PANEL_PARTS = [
  * @csspart message-state - Sending / Not sent / Sent / Delivered under the visitor's own messages; Seen under the last once a host has seen it.
  * @csspart typing - "Ada is typing…" while a host types a reply (empty otherwise).
  * @csspart message-retry - **Retry** of a message that was not sent.
+ * @csspart files - The files a message carries.
+ * @csspart file-image - An image in a message: its thumbnail, a link that opens it whole.
+ * @csspart file-recording - A voice or video message in a message: its player and length.
+ * @csspart file-document - A document in a message (PDF, text): a download link with its name and size.
  * @csspart form - The message form.
+ * @csspart attach - **Attach a file**: opens the file picker (images, PDF, plain text). Files can also be pasted in the message box or dropped on the panel.
+ * @csspart attachments - The files attached to the message being written.
+ * @csspart attachment - One attached file: its thumbnail or icon, name, size, upload progress and remove button.
+ * @csspart attachment-remove - Takes a file off the message.
+ * @csspart attachment-progress - A file's upload progress, while the message is being sent.
+ * @csspart attachment-error - Why a file was refused or could not be uploaded (the message is kept).
  * @csspart call - The call view.
  * @csspart call-done - **Done**, once a call is over.
  * @csspart try-again - **Try again**: the same call again, once one is over (while the host is available).
@@ -143,7 +157,28 @@ export class ContactMePanel extends LitElement {
     super.connectedCallback();
     this.setAttribute("role", "dialog");
     this.setAttribute("exportparts", PANEL_PARTS.join(", "));
+    // Files dropped anywhere on the panel are attached to the message (in the conversation view).
+    this.addEventListener("dragover", this.onDragOver);
+    this.addEventListener("dragleave", this.onDragLeave);
+    this.addEventListener("drop", this.onDrop);
   }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.removeEventListener("dragover", this.onDragOver);
+    this.removeEventListener("dragleave", this.onDragLeave);
+    this.removeEventListener("drop", this.onDrop);
+  }
+
+  private readonly onDragOver = (event: DragEvent) => {
+    const session = this.context?.session;
+    if (session?.view === "message" && session.modes.has("text")) session.attachments.onDragOver(event);
+  };
+  private readonly onDragLeave = (event: DragEvent) => this.context?.session.attachments.onDragLeave(event);
+  private readonly onDrop = (event: DragEvent) => {
+    const session = this.context?.session;
+    if (session?.view === "message") session.attachments.onDrop(event);
+  };
 
   protected override updated(): void {
     const title = this.context?.session.text.title;
@@ -336,28 +371,30 @@ export class ContactMePanel extends LitElement {
               m.call
                 ? html`<li part="message message-call">${callLogText(m.call, s)}</li>`
                 : m.from === "visitor"
-                ? html`<li part="message message-visitor">${m.text}<small part="message-state">${seen(m) ? s.seen : stateText[m.state]}${m.state === "failed"
+                ? html`<li part="message message-visitor">${m.text}${renderFiles(m.files, session.links, s)}<small part="message-state">${seen(m) ? s.seen : stateText[m.state]}${m.state === "failed"
                     ? html` — <button part="message-retry" @click=${() => session.conversation.retry(m.clientId!)}>${s.retry}</button>`
                     : nothing}</small></li>`
-                : html`<li part="message message-host">${m.text}<small>${hostName ?? m.by ?? ""}</small></li>`,
+                : html`<li part="message message-host">${m.text}${renderFiles(m.files, session.links, s)}<small>${hostName ?? m.by ?? ""}</small></li>`,
             )}
           </ul>`
         : nothing}
       <p part="typing" class="hint" aria-live="polite">${typing === undefined ? "" : format(s.hostTyping, { name: hostName || typing || s.theHost })}</p>
-      <form part="form" @submit=${this.onSubmit}>
+      <form part="form" class=${session.attachments.dragging ? "dragging" : ""} @submit=${this.onSubmit}>
         <label>${s.message}<textarea
             name="text"
             rows="3"
-            required
+            ?required=${session.attachments.files.length === 0}
             maxlength="4000"
             aria-describedby="enter-hint"
             @keydown=${this.onMessageKeydown}
             @input=${() => session.conversation.typed()}
+            @paste=${session.attachments.onPaste}
           ></textarea></label>
         <small id="enter-hint" class="hint">${s.enterHint}</small>
+        ${session.attachments.render(s)}
         ${this.renderSender(session)}
         <div class="row">
-          <button type="submit" class="primary">${s.send}</button>
+          <button type="submit" class="primary" ?disabled=${session.attachments.busy}>${s.send}</button>
           ${this.renderRecordOffers(session, "record")}
         </div>
       </form>
@@ -481,13 +518,13 @@ export class ContactMePanel extends LitElement {
     ></contact-me-recorder>`;
   }
 
-  private readonly onSubmit = (event: SubmitEvent) => {
+  private readonly onSubmit = async (event: SubmitEvent) => {
     event.preventDefault();
     const session = this.context?.session;
     const form = event.currentTarget as HTMLFormElement;
     const field = (name: string) => form.elements.namedItem(name) as HTMLInputElement | HTMLTextAreaElement;
     const text = field("text").value.trim();
-    if (!session || !text) return;
+    if (!session || (!text && !session.attachments.files.length) || session.attachments.busy) return;
     // The name and email fields are absent while shown on one line: what was given before goes.
     const email = field("email") as HTMLInputElement | null;
     const name = field("name") as HTMLInputElement | null;
@@ -495,8 +532,9 @@ export class ContactMePanel extends LitElement {
       email.reportValidity();
       return;
     }
-    session.post(text, { name: name ? name.value.trim() : session.sender.name, email: email ? email.value.trim() : session.sender.email });
-    field("text").value = "";
+    const sender = { name: name ? name.value.trim() : session.sender.name, email: email ? email.value.trim() : session.sender.email };
+    // Files are uploaded first; the message goes once all are stored, else the text and files stay.
+    if (await session.send(text, sender)) field("text").value = "";
   };
 }
 

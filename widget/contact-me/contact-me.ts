@@ -58,7 +58,7 @@ function loadPanel(): Promise<typeof import("./contact-me-panel.ts")> {
  * @attr host-avatar - URL of the host's picture (shown only as an image; initials of the name when absent or broken). Overrides the room's `HOST_AVATAR`.
  * @attr host-tagline - One line under the name, e.g. `Usually replies within a day`. Overrides the room's `HOST_TAGLINE`.
  * @attr host-away - What to say while the host is away, e.g. `Back Monday 9:00 CET`. Overrides the room's `HOST_AWAY`.
- * @attr strings - JSON object overriding visible strings, e.g. `{"launcher": "Écrivez-moi"}` (keys: `visitorStrings` in `contact-me/contact-me.strings.ts`, `callStrings` in `call/call.strings.ts`, `errorStrings` in `room/errors.ts`).
+ * @attr strings - JSON object overriding visible strings, e.g. `{"launcher": "Écrivez-moi"}` (keys: `visitorStrings` in `contact-me/contact-me.strings.ts`, `callStrings` in `call/call.strings.ts`, `fileStrings` in `files/files.strings.ts`, `errorStrings` in `room/errors.ts`).
  *
  * @fires {CustomEvent<ContactMePanelDetail>} contact-me-open - The panel opened. `detail: {room}`.
  * @fires {CustomEvent<ContactMePanelDetail>} contact-me-close - The panel closed. `detail: {room}`.
@@ -94,7 +94,17 @@ function loadPanel(): Promise<typeof import("./contact-me-panel.ts")> {
  * @csspart message-state - Sending / Not sent / Sent / Delivered under the visitor's own messages; Seen under the last once a host has seen it.
  * @csspart typing - "Ada is typing…" while a host types a reply (empty otherwise).
  * @csspart message-retry - **Retry** of a message that was not sent.
+ * @csspart files - The files a message carries.
+ * @csspart file-image - An image in a message: its thumbnail, a link that opens it whole.
+ * @csspart file-recording - A voice or video message in a message: its player and length.
+ * @csspart file-document - A document in a message (PDF, text): a download link with its name and size.
  * @csspart form - The message form.
+ * @csspart attach - **Attach a file**: opens the file picker (images, PDF, plain text). Files can also be pasted in the message box or dropped on the panel.
+ * @csspart attachments - The files attached to the message being written.
+ * @csspart attachment - One attached file: its thumbnail or icon, name, size, upload progress and remove button.
+ * @csspart attachment-remove - Takes a file off the message.
+ * @csspart attachment-progress - A file's upload progress, while the message is being sent.
+ * @csspart attachment-error - Why a file was refused or could not be uploaded (the message is kept).
  * @csspart call - The call view.
  * @csspart call-status - The call status line.
  * @csspart stage - The media area: the host's video or picture, the visitor's own camera over it.

@@ -44,7 +44,7 @@ export interface PanelMessage {
   state: MessageState;
   /** Set when the entry is a call the visitor made, not a message. */
   call?: CallLog;
-  /** Files the message carries (uploaded first: `widget/files/upload.ts`), e.g. a recorded message. */
+  /** Files the message carries (stored by the room before the message is sent). */
   files?: FileRef[];
 }
 
@@ -224,10 +224,9 @@ export class ConversationController implements ReactiveController {
   }
 
   /**
-   * Send a message; shown at once as `sending`, and kept until the room
-   * acknowledges it. While the socket is not open it goes on the next `welcome`.
-   * @param text may be empty when `files` are given
-   * @param files completed uploads of this conversation the message carries
+   * Send a message, with `files` the room has stored (`widget/files/upload.ts`);
+   * shown at once as `sending`, and kept until the room acknowledges it.
+   * While the socket is not open it goes on the next `welcome`.
    */
   post(text: string, files: FileRef[] = []): PanelMessage {
     const message: PanelMessage = { clientId: newClientId(), from: "visitor", text, at: Date.now(), state: "sending", ...(files.length ? { files } : {}) };
@@ -267,6 +266,7 @@ export class ConversationController implements ReactiveController {
       type: "text",
       text: message.text,
       clientId: message.clientId,
+      ...(message.files?.length ? { files: message.files.map((f) => f.id) } : {}),
       ...(from.name ? { name: from.name } : {}),
       ...(from.email ? { email: from.email } : {}),
       ...(from.page ? { page: from.page } : {}),
@@ -310,9 +310,7 @@ export class ConversationController implements ReactiveController {
     }
     if (!this.outboxKey) return;
     if (pending.length === 0) return local.remove(this.outboxKey);
-    const outgoing = pending.map(
-      (m): Outgoing => ({ clientId: m.clientId!, text: m.text, at: m.at, sender: this.senders.get(m.clientId!) ?? {}, ...(m.files?.length ? { files: m.files } : {}) }),
-    );
+    const outgoing = pending.map((m): Outgoing => ({ clientId: m.clientId!, text: m.text, at: m.at, sender: this.senders.get(m.clientId!) ?? {}, ...(m.files ? { files: m.files } : {}) }));
     local.set(this.outboxKey, JSON.stringify(outgoing));
   }
 
@@ -352,13 +350,13 @@ interface Outgoing {
   text: string;
   at: number;
   sender: Sender;
-  /** The files it carries, already uploaded. */
+  /** The files it carries, already stored by the room. */
   files?: FileRef[];
 }
 
 function isOutgoing(value: unknown): value is Outgoing {
   const v = value as Partial<Outgoing> | null;
-  return !!v && typeof v.clientId === "string" && typeof v.text === "string" && typeof v.at === "number" && typeof v.sender === "object" && v.sender !== null;
+  return !!v && typeof v.clientId === "string" && typeof v.text === "string" && typeof v.at === "number" && typeof v.sender === "object" && v.sender !== null && (v.files === undefined || Array.isArray(v.files));
 }
 
 const ORDER: MessageState[] = ["sending", "failed", "sent", "delivered"];

@@ -8,7 +8,7 @@
  */
 import { ContextProvider, createContext } from "@lit/context";
 import type { ReactiveElement } from "lit";
-import type { CallMedia, HostProfile } from "../../protocol/socket.ts";
+import type { CallMedia, FileRef, HostProfile } from "../../protocol/socket.ts";
 import { browserGlobals, canRecord, detectCallSupport, staticCallSupport, type CallSupport } from "../call/capabilities.ts";
 import { CallController, type CallStatus } from "../call/call-controller.ts";
 import { formatDuration } from "../call/call-log.ts";
@@ -17,6 +17,10 @@ import { provideCall } from "../call/context.ts";
 import { fire } from "../events.ts";
 import type { SendRecording } from "../files/recording-controller.ts";
 import { recorderStrings, type RecorderStrings } from "../files/recorder.strings.ts";
+import { Attachments } from "../files/attachments.ts";
+import { FileLinks } from "../files/file-view.ts";
+import { fileStrings, type FileStrings } from "../files/files.strings.ts";
+import { uploadFile } from "../files/upload.ts";
 import { addressOf, storagePrefix } from "../room/address.ts";
 import { NoticeController, errorStrings, type ErrorStrings } from "../room/errors.ts";
 import { SignalingController } from "../room/signaling.ts";
@@ -27,8 +31,8 @@ import { ConversationController, type Sender } from "./conversation-controller.t
 /** What the panel shows: the actions, the conversation, the call, or the recorder of a voice or video message. */
 export type View = "menu" | "message" | "call" | "record";
 
-/** Every string of `<contact-me>`: its own, the call view's, the recorder's and the room's refusals. */
-export type AllVisitorStrings = VisitorStrings & CallStrings & RecorderStrings & ErrorStrings;
+/** Every string of `<contact-me>`: its own, the call view's, files', the recorder's and the room's refusals. */
+export type AllVisitorStrings = VisitorStrings & CallStrings & FileStrings & RecorderStrings & ErrorStrings;
 
 /** The longest recorded message until the room's `welcome` says (`MAX_RECORDING_S`'s default), seconds. */
 const DEFAULT_MAX_RECORDING_S = 120;
@@ -94,6 +98,10 @@ export class VisitorSession {
   readonly conversation: ConversationController;
   /** A refusal from the room (rate limit, too large, …), until the next action. */
   readonly notices: NoticeController<keyof AllVisitorStrings>;
+  /** Files attached to the message being written (kept while the panel is closed). */
+  readonly attachments: Attachments;
+  /** The signed links of the files shown in the conversation. */
+  readonly links: FileLinks;
   /** The call `contact-me-call-start` was fired for. */
   private startedCallId: string | undefined;
 
@@ -105,6 +113,11 @@ export class VisitorSession {
       received: (m) => fire(root, "contact-me-message-received", { text: m.text, by: m.by }),
     });
     this.notices = new NoticeController(root, this.signaling);
+    this.attachments = new Attachments(root);
+    this.links = new FileLinks(root, () => {
+      const token = this.conversationToken;
+      return token ? { address: addressOf(root), token } : undefined;
+    });
     this.signaling.on("welcome", (m) => {
       if (m.resumeToken) session.set(`${this.prefix}:resume`, m.resumeToken);
       if (m.conversationToken) local.set(`${this.prefix}:conversation`, m.conversationToken);
@@ -154,7 +167,7 @@ export class VisitorSession {
 
   /** Every string shown: call and error defaults beneath the element's strings. */
   get text(): AllVisitorStrings {
-    return { ...errorStrings, ...callStrings, ...recorderStrings, ...visitorStrings, ...this.root.strings } as AllVisitorStrings;
+    return { ...errorStrings, ...callStrings, ...fileStrings, ...recorderStrings, ...visitorStrings, ...this.root.strings } as AllVisitorStrings;
   }
 
   /** The modes the site offers. */
@@ -175,6 +188,11 @@ export class VisitorSession {
   /** Whether the socket has been opened (its presence wins over the page-load request). */
   get connected(): boolean {
     return this.signaling.status !== "idle";
+  }
+
+  /** The visitor's conversation token (from the room's `welcome`, kept per room): what uploads and file links are authorised by. */
+  get conversationToken(): string | undefined {
+    return local.get(`${this.prefix}:conversation`) ?? undefined;
   }
 
   private get prefix(): string {
@@ -204,6 +222,24 @@ export class VisitorSession {
     });
     // After connect: `read` must find a socket to go out on. A live call keeps its view.
     if (this.conversation.unread > 0 && !this.call.live) this.show("message");
+  }
+
+  /**
+   * Send the message being written: its attached files are uploaded first
+   * (each with its progress), and the message goes only once every one is
+   * stored. False when an upload failed: the text and files stay, with a line
+   * saying why.
+   */
+  async send(text: string, sender: { name: string; email: string }): Promise<boolean> {
+    let files: FileRef[] = [];
+    if (this.attachments.files.length) {
+      const stored = await this.attachments.upload(addressOf(this.root), this.conversationToken);
+      if (!stored) return false;
+      files = stored;
+    }
+    this.post(text, sender, files);
+    this.attachments.clear();
+    return true;
   }
 
   /** Close the panel. */
@@ -296,24 +332,24 @@ export class VisitorSession {
    * @throws `UploadError` of `files/upload.ts` (`status` 413: too long or too large)
    */
   readonly sendRecording: SendRecording = async (file, durationS, onProgress, signal) => {
-    const token = local.get(`${this.prefix}:conversation`);
+    const token = this.conversationToken;
     if (!token) throw new Error("No conversation yet: the room has not welcomed this visitor");
-    const { uploadFile } = await import("../files/upload.ts");
     const ref = await uploadFile(addressOf(this.root), file, { token, durationS, onProgress, signal });
     signal.throwIfAborted();
     this.conversation.post("", [ref]);
   };
 
   /**
-   * Send a message with what the visitor gave. The name and email are kept
-   * (`localStorage`) and shown on one line from now on, until **Change**.
+   * Send a message with what the visitor gave, and `files` the room has
+   * stored. The name and email are kept (`localStorage`) and shown on one
+   * line from now on, until **Change**.
    */
-  post(text: string, sender: { name: string; email: string }): void {
+  post(text: string, sender: { name: string; email: string }, files: FileRef[] = []): void {
     this.sender = sender;
     this.editingSender = false;
     if (sender.name || sender.email) local.set(`${this.prefix}:sender`, JSON.stringify(sender));
     else local.remove(`${this.prefix}:sender`);
-    this.conversation.post(text);
+    this.conversation.post(text, files);
     this.notices.clear();
   }
 

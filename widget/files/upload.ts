@@ -12,25 +12,16 @@
  * a reload goes on where it stopped instead of starting over: one file for
  * one upload, never two.
  *
- * It uses only the endpoints it needs (not the whole endpoint table), so the
- * visitor's chunks carry only their schemas.
+ * It speaks to the endpoints with `fetch` and checks the answers' shapes by
+ * hand, without the schemas of `protocol/http.ts` (valibot's validators would
+ * weigh on the visitor's chunks); an answer of another shape is an
+ * `UploadError` with the answer's status.
  * @module
  */
-import {
-  CREATE_UPLOAD,
-  HTTP_ERROR_CODES,
-  HttpProtocolError,
-  UPLOAD_PART,
-  UPLOAD_STATUS,
-  bearer,
-  requestEndpoint,
-  type EndpointAnswer,
-  type ErrorStatus,
-  type UploadProgress,
-} from "../../protocol/http.ts";
+import { HTTP_ERROR_CODES, MAX_FILE_NAME_LENGTH, bearer, type ErrorStatus, type UploadProgress } from "../../protocol/http.ts";
 import { mediaType } from "../../protocol/media.ts";
 import type { FileRef } from "../../protocol/socket.ts";
-import { roomOrigin, storagePrefix, type RoomAddress } from "../room/address.ts";
+import { fetchRoom, storagePrefix, type RoomAddress } from "../room/address.ts";
 import { local } from "../room/storage.ts";
 
 /** How an upload is made. */
@@ -147,34 +138,71 @@ export function uploadFile(address: RoomAddress, file: Blob & { name?: string },
   })();
 }
 
+/** An answer of the room: its status, JSON body, and `Retry-After` in seconds. */
+interface Answer {
+  status: number;
+  body: Record<string, unknown>;
+  retryAfter?: number;
+}
+
+/** Whether `body` says where an upload stands: an `UploadCreated` or an `UploadProgress` (`protocol/http.ts`). */
+function isUpload(body: Record<string, unknown>): boolean {
+  return typeof body.id === "string" && typeof body.offset === "number" && typeof body.partBytes === "number" && body.partBytes > 0;
+}
+
+/** Whether `body` is an `UploadProgress` (`protocol/http.ts`), its `file` present once complete. */
+function isProgress(body: Record<string, unknown>): body is UploadProgress & Record<string, unknown> {
+  const file = body.file as Record<string, unknown> | undefined;
+  return (
+    typeof body.id === "string" &&
+    typeof body.offset === "number" &&
+    typeof body.size === "number" &&
+    typeof body.partBytes === "number" &&
+    body.partBytes > 0 &&
+    typeof body.complete === "boolean" &&
+    (!body.complete || (!!file && typeof file.id === "string" && typeof file.type === "string" && typeof file.size === "number"))
+  );
+}
+
 async function run(address: RoomAddress, file: Blob & { name?: string }, type: string, sha256: string, key: string, options: UploadOptions): Promise<FileRef> {
   const { token, signal } = options;
-  const name = file.name ? file.name.slice(0, 200) : undefined;
-  const origin = roomOrigin(address);
-  const headers = bearer(token);
-  const init = { headers, signal, party: address.party };
+  const name = file.name ? file.name.slice(0, MAX_FILE_NAME_LENGTH) : undefined;
 
-  /** A request, retried with backoff while the network drops it; an {@link UploadError} `network` when it never got through. */
-  async function attempt<A>(request: () => Promise<A>): Promise<A> {
+  /** One request to the room; network failures are retried with backoff, then an {@link UploadError} `network`. */
+  async function request(path: string, init: RequestInit, query?: Record<string, string>): Promise<Answer> {
     for (let i = 0; ; i++) {
       signal?.throwIfAborted();
+      let res: Response;
       try {
-        return await request();
+        res = await fetchRoom(address, path, { ...init, headers: { ...bearer(token), ...(init.headers as Record<string, string>) }, signal }, query);
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
-        if (error instanceof HttpProtocolError) {
-          const status = error.status as ErrorStatus;
-          throw new UploadError(HTTP_ERROR_CODES[status] ?? "unavailable", error.status, error.message);
-        }
         if (i >= RETRY_DELAYS_MS.length) throw new UploadError("network", 0, `The room could not be reached: ${String(error)}`);
         await sleep(RETRY_DELAYS_MS[i]!, signal);
+        continue;
       }
+      let body: unknown;
+      try {
+        body = await res.json();
+      } catch {
+        body = undefined;
+      }
+      const retry = res.headers.get("retry-after");
+      const answer: Answer = { status: res.status, body: body && typeof body === "object" ? (body as Record<string, unknown>) : {} };
+      if (retry && /^\d{1,9}$/.test(retry.trim())) answer.retryAfter = Number(retry.trim());
+      if (res.ok ? !isUpload(answer.body) : typeof answer.body.error !== "string") {
+        // A platform's error page, or an answer of another shape.
+        throw new UploadError(HTTP_ERROR_CODES[res.status as ErrorStatus] ?? "unavailable", res.status, `${init.method ?? "GET"} ${path}: HTTP ${res.status}, not the room's answer`);
+      }
+      return answer;
     }
   }
-  /** The answer as an {@link UploadError}. */
-  const refused = (answer: Extract<EndpointAnswer<typeof UPLOAD_PART>, { ok: false }>) => {
-    const max = answer.error.error === "too_large" ? /over (\d+(?:\.\d+)?) MB/.exec(answer.error.message) : null;
-    return new UploadError(answer.error.error, answer.status, answer.error.message, max ? Math.round(Number(max[1]) * 1024 * 1024) : undefined);
+  /** A refusal as an {@link UploadError}. */
+  const refused = (answer: Answer) => {
+    const code = String(answer.body.error);
+    const message = String(answer.body.message ?? code);
+    const max = code === "too_large" ? /over (\d+(?:\.\d+)?) MB/.exec(message) : null;
+    return new UploadError(code, answer.status, message, max ? Math.round(Number(max[1]) * 1024 * 1024) : undefined);
   };
   const done = (progress: UploadProgress): FileRef => {
     local.remove(key);
@@ -182,7 +210,7 @@ async function run(address: RoomAddress, file: Blob & { name?: string }, type: s
     options.onProgress?.(f.size, f.size);
     return { id: f.id, type: f.type, size: f.size, ...(f.name !== undefined ? { name: f.name } : {}), ...(f.durationS !== undefined ? { durationS: f.durationS } : {}) };
   };
-  const status = async (id: string) => attempt(() => requestEndpoint(origin, UPLOAD_STATUS, address.room, { query: { id } }, init));
+  const status = (id: string) => request("upload/status", { method: "GET" }, { id });
 
   // Go on with an unfinished upload of this file, when the room still has it.
   let id: string | undefined;
@@ -191,27 +219,29 @@ async function run(address: RoomAddress, file: Blob & { name?: string }, type: s
   const remembered = readUnfinished(key);
   if (remembered && remembered.size === file.size && remembered.type === type && remembered.conversationId === options.conversationId) {
     const answer = await status(remembered.id);
-    if (answer.ok) {
-      if (answer.body.complete && answer.body.file) return done(answer.body);
+    if (isProgress(answer.body)) {
+      if (answer.body.complete) return done(answer.body);
       ({ id, offset, partBytes } = answer.body);
     } else local.remove(key); // expired, discarded, or not this token's
   }
   if (id === undefined) {
-    const body = {
+    const body = JSON.stringify({
       type,
       size: file.size,
       sha256,
       ...(name ? { name } : {}),
       ...(options.durationS !== undefined ? { durationS: options.durationS } : {}),
       ...(options.conversationId ? { conversationId: options.conversationId } : {}),
-    };
-    let answer = await attempt(() => requestEndpoint(origin, CREATE_UPLOAD, address.room, { body }, init));
-    if (!answer.ok && answer.status === 429 && answer.retryAfter !== undefined && answer.retryAfter <= 30) {
+    });
+    const create = () => request("upload", { method: "POST", headers: { "content-type": "application/json" }, body });
+    let answer = await create();
+    if (answer.status === 429 && answer.retryAfter !== undefined && answer.retryAfter <= 30) {
       await sleep(answer.retryAfter * 1000, signal);
-      answer = await attempt(() => requestEndpoint(origin, CREATE_UPLOAD, address.room, { body }, init));
+      answer = await create();
     }
-    if (!answer.ok) throw refused(answer);
-    ({ id, offset, partBytes } = answer.body);
+    // The answer to `POST upload` is an `UploadCreated`: an `UploadProgress` without `size` and `complete`.
+    if (answer.status !== 200) throw refused(answer);
+    ({ id, offset, partBytes } = answer.body as unknown as UploadProgress);
     const unfinished: Unfinished = { id, sha256, size: file.size, type, ...(name ? { name } : {}), ...(options.conversationId ? { conversationId: options.conversationId } : {}) };
     local.set(key, JSON.stringify(unfinished));
   }
@@ -222,27 +252,33 @@ async function run(address: RoomAddress, file: Blob & { name?: string }, type: s
     options.onProgress?.(offset, file.size);
     const at = offset;
     const bytes = file.slice(at, Math.min(at + partBytes, file.size));
-    let answer: EndpointAnswer<typeof UPLOAD_PART>;
+    let answer: Answer;
     try {
-      answer = await attempt(() => requestEndpoint(origin, UPLOAD_PART, address.room, { query: { id: uploadId, offset: String(at) }, bytes }, init));
+      answer = await request("upload/part", { method: "PUT", headers: { "content-type": "application/octet-stream" }, body: bytes }, { id: uploadId, offset: String(at) });
     } catch (error) {
       if (!(error instanceof UploadError) || error.code !== "network") throw error;
       // The retries of this part failed; one last look at where the room stands before giving up.
       const where = await status(uploadId).catch(() => undefined);
-      if (!where?.ok) throw error;
-      if (where.body.complete && where.body.file) return done(where.body);
+      if (!where || !isProgress(where.body)) throw error;
+      if (where.body.complete) return done(where.body);
       if (where.body.offset === at) throw error;
       offset = where.body.offset;
       continue;
     }
-    if (answer.ok) {
-      if (answer.body.complete && answer.body.file) return done(answer.body);
+    if (isProgress(answer.body)) {
+      if (answer.body.complete) return done(answer.body);
       offset = answer.body.offset;
       continue;
     }
     if (answer.status === 409) {
       // Not at the room's offset (a part acknowledged whose answer was lost, or a reload): go on from there.
-      offset = answer.error.offset ?? (await status(uploadId).then((s) => (s.ok ? s.body.offset : at)));
+      const from = typeof answer.body.offset === "number" ? answer.body.offset : undefined;
+      if (from !== undefined) offset = from;
+      else {
+        const where = await status(uploadId);
+        if (!isProgress(where.body)) throw refused(where);
+        offset = where.body.offset;
+      }
       continue;
     }
     if ((answer.status === 429 || answer.status === 503) && waits++ < RETRY_DELAYS_MS.length) {
