@@ -27,3 +27,8 @@ export function settleDuration(media: HTMLMediaElement): void {
   media.addEventListener("durationchange", back);
   media.currentTime = Number.MAX_SAFE_INTEGER;
 }
+
+/** {@link settleDuration} as a `loadedmetadata` listener of an `<audio>` or `<video>`. */
+export function settleOnMetadata(event: Event): void {
+  settleDuration(event.currentTarget as HTMLMediaElement);
+}

@@ -13,7 +13,7 @@ import { formatDuration } from "../call/call-log.ts";
 import { define } from "../define.ts";
 import { format } from "../strings.ts";
 import { baseStyles } from "../styles.ts";
-import { settleDuration } from "./media-duration.ts";
+import { settleOnMetadata } from "./media-duration.ts";
 import { RecordingController, type RecorderProblem, type SendRecording } from "./recording-controller.ts";
 import { recorderStrings, type RecorderStrings } from "./recorder.strings.ts";
 
@@ -178,8 +178,8 @@ export class ContactMeRecorder extends LitElement {
     const problem = r.problem && html`<p part="recorder-error" role="alert">${s[PROBLEM_KEY[r.problem][video ? 1 : 0]]}</p>`;
     const preview = recording
       ? video
-        ? html`<video part="recorder-preview" aria-label=${s.recorderPreview} controls playsinline preload="metadata" src=${recording.url} @loadedmetadata=${settle}></video>`
-        : html`<audio part="recorder-preview" aria-label=${s.recorderPreview} controls preload="metadata" src=${recording.url} @loadedmetadata=${settle}></audio>`
+        ? html`<video part="recorder-preview" aria-label=${s.recorderPreview} controls playsinline preload="metadata" src=${recording.url} @loadedmetadata=${settleOnMetadata}></video>`
+        : html`<audio part="recorder-preview" aria-label=${s.recorderPreview} controls preload="metadata" src=${recording.url} @loadedmetadata=${settleOnMetadata}></audio>`
       : nothing;
     if (r.state === "sending") {
       const { sent, total } = r.progress;
@@ -213,11 +213,6 @@ export class ContactMeRecorder extends LitElement {
   private close(sent: boolean): void {
     this.dispatchEvent(new CustomEvent<RecorderCloseDetail>("recorder-close", { detail: { sent } }));
   }
-}
-
-/** A preview's `loadedmetadata`: a WebM from `MediaRecorder` tells its length only once seeked to the end. */
-function settle(event: Event): void {
-  settleDuration(event.currentTarget as HTMLMediaElement);
 }
 
 define("contact-me-recorder", ContactMeRecorder);
