@@ -149,6 +149,12 @@ export class ContactMeRecorder extends LitElement {
     return { ...recorderStrings, ...this.strings };
   }
 
+  /** The camera's live picture plays as soon as it has its stream (`autoplay` alone may not start it). */
+  protected override updated(): void {
+    const camera = this.renderRoot.querySelector<HTMLVideoElement>('[part="recorder-camera"]');
+    if (camera?.srcObject && camera.paused) camera.play().catch(() => undefined);
+  }
+
   override render() {
     const s = this.text;
     const r = this.recorder;
@@ -162,7 +168,7 @@ export class ContactMeRecorder extends LitElement {
     if (r.state === "recording") {
       const percent = Math.round(r.level * 100);
       return html`${title}
-        ${video ? html`<video part="recorder-camera" aria-label=${s.recorderCamera} muted autoplay playsinline .srcObject=${r.stream ?? null}></video>` : nothing}
+        ${video ? html`<video part="recorder-camera" aria-label=${s.recorderCamera} autoplay playsinline .muted=${true} .srcObject=${r.stream ?? null}></video>` : nothing}
         <div class="row">
           <div part="recorder-level" role="meter" aria-label=${s.recorderLevel} aria-valuemin="0" aria-valuemax="100" aria-valuenow=${percent}>
             <span style="width: ${percent}%"></span>
