@@ -7,14 +7,15 @@ import { addressOf, fetchRoom, storagePrefix } from "../room/address.ts";
 import type { ErrorStrings } from "../room/errors.ts";
 import { local } from "../room/storage.ts";
 import { format, stringsConverter } from "../strings.ts";
+import type { RecorderStrings } from "../files/recorder.strings.ts";
 import type { VisitorSession } from "./visitor-session.ts";
 import { launcherStyles } from "./contact-me.styles.ts";
 import { visitorStrings, type VisitorStrings } from "./contact-me.strings.ts";
 
 export type * from "../events.ts";
 
-/** Strings `<contact-me>` shows: its own, those of the call view, and the room's refusals. */
-export type ContactMeStrings = VisitorStrings & CallStrings & ErrorStrings;
+/** Strings `<contact-me>` shows: its own, those of the call view and the recorder, and the room's refusals. */
+export type ContactMeStrings = VisitorStrings & CallStrings & RecorderStrings & ErrorStrings;
 
 /** The panel module, loaded once per page on first open. */
 let panelModule: Promise<typeof import("./contact-me-panel.ts")> | undefined;
