@@ -144,6 +144,13 @@ test("a video message from the conversation: camera shown while recording, Stop,
     // The camera and microphone are released.
     assert.deepEqual(await liveTracks(visitor.page), []);
 
+    // Closing the panel while recording drops the recording and releases the microphone.
+    await panel.getByRole("button", { name: "Voice message" }).click();
+    await visible(panel.getByRole("meter", { name: "Microphone level" }));
+    await panel.getByRole("button", { name: "Close" }).click();
+    await hidden(panel);
+    await eventually("no live track once the panel is closed", () => liveTracks(visitor.page), (kinds) => kinds.length === 0);
+
     const player = await hostPlayer(host.page, "video");
     const hostS = await duration(player, "the dashboard's <video>");
     const width = await eventually("the dashboard's <video> has a picture", () => player.evaluate((v: HTMLVideoElement) => v.videoWidth), (w) => w > 0);

@@ -247,8 +247,9 @@ export class VisitorSession {
     this.root.close();
   }
 
-  /** The panel was closed. */
+  /** The panel was closed: a recording in progress is dropped (the microphone goes off). */
   closed(): void {
+    if (this.view === "record") this.show(this.recordFrom);
     this.conversation.setReading(false);
   }
 
