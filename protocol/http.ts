@@ -107,9 +107,11 @@ export type HttpErrorCode = v.InferOutput<typeof HttpErrorCode>;
 /**
  * Every error answer: `{"error": <code>, "message": <human-readable reason,
  * English>}`; a `409 conflict` of an upload also says the upload's current
- * `offset` (bytes the room holds), where the uploader goes on from.
+ * `offset` (bytes the room holds), where the uploader goes on from; a `413
+ * too_large` of a file over `MAX_ATTACHMENT_MB` says `maxBytes`, the largest
+ * file the room takes, in bytes.
  */
-export const ErrorBody = schema(() => v.object({ error: HttpErrorCode, message: v.string(), offset: v.optional(v.number()) }));
+export const ErrorBody = schema(() => v.object({ error: HttpErrorCode, message: v.string(), offset: v.optional(v.number()), maxBytes: v.optional(v.number()) }));
 export type ErrorBody = v.InferOutput<typeof ErrorBody>;
 
 /** The error body for `status`, its code fixed by {@link HTTP_ERROR_CODES}. */

@@ -22,5 +22,7 @@ export { hostStrings, type HostStrings } from "./contact-me-host/contact-me-host
 export { callStrings, type CallStrings } from "./call/call.strings.ts";
 export { recorderStrings, type RecorderStrings } from "./files/recorder.strings.ts";
 export { errorStrings, errorKey, type ErrorStrings } from "./room/errors.ts";
+export { fileStrings, type FileStrings } from "./files/files.strings.ts";
+export { uploadFile, UploadError, type UploadOptions } from "./files/upload.ts";
 export { PeerCall, PeerCallError, type PeerCallErrorCode, type Signal } from "./call/peer-call.ts";
 export type { CallStatus } from "./call/call-controller.ts";

@@ -271,7 +271,7 @@ export class Files {
     const type = mediaType(body.type);
     if (!type) return errorAnswer(415, `Type not accepted; accepted: ${Object.keys(MEDIA_TYPES).join(", ")}`);
     const { media } = this.ctx.config();
-    if (body.size > media.maxFileBytes) return errorAnswer(413, `File over ${media.maxFileBytes / 1024 / 1024} MB`);
+    if (body.size > media.maxFileBytes) return { status: 413, body: { ...errorBody(413, `File over ${media.maxFileBytes / 1024 / 1024} MB`), maxBytes: media.maxFileBytes } };
     if (MEDIA_TYPES[type] === "recording") {
       if (body.durationS === undefined) return errorAnswer(400, "durationS: a recording declares its length in seconds");
       if (body.durationS > media.maxRecordingS) return errorAnswer(413, `Recording over ${media.maxRecordingS} seconds`);

@@ -211,6 +211,7 @@ describe(`files in conversations (${runtime()})`, () => {
       const big = await create(c.room, c.token, { type: "image/png", size: 3 * MiB + 1, sha256: "0".repeat(64) });
       assert.equal(big.status, 413);
       assert.equal(big.json.error, "too_large");
+      assert.equal(big.json.maxBytes, 3 * MiB, "the limit, for the widget to say");
       const long = await create(c.room, c.token, { type: "audio/webm", size: 1000, sha256: "0".repeat(64), durationS: 61 });
       assert.equal(long.status, 413);
       assert.match(String(long.json.message), /60 seconds/);

@@ -83,6 +83,19 @@ async function paste(textarea: Locator, bytes: Buffer, name: string, type: strin
   );
 }
 
+/** Drop `bytes` as a file on `target`, as a file dragged from the desktop. */
+async function drop(target: Locator, bytes: Buffer, name: string, type: string): Promise<void> {
+  await target.evaluate(
+    (el, { data, name, type }) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([new Uint8Array(data)], name, { type }));
+      el.dispatchEvent(new DragEvent("dragover", { dataTransfer: transfer, bubbles: true, composed: true, cancelable: true }));
+      el.dispatchEvent(new DragEvent("drop", { dataTransfer: transfer, bubbles: true, composed: true, cancelable: true }));
+    },
+    { data: [...bytes], name, type },
+  );
+}
+
 /** The list item of the conversation with `name`. */
 function item(page: Page, name: string): Locator {
   return page.locator('[part~="conversation-item"]', { has: page.locator(".name", { hasText: name }) });
@@ -110,6 +123,12 @@ test("a screenshot pasted by the visitor shows as a thumbnail in the panel and o
     // The thumbnail links to the whole image (a signed link on the room's origin).
     const href = await onDashboard.locator('[part="file-image"]').getAttribute("href");
     assert.match(String(href), /\/file\?id=[0-9a-f-]{36}&exp=\d+&sig=/);
+
+    // A file dropped on the conversation (dashboard) or on the panel (visitor) is attached.
+    await drop(host.page.locator('[part="conversation"]'), Buffer.from("Order 1234\n"), "order.txt", "text/plain");
+    await visible(host.page.locator('[part="reply"] [part="attachment"]', { hasText: "order.txt" }));
+    await drop(visitor.panel, Buffer.from("My notes\n"), "notes.txt", "text/plain");
+    await visible(visitor.panel.locator('[part="attachment"]', { hasText: "notes.txt" }));
   }));
 
 test("the host attaches a PDF through the picker; the visitor sees its name and size and fetches its bytes", () =>

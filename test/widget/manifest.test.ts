@@ -12,12 +12,14 @@ import { createECDH, randomBytes, randomUUID } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
+import { setTimeout as delay } from "node:timers/promises";
 import type { Locator, Page } from "playwright-core";
 import { eventually, hidden, setAvailable, signIn, uniqueRoom, visible, type Pages, type TestPage } from "../support/browser.ts";
 import { CONVERSATIONS_PAGE } from "../../protocol/socket.ts";
 import { RawSocket, hostSocketUrl, roomSocketUrl } from "../support/raw-socket.ts";
 import { REPO_ROOT, freePort } from "../support/server.ts";
 import { useStack } from "../support/stack.ts";
+import { uploadFile } from "../../widget/files/upload.ts";
 
 const KEY_A = `a-${randomUUID()}`;
 const KEY_B = `b-${randomUUID()}`;
@@ -160,6 +162,19 @@ const dialog = (page: Page): Locator => page.getByRole("dialog", { name: "Contac
 /** Every part the calls show on both sides once connected (the media-specific ones aside). */
 const IN_CALL = ["call", "call-status", "controls", "mute", "hang-up", "call-timer", "call-quality", "devices"];
 
+/** A 1×1 PNG. */
+const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==", "base64");
+/** A web page that says it is a PNG: refused by the room (`422 mismatch`). */
+const NOT_A_PNG = { name: "page.png", mimeType: "image/png", buffer: Buffer.from("<!doctype html><p>not a picture</p>") };
+/** A WebM file's EBML header (as Chromium's MediaRecorder writes it), then noise. */
+const WEBM = Buffer.concat([Buffer.from("1a45dfa39f4286810142f7810142f2810442f381084282847765626d42878104428581021853806701ffffffffffffff", "hex"), randomBytes(2000)]);
+/** Hold each upload part a while, so its progress bar shows. */
+const slowParts = (page: Page) =>
+  page.route("**/upload/part?**", async (route) => {
+    await delay(1500);
+    await route.continue().catch(() => undefined);
+  });
+
 test("custom-elements.json lists exactly the parts and events both elements show and fire", () =>
   stack.run(async (pages) => {
     const started = Date.now();
@@ -239,6 +254,55 @@ test("custom-elements.json lists exactly the parts and events both elements show
     await see("a host reply", a.page, "contact-me-host", ["message-host"]);
     await see("a host reply", v.page, "contact-me", ["message", "message-host"]);
     await see("a host reply the visitor has seen", a.page, "contact-me-host", ["message-state"]);
+
+    // ---------------------------------------------------------------- files: attached, uploading, refused, shown on both sides
+    await slowParts(v.page);
+    const visitorFiles = panel.locator('input[type="file"]');
+    await visitorFiles.setInputFiles([
+      { name: "photo.png", mimeType: "image/png", buffer: PNG },
+      { name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("My order is 1234.\n") },
+    ]);
+    await see("files attached", v.page, "contact-me", ["attach", "attachments", "attachment", "attachment-remove"]);
+    await panel.getByRole("button", { name: "Send", exact: true }).click();
+    await see("files uploading", v.page, "contact-me", ["attachment-progress"]);
+    await see("a message with files", v.page, "contact-me", ["files", "file-image", "file-document"]);
+    await see("a visitor's files", a.page, "contact-me-host", ["files", "file-image", "file-document"]);
+    await visitorFiles.setInputFiles(NOT_A_PNG);
+    await panel.getByRole("button", { name: "Send", exact: true }).click();
+    await see("a file refused", v.page, "contact-me", ["attachment", "attachment-error"]);
+    await panel.getByRole("button", { name: "Remove page.png" }).click();
+
+    await slowParts(a.page);
+    const hostFiles = a.page.locator('[part="reply"] input[type="file"]');
+    await hostFiles.setInputFiles({ name: "map.png", mimeType: "image/png", buffer: PNG });
+    await see("a reply's file attached", a.page, "contact-me-host", ["attach", "attachments", "attachment", "attachment-remove"]);
+    await a.page.getByRole("button", { name: "Send", exact: true }).click();
+    await see("a reply's file uploading", a.page, "contact-me-host", ["attachment-progress"]);
+    await eventually("the reply's picture", () => panel.locator('[part~="message-host"] [part="file-image"]').count(), (n) => n === 1);
+    await hostFiles.setInputFiles(NOT_A_PNG);
+    await a.page.getByRole("button", { name: "Send", exact: true }).click();
+    await see("a reply's file refused", a.page, "contact-me-host", ["attachment", "attachment-error"]);
+    await a.page.getByRole("button", { name: "Remove page.png" }).click();
+
+    // A voice message (as the recorder sends it): a player on both sides.
+    const hostSocket = await RawSocket.open(await hostSocketUrl(origin, room, KEY_A));
+    try {
+      const listed = await hostSocket.next("conversations", (f) => f.type === "conversations");
+      const conversationId = String((listed.conversations as { id: string }[])[0]!.id);
+      const session = (await (
+        await fetch(`${origin}/parties/main/${room}/host/session`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ key: KEY_A }) })
+      ).json()) as { token: string };
+      const voice = await uploadFile({ host: new URL(origin).host, room, party: "main" }, new File([WEBM], "voice.webm", { type: "audio/webm" }), {
+        token: session.token,
+        conversationId,
+        durationS: 3,
+      });
+      hostSocket.send({ type: "reply", conversationId, text: "", files: [voice.id] });
+      await see("a voice message", v.page, "contact-me", ["file-recording"]);
+      await see("a voice message", a.page, "contact-me-host", ["file-recording"]);
+    } finally {
+      await hostSocket.close();
+    }
     await a.page.getByRole("button", { name: "Delete", exact: true }).click();
     await see("asked to confirm a deletion", a.page, "contact-me-host", ["delete-confirm"]);
     await a.page.getByRole("button", { name: "Cancel" }).click();

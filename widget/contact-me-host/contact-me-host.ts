@@ -115,7 +115,7 @@ function readSession(raw: string | null): SavedSession | undefined {
  * @attr party - Party name. Default `main`.
  * @attr answer - A call id to accept as soon as the dashboard is signed in and connected, if it still waits (else a notice says it no longer does). Handled once per value.
  * @attr conversation - A conversation id to open once the conversations are listed. Handled once per value.
- * @attr strings - JSON object overriding visible strings (keys: `hostStrings` in `contact-me-host/contact-me-host.strings.ts`, `callStrings` in `call/call.strings.ts`, `errorStrings` in `room/errors.ts`).
+ * @attr strings - JSON object overriding visible strings (keys: `hostStrings` in `contact-me-host/contact-me-host.strings.ts`, `callStrings` in `call/call.strings.ts`, `fileStrings` in `files/files.strings.ts`, `errorStrings` in `room/errors.ts`).
  *
  * @fires {CustomEvent<ContactMeHostRingDetail>} contact-me-host-ring - A call started ringing here. `detail: {callId, media, name?}`.
  * @fires {CustomEvent<ContactMeHostMessageDetail>} contact-me-host-message - A visitor message arrived. `detail: {conversationId, text, name?, email?, page?}`.

@@ -390,7 +390,16 @@ export class InboxView implements ReactiveController {
     const now = Date.now();
     const name = visitorName(c, s);
     const lastHost = lastFrom(c, "host");
-    return html`<section part="conversation" class="conversation" aria-labelledby="conversation-title">
+    // Files dropped anywhere on the conversation are attached to the reply.
+    const files = this.#attachments;
+    return html`<section
+      part="conversation"
+      class="conversation"
+      aria-labelledby="conversation-title"
+      @dragover=${files.onDragOver}
+      @dragleave=${files.onDragLeave}
+      @drop=${files.onDrop}
+    >
       <header part="conversation-header">
         ${this.narrow
           ? html`<button type="button" class="back" @click=${() => this.back()}>
@@ -517,9 +526,6 @@ export class InboxView implements ReactiveController {
       part="reply"
       class=${files.dragging ? "reply dragging" : "reply"}
       @submit=${(e: SubmitEvent) => void this.send(e, c.id)}
-      @dragover=${files.onDragOver}
-      @dragleave=${files.onDragLeave}
-      @drop=${files.onDrop}
     >
       <label
         >${format(s.replyTo, { name })}<textarea

@@ -41,8 +41,8 @@ export interface UploadOptions {
 /**
  * Why an upload failed. `code` is the room's HTTP error code
  * (`HTTP_ERROR_CODES` of `protocol/http.ts`), or one of the client's own:
- * - `too_large` (413): over `MAX_ATTACHMENT_MB` (then `maxBytes`, when the
- *   room said it), or a recording over `MAX_RECORDING_S`;
+ * - `too_large` (413): over `MAX_ATTACHMENT_MB` (then `maxBytes`, the room's
+ *   `maxBytes`: the largest file it takes), or a recording over `MAX_RECORDING_S`;
  * - `unsupported_type` (415, or 0 when refused before asking the room): not
  *   one of `protocol/media.ts`;
  * - `mismatch` (422): the file's bytes are not of its type (an `.html`
@@ -201,8 +201,8 @@ async function run(address: RoomAddress, file: Blob & { name?: string }, type: s
   const refused = (answer: Answer) => {
     const code = String(answer.body.error);
     const message = String(answer.body.message ?? code);
-    const max = code === "too_large" ? /over (\d+(?:\.\d+)?) MB/.exec(message) : null;
-    return new UploadError(code, answer.status, message, max ? Math.round(Number(max[1]) * 1024 * 1024) : undefined);
+    const maxBytes = typeof answer.body.maxBytes === "number" ? answer.body.maxBytes : undefined;
+    return new UploadError(code, answer.status, message, maxBytes);
   };
   const done = (progress: UploadProgress): FileRef => {
     local.remove(key);
