@@ -628,6 +628,12 @@ export const ServerMessage = v.variant("type", [
     conversationToken: v.optional(v.string()),
     /** Visitors: who they are reaching, when the room configures any of it. */
     profile: v.optional(HostProfile),
+    /**
+     * Visitors: the room's limits on what they send. `maxRecordingS`: the
+     * longest recorded message the room takes, in seconds (`MAX_RECORDING_S`);
+     * the widget's recorder stops by itself there.
+     */
+    limits: v.optional(v.object({ maxRecordingS: v.number() })),
   }),
   /**
    * Whether any host is available; pushed on every change. To visitors, false

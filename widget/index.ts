@@ -20,6 +20,7 @@ export { format, type Problem } from "./strings.ts";
 export { visitorStrings, type VisitorStrings } from "./contact-me/contact-me.strings.ts";
 export { hostStrings, type HostStrings } from "./contact-me-host/contact-me-host.strings.ts";
 export { callStrings, type CallStrings } from "./call/call.strings.ts";
+export { recorderStrings, type RecorderStrings } from "./files/recorder.strings.ts";
 export { errorStrings, errorKey, type ErrorStrings } from "./room/errors.ts";
 export { fileStrings, type FileStrings } from "./files/files.strings.ts";
 export { uploadFile, UploadError, type UploadOptions } from "./files/upload.ts";

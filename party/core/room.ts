@@ -285,6 +285,7 @@ export class ContactRoom {
       resumeToken: await issueResumeToken(this.secret, visitorId, resumeNonce, this.id),
       conversationToken: await issueConversationToken(this.secret, conversationId, this.id),
       ...(this.config.hostProfile ? { profile: this.config.hostProfile } : {}),
+      limits: { maxRecordingS: this.config.media.maxRecordingS },
     });
     this.conns.send(conn, this.calls.visitorPresence(this.calls.available()));
     await this.messages.visitorConnected(conn, known);

@@ -222,7 +222,7 @@ test("custom-elements.json lists exactly the parts and events both elements show
     await see("open, the menu", v.page, "contact-me", ["panel", "header", "avatar", "tagline", "presence", "close", "menu"]);
 
     await panel.getByRole("button", { name: "Send a message" }).click();
-    await see("the message form", v.page, "contact-me", ["form", "conversation-actions", "back"]);
+    await see("the message form", v.page, "contact-me", ["form", "conversation-actions", "back", "record-voice", "record-video"]);
     await panel.getByRole("textbox", { name: "Message" }).fill("Hello from Ada");
     await panel.getByRole("textbox", { name: "Your name" }).fill("Ada");
     await panel.getByRole("button", { name: "Send", exact: true }).click();
@@ -381,13 +381,28 @@ test("custom-elements.json lists exactly the parts and events both elements show
     await panel.getByRole("button", { name: "Audio call" }).click();
     await see("a call ringing, not answered", a.page, "contact-me-host", ["incoming", "incoming-call", "silence"]);
     await eventually(`"No answer" after ${RING_TIMEOUT_S} s`, () => panel.locator('[part="call-status"]').innerText(), (t) => t.includes("No answer"), (RING_TIMEOUT_S + 15) * 1000);
-    await see("a call rang out", v.page, "contact-me", ["call-done", "leave-message"]);
+    await see("a call rang out", v.page, "contact-me", ["call-done", "leave-message", "leave-voice-message", "leave-video-message"]);
     await see("a call rang out", a.page, "contact-me-host", ["missed", "missed-reply"]);
     await a.page.locator('[part="missed-reply"]').first().click();
     await see("a missed call's conversation", a.page, "contact-me-host", ["conversation-header", "visitor-details", "message-call", "reply"]);
     await eventually("the reply box focused", () => a.page.evaluate(() => document.querySelector("contact-me-host")?.shadowRoot?.activeElement?.tagName), (t) => t === "TEXTAREA");
     await panel.getByRole("button", { name: "Leave a message" }).click();
     await see("leaving a message after no answer", v.page, "contact-me", ["form", "message-call"]);
+
+    // ---------------------------------------------------------------- a voice message, its upload slowed so its progress shows; a video message's camera
+    await panel.getByRole("button", { name: "Voice message" }).click();
+    await see("recording a voice message", v.page, "contact-me", ["recorder", "recorder-title", "recorder-level", "recorder-time", "recorder-stop", "recorder-cancel"]);
+    await visible(panel.getByText(/^0:0[1-9] \//));
+    await panel.getByRole("button", { name: "Stop" }).click();
+    await see("a voice message recorded", v.page, "contact-me", ["recorder-preview", "recorder-again", "recorder-send"]);
+    // The visitor's upload parts are held a while since the files above: the progress shows.
+    await panel.getByRole("button", { name: "Send", exact: true }).click();
+    await see("a voice message uploading", v.page, "contact-me", ["recorder-progress", "recorder-status"]);
+    await visible(panel.getByRole("textbox", { name: "Message" }));
+    await see("a voice message sent", v.page, "contact-me", ["files", "file-recording"]);
+    await panel.getByRole("button", { name: "Video message" }).click();
+    await see("recording a video message", v.page, "contact-me", ["recorder-camera"]);
+    await panel.getByRole("button", { name: "Cancel" }).click();
 
     // ---------------------------------------------------------------- the camera blocked for a video call
     await panel.getByRole("button", { name: "Back" }).click();
@@ -399,6 +414,10 @@ test("custom-elements.json lists exactly the parts and events both elements show
     });
     await panel.getByRole("button", { name: "Video call" }).click();
     await see("the camera blocked for a video call", v.page, "contact-me", ["call-status", "try-audio", "leave-message", "call-done"]);
+    await panel.getByRole("button", { name: "Leave a message" }).click();
+    await panel.getByRole("button", { name: "Video message" }).click();
+    await see("the camera blocked for a video message", v.page, "contact-me", ["recorder-error"]);
+    await panel.getByRole("button", { name: "Cancel" }).click();
     await panel.getByRole("button", { name: "Close" }).click();
     await hidden(panel);
 

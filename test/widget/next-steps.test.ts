@@ -3,7 +3,8 @@
  * No dead end after a call: every end state offers the next useful step
  * besides **Done**. After Declined, Call ended, No answer and Connection
  * failed: **Try again** (the same media; only while the host is available)
- * and **Leave a message**; after a camera blocked for a video call: **Try an
+ * and **Leave a message** (after Declined and No answer also **Leave a voice
+ * message** and **Leave a video message**); after a camera blocked for a video call: **Try an
  * audio call instead**. Each is followed through to the call or the form.
  */
 import assert from "node:assert/strict";
@@ -46,6 +47,8 @@ function block(page: Page, what: "video" | "all"): Promise<void> {
 }
 
 const BOTH = ["Try again", "Leave a message", "Done"];
+/** After a call no host took: a recorded message too. */
+const UNTAKEN = ["Try again", "Leave a message", "Leave a voice message", "Leave a video message", "Done"];
 
 test("Declined and Call ended offer Try again (same media) and Leave a message; Try again goes once the host is away", () =>
   stack.run(async (pages) => {
@@ -54,7 +57,7 @@ test("Declined and Call ended offer Try again (same media) and Leave a message; 
     await panel.getByRole("button", { name: "Video call" }).click();
     await host.page.getByRole("button", { name: "Decline", exact: true }).click();
     await visible(panel.getByText("Declined", { exact: true }));
-    await offers(panel, "Declined", BOTH);
+    await offers(panel, "Declined", UNTAKEN);
 
     // Try again: the host is rung again, for a video call again.
     await panel.getByRole("button", { name: "Try again" }).click();
@@ -80,7 +83,7 @@ test("No answer offers Try again, which rings the host again", () =>
     const panel = visitor.panel;
     await panel.getByRole("button", { name: "Audio call" }).click();
     await panel.getByText("No answer", { exact: true }).waitFor({ state: "visible", timeout: (RING_TIMEOUT_S + 15) * 1000 });
-    await offers(panel, "No answer", BOTH);
+    await offers(panel, "No answer", UNTAKEN);
     await panel.getByRole("button", { name: "Try again" }).click();
     await visible(panel.getByText("Calling…", { exact: true }));
     await host.page.getByRole("button", { name: "Accept" }).click();

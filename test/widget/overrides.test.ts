@@ -11,7 +11,7 @@ import { randomUUID } from "node:crypto";
 import { test } from "node:test";
 import type { Page } from "playwright-core";
 import { initials } from "../../widget/call/call-view.ts";
-import { callStrings, errorStrings, fileStrings, hostStrings, visitorStrings } from "../../widget/index.ts";
+import { callStrings, errorStrings, fileStrings, hostStrings, recorderStrings, visitorStrings } from "../../widget/index.ts";
 import { eventually, hidden, uniqueRoom, visible } from "../support/browser.ts";
 import { freePort } from "../support/server.ts";
 import { useStack } from "../support/stack.ts";
@@ -29,7 +29,7 @@ function markers(defaults: Record<string, string>): Record<string, string> {
     Object.entries(defaults).map(([key, value]) => [key, `⟦${key}⟧${(value.match(/\{\w+\}/g) ?? []).join("")}`]),
   );
 }
-const VISITOR = markers({ ...errorStrings, ...callStrings, ...fileStrings, ...visitorStrings });
+const VISITOR = markers({ ...errorStrings, ...callStrings, ...fileStrings, ...recorderStrings, ...visitorStrings });
 const HOST = markers({ ...errorStrings, ...callStrings, ...fileStrings, ...hostStrings });
 const m = (key: string) => `⟦${key}⟧`;
 

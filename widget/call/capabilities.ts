@@ -6,7 +6,7 @@
  * and the one reason the panel shows when calls, or video, are off.
  * @module
  */
-import type { CallCapabilities } from "../../protocol/socket.ts";
+import type { CallCapabilities, CallMedia } from "../../protocol/socket.ts";
 
 /**
  * Why calls (or video) cannot be made here, in the order checked:
@@ -38,6 +38,8 @@ export interface CapabilityGlobals {
   userAgent?: string;
   /** `document.permissionsPolicy ?? document.featurePolicy`. */
   policy?: PolicyView;
+  /** `globalThis.MediaRecorder` (only its static `isTypeSupported` is used). */
+  MediaRecorder?: { isTypeSupported(type: string): boolean };
 }
 
 /** What a browser can do for calls: the `call` frame's capabilities, and why a call or video is off. */
@@ -123,5 +125,47 @@ export function browserGlobals(): CapabilityGlobals {
   if (nav?.mediaDevices) globals.mediaDevices = nav.mediaDevices;
   if (nav?.userAgent) globals.userAgent = nav.userAgent;
   if (policy) globals.policy = policy;
+  const recorder = (g as { MediaRecorder?: CapabilityGlobals["MediaRecorder"] }).MediaRecorder;
+  if (typeof recorder === "function" && nav?.mediaDevices && "getUserMedia" in nav.mediaDevices) globals.MediaRecorder = recorder;
   return globals;
+}
+
+/**
+ * The container and codecs a recorded message is made in, most wanted first,
+ * for audio and for video: WebM with Opus (and VP8) where `MediaRecorder`
+ * makes it (Chromium, Firefox), else MP4 (Safari). The room takes each of
+ * these types (`protocol/media.ts`).
+ */
+export const RECORDING_TYPES = {
+  audio: ["audio/webm;codecs=opus", "audio/webm", "audio/mp4", "audio/ogg;codecs=opus"],
+  video: ["video/webm;codecs=vp8,opus", "video/webm", "video/mp4"],
+} as const;
+
+/**
+ * The first of {@link RECORDING_TYPES}`[media]` this browser's
+ * `MediaRecorder.isTypeSupported` accepts (W3C MediaStream Recording §2.3);
+ * undefined when none, or without `MediaRecorder` or `getUserMedia`.
+ */
+export function recordingType(g: CapabilityGlobals, media: CallMedia): string | undefined {
+  const recorder = g.MediaRecorder;
+  if (!recorder) return undefined;
+  return RECORDING_TYPES[media].find((type) => {
+    try {
+      return recorder.isTypeSupported(type);
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
+ * Whether a voice (`audio`) or video message can be recorded here: a
+ * `MediaRecorder` that makes one of {@link RECORDING_TYPES}, and the
+ * microphone (and camera) that `support` finds usable — in-app browsers,
+ * insecure pages, a page's Permissions-Policy and missing devices rule it
+ * out as they do calls. WebRTC is not needed.
+ */
+export function canRecord(g: CapabilityGlobals, support: CallSupport, media: CallMedia): boolean {
+  const { audio, video } = support.capabilities;
+  return recordingType(g, media) !== undefined && audio && (media === "audio" || video);
 }

@@ -14,6 +14,7 @@ import type { CallStatus } from "../call/call-controller.ts";
 import { callLogText } from "../call/call-log.ts";
 import { CALL_PARTS } from "../call/call-view.ts";
 import { define } from "../define.ts";
+import { RECORDER_PARTS } from "../files/recorder-parts.ts";
 import { ATTACHMENT_PARTS } from "../files/attachments.ts";
 import { FILE_PARTS, renderFiles } from "../files/file-view.ts";
 import { format, problemText } from "../strings.ts";
@@ -24,21 +25,23 @@ import { VisitorSession, sessionContext, type EffectiveProfile } from "./visitor
 export { VisitorSession };
 
 /** What a visitor may do next after a call ends, besides **Done**. */
-type NextStep = "try-again" | "try-audio" | "leave-message";
+type NextStep = "try-again" | "try-audio" | "leave-message" | "leave-voice-message" | "leave-video-message";
 
 /**
  * The next steps offered in each end state: calling again is offered only
  * while the host is available, an audio call only after a blocked video
- * call, and a message only when the site offers text.
+ * call, a message only when the site offers text, and a recorded message
+ * (voice, or video where the site offers video) when no host took the call —
+ * declined, no answer, away, line full — and this browser can record one.
  */
 const NEXT_STEPS: Partial<Record<CallStatus, readonly NextStep[]>> = {
-  declined: ["try-again", "leave-message"],
+  declined: ["try-again", "leave-voice-message", "leave-video-message", "leave-message"],
   failed: ["try-again", "leave-message"],
   ended: ["try-again", "leave-message"],
-  "no-answer": ["try-again", "leave-message"],
+  "no-answer": ["try-again", "leave-voice-message", "leave-video-message", "leave-message"],
   blocked: ["try-audio", "leave-message"],
-  unavailable: ["leave-message"],
-  "queue-full": ["leave-message"],
+  unavailable: ["leave-voice-message", "leave-video-message", "leave-message"],
+  "queue-full": ["leave-voice-message", "leave-video-message", "leave-message"],
 };
 
 /** Parts of the panel's tree, re-exported by `<contact-me>` under the same names. */
@@ -75,7 +78,13 @@ const PANEL_PARTS = [
   "leave-message",
   "calls-off",
   "copy-link",
+  "leave-voice-message",
+  "leave-video-message",
+  "record-voice",
+  "record-video",
+  "recorder",
   ...CALL_PARTS,
+  ...RECORDER_PARTS,
 ];
 
 /**
@@ -126,6 +135,11 @@ const PANEL_PARTS = [
  * @csspart leave-message - **Leave a message**, once a call is over or could not be made.
  * @csspart calls-off - In the menu, instead of the call buttons: why this browser cannot call (or make video calls).
  * @csspart copy-link - **Copy link** in `calls-off`, in an in-app browser: the page's address, to open it in a browser.
+ * @csspart leave-voice-message - **Leave a voice message**: in the menu while no host is available, and after a call no host took.
+ * @csspart leave-video-message - **Leave a video message**, beside `leave-voice-message` (sites offering video).
+ * @csspart record-voice - **Voice message** beside **Send** in the conversation.
+ * @csspart record-video - **Video message** beside **Send** in the conversation.
+ * @csspart recorder - The recorder of a voice or video message (`<contact-me-recorder>`; its parts are exported too).
  */
 export class ContactMePanel extends LitElement {
   static override styles = panelStyles;
@@ -191,7 +205,9 @@ export class ContactMePanel extends LitElement {
         ? root.querySelector<HTMLElement>('[part="menu"] button:not(:disabled)')
         : view === "message"
           ? root.querySelector<HTMLElement>("textarea")
-          : root.querySelector("contact-me-call")?.renderRoot.querySelector<HTMLElement>('[part="call-status"]');
+          : view === "record"
+            ? root.querySelector("contact-me-recorder")?.renderRoot?.querySelector<HTMLElement>("button")
+            : root.querySelector("contact-me-call")?.renderRoot.querySelector<HTMLElement>('[part="call-status"]');
     (target ?? root.querySelector<HTMLElement>('[part="close"]'))?.focus();
   }
 
@@ -232,7 +248,13 @@ export class ContactMePanel extends LitElement {
           </div>`
         : nothing}
       ${shown ? html`<p class="error" role="alert">${problemText(shown, s)}</p>` : nothing}
-      ${session.view === "menu" ? this.renderMenu(session) : session.view === "message" ? this.renderMessage(session) : this.renderCall(session)}
+      ${session.view === "menu"
+        ? this.renderMenu(session)
+        : session.view === "message"
+          ? this.renderMessage(session)
+          : session.view === "record"
+            ? this.renderRecorder(session)
+            : this.renderCall(session)}
     `;
   }
 
@@ -323,6 +345,7 @@ export class ContactMePanel extends LitElement {
           : nothing}
         ${modes.has("text") ? html`<button @click=${() => session.show("message")}>${s.sendMessage}</button>` : nothing}
         ${this.renderCallButtons(session)}
+        ${session.available === false ? this.renderRecordOffers(session, "leave") : nothing}
         ${this.renderCallsOff(session)}
         ${!canCall && !session.support?.reason && (modes.has("audio") || modes.has("video")) ? html`<p class="hint">${s.awayHint}</p>` : nothing}
       </div>
@@ -372,6 +395,7 @@ export class ContactMePanel extends LitElement {
         ${this.renderSender(session)}
         <div class="row">
           <button type="submit" class="primary" ?disabled=${session.attachments.busy}>${s.send}</button>
+          ${this.renderRecordOffers(session, "record")}
         </div>
       </form>
     `;
@@ -435,7 +459,9 @@ export class ContactMePanel extends LitElement {
       next.includes(step) &&
       (step === "leave-message"
         ? modes.has("text")
-        : step === "try-audio"
+        : step === "leave-voice-message" || step === "leave-video-message"
+          ? session.offersRecording(step === "leave-voice-message" ? "audio" : "video")
+          : step === "try-audio"
           ? media === "video" && modes.has("audio") && session.available === true
           : session.available === true);
     return html`
@@ -449,11 +475,47 @@ export class ContactMePanel extends LitElement {
         ${offer("leave-message")
           ? html`<button slot="actions" part="leave-message" @click=${() => session.leaveCall("message")}>${s.leaveMessage}</button>`
           : nothing}
+        ${offer("leave-voice-message")
+          ? html`<button slot="actions" part="leave-voice-message" @click=${() => session.record("audio")}>${s.leaveVoiceMessage}</button>`
+          : nothing}
+        ${offer("leave-video-message")
+          ? html`<button slot="actions" part="leave-video-message" @click=${() => session.record("video")}>${s.leaveVideoMessage}</button>`
+          : nothing}
         ${session.call.live
           ? nothing
           : html`<button slot="actions" part="call-done" @click=${() => session.leaveCall("menu")}>${s.newCall}</button>`}
       </contact-me-call>
     `;
+  }
+
+  /**
+   * The offers of a recorded message this browser can make: **Leave a voice
+   * message** / **Leave a video message** (`leave`, in the menu while away),
+   * or **Voice message** / **Video message** beside **Send** (`record`).
+   */
+  private renderRecordOffers(session: VisitorSession, kind: "leave" | "record") {
+    const s = session.text;
+    const button = (media: "audio" | "video") => {
+      if (!session.offersRecording(media)) return nothing;
+      const voice = media === "audio";
+      const part = kind === "leave" ? (voice ? "leave-voice-message" : "leave-video-message") : voice ? "record-voice" : "record-video";
+      const label = kind === "leave" ? (voice ? s.leaveVoiceMessage : s.leaveVideoMessage) : voice ? s.recordVoice : s.recordVideo;
+      return html`<button type="button" part=${part} @click=${() => session.record(media)}>${label}</button>`;
+    };
+    return html`${button("audio")}${button("video")}`;
+  }
+
+  /** The recorder of a voice or video message (its module loads with the first one). */
+  private renderRecorder(session: VisitorSession) {
+    return html`<contact-me-recorder
+      part="recorder"
+      exportparts=${RECORDER_PARTS.join(", ")}
+      .media=${session.recordMedia}
+      .maxSeconds=${session.maxRecordingS}
+      .strings=${session.text}
+      .send=${session.sendRecording}
+      @recorder-close=${(e: CustomEvent<{ sent: boolean }>) => session.recorderClosed(e.detail.sent)}
+    ></contact-me-recorder>`;
   }
 
   private readonly onSubmit = async (event: SubmitEvent) => {

@@ -7,14 +7,15 @@ import { addressOf, fetchRoom, storagePrefix } from "../room/address.ts";
 import type { ErrorStrings } from "../room/errors.ts";
 import { local } from "../room/storage.ts";
 import { format, stringsConverter } from "../strings.ts";
+import type { RecorderStrings } from "../files/recorder.strings.ts";
 import type { VisitorSession } from "./visitor-session.ts";
 import { launcherStyles } from "./contact-me.styles.ts";
 import { visitorStrings, type VisitorStrings } from "./contact-me.strings.ts";
 
 export type * from "../events.ts";
 
-/** Strings `<contact-me>` shows: its own, those of the call view, and the room's refusals. */
-export type ContactMeStrings = VisitorStrings & CallStrings & ErrorStrings;
+/** Strings `<contact-me>` shows: its own, those of the call view and the recorder, and the room's refusals. */
+export type ContactMeStrings = VisitorStrings & CallStrings & RecorderStrings & ErrorStrings;
 
 /** The panel module, loaded once per page on first open. */
 let panelModule: Promise<typeof import("./contact-me-panel.ts")> | undefined;
@@ -132,6 +133,23 @@ function loadPanel(): Promise<typeof import("./contact-me-panel.ts")> {
  * @csspart leave-message - **Leave a message**, once a call is over or could not be made.
  * @csspart calls-off - In the menu, instead of the call buttons: why this browser cannot call (or make video calls).
  * @csspart copy-link - **Copy link** in `calls-off`, in an in-app browser: the page's address, to open it in a browser.
+ * @csspart leave-voice-message - **Leave a voice message**: in the menu while no host is available, and after a call no host took (declined, no answer, away, line full).
+ * @csspart leave-video-message - **Leave a video message**, beside `leave-voice-message` (sites offering video).
+ * @csspart record-voice - **Voice message** beside **Send** in the conversation.
+ * @csspart record-video - **Video message** beside **Send** in the conversation.
+ * @csspart recorder - The recorder of a voice or video message.
+ * @csspart recorder-title - "Voice message" / "Video message" atop the recorder.
+ * @csspart recorder-status - "Waiting for your microphone…", "Sending… 40%", or that the limit stopped the recording.
+ * @csspart recorder-camera - The camera's live picture while a video message records.
+ * @csspart recorder-level - The microphone's level while recording (`role="meter"`, `aria-valuenow` 0–100).
+ * @csspart recorder-time - The running time and the longest a message may be, `m:ss / m:ss`.
+ * @csspart recorder-preview - The `<audio>` or `<video>` player of the recording before it is sent.
+ * @csspart recorder-progress - The `<progress>` bar of the recording's upload.
+ * @csspart recorder-error - Why recording or sending failed, in plain words.
+ * @csspart recorder-stop - **Stop** recording.
+ * @csspart recorder-again - **Re-record**.
+ * @csspart recorder-send - **Send** the recording.
+ * @csspart recorder-cancel - **Cancel**: nothing is sent.
  *
  * @cssprop --contact-me-accent - Accent colour (buttons, focus ring).
  * @cssprop --contact-me-on-accent - Text on the accent colour.

@@ -271,6 +271,7 @@ export class ConversationController implements ReactiveController {
       ...(from.email ? { email: from.email } : {}),
       ...(from.page ? { page: from.page } : {}),
       ...(from.timeZone ? { timeZone: from.timeZone } : {}),
+      ...(message.files?.length ? { files: message.files.map((f) => f.id) } : {}),
     });
   }
 

@@ -9,15 +9,18 @@
 import { ContextProvider, createContext } from "@lit/context";
 import type { ReactiveElement } from "lit";
 import type { CallMedia, FileRef, HostProfile } from "../../protocol/socket.ts";
-import { browserGlobals, detectCallSupport, staticCallSupport, type CallSupport } from "../call/capabilities.ts";
+import { browserGlobals, canRecord, detectCallSupport, staticCallSupport, type CallSupport } from "../call/capabilities.ts";
 import { CallController, type CallStatus } from "../call/call-controller.ts";
 import { formatDuration } from "../call/call-log.ts";
 import { callStrings, type CallStrings } from "../call/call.strings.ts";
 import { provideCall } from "../call/context.ts";
 import { fire } from "../events.ts";
+import type { SendRecording } from "../files/recording-controller.ts";
+import { recorderStrings, type RecorderStrings } from "../files/recorder.strings.ts";
 import { Attachments } from "../files/attachments.ts";
 import { FileLinks } from "../files/file-view.ts";
 import { fileStrings, type FileStrings } from "../files/files.strings.ts";
+import { uploadFile } from "../files/upload.ts";
 import { addressOf, storagePrefix } from "../room/address.ts";
 import { NoticeController, errorStrings, type ErrorStrings } from "../room/errors.ts";
 import { SignalingController } from "../room/signaling.ts";
@@ -25,11 +28,14 @@ import { local, session } from "../room/storage.ts";
 import { visitorStrings, type VisitorStrings } from "./contact-me.strings.ts";
 import { ConversationController, type Sender } from "./conversation-controller.ts";
 
-/** What the panel shows: the actions, the conversation, or the call. */
-export type View = "menu" | "message" | "call";
+/** What the panel shows: the actions, the conversation, the call, or the recorder of a voice or video message. */
+export type View = "menu" | "message" | "call" | "record";
 
-/** Every string of `<contact-me>`: its own, the call view's, files' and the room's refusals. */
-export type AllVisitorStrings = VisitorStrings & CallStrings & FileStrings & ErrorStrings;
+/** Every string of `<contact-me>`: its own, the call view's, files', the recorder's and the room's refusals. */
+export type AllVisitorStrings = VisitorStrings & CallStrings & FileStrings & RecorderStrings & ErrorStrings;
+
+/** The longest recorded message until the room's `welcome` says (`MAX_RECORDING_S`'s default), seconds. */
+const DEFAULT_MAX_RECORDING_S = 120;
 
 /** The context of `<contact-me-panel>`: the session, afresh on each update of `<contact-me>`. */
 export const sessionContext = createContext<{ session: VisitorSession }>(Symbol("contact-me-session"));
@@ -75,6 +81,17 @@ export class VisitorSession {
    * when the panel opens and again before each call; undefined before.
    */
   support: CallSupport | undefined;
+  /**
+   * Whether a voice (`audio`) or video message can be recorded here
+   * (`MediaRecorder`, and the devices {@link support} finds); found out with it.
+   */
+  recordable = { audio: false, video: false };
+  /** What the recorder records while the view is `record`. */
+  recordMedia: CallMedia = "audio";
+  /** The longest recorded message the room takes, in seconds (its `welcome`'s `limits.maxRecordingS`). */
+  maxRecordingS = DEFAULT_MAX_RECORDING_S;
+  /** The view the recorder was opened from, to go back to on **Cancel**. */
+  private recordFrom: View = "menu";
 
   readonly signaling: SignalingController;
   readonly call: CallController;
@@ -105,6 +122,7 @@ export class VisitorSession {
       if (m.resumeToken) session.set(`${this.prefix}:resume`, m.resumeToken);
       if (m.conversationToken) local.set(`${this.prefix}:conversation`, m.conversationToken);
       this.roomProfile = m.profile;
+      if (m.limits) this.maxRecordingS = m.limits.maxRecordingS;
       root.requestUpdate();
     });
     this.signaling.on("presence", (m) => {
@@ -149,7 +167,7 @@ export class VisitorSession {
 
   /** Every string shown: call and error defaults beneath the element's strings. */
   get text(): AllVisitorStrings {
-    return { ...errorStrings, ...callStrings, ...fileStrings, ...visitorStrings, ...this.root.strings } as AllVisitorStrings;
+    return { ...errorStrings, ...callStrings, ...fileStrings, ...recorderStrings, ...visitorStrings, ...this.root.strings } as AllVisitorStrings;
   }
 
   /** The modes the site offers. */
@@ -187,6 +205,7 @@ export class VisitorSession {
     if (this.call.hasCamera === undefined) void this.call.probeDevices();
     // Calls are offered only where they can connect: what is known at once, then the devices.
     this.support ??= staticCallSupport(browserGlobals());
+    this.recordable = recordability(this.support);
     void this.detectSupport();
     const prefix = this.prefix;
     this.restoreSender();
@@ -228,8 +247,9 @@ export class VisitorSession {
     this.root.close();
   }
 
-  /** The panel was closed. */
+  /** The panel was closed: a recording in progress is dropped (the microphone goes off). */
   closed(): void {
+    if (this.view === "record") this.show(this.recordFrom);
     this.conversation.setReading(false);
   }
 
@@ -257,6 +277,7 @@ export class VisitorSession {
   private async detectSupport(): Promise<CallSupport> {
     const support = await detectCallSupport(browserGlobals());
     this.support = support;
+    this.recordable = recordability(support);
     this.root.requestUpdate();
     return support;
   }
@@ -275,6 +296,49 @@ export class VisitorSession {
     this.call.reset();
     this.show(view);
   }
+
+  /**
+   * Whether a voice (`audio`) or video message may be offered: the site takes
+   * messages (`text`; video messages also `video`) and this browser can record one.
+   */
+  offersRecording(media: CallMedia): boolean {
+    const modes = this.modes;
+    return modes.has("text") && (media === "audio" || modes.has("video")) && this.recordable[media];
+  }
+
+  /**
+   * **Leave a voice message** / **Leave a video message**: leave an ended
+   * call, and show the recorder (its module loads now, the first time).
+   */
+  record(media: CallMedia): void {
+    if (!this.offersRecording(media)) return;
+    if (!this.call.live) this.call.reset();
+    this.recordFrom = this.view === "message" ? "message" : "menu";
+    this.recordMedia = media;
+    this.show("record");
+    import("../files/recorder.ts").then(
+      () => this.root.requestUpdate(),
+      (error: unknown) => console.warn("contact-me: could not load the recorder", error),
+    );
+  }
+
+  /** The recorder closed: a sent message shows in the conversation; a cancelled one goes back where the visitor was. */
+  recorderClosed(sent: boolean): void {
+    this.show(sent ? "message" : this.recordFrom);
+  }
+
+  /**
+   * Upload a recorded message to this visitor's conversation, then post it
+   * (a `text` frame with its file and no text). See {@link SendRecording}.
+   * @throws `UploadError` of `files/upload.ts` (`status` 413: too long or too large)
+   */
+  readonly sendRecording: SendRecording = async (file, durationS, onProgress, signal) => {
+    const token = this.conversationToken;
+    if (!token) throw new Error("No conversation yet: the room has not welcomed this visitor");
+    const ref = await uploadFile(addressOf(this.root), file, { token, durationS, onProgress, signal });
+    signal.throwIfAborted();
+    this.conversation.post("", [ref]);
+  };
 
   /**
    * Send a message with what the visitor gave, and `files` the room has
@@ -329,4 +393,10 @@ export class VisitorSession {
       fire(this.root, "contact-me-call-end", { status, media: this.call.media });
     }
   }
+}
+
+/** Which recorded messages this browser can make, with the devices `support` finds. */
+function recordability(support: CallSupport): { audio: boolean; video: boolean } {
+  const g = browserGlobals();
+  return { audio: canRecord(g, support, "audio"), video: canRecord(g, support, "video") };
 }

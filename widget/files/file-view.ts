@@ -17,6 +17,7 @@ import { fetchRoom, roomOrigin, type RoomAddress } from "../room/address.ts";
 import { format } from "../strings.ts";
 import type { FileStrings } from "./files.strings.ts";
 import { documentIcon } from "./icons.ts";
+import { settleOnMetadata } from "./media-duration.ts";
 
 /** Parts of a message's files. */
 export const FILE_PARTS = ["files", "file-image", "file-recording", "file-document"] as const;
@@ -164,8 +165,8 @@ function renderFile(f: FileRef, links: FileLinks, s: FileStrings) {
   if (kind === "recording") {
     const label = recordingLabel(f, s);
     const player = f.type.startsWith("video/")
-      ? html`<video controls preload="metadata" playsinline src=${url ?? nothing} aria-label=${label} @error=${failed}></video>`
-      : html`<audio controls preload="metadata" src=${url ?? nothing} aria-label=${label} @error=${failed}></audio>`;
+      ? html`<video controls preload="metadata" playsinline src=${url ?? nothing} aria-label=${label} @error=${failed} @loadedmetadata=${settleOnMetadata}></video>`
+      : html`<audio controls preload="metadata" src=${url ?? nothing} aria-label=${label} @error=${failed} @loadedmetadata=${settleOnMetadata}></audio>`;
     return html`<figure part="file-recording" class="file-recording">${player}<figcaption>${label}</figcaption></figure>`;
   }
   return html`<a part="file-document" class="file-document" href=${url ?? nothing} download=${name} rel="noopener noreferrer"
