@@ -7,6 +7,7 @@ import { addressOf, fetchRoom, storagePrefix } from "../room/address.ts";
 import type { ErrorStrings } from "../room/errors.ts";
 import { local } from "../room/storage.ts";
 import { format, stringsConverter } from "../strings.ts";
+import type { FileStrings } from "../files/files.strings.ts";
 import type { RecorderStrings } from "../files/recorder.strings.ts";
 import type { VisitorSession } from "./visitor-session.ts";
 import { launcherStyles } from "./contact-me.styles.ts";
@@ -14,8 +15,8 @@ import { visitorStrings, type VisitorStrings } from "./contact-me.strings.ts";
 
 export type * from "../events.ts";
 
-/** Strings `<contact-me>` shows: its own, those of the call view and the recorder, and the room's refusals. */
-export type ContactMeStrings = VisitorStrings & CallStrings & RecorderStrings & ErrorStrings;
+/** Strings `<contact-me>` shows: its own, those of the call view, of files and the recorder, and the room's refusals. */
+export type ContactMeStrings = VisitorStrings & CallStrings & FileStrings & RecorderStrings & ErrorStrings;
 
 /** The panel module, loaded once per page on first open. */
 let panelModule: Promise<typeof import("./contact-me-panel.ts")> | undefined;
@@ -59,7 +60,7 @@ function loadPanel(): Promise<typeof import("./contact-me-panel.ts")> {
  * @attr host-avatar - URL of the host's picture (shown only as an image; initials of the name when absent or broken). Overrides the room's `HOST_AVATAR`.
  * @attr host-tagline - One line under the name, e.g. `Usually replies within a day`. Overrides the room's `HOST_TAGLINE`.
  * @attr host-away - What to say while the host is away, e.g. `Back Monday 9:00 CET`. Overrides the room's `HOST_AWAY`.
- * @attr strings - JSON object overriding visible strings, e.g. `{"launcher": "Écrivez-moi"}` (keys: `visitorStrings` in `contact-me/contact-me.strings.ts`, `callStrings` in `call/call.strings.ts`, `fileStrings` in `files/files.strings.ts`, `errorStrings` in `room/errors.ts`).
+ * @attr strings - JSON object overriding visible strings, e.g. `{"launcher": "Écrivez-moi"}` (keys: `visitorStrings` in `contact-me/contact-me.strings.ts`, `callStrings` in `call/call.strings.ts`, `fileStrings` in `files/files.strings.ts`, `recorderStrings` in `files/recorder.strings.ts`, `errorStrings` in `room/errors.ts`).
  *
  * @fires {CustomEvent<ContactMePanelDetail>} contact-me-open - The panel opened. `detail: {room}`.
  * @fires {CustomEvent<ContactMePanelDetail>} contact-me-close - The panel closed. `detail: {room}`.
@@ -181,8 +182,8 @@ export class ContactMe extends LitElement {
   /** Where the widget sits: `bottom-right`, `bottom-left`, `inline`. */
   @property({ reflect: true }) position: "bottom-right" | "bottom-left" | "inline" = "bottom-right";
   /**
-   * Overrides of visible strings, by key (see `visitorStrings`, `callStrings`
-   * and `errorStrings`); missing keys keep their defaults. As an attribute: JSON.
+   * Overrides of visible strings, by key (see `visitorStrings`, `callStrings`,
+   * `fileStrings`, `recorderStrings` and `errorStrings`); missing keys keep their defaults. As an attribute: JSON.
    */
   /**
    * The host's display name (e.g. "Ada Lovelace"): the panel's heading, the
