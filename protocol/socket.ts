@@ -261,9 +261,11 @@ export function missingForCall(media: CallMedia, capabilities: CallCapabilities)
  * Visitor → room: ring the available hosts. The call is logged in the
  * visitor's conversation (started by it when there is none yet); the hosts
  * see the conversation's name, email and page unless given here.
- * `capabilities`: what this browser can do ({@link CallCapabilities}); the
- * room refuses with `cannot_call`, and rings nobody, when they fall short of
- * `media` (left out by clients older than it: then nothing is checked).
+ * `capabilities` (required): what this browser can do
+ * ({@link CallCapabilities}); the room refuses with `cannot_call`, and rings
+ * nobody, when they fall short of `media`. A `call` without them is malformed
+ * and refused `bad_message` (`capabilities: expected "capabilities"`): nobody is rung for
+ * a browser that did not say it can call.
  */
 export const CallRequest = v.object({
   type: v.literal("call"),
@@ -272,7 +274,7 @@ export const CallRequest = v.object({
   email: Email,
   page: Page,
   timeZone: TimeZone,
-  capabilities: v.optional(CallCapabilities),
+  capabilities: CallCapabilities,
 });
 /** Visitor → room: withdraw its ringing call. */
 export const CancelCall = v.object({ type: v.literal("cancel") });
@@ -281,8 +283,16 @@ export const CancelCall = v.object({ type: v.literal("cancel") });
  * could not connect (the other side is then told `failed`, not `hangup`).
  */
 export const HangUp = v.object({ type: v.literal("hangup"), callId: CallId, reason: v.optional(v.picklist(["failed"])) });
-/** Host → room: go available (true) or away (false). */
-export const SetAvailable = v.object({ type: v.literal("available"), available: v.boolean() });
+/**
+ * Host → room: go available (true) or away (false). `capabilities`: what this
+ * dashboard's browser can do ({@link CallCapabilities}, found as a visitor's
+ * are), sent with every `available` frame. A host is available for calls
+ * only through a dashboard whose capabilities can take an audio call
+ * ({@link missingForCall}); one whose browser cannot still counts as
+ * available for messages (presence `available` true, `calls` false).
+ * Left out (older dashboards, API clients): taken as able to take calls.
+ */
+export const SetAvailable = v.object({ type: v.literal("available"), available: v.boolean(), capabilities: v.optional(CallCapabilities) });
 /**
  * Host → room: set the room's business hours (kept in room storage, they
  * replace `BUSINESS_HOURS` from the config), or `null` for none (always
@@ -633,9 +643,12 @@ export const ServerMessage = v.variant("type", [
    * Whether any host is available; pushed on every change. To visitors, false
    * outside the business hours whatever the hosts' switches say, with
    * `nextOpen`: when the hours next open, ms since the epoch (absent inside
-   * the hours, or when no day is open).
+   * the hours, or when no day is open). `calls`: whether a call can ring now —
+   * a host is available at a dashboard whose browser can take calls (see
+   * `available`'s `capabilities`), or by push; false while `available` is true
+   * means messages only. Absent (older rooms): the same as `available`.
    */
-  v.object({ type: v.literal("presence"), available: v.boolean(), nextOpen: v.optional(v.number()) }),
+  v.object({ type: v.literal("presence"), available: v.boolean(), calls: v.optional(v.boolean()), nextOpen: v.optional(v.number()) }),
   /**
    * To hosts: the room's business hours (`null`: none, always open), where
    * they come from (`config`: `BUSINESS_HOURS`; `dashboard`: set by a host),

@@ -73,7 +73,13 @@ export interface CallRecord {
 /** A signed-in host, aggregated over its connections. */
 export interface HostPresence {
   name: string;
+  /** Calls may ring this host: available at a dashboard that can take calls, or by push. */
   available: boolean;
+  /**
+   * Available at some dashboard, for messages at least (one whose browser
+   * cannot take calls included); absent: the same as `available`.
+   */
+  present?: boolean;
 }
 
 /** What each waiting call should be now. */

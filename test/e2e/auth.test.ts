@@ -137,7 +137,7 @@ test("a visitor can neither signal into nor hang up another visitor's call", asy
   try {
     host.send(JSON.stringify({ type: "available", available: true }));
     await caller.next("presence available", (f) => f.type === "presence" && f.available === true);
-    caller.send(JSON.stringify({ type: "call", media: "audio" }));
+    caller.send(JSON.stringify({ type: "call", media: "audio", capabilities: { webrtc: true, audio: true, video: true } }));
     const { callId } = await caller.next("ringing", (f) => f.type === "ringing");
     host.send(JSON.stringify({ type: "accept", callId }));
     await caller.next("accepted", (f) => f.type === "accepted");

@@ -84,7 +84,7 @@ async function run(t: TestContext, seed: number, steps: number): Promise<void> {
     await room.send(host, { type: "available", available: true });
     const caller = await room.connect();
     visitors.push({ conn: caller, root: caller.id });
-    await room.send(caller, { type: "call", media: "audio" });
+    await room.send(caller, { type: "call", media: "audio", capabilities: { webrtc: true, audio: true, video: true } });
     const ringing = caller.last("ringing");
     assert.ok(ringing, `the next caller does not ring: ${JSON.stringify(caller.sent.at(-1))} after:\n${log.join("\n")}`);
     await room.send(host, { type: "accept", callId: ringing.callId });
@@ -105,7 +105,7 @@ async function run(t: TestContext, seed: number, steps: number): Promise<void> {
     const r = rand();
     if (r < 0.12 || !v) await step("visitor opens", () => connectVisitor());
     else if (r < 0.2) await step("visitor resumes a token (its own after a drop, or another's)", () => connectVisitor((rand() < 0.7 ? pick(dropped) : undefined) ?? pick(visitors)));
-    else if (r < 0.3) await step(`visitor ${v.conn.id} calls`, () => room.send(v.conn, { type: "call", media: rand() < 0.5 ? "audio" : "video" }));
+    else if (r < 0.3) await step(`visitor ${v.conn.id} calls`, () => room.send(v.conn, { type: "call", media: rand() < 0.5 ? "audio" : "video", capabilities: { webrtc: true, audio: true, video: true } }));
     else if (r < 0.35) await step(`visitor ${v.conn.id} cancels`, () => room.send(v.conn, { type: "cancel" }));
     else if (r < 0.42) await step(`visitor ${v.conn.id} hangs up ${callId}`, () => room.send(v.conn, { type: "hangup", callId }));
     else if (r < 0.48) await step(`visitor ${v.conn.id} signals ${callId}`, () => room.send(v.conn, { type: "signal", callId, candidate: { candidate: "c", sdpMid: "0", sdpMLineIndex: 0 } }));

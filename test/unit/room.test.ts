@@ -23,7 +23,7 @@ async function availableHost(room: FakeRoom, name = "Host") {
 
 async function caller(room: FakeRoom, media: "audio" | "video" = "audio") {
   const v = await room.connect();
-  await room.send(v, { type: "call", media });
+  await room.send(v, { type: "call", media, capabilities: { webrtc: true, audio: true, video: true } });
   return v;
 }
 

@@ -364,13 +364,15 @@ export class CallController implements ReactiveController {
    * a refused permission is known before ringing): nobody is filmed while
    * waiting, and the camera light stays off. `caller`: what the visitor gave
    * (name, email), where it calls from (page) and its time zone; what is
-   * left out the room takes from the visitor's conversation.
+   * left out the room takes from the visitor's conversation; `capabilities`:
+   * what this browser can do (`call/capabilities.ts`), which the room checks.
    */
-  ring(media: CallMedia, caller: Omit<MessageOf<ClientMessage, "call">, "type" | "media"> = {}): void {
+  ring(media: CallMedia, caller: Omit<MessageOf<ClientMessage, "call">, "type" | "media">): void {
     this.parkCamera();
     this.setStatus("calling");
-    const given = Object.fromEntries(Object.entries(caller).filter(([, value]) => value));
-    this.send({ type: "call", media, ...given });
+    const { capabilities, ...rest } = caller;
+    const given = Object.fromEntries(Object.entries(rest).filter(([, value]) => value));
+    this.send({ type: "call", media, capabilities, ...given });
   }
 
   /** Stop and remove the local video track, remembering its device for {@link unparkCamera}. */
