@@ -110,7 +110,7 @@ const PANEL_PARTS = [
  * @csspart try-again - **Try again**: the same call again, once one is over (while the host is available).
  * @csspart try-audio - **Try an audio call instead**, when the camera or microphone was blocked for a video call.
  * @csspart leave-message - **Leave a message**, once a call is over or could not be made.
- * @csspart calls-off - In the menu, instead of the call buttons: why this browser cannot call (or make video calls).
+ * @csspart calls-off - In the menu, instead of the call buttons: why this browser cannot call (or make video calls), or that the host cannot take calls right now.
  * @csspart copy-link - **Copy link** in `calls-off`, in an in-app browser: the page's address, to open it in a browser.
  */
 export class ContactMePanel extends LitElement {
@@ -221,8 +221,8 @@ export class ContactMePanel extends LitElement {
   private renderCallButtons(session: VisitorSession) {
     const s = session.text;
     const modes = session.modes;
-    const canCall = session.available === true;
-    if (session.support?.reason) return nothing;
+    const canCall = session.canCall;
+    if (session.support?.reason || (session.available && !canCall)) return nothing;
     const videoOff = session.support?.videoReason !== undefined;
     return html`${modes.has("audio")
       ? html`<button ?disabled=${!canCall} @click=${() => void session.startCall("audio")}>${s.audioCall}</button>`
@@ -242,6 +242,7 @@ export class ContactMePanel extends LitElement {
     const { reason, videoReason } = session.support ?? {};
     const offered = session.modes.has("audio") || session.modes.has("video");
     if (!offered) return nothing;
+    if (!reason && session.available && !session.canCall) return html`<p part="calls-off" class="hint">${s.callsHostCannot}</p>`;
     if (!reason) {
       return videoReason === "policy" && session.modes.has("video")
         ? html`<p part="calls-off" class="hint">${s.videoBlockedByPage}</p>`
@@ -277,7 +278,7 @@ export class ContactMePanel extends LitElement {
   private renderMenu(session: VisitorSession) {
     const s = session.text;
     const modes = session.modes;
-    const canCall = session.available === true;
+    const canCall = session.canCall;
     const { name, away } = session.hostProfile;
     return html`
       <div part="menu">
@@ -289,7 +290,7 @@ export class ContactMePanel extends LitElement {
         ${modes.has("text") ? html`<button @click=${() => session.show("message")}>${s.sendMessage}</button>` : nothing}
         ${this.renderCallButtons(session)}
         ${this.renderCallsOff(session)}
-        ${!canCall && !session.support?.reason && (modes.has("audio") || modes.has("video")) ? html`<p class="hint">${s.awayHint}</p>` : nothing}
+        ${!canCall && !session.available && !session.support?.reason && (modes.has("audio") || modes.has("video")) ? html`<p class="hint">${s.awayHint}</p>` : nothing}
       </div>
     `;
   }
@@ -399,8 +400,8 @@ export class ContactMePanel extends LitElement {
       (step === "leave-message"
         ? modes.has("text")
         : step === "try-audio"
-          ? media === "video" && modes.has("audio") && session.available === true
-          : session.available === true);
+          ? media === "video" && modes.has("audio") && session.canCall
+          : session.canCall);
     return html`
       <contact-me-call part="call" exportparts=${CALL_PARTS.join(", ")}>
         ${offer("try-again")

@@ -36,6 +36,8 @@ export const visitorStrings = {
   callsNoMicrophone: "No microphone found, so calls are off. Messages still work.",
   /** Under **Audio call** when the embedding page allows the microphone but not the camera. */
   videoBlockedByPage: "This page does not allow the camera, so only audio calls are possible.",
+  /** Instead of the call buttons while the host is available only at a browser that cannot take calls. */
+  callsHostCannot: "Calls are not possible right now. Send a message instead.",
   /** Copies this page's address, beside {@link callsInApp}. */
   copyLink: "Copy link",
   /** Once {@link copyLink} has copied the address. */

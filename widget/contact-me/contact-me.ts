@@ -120,7 +120,7 @@ function loadPanel(): Promise<typeof import("./contact-me-panel.ts")> {
  * @csspart try-again - **Try again**: the same call again, once one is over (while the host is available).
  * @csspart try-audio - **Try an audio call instead**, when the camera or microphone was blocked for a video call.
  * @csspart leave-message - **Leave a message**, once a call is over or could not be made.
- * @csspart calls-off - In the menu, instead of the call buttons: why this browser cannot call (or make video calls).
+ * @csspart calls-off - In the menu, instead of the call buttons: why this browser cannot call (or make video calls), or that the host cannot take calls right now.
  * @csspart copy-link - **Copy link** in `calls-off`, in an in-app browser: the page's address, to open it in a browser.
  *
  * @cssprop --contact-me-accent - Accent colour (buttons, focus ring).
