@@ -291,10 +291,19 @@ export class CallDesk {
     this.reconcile(undefined, new Set([call.id]));
   }
 
-  /** A socket is gone: its calls wait out the grace; a host's availability goes with it. */
+  /**
+   * A socket is gone: its calls wait out the grace; a host's availability
+   * goes with it. An accepted call whose visitor goes before it ever
+   * signaled (no answer, no candidate: nothing could have connected) ends at
+   * once as `failed`: the host sees that the visitor could not connect.
+   */
   leave(conn: Connection<State>, now: number): void {
     const visitor = isVisitor(conn);
     for (const call of this.calls) {
+      if (visitor && call.visitorConn === conn.id && call.state === "active" && !call.visitorSignaled) {
+        this.end(call, "failed");
+        continue;
+      }
       if (visitor && call.visitorConn === conn.id && call.visitorGoneAt === undefined) {
         call.visitorGoneAt = now;
         if (call.state === "active" && call.hostConn) this.conns.sendTo(call.hostConn, { type: "peer", callId: call.id, connected: false });
@@ -428,6 +437,10 @@ export class CallDesk {
     const peer = visitor ? call.hostConn : call.visitorConn;
     if (!peer || (visitor ? call.hostGoneAt : call.visitorGoneAt) !== undefined) {
       return this.conns.fail(sender, "not_found", "The other side is reconnecting; signal again when it is back");
+    }
+    if (visitor && !call.visitorSignaled) {
+      call.visitorSignaled = true;
+      this.save();
     }
     // Re-serialize the validated fields only: nothing unvalidated is relayed.
     const generation = msg.generation ? { generation: msg.generation } : {};

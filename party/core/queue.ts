@@ -37,6 +37,8 @@ export interface CallRecord {
   requestedAt: number;
   seq: number;
   state: "waiting" | "active";
+  /** The visitor has sent a signal (an answer, a candidate) for this call since it was accepted. */
+  visitorSignaled?: boolean;
   /** When it started ringing (ms), while it rings. */
   ringingSince?: number;
   /** Rung only on hosts' devices by push (no dashboard available): it rings for `RING_TIMEOUT_PUSH_S`. */

@@ -111,7 +111,13 @@ async function run(t: TestContext, seed: number, steps: number): Promise<void> {
     else if (r < 0.48) await step(`visitor ${v.conn.id} signals ${callId}`, () => room.send(v.conn, { type: "signal", callId, candidate: { candidate: "c", sdpMid: "0", sdpMLineIndex: 0 } }));
     else if (r < 0.55) await step(`visitor ${v.conn.id} drops`, () => room.drop(v.conn));
     else if (r < 0.62 && h) await step(`host ${h.id} available`, () => room.send(h, { type: "available", available: rand() < 0.8 }));
-    else if (r < 0.74 && h) await step(`host ${h.id} accepts ${callId}`, () => room.send(h, { type: "accept", callId }));
+    else if (r < 0.74 && h)
+      await step(`host ${h.id} accepts ${callId}`, async () => {
+        await room.send(h, { type: "accept", callId });
+        // Mostly the visitor answers, as a browser does; sometimes it is gone before it can.
+        const answering = visitors.find((x) => !x.conn.closed && x.conn.last("accepted")?.callId === callId);
+        if (answering && rand() < 0.8) await room.send(answering.conn, { type: "signal", callId, candidate: { candidate: "a", sdpMid: "0", sdpMLineIndex: 0 } });
+      });
     else if (r < 0.78 && h) await step(`host ${h.id} declines ${callId}`, () => room.send(h, { type: "decline", callId }));
     else if (r < 0.84 && h) await step(`host ${h.id} hangs up ${callId}`, () => room.send(h, { type: "hangup", callId }));
     else if (r < 0.88 && h) await step(`host ${h.id} signals ${callId}`, () => room.send(h, { type: "signal", callId, description: { type: "offer", sdp: "v=0" } }));
