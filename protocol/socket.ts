@@ -175,6 +175,19 @@ export const BusinessHours = v.strictObject({
 });
 export type BusinessHours = v.InferOutput<typeof BusinessHours>;
 
+/** Longest call-back contact (a phone number or an email), in characters. */
+export const MAX_CALL_BACK_LENGTH = 254;
+/**
+ * Where the visitor asks to be called back: a phone number (digits, spaces,
+ * `+ ( ) . -`, 5 to 30 characters) or an email address.
+ */
+export const CallBack = v.pipe(
+  v.string(),
+  v.trim(),
+  v.maxLength(MAX_CALL_BACK_LENGTH),
+  v.union([v.pipe(v.string(), v.regex(/^\+?[0-9][0-9 ().-]{3,28}[0-9]$/)), v.pipe(v.string(), v.email())], "expected a phone number or an email address"),
+);
+
 /** Visitor → room: a message for the host, in the visitor's conversation. */
 export const TextMessage = v.object({
   type: v.literal("text"),
@@ -187,6 +200,13 @@ export const TextMessage = v.object({
   clientId: ClientId,
   /** Completed uploads of this conversation to attach (then `text` may be empty). */
   files: FileIds,
+  /**
+   * A call-back request: the phone number or email the visitor asks to be
+   * called back on ({@link CallBack}); `text` is then an optional note (may
+   * be empty). Stored with the message, shown as a call-back request on the
+   * dashboard, in Slack and in pushes.
+   */
+  callBack: v.optional(CallBack),
 });
 /** Host → room: a reply in a conversation, with `files` uploaded to it (then `text` may be empty). */
 export const Reply = v.object({ type: v.literal("reply"), conversationId: ConversationId, text: MessageText, clientId: ClientId, files: FileIds });
@@ -452,7 +472,12 @@ export const ErrorCode = v.picklist([
 ]);
 export type ErrorCode = v.InferOutput<typeof ErrorCode>;
 
-/** Why a call ended, as told to each peer. */
+/**
+ * Why a call ended, as told to each peer. `failed`: one side could not
+ * connect — it hung up with `reason: "failed"` (no ICE path, gave up
+ * connecting, its page closed before the call connected), or the visitor's
+ * socket went before it ever signaled for the accepted call.
+ */
 export const EndReason = v.picklist(["hangup", "disconnected", "unavailable", "cancelled", "no-answer", "failed"]);
 export type EndReason = v.InferOutput<typeof EndReason>;
 
@@ -526,6 +551,8 @@ export const ConversationMessage = v.object({
   slackError: v.optional(v.string()),
   call: v.optional(CallLog),
   files: v.optional(v.array(FileRef)),
+  /** A visitor's call-back request: the phone number or email to call back on; `text` is its note. */
+  callBack: v.optional(v.string()),
 });
 export type ConversationMessage = v.InferOutput<typeof ConversationMessage>;
 
@@ -858,7 +885,13 @@ export function parseJsonFrame<T>(
  */
 export function parseClientMessage(raw: string | ArrayBuffer | ArrayBufferView): Parsed<ClientMessage> {
   const parsed = parseJsonFrame(ClientMessage, raw, MAX_FRAME_BYTES);
-  if (parsed.ok && (parsed.message.type === "text" || parsed.message.type === "reply") && parsed.message.text === "" && !parsed.message.files?.length) {
+  if (
+    parsed.ok &&
+    (parsed.message.type === "text" || parsed.message.type === "reply") &&
+    parsed.message.text === "" &&
+    !parsed.message.files?.length &&
+    !(parsed.message.type === "text" && parsed.message.callBack)
+  ) {
     return { ok: false, code: "bad_message", message: "text: message is empty" };
   }
   if (parsed.ok && parsed.message.type === "signal") {

@@ -132,3 +132,29 @@ test("a host whose browser cannot take calls is available for messages only: pre
     await Promise.all([host.close(), visitor.close()]);
   }
 });
+
+test("a call-back request is stored in the conversation like a message, with the phone or email to call back on; anything else is refused bad_message", async () => {
+  const origin = server!.origin;
+  const room = uniqueRoom("call-back");
+  const host = await RawSocket.open(await hostSocketUrl(origin, room, HOST_KEY));
+  const visitor = await RawSocket.open(roomSocketUrl(origin, room), { address: "198.51.100.92" });
+  try {
+    await visitor.next("welcome", is("welcome"));
+    visitor.send({ type: "text", text: "", callBack: "not a number" });
+    const refused = await visitor.next("a bad contact refused", is("error"));
+    assert.equal(refused.code, "bad_message", JSON.stringify(refused));
+    assert.match(String(refused.message), /^callBack: expected a phone number or an email address$/);
+
+    visitor.send({ type: "text", text: "", callBack: " +33 6 12 34 56 78 ", clientId: "cb1" });
+    await visitor.next("stored", (f) => f.type === "sent" && f.clientId === "cb1");
+    const shown = await host.next("the request on the dashboard", (f) => f.type === "message" && (f.message as Frame).from === "visitor");
+    assert.equal((shown.message as Frame).callBack, "+33 6 12 34 56 78");
+    assert.equal((shown.message as Frame).text, "");
+
+    visitor.send({ type: "text", text: "Mornings", callBack: "ann@example.com" });
+    const second = await host.next("the second request", (f) => f.type === "message" && (f.message as Frame).callBack === "ann@example.com");
+    assert.equal((second.message as Frame).text, "Mornings");
+  } finally {
+    await Promise.all([host.close(), visitor.close()]);
+  }
+});

@@ -4,7 +4,8 @@
  * `RTCPeerConnection` was removed before the page loaded, it says that calls
  * cannot be taken here; with WebRTC it says nothing of the kind. Such a
  * dashboard, available, is available for messages only: the visitor sees the
- * host available, no call buttons and why, and its message reaches it.
+ * host available, no call buttons and why, and its message reaches it; the
+ * panel offers a call back instead, and the request reaches the dashboard.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -39,7 +40,7 @@ async function hostWithoutWebrtc(pages: Pages, room: string) {
   return host;
 }
 
-test("a host available only at a dashboard without WebRTC is available for messages: no call buttons for the visitor, and the message arrives", () =>
+test("a host available only at a dashboard without WebRTC is available for messages: no call buttons for the visitor, the message arrives, and so does a call-back request", () =>
   stack.run(async (pages) => {
     const room = uniqueRoom("self-check-calls");
     const host = await hostWithoutWebrtc(pages, room);
@@ -58,4 +59,14 @@ test("a host available only at a dashboard without WebRTC is available for messa
     await panel.getByRole("textbox", { name: "Message" }).fill(message, { timeout: WAIT_MS });
     await panel.getByRole("button", { name: "Send", exact: true }).click({ timeout: WAIT_MS });
     await visible(host.page.getByText(message));
+
+    // Where calls are off, the panel offers a call back instead; the request reaches the dashboard.
+    await panel.getByRole("button", { name: "Back" }).click({ timeout: WAIT_MS });
+    await panel.getByRole("button", { name: /^Leave your number or email and .+ will get back to you$/ }).click({ timeout: WAIT_MS });
+    await panel.getByRole("textbox", { name: "Phone or email" }).fill("+33 6 12 34 56 78", { timeout: WAIT_MS });
+    await panel.getByRole("textbox", { name: "Note (optional)" }).fill("After 5 pm, please", { timeout: WAIT_MS });
+    await panel.getByRole("button", { name: "Ask to be called back" }).click({ timeout: WAIT_MS });
+    await visible(panel.getByText("Call me back: +33 6 12 34 56 78"));
+    await visible(host.page.getByText("📞 Call back: +33 6 12 34 56 78"));
+    await visible(host.page.getByText("After 5 pm, please"));
   }));

@@ -175,6 +175,7 @@ function readSession(raw: string | null): SavedSession | undefined {
  * @csspart reply - A conversation's reply form.
  * @csspart typing - "Ada is typing…" under the open conversation while its visitor types (empty otherwise).
  * @csspart message-state - **Seen** under the host's last message once the visitor has seen it.
+ * @csspart call-back-request - A visitor's call-back request in the conversation: "Call back: +33 6 …" (its note under it).
  * @csspart conversation-actions - The open conversation's **Archive**, **Export** and **Delete**.
  * @csspart archive - **Archive**: takes the conversation out of the list on every dashboard, until its visitor writes again.
  * @csspart export - **Export**: downloads the conversation as a text file.

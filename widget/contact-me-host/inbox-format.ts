@@ -58,9 +58,10 @@ export function lastMessage(c: Summary): ConversationMessage | undefined {
   return c.messages.at(-1);
 }
 
-/** A message's text, or a call's line ("Video call · missed"). */
+/** A message's text, a call's line ("Video call · missed"), or a call-back request's ("📞 +33 6 … — note"). */
 export function messageText(m: ConversationMessage, s: CallLogStrings): string {
-  return m.call ? callLogText(m.call, s) : m.text;
+  if (m.call) return callLogText(m.call, s);
+  return m.callBack ? `📞 ${m.callBack}${m.text ? ` — ${m.text}` : ""}` : m.text;
 }
 
 /** One line of the last message, "You: …" when a host wrote it. */

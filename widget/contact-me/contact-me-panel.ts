@@ -71,6 +71,9 @@ const PANEL_PARTS = [
   "leave-message",
   "calls-off",
   "copy-link",
+  "call-back",
+  "call-back-form",
+  "message-call-back",
   ...CALL_PARTS,
 ];
 
@@ -112,6 +115,9 @@ const PANEL_PARTS = [
  * @csspart leave-message - **Leave a message**, once a call is over or could not be made.
  * @csspart calls-off - In the menu, instead of the call buttons: why this browser cannot call (or make video calls), or that the host cannot take calls right now.
  * @csspart copy-link - **Copy link** in `calls-off`, in an in-app browser: the page's address, to open it in a browser.
+ * @csspart call-back - **Leave your number or email and Ada will get back to you**, in the menu where no call can be made.
+ * @csspart call-back-form - The call-back form it opens: phone or email, an optional note, **Ask to be called back**.
+ * @csspart message-call-back - In the visitor's own call-back request: "Call me back: …".
  */
 export class ContactMePanel extends LitElement {
   static override styles = panelStyles;
@@ -124,6 +130,8 @@ export class ContactMePanel extends LitElement {
   @state() private brokenAvatar: string | undefined;
   /** **Copy link** has copied the page's address. */
   @state() private linkCopied = false;
+  /** The call-back form is open (after its offer was clicked). */
+  @state() private callBackOpen = false;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -254,6 +262,39 @@ export class ContactMePanel extends LitElement {
       : nothing}</p>`;
   }
 
+  /**
+   * Where no call can be made (this browser cannot, or no host is available
+   * for calls) and the site offers calls and messages: **Leave your number or
+   * email and Ada will get back to you**, opening a small form (phone or
+   * email, an optional note) sent as a call-back request in the conversation.
+   */
+  private renderCallBack(session: VisitorSession) {
+    const s = session.text;
+    const modes = session.modes;
+    const offered = (modes.has("audio") || modes.has("video")) && modes.has("text");
+    if (!offered || session.available === undefined || (session.canCall && !session.support?.reason)) return nothing;
+    const name = session.hostProfile.name;
+    const offer = name ? format(s.callBackOffer, { name }) : s.callBackOfferNoName;
+    if (!this.callBackOpen) return html`<button part="call-back" @click=${() => (this.callBackOpen = true)}>${offer}</button>`;
+    return html`<form part="call-back-form" aria-label=${offer} @submit=${this.onCallBack}>
+      <label>${s.callBackContact}<input name="contact" required maxlength="254" autocomplete="tel" /></label>
+      <label>${s.callBackNote}<textarea name="note" rows="2" maxlength="4000"></textarea></label>
+      <div class="row"><button type="submit" class="primary">${s.callBackSend}</button></div>
+    </form>`;
+  }
+
+  /** The call-back form: sent as a message with `callBack`, then the conversation shows it. */
+  private readonly onCallBack = (event: SubmitEvent) => {
+    event.preventDefault();
+    const session = this.context?.session;
+    const data = new FormData(event.target as HTMLFormElement);
+    const contact = String(data.get("contact") ?? "").trim();
+    if (!session || !contact) return;
+    session.conversation.post(String(data.get("note") ?? "").trim(), contact);
+    this.callBackOpen = false;
+    session.show("message");
+  };
+
   /** **Copy link**: this page's address to the clipboard, to paste in a browser. */
   private copyLink = async () => {
     try {
@@ -291,6 +332,7 @@ export class ContactMePanel extends LitElement {
         ${this.renderCallButtons(session)}
         ${this.renderCallsOff(session)}
         ${!canCall && !session.available && !session.support?.reason && (modes.has("audio") || modes.has("video")) ? html`<p class="hint">${s.awayHint}</p>` : nothing}
+        ${this.renderCallBack(session)}
       </div>
     `;
   }
@@ -314,7 +356,7 @@ export class ContactMePanel extends LitElement {
               m.call
                 ? html`<li part="message message-call">${callLogText(m.call, s)}</li>`
                 : m.from === "visitor"
-                ? html`<li part="message message-visitor">${m.text}<small part="message-state">${seen(m) ? s.seen : stateText[m.state]}${m.state === "failed"
+                ? html`<li part="message message-visitor">${m.callBack ? html`<strong part="message-call-back">${format(s.callBackSent, { contact: m.callBack })}</strong> ` : nothing}${m.text}<small part="message-state">${seen(m) ? s.seen : stateText[m.state]}${m.state === "failed"
                     ? html` — <button part="message-retry" @click=${() => session.conversation.retry(m.clientId!)}>${s.retry}</button>`
                     : nothing}</small></li>`
                 : html`<li part="message message-host">${m.text}<small>${hostName ?? m.by ?? ""}</small></li>`,

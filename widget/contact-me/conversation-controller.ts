@@ -44,6 +44,8 @@ export interface PanelMessage {
   state: MessageState;
   /** Set when the entry is a call the visitor made, not a message. */
   call?: CallLog;
+  /** A call-back request: the phone number or email to call back on (`text` is its note). */
+  callBack?: string;
 }
 
 /** What the visitor may fill in besides the text. */
@@ -222,11 +224,12 @@ export class ConversationController implements ReactiveController {
   }
 
   /**
-   * Send a message; shown at once as `sending`, and kept until the room
+   * Send a message (with `callBack`: a call-back request, `text` its note);
+   * shown at once as `sending`, and kept until the room
    * acknowledges it. While the socket is not open it goes on the next `welcome`.
    */
-  post(text: string): PanelMessage {
-    const message: PanelMessage = { clientId: newClientId(), from: "visitor", text, at: Date.now(), state: "sending" };
+  post(text: string, callBack?: string): PanelMessage {
+    const message: PanelMessage = { clientId: newClientId(), from: "visitor", text, at: Date.now(), state: "sending", ...(callBack ? { callBack } : {}) };
     this.senders.set(message.clientId!, this.sender());
     this.messages = [...this.messages, message];
     this.keep();
@@ -267,6 +270,7 @@ export class ConversationController implements ReactiveController {
       ...(from.email ? { email: from.email } : {}),
       ...(from.page ? { page: from.page } : {}),
       ...(from.timeZone ? { timeZone: from.timeZone } : {}),
+      ...(message.callBack ? { callBack: message.callBack } : {}),
     });
   }
 
@@ -322,6 +326,7 @@ export class ConversationController implements ReactiveController {
         at: m.at,
         state: m.delivered ? "delivered" : "sent",
         ...(m.call ? { call: m.call } : {}),
+        ...(m.callBack ? { callBack: m.callBack } : {}),
       };
       const i = list.findIndex((x) => x.id === m.id || (m.clientId !== undefined && x.clientId === m.clientId));
       list = i >= 0 ? list.map((x, j) => (j === i ? { ...shown, state: better(x.state, shown.state) } : x)) : [...list, shown];
