@@ -97,7 +97,7 @@ test("a visitor cannot act as host, and bad JSON does not drop the connection", 
     assert.equal(welcome.role, "visitor");
     assert.equal(typeof welcome.id, "string");
     assert.deepEqual(welcome.iceServers, []);
-    assert.deepEqual(await visitor.next("presence"), { type: "presence", available: false });
+    assert.deepEqual(await visitor.next("presence"), { type: "presence", available: false, calls: false });
 
     visitor.send(JSON.stringify({ type: "available", available: true }));
     const forbidden = await visitor.next("forbidden error", (f) => f.type === "error");
