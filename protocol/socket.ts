@@ -175,6 +175,19 @@ export const BusinessHours = v.strictObject({
 });
 export type BusinessHours = v.InferOutput<typeof BusinessHours>;
 
+/** Longest call-back contact (a phone number or an email), in characters. */
+export const MAX_CALL_BACK_LENGTH = 254;
+/**
+ * Where the visitor asks to be called back: a phone number (digits, spaces,
+ * `+ ( ) . -`, 5 to 30 characters) or an email address.
+ */
+export const CallBack = v.pipe(
+  v.string(),
+  v.trim(),
+  v.maxLength(MAX_CALL_BACK_LENGTH),
+  v.union([v.pipe(v.string(), v.regex(/^\+?[0-9][0-9 ().-]{3,28}[0-9]$/)), v.pipe(v.string(), v.email())], "expected a phone number or an email address"),
+);
+
 /** Visitor → room: a message for the host, in the visitor's conversation. */
 export const TextMessage = v.object({
   type: v.literal("text"),
@@ -187,6 +200,13 @@ export const TextMessage = v.object({
   clientId: ClientId,
   /** Completed uploads of this conversation to attach (then `text` may be empty). */
   files: FileIds,
+  /**
+   * A call-back request: the phone number or email the visitor asks to be
+   * called back on ({@link CallBack}); `text` is then an optional note (may
+   * be empty). Stored with the message, shown as a call-back request on the
+   * dashboard, in Slack and in pushes.
+   */
+  callBack: v.optional(CallBack),
 });
 /** Host → room: a reply in a conversation, with `files` uploaded to it (then `text` may be empty). */
 export const Reply = v.object({ type: v.literal("reply"), conversationId: ConversationId, text: MessageText, clientId: ClientId, files: FileIds });
@@ -261,9 +281,11 @@ export function missingForCall(media: CallMedia, capabilities: CallCapabilities)
  * Visitor → room: ring the available hosts. The call is logged in the
  * visitor's conversation (started by it when there is none yet); the hosts
  * see the conversation's name, email and page unless given here.
- * `capabilities`: what this browser can do ({@link CallCapabilities}); the
- * room refuses with `cannot_call`, and rings nobody, when they fall short of
- * `media` (left out by clients older than it: then nothing is checked).
+ * `capabilities` (required): what this browser can do
+ * ({@link CallCapabilities}); the room refuses with `cannot_call`, and rings
+ * nobody, when they fall short of `media`. A `call` without them is malformed
+ * and refused `bad_message` (`capabilities: expected "capabilities"`): nobody is rung for
+ * a browser that did not say it can call.
  */
 export const CallRequest = v.object({
   type: v.literal("call"),
@@ -272,7 +294,7 @@ export const CallRequest = v.object({
   email: Email,
   page: Page,
   timeZone: TimeZone,
-  capabilities: v.optional(CallCapabilities),
+  capabilities: CallCapabilities,
 });
 /** Visitor → room: withdraw its ringing call. */
 export const CancelCall = v.object({ type: v.literal("cancel") });
@@ -281,8 +303,16 @@ export const CancelCall = v.object({ type: v.literal("cancel") });
  * could not connect (the other side is then told `failed`, not `hangup`).
  */
 export const HangUp = v.object({ type: v.literal("hangup"), callId: CallId, reason: v.optional(v.picklist(["failed"])) });
-/** Host → room: go available (true) or away (false). */
-export const SetAvailable = v.object({ type: v.literal("available"), available: v.boolean() });
+/**
+ * Host → room: go available (true) or away (false). `capabilities`: what this
+ * dashboard's browser can do ({@link CallCapabilities}, found as a visitor's
+ * are), sent with every `available` frame. A host is available for calls
+ * only through a dashboard whose capabilities can take an audio call
+ * ({@link missingForCall}); one whose browser cannot still counts as
+ * available for messages (presence `available` true, `calls` false).
+ * Left out (older dashboards, API clients): taken as able to take calls.
+ */
+export const SetAvailable = v.object({ type: v.literal("available"), available: v.boolean(), capabilities: v.optional(CallCapabilities) });
 /**
  * Host → room: set the room's business hours (kept in room storage, they
  * replace `BUSINESS_HOURS` from the config), or `null` for none (always
@@ -442,7 +472,12 @@ export const ErrorCode = v.picklist([
 ]);
 export type ErrorCode = v.InferOutput<typeof ErrorCode>;
 
-/** Why a call ended, as told to each peer. */
+/**
+ * Why a call ended, as told to each peer. `failed`: one side could not
+ * connect — it hung up with `reason: "failed"` (no ICE path, gave up
+ * connecting, its page closed before the call connected), or the visitor's
+ * socket went before it ever signaled for the accepted call.
+ */
 export const EndReason = v.picklist(["hangup", "disconnected", "unavailable", "cancelled", "no-answer", "failed"]);
 export type EndReason = v.InferOutput<typeof EndReason>;
 
@@ -516,6 +551,8 @@ export const ConversationMessage = v.object({
   slackError: v.optional(v.string()),
   call: v.optional(CallLog),
   files: v.optional(v.array(FileRef)),
+  /** A visitor's call-back request: the phone number or email to call back on; `text` is its note. */
+  callBack: v.optional(v.string()),
 });
 export type ConversationMessage = v.InferOutput<typeof ConversationMessage>;
 
@@ -639,9 +676,12 @@ export const ServerMessage = v.variant("type", [
    * Whether any host is available; pushed on every change. To visitors, false
    * outside the business hours whatever the hosts' switches say, with
    * `nextOpen`: when the hours next open, ms since the epoch (absent inside
-   * the hours, or when no day is open).
+   * the hours, or when no day is open). `calls`: whether a call can ring now —
+   * a host is available at a dashboard whose browser can take calls (see
+   * `available`'s `capabilities`), or by push; false while `available` is true
+   * means messages only. Absent (older rooms): the same as `available`.
    */
-  v.object({ type: v.literal("presence"), available: v.boolean(), nextOpen: v.optional(v.number()) }),
+  v.object({ type: v.literal("presence"), available: v.boolean(), calls: v.optional(v.boolean()), nextOpen: v.optional(v.number()) }),
   /**
    * To hosts: the room's business hours (`null`: none, always open), where
    * they come from (`config`: `BUSINESS_HOURS`; `dashboard`: set by a host),
@@ -851,7 +891,13 @@ export function parseJsonFrame<T>(
  */
 export function parseClientMessage(raw: string | ArrayBuffer | ArrayBufferView): Parsed<ClientMessage> {
   const parsed = parseJsonFrame(ClientMessage, raw, MAX_FRAME_BYTES);
-  if (parsed.ok && (parsed.message.type === "text" || parsed.message.type === "reply") && parsed.message.text === "" && !parsed.message.files?.length) {
+  if (
+    parsed.ok &&
+    (parsed.message.type === "text" || parsed.message.type === "reply") &&
+    parsed.message.text === "" &&
+    !parsed.message.files?.length &&
+    !(parsed.message.type === "text" && parsed.message.callBack)
+  ) {
     return { ok: false, code: "bad_message", message: "text: message is empty" };
   }
   if (parsed.ok && parsed.message.type === "signal") {

@@ -242,7 +242,7 @@ export async function acceptedCall(visitor: Client, host: Client): Promise<strin
   const ringing = (f: Frame): QueuedCall | undefined =>
     f.type === "queue" && Array.isArray(f.calls) ? (f.calls as QueuedCall[]).find((c) => c.state === "ringing" && c.ringsHere) : undefined;
   const ring = host.expect((f) => ringing(f) !== undefined, "a call ringing at the host (queue snapshot)");
-  visitor.send({ type: "call", media: "audio" });
+  visitor.send({ type: "call", media: "audio", capabilities: { webrtc: true, audio: true, video: true } });
   const callId = ringing(await ring)!.callId;
   const both = Promise.all([
     visitor.expect((f) => f.type === "accepted" && f.callId === callId, "accepted at the visitor"),

@@ -107,15 +107,24 @@ export class CallDesk {
     if (!this.opening(now).open) return hosts;
     for (const name of this.push.reachable()) {
       const signedIn = hosts.find((h) => h.name === name);
-      if (!signedIn) hosts.push({ name, available: true, byPush: true });
-      else if (!signedIn.available) Object.assign(signedIn, { available: true, byPush: true });
+      if (!signedIn) hosts.push({ name, available: true, present: true, byPush: true });
+      else if (!signedIn.available) Object.assign(signedIn, { available: true, present: true, byPush: true });
     }
     return hosts;
   }
 
-  /** Whether any host is available, at a dashboard or by push (what presence says). */
+  /** Whether a call can ring now: a host is available at a dashboard that can take calls, or by push. */
   available(exclude?: string): boolean {
     return this.hostPresence(exclude).some((h) => h.available);
+  }
+
+  /**
+   * The presence frame hosts get: `available` when any host is (for
+   * messages at least), `calls` when a call can ring now.
+   */
+  hostsPresence(exclude?: string, hosts = this.hostPresence(exclude)): MessageOf<ServerMessage, "presence"> {
+    const calls = hosts.some((h) => h.available);
+    return { type: "presence", available: calls || hosts.some((h) => h.present), calls };
   }
 
   /** How long `call` rings: longer when it rings only by push. */
@@ -124,13 +133,18 @@ export class CallDesk {
   }
 
   /**
-   * The presence frame visitors get: `available` only inside the business
-   * hours, with when they next open while closed.
-   * @param available whether any host is available
+   * The presence frame visitors get: {@link hostsPresence}, `available` and
+   * `calls` only inside the business hours, with when they next open while
+   * closed.
    */
-  visitorPresence(available: boolean, now = Date.now()): MessageOf<ServerMessage, "presence"> {
+  visitorPresence(hosts = this.hostsPresence(), now = Date.now()): MessageOf<ServerMessage, "presence"> {
     const { open, nextOpen } = this.opening(now);
-    return { type: "presence", available: available && open, ...(!open && nextOpen !== undefined ? { nextOpen } : {}) };
+    return {
+      type: "presence",
+      available: hosts.available && open,
+      calls: !!hosts.calls && open,
+      ...(!open && nextOpen !== undefined ? { nextOpen } : {}),
+    };
   }
 
   /** The call entries' writes, one after another: an entry is stored once, then updated in order. */
@@ -277,10 +291,19 @@ export class CallDesk {
     this.reconcile(undefined, new Set([call.id]));
   }
 
-  /** A socket is gone: its calls wait out the grace; a host's availability goes with it. */
+  /**
+   * A socket is gone: its calls wait out the grace; a host's availability
+   * goes with it. An accepted call whose visitor goes before it ever
+   * signaled (no answer, no candidate: nothing could have connected) ends at
+   * once as `failed`: the host sees that the visitor could not connect.
+   */
   leave(conn: Connection<State>, now: number): void {
     const visitor = isVisitor(conn);
     for (const call of this.calls) {
+      if (visitor && call.visitorConn === conn.id && call.state === "active" && !call.visitorSignaled) {
+        this.end(call, "failed");
+        continue;
+      }
       if (visitor && call.visitorConn === conn.id && call.visitorGoneAt === undefined) {
         call.visitorGoneAt = now;
         if (call.state === "active" && call.hostConn) this.conns.sendTo(call.hostConn, { type: "peer", callId: call.id, connected: false });
@@ -307,7 +330,7 @@ export class CallDesk {
     if (!this.conns.spend(sender, "call", now) || !this.conns.spendAddress(sender.state!.address, "call", now)) {
       return this.conns.fail(sender, "rate_limited", "Too many call attempts; wait a few seconds");
     }
-    const missing = msg.capabilities ? missingForCall(msg.media, msg.capabilities) : [];
+    const missing = missingForCall(msg.media, msg.capabilities);
     if (missing.length > 0) {
       return this.conns.fail(sender, "cannot_call", `This browser cannot make this call (missing: ${missing.join(", ")}); send a message instead`);
     }
@@ -415,6 +438,10 @@ export class CallDesk {
     if (!peer || (visitor ? call.hostGoneAt : call.visitorGoneAt) !== undefined) {
       return this.conns.fail(sender, "not_found", "The other side is reconnecting; signal again when it is back");
     }
+    if (visitor && !call.visitorSignaled) {
+      call.visitorSignaled = true;
+      this.save();
+    }
     // Re-serialize the validated fields only: nothing unvalidated is relayed.
     const generation = msg.generation ? { generation: msg.generation } : {};
     this.conns.sendTo(
@@ -505,9 +532,9 @@ export class CallDesk {
    */
   private publish(exclude: string | undefined): void {
     const hosts = this.hostPresence(exclude);
-    const available = hosts.some((h) => h.available);
-    const toHosts = JSON.stringify({ type: "presence", available } satisfies ServerMessage);
-    const toVisitors = JSON.stringify(this.visitorPresence(available));
+    const hostsPresence = this.hostsPresence(exclude, hosts);
+    const toHosts = JSON.stringify(hostsPresence);
+    const toVisitors = JSON.stringify(this.visitorPresence(hostsPresence));
     const presence = `${toHosts}\n${toVisitors}`;
     if (presence !== this.lastPresence) {
       this.lastPresence = presence;
@@ -515,7 +542,7 @@ export class CallDesk {
     }
     const busy = new Set(this.calls.filter((c) => c.state === "active").map((c) => c.host));
     const placements = placeCalls(this.calls, hosts);
-    const hostsFrame = JSON.stringify({ type: "hosts", hosts: hosts.map(({ name, available }) => ({ name, available, inCall: busy.has(name) })) } satisfies ServerMessage);
+    const hostsFrame = JSON.stringify({ type: "hosts", hosts: hosts.map(({ name, available, present }) => ({ name, available: present ?? available, inCall: busy.has(name) })) } satisfies ServerMessage);
     for (const conn of this.conns.live("host", exclude)) {
       const me = conn.state!.name;
       const queue = JSON.stringify({

@@ -46,6 +46,12 @@ export interface HostState extends Common {
   role: "host";
   name: string;
   available: boolean;
+  /**
+   * Whether this dashboard's browser can take calls, as its last `available`
+   * frame's `capabilities` said (`missingForCall("audio", …)` empty); absent
+   * (not said) counts as able.
+   */
+  calls?: boolean;
   /** The host token the socket opened with, checked again on every alarm (expiry, revoked keys). */
   token: string;
   /** The room's origin (`http(s)://…`) as this dashboard reached it: pushes to devices it adds point there. */
@@ -116,18 +122,19 @@ export class Connections {
     return this.runtime.getConnections<State>();
   }
 
-  /** Signed-in hosts by name, available when any of their sockets is. */
+  /**
+   * Signed-in hosts by name: `present` when any of their sockets is
+   * available, `available` (for calls) when any available socket's browser
+   * can take calls.
+   */
   hostPresence(exclude?: string): HostPresence[] {
-    const byName = new Map<string, boolean>();
+    const byName = new Map<string, HostPresence>();
     for (const h of this.live("host", exclude)) {
-      const { name, available } = h.state!;
-      byName.set(name, (byName.get(name) ?? false) || available);
+      const { name, available, calls } = h.state!;
+      const seen = byName.get(name) ?? { name, available: false, present: false };
+      byName.set(name, { name, available: seen.available || (available && calls !== false), present: seen.present || available });
     }
-    return [...byName].map(([name, available]) => ({ name, available }));
-  }
-
-  isAvailable(exclude?: string): boolean {
-    return this.hostPresence(exclude).some((h) => h.available);
+    return [...byName.values()];
   }
 
   /**

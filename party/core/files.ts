@@ -147,10 +147,11 @@ function humanSize(bytes: number): string {
 
 /**
  * A message in plain text, its files named on lines of their own (`📎 name
- * (size)`, `🎤 Voice message (0:42)`): for Slack posts and push previews,
+ * (size)`, `🎤 Voice message (0:42)`), a call-back request first (`📞 Call-back
+ * request: <phone or email>`): for Slack posts and push previews,
  * which show no files themselves.
  */
-export function plainText(message: Pick<ConversationMessage, "text" | "files">): string {
+export function plainText(message: Pick<ConversationMessage, "text" | "files" | "callBack">): string {
   const lines = (message.files ?? []).map((f) => {
     const kind = MEDIA_TYPES[f.type as MediaType];
     if (kind === "recording") {
@@ -159,7 +160,8 @@ export function plainText(message: Pick<ConversationMessage, "text" | "files">):
     }
     return `📎 ${f.name || (kind === "image" ? "Image" : "File")} (${humanSize(f.size)})`;
   });
-  return [message.text, ...lines].filter((l) => l !== "").join("\n");
+  const callBack = message.callBack ? [`📞 Call-back request: ${message.callBack}`] : [];
+  return [...callBack, message.text, ...lines].filter((l) => l !== "").join("\n");
 }
 
 /**

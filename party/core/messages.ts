@@ -127,9 +127,9 @@ export class Messages {
 
   /** A new message, for the owner's webhook (stored in its outbox before anyone is told). */
   private created(conversation: Conversation, message: StoredMessage): Promise<void> {
-    const { id, from, by, text, at, files } = message;
+    const { id, from, by, text, at, files, callBack } = message;
     const { name, email, page } = conversation;
-    return this.webhooks.emit({ type: "message.created", data: { conversationId: conversation.id, message: { id, from, by, text, at, files }, visitor: { name, email, page } } }, at);
+    return this.webhooks.emit({ type: "message.created", data: { conversationId: conversation.id, message: { id, from, by, text, at, files, callBack }, visitor: { name, email, page } } }, at);
   }
 
   /** A host's reply typed in the conversation's Slack thread: to the dashboards, the visitor and the webhook. */
@@ -174,6 +174,7 @@ export class Messages {
       from: "visitor",
       text: msg.text,
       ...(files.length ? { files } : {}),
+      ...(msg.callBack ? { callBack: msg.callBack } : {}),
       at: now,
       delivered: this.conns.live("host").length > 0,
       ...(slack ? { slack: "pending" as const } : {}),

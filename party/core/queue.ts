@@ -37,6 +37,8 @@ export interface CallRecord {
   requestedAt: number;
   seq: number;
   state: "waiting" | "active";
+  /** The visitor has sent a signal (an answer, a candidate) for this call since it was accepted. */
+  visitorSignaled?: boolean;
   /** When it started ringing (ms), while it rings. */
   ringingSince?: number;
   /** Rung only on hosts' devices by push (no dashboard available): it rings for `RING_TIMEOUT_PUSH_S`. */
@@ -73,7 +75,13 @@ export interface CallRecord {
 /** A signed-in host, aggregated over its connections. */
 export interface HostPresence {
   name: string;
+  /** Calls may ring this host: available at a dashboard that can take calls, or by push. */
   available: boolean;
+  /**
+   * Available at some dashboard, for messages at least (one whose browser
+   * cannot take calls included); absent: the same as `available`.
+   */
+  present?: boolean;
 }
 
 /** What each waiting call should be now. */

@@ -34,6 +34,7 @@
 import {
   CloseCode,
   PROTOCOL_VERSION,
+  missingForCall,
   isHostOnly,
   isVisitorOnly,
   parseClientMessage,
@@ -267,7 +268,7 @@ export class ContactRoom {
   private async hostJoined(conn: HostConn): Promise<void> {
     const { name } = conn.state!;
     this.conns.send(conn, { type: "welcome", protocol: PROTOCOL_VERSION, role: "host", id: conn.id, iceServers: this.config.iceServers, name });
-    this.conns.send(conn, { type: "presence", available: this.calls.available() });
+    this.conns.send(conn, this.calls.hostsPresence());
     this.conns.send(conn, this.hoursFrame());
     this.conns.send(conn, this.push.frame(name));
     await this.messages.hostConnected(conn);
@@ -287,7 +288,7 @@ export class ContactRoom {
       ...(this.config.hostProfile ? { profile: this.config.hostProfile } : {}),
       limits: { maxRecordingS: this.config.media.maxRecordingS },
     });
-    this.conns.send(conn, this.calls.visitorPresence(this.calls.available()));
+    this.conns.send(conn, this.calls.visitorPresence());
     await this.messages.visitorConnected(conn, known);
     if (resumed) await this.calls.visitorResumed(conn);
   }
@@ -347,11 +348,13 @@ export class ContactRoom {
       case "typing":
         return this.messages.typing(sender, msg.conversationId, now);
       case "available": {
-        const before = this.calls.available();
-        sender.setState({ ...sender.state!, available: msg.available });
+        const before = JSON.stringify(this.calls.hostsPresence());
+        // A dashboard whose browser cannot take calls is available for messages only.
+        const calls = msg.capabilities ? missingForCall("audio", msg.capabilities).length === 0 : true;
+        sender.setState({ ...sender.state!, available: msg.available, calls });
         this.calls.reconcile();
         // Presence goes to everyone when it changed; the sender hears it either way.
-        if (this.calls.available() === before) this.conns.send(sender, { type: "presence", available: before });
+        if (JSON.stringify(this.calls.hostsPresence()) === before) this.conns.send(sender, this.calls.hostsPresence());
         return;
       }
       // Devices and "Ring my devices" change who calls may ring.
@@ -398,7 +401,7 @@ export class ContactRoom {
     return this.routes.handle(req, {
       id: this.id,
       config: this.config,
-      presence: () => this.calls.visitorPresence(this.calls.available()),
+      presence: () => this.calls.visitorPresence(),
       decline: async (callId, token) => {
         const host = await verifyDeclineToken(token, this.secret, this.id, callId);
         return host === undefined ? undefined : this.calls.declineAs(host, callId);

@@ -56,14 +56,15 @@ export interface EventCall extends EventVisitor {
 
 /**
  * The events, by `type`:
- * - `message.created`: a visitor wrote, or a host replied (from the dashboard or Slack), with the files it carries;
+ * - `message.created`: a visitor wrote, or a host replied (from the dashboard or Slack), with the files it carries
+ *   (and `callBack`, the phone or email, when the visitor asked to be called back);
  * - `call.ringing`: a visitor asked for a call (it rings, or waits in line);
  * - `call.answered`: a host accepted it (`by`);
  * - `call.missed`: nobody answered it (it rang out, or every host went away);
  * - `conversation.deleted`: a host deleted a conversation and all the room kept of it.
  */
 export type WebhookEvent =
-  | { type: "message.created"; data: { conversationId: string; message: Pick<ConversationMessage, "id" | "from" | "by" | "text" | "at" | "files">; visitor: EventVisitor } }
+  | { type: "message.created"; data: { conversationId: string; message: Pick<ConversationMessage, "id" | "from" | "by" | "text" | "at" | "files" | "callBack">; visitor: EventVisitor } }
   | { type: "call.ringing"; data: EventCall }
   | { type: "call.answered"; data: EventCall & { by: string } }
   | { type: "call.missed"; data: EventCall }

@@ -80,7 +80,7 @@ describe("<contact-me-call>", () => {
   it("shows a silhouette, named for the other side, while an audio call rings to someone unnamed", async () => {
     const t = await setUp();
     expect(await t.call.acquire("audio")).to.equal(true);
-    t.call.ring("audio");
+    t.call.ring("audio", { capabilities: { webrtc: true, audio: true, video: true } });
     await t.settle();
     expect(t.$('[part="call-status"]')!.textContent).to.equal("Calling…");
     const avatar = t.$('[part="avatar"]')!;
@@ -95,7 +95,7 @@ describe("<contact-me-call>", () => {
   it("names the other side when its own name is known: initials and Calling Ada Lovelace…", async () => {
     const t = await setUp({ peerName: "Ada Lovelace" });
     await t.call.acquire("audio");
-    t.call.ring("audio");
+    t.call.ring("audio", { capabilities: { webrtc: true, audio: true, video: true } });
     await t.settle();
     expect(t.$('[part="call-status"]')!.textContent).to.equal("Calling Ada Lovelace…");
     expect(t.$('[part="avatar"]')!.textContent!.trim()).to.equal("AL");
@@ -106,7 +106,7 @@ describe("<contact-me-call>", () => {
     const dot = "data:image/svg+xml," + encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"><rect width="8" height="8" fill="red"/></svg>');
     const t = await setUp({ peerName: "Ada Lovelace", peerAvatar: dot });
     await t.call.acquire("audio");
-    t.call.ring("audio");
+    t.call.ring("audio", { capabilities: { webrtc: true, audio: true, video: true } });
     await t.settle();
     const img = t.$<HTMLImageElement>('[part="avatar"] img')!;
     expect(img.getAttribute("alt")).to.equal("");
@@ -121,7 +121,7 @@ describe("<contact-me-call>", () => {
     const t = await setUp();
     expect(await t.call.acquire("video")).to.equal(true);
     const camera = t.call.localStream!.getVideoTracks()[0]!;
-    t.call.ring("video");
+    t.call.ring("video", { capabilities: { webrtc: true, audio: true, video: true } });
     await t.settle();
     expect(camera.readyState).to.equal("ended");
     expect(t.call.localStream!.getTracks().filter((tr) => tr.kind === "video" && tr.readyState === "live")).to.have.length(0);

@@ -42,7 +42,7 @@ async function availableHost(room: string): Promise<RawSocket> {
 
 /** The visitor asks for a call; the host sees it ring and accepts; both hear `accepted`. */
 async function acceptedCall(host: RawSocket, visitor: RawSocket): Promise<string> {
-  visitor.send({ type: "call", media: "audio" });
+  visitor.send({ type: "call", media: "audio", capabilities: { webrtc: true, audio: true, video: true } });
   const ringing = await visitor.next("ringing", (f) => f.type === "ringing");
   host.send({ type: "accept", callId: ringing.callId });
   await host.next("accepted (host)", (f) => f.type === "accepted" && f.callId === ringing.callId);

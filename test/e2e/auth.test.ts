@@ -97,7 +97,7 @@ test("a visitor cannot act as host, and bad JSON does not drop the connection", 
     assert.equal(welcome.role, "visitor");
     assert.equal(typeof welcome.id, "string");
     assert.deepEqual(welcome.iceServers, []);
-    assert.deepEqual(await visitor.next("presence"), { type: "presence", available: false });
+    assert.deepEqual(await visitor.next("presence"), { type: "presence", available: false, calls: false });
 
     visitor.send(JSON.stringify({ type: "available", available: true }));
     const forbidden = await visitor.next("forbidden error", (f) => f.type === "error");
@@ -137,7 +137,7 @@ test("a visitor can neither signal into nor hang up another visitor's call", asy
   try {
     host.send(JSON.stringify({ type: "available", available: true }));
     await caller.next("presence available", (f) => f.type === "presence" && f.available === true);
-    caller.send(JSON.stringify({ type: "call", media: "audio" }));
+    caller.send(JSON.stringify({ type: "call", media: "audio", capabilities: { webrtc: true, audio: true, video: true } }));
     const { callId } = await caller.next("ringing", (f) => f.type === "ringing");
     host.send(JSON.stringify({ type: "accept", callId }));
     await caller.next("accepted", (f) => f.type === "accepted");

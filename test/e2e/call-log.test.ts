@@ -60,7 +60,7 @@ test("a call names its caller from their conversation; answered and hung up, it 
     assert.equal(typeof details.createdAt, "number");
 
     // The call itself gives no name: the dashboard still knows who calls.
-    ada.send({ type: "call", media: "audio" });
+    ada.send({ type: "call", media: "audio", capabilities: { webrtc: true, audio: true, video: true } });
     const waiting = firstWaiting(await host.next("Ada's call waiting", (f) => f.type === "queue" && (f.calls as Frame[]).length === 1));
     assert.deepEqual(
       { name: waiting.name, email: waiting.email, page: waiting.page, conversationId: waiting.conversationId },
@@ -115,7 +115,7 @@ test("a visitor who never wrote: a declined call starts their conversation with 
   const { host } = await availableHost(room);
   const bob = await visitor(room, SAFARI_ON_IPHONE);
   try {
-    bob.send({ type: "call", media: "video", name: "Bob", page: "https://example.com/", timeZone: "America/New_York" });
+    bob.send({ type: "call", media: "video", capabilities: { webrtc: true, audio: true, video: true }, name: "Bob", page: "https://example.com/", timeZone: "America/New_York" });
     const waiting = firstWaiting(await host.next("Bob's call waiting", (f) => f.type === "queue" && (f.calls as Frame[]).length === 1));
     assert.equal(waiting.name, "Bob");
     assert.equal(waiting.email, undefined);
@@ -132,7 +132,7 @@ test("a visitor who never wrote: a declined call starts their conversation with 
     assert.equal(declined.conversationId, waiting.conversationId);
     assert.equal((declined.message as Frame).id, (ringing.message as Frame).id);
 
-    bob.send({ type: "call", media: "audio" });
+    bob.send({ type: "call", media: "audio", capabilities: { webrtc: true, audio: true, video: true } });
     const again = firstWaiting(await host.next("Bob's second call", (f) => f.type === "queue" && (f.calls as Frame[]).length === 1));
     bob.send({ type: "cancel" });
     const cancelled = await host.next("the second call's entry, cancelled", callIs("cancelled"));
@@ -152,7 +152,7 @@ test("a call nobody answers is missed: listed with its conversation, logged ther
   try {
     cleo.send({ type: "text", text: "Hello?", name: "Cleo" });
     const conversationId = String((await host.next("Cleo's message", is("message"))).conversationId);
-    cleo.send({ type: "call", media: "video" });
+    cleo.send({ type: "call", media: "video", capabilities: { webrtc: true, audio: true, video: true } });
     const waiting = firstWaiting(await host.next("Cleo's call waiting", (f) => f.type === "queue" && (f.calls as Frame[]).length === 1));
     const missed = await host.next(`missed after ${RING_TIMEOUT_S} s`, (f) => f.type === "missed" && (f.calls as Frame[]).length > 0);
     assert.deepEqual(

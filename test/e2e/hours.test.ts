@@ -57,7 +57,7 @@ test("outside the hours visitors see the host away until the next opening, calls
     const presence = (await (await fetch(`${origin}${roomPath(room)}/presence`)).json()) as Frame;
     assert.deepEqual(presence, { available: false, nextOpen: NEXT_OPEN });
 
-    visitor.send({ type: "call", media: "audio" });
+    visitor.send({ type: "call", media: "audio", capabilities: { webrtc: true, audio: true, video: true } });
     const refused = await visitor.next("the call refused", is("error"));
     assert.equal(refused.code, "unavailable");
     visitor.send({ type: "text", text: "Are you there?", clientId: randomUUID() });

@@ -113,7 +113,7 @@ test("with no dashboard open, a call rings the host's phone by push as it starts
     await visitor.next("reachable by push", (f) => f.type === "presence" && f.available === true);
     const before = pushesTo(sub).length;
     const asked = Date.now();
-    visitor.send({ type: "call", media: "video", name: "Ada", page: "https://example.com/pricing?x=1" });
+    visitor.send({ type: "call", media: "video", capabilities: { webrtc: true, audio: true, video: true }, name: "Ada", page: "https://example.com/pricing?x=1" });
     const ringing = await visitor.next("ringing", is("ringing"));
     assert.equal(ringing.via, "push", "it rings by push only: the widget says so");
     const call = await pushAfter(sub, before);
@@ -165,7 +165,7 @@ test("declined from the notification with its token (only that call, only that t
   const visitor = await RawSocket.open(roomSocketUrl(server.origin, room));
   try {
     await visitor.next("reachable", (f) => f.type === "presence" && f.available === true);
-    visitor.send({ type: "call", media: "audio", name: "Bob" });
+    visitor.send({ type: "call", media: "audio", capabilities: { webrtc: true, audio: true, video: true }, name: "Bob" });
     const callId = String((await visitor.next("ringing", is("ringing"))).callId);
     const token = String((await pushAfter(sub, 0)).payload.declineToken);
 
@@ -186,7 +186,7 @@ test("declined from the notification with its token (only that call, only that t
     assert.deepEqual(await again.json(), { declined: false }, "no longer waiting");
 
     // Missed: nobody answers; it rings the push timeout, then every device hears it was missed.
-    visitor.send({ type: "call", media: "video", name: "Bob" });
+    visitor.send({ type: "call", media: "video", capabilities: { webrtc: true, audio: true, video: true }, name: "Bob" });
     const second = await visitor.next("ringing again", is("ringing"));
     const started = Date.now();
     const ended = await visitor.next("no answer", (f) => f.type === "ended" && f.callId === second.callId);
@@ -277,7 +277,7 @@ test("outside the business hours, Ring my devices does not make the host reachab
     const presence = await visitor.next("presence", is("presence"));
     assert.equal(presence.available, false);
     assert.equal(typeof presence.nextOpen, "number");
-    visitor.send({ type: "call", media: "audio" });
+    visitor.send({ type: "call", media: "audio", capabilities: { webrtc: true, audio: true, video: true } });
     assert.equal((await visitor.next("refused", is("error"))).code, "unavailable");
   } finally {
     await visitor.close();

@@ -39,7 +39,7 @@ test("every event arrives signed, once, in order: messages, a call ringing and a
     const conversationId = String((await host.next("Ada's message", is("message"))).conversationId);
     host.send({ type: "reply", conversationId, text: "Hi Ada" });
     await host.next("the reply stored", is("sent"));
-    ada.send({ type: "call", media: "video" });
+    ada.send({ type: "call", media: "video", capabilities: { webrtc: true, audio: true, video: true } });
     const callId = String(((await host.next("Ada's call", (f) => f.type === "queue" && (f.calls as Frame[]).length === 1)).calls as Frame[])[0]!.callId);
     host.send({ type: "accept", callId });
     await host.next("accepted", is("accepted"));
@@ -47,7 +47,7 @@ test("every event arrives signed, once, in order: messages, a call ringing and a
     await host.next("ended", is("ended"));
 
     await bob.next("a host available", (f) => f.type === "presence" && f.available === true);
-    bob.send({ type: "call", media: "audio", name: "Bob" });
+    bob.send({ type: "call", media: "audio", capabilities: { webrtc: true, audio: true, video: true }, name: "Bob" });
     await bob.next(`no answer after ${RING_TIMEOUT_S} s`, (f) => f.type === "ended" && f.reason === "no-answer");
     host.send({ type: "delete", conversationId });
     await host.next("deleted", is("deleted"));

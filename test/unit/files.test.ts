@@ -73,6 +73,11 @@ describe("files: the pure parts", () => {
     assert.equal(plainText({ text: "", files: [{ id: "1", type: "image/gif", size: 10 }] }), "📎 Image (10 B)");
   });
 
+  it("says a call-back request first, for Slack and push", () => {
+    assert.equal(plainText({ text: "", callBack: "+33 6 12 34 56 78" }), "📞 Call-back request: +33 6 12 34 56 78");
+    assert.equal(plainText({ text: "Mornings", callBack: "ann@example.com" }), "📞 Call-back request: ann@example.com\nMornings");
+  });
+
   it("signs a file link for one file of one room until it expires; anything else is forged", async () => {
     const secret = "s".repeat(43);
     const now = Date.UTC(2026, 0, 1);

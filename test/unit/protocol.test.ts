@@ -32,8 +32,8 @@ describe("parseClientMessage", () => {
   it("accepts each client frame", () => {
     for (const frame of [
       { type: "text", text: "hi", name: "Ann", page: "https://a.example/", clientId: "c1" },
-      { type: "call", media: "video" },
       { type: "call", media: "audio", capabilities: { webrtc: true, audio: true, video: false } },
+      { type: "available", available: true, capabilities: { webrtc: false, audio: true, video: true } },
       { type: "cancel" },
       { type: "hangup", callId: "x" },
       { type: "available", available: true },
@@ -52,6 +52,14 @@ describe("parseClientMessage", () => {
     assert.equal(code(JSON.stringify({ type: "text", text: "   " })), "bad_message");
     assert.equal(code(JSON.stringify({ type: "text", text: "x".repeat(MAX_TEXT_LENGTH + 1) })), "bad_message");
     assert.equal(code(JSON.stringify({ type: "text", text: "x".repeat(MAX_TEXT_LENGTH) })), "ok");
+  });
+
+  it("refuses a call that does not say what the browser can do, naming the field", () => {
+    const r = parseClientMessage(JSON.stringify({ type: "call", media: "video" }));
+    assert.ok(!r.ok);
+    assert.equal(r.code, "bad_message");
+    assert.match(r.message, /^capabilities: expected/);
+    assert.equal(code(JSON.stringify({ type: "call", media: "audio", capabilities: { webrtc: true } })), "bad_message");
   });
 
   it("names bad JSON, unknown types, wrong fields and binary frames", () => {

@@ -182,7 +182,7 @@ describe("platform limits", () => {
     const page = `https://example.com/${"p".repeat(256 - "https://example.com/".length)}?${"q".repeat(1500)}`;
     for (let i = 0; i < maxQueue + 2; i++) {
       const v = await room.connect();
-      await room.send(v, { type: "call", media: "video", name, email, page, timeZone: "America/Argentina/ComodRivadavia" });
+      await room.send(v, { type: "call", media: "video", capabilities: { webrtc: true, audio: true, video: true }, name, email, page, timeZone: "America/Argentina/ComodRivadavia" });
       if (i <= maxQueue) assert.equal(v.last("error"), undefined, JSON.stringify(v.last("error")));
     }
     const calls = room.storage.data.get("calls") as unknown[];
@@ -199,7 +199,7 @@ describe("platform limits", () => {
     const callers = [];
     for (let i = 0; i < 12; i++) {
       const v = await room.connect();
-      await room.send(v, { type: "call", media: "audio" });
+      await room.send(v, { type: "call", media: "audio", capabilities: { webrtc: true, audio: true, video: true } });
       callers.push(v);
     }
     assert.equal(callers[10].last("queued")?.position, 10);
@@ -354,7 +354,7 @@ describe("Slack webhook mode and calls", () => {
     const host = await room.connect({ host: "Host" });
     await room.send(host, { type: "available", available: true });
     const ada = await room.connect();
-    await room.send(ada, { type: "call", media: "video", name: "Ada" });
+    await room.send(ada, { type: "call", media: "video", capabilities: { webrtc: true, audio: true, video: true }, name: "Ada" });
     assert.deepEqual(await posted(1), { text: "📞 Video call from *Ada* — Answer: <https://example.com/host.html|open the dashboard>" });
     clock += 5_000;
     await room.fireAlarm();
@@ -362,7 +362,7 @@ describe("Slack webhook mode and calls", () => {
     assert.deepEqual(await posted(2), { text: "📞 Missed video call from *Ada*" });
 
     const bob = await room.connect();
-    await room.send(bob, { type: "call", media: "audio", name: "Bob" });
+    await room.send(bob, { type: "call", media: "audio", capabilities: { webrtc: true, audio: true, video: true }, name: "Bob" });
     assert.deepEqual(await posted(3), { text: "📞 Audio call from *Bob* — Answer: <https://example.com/host.html|open the dashboard>" });
     const callId = bob.last("ringing")!.callId;
     await room.send(host, { type: "accept", callId });

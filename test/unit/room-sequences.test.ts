@@ -84,7 +84,7 @@ async function run(t: TestContext, seed: number, steps: number): Promise<void> {
     await room.send(host, { type: "available", available: true });
     const caller = await room.connect();
     visitors.push({ conn: caller, root: caller.id });
-    await room.send(caller, { type: "call", media: "audio" });
+    await room.send(caller, { type: "call", media: "audio", capabilities: { webrtc: true, audio: true, video: true } });
     const ringing = caller.last("ringing");
     assert.ok(ringing, `the next caller does not ring: ${JSON.stringify(caller.sent.at(-1))} after:\n${log.join("\n")}`);
     await room.send(host, { type: "accept", callId: ringing.callId });
@@ -105,13 +105,19 @@ async function run(t: TestContext, seed: number, steps: number): Promise<void> {
     const r = rand();
     if (r < 0.12 || !v) await step("visitor opens", () => connectVisitor());
     else if (r < 0.2) await step("visitor resumes a token (its own after a drop, or another's)", () => connectVisitor((rand() < 0.7 ? pick(dropped) : undefined) ?? pick(visitors)));
-    else if (r < 0.3) await step(`visitor ${v.conn.id} calls`, () => room.send(v.conn, { type: "call", media: rand() < 0.5 ? "audio" : "video" }));
+    else if (r < 0.3) await step(`visitor ${v.conn.id} calls`, () => room.send(v.conn, { type: "call", media: rand() < 0.5 ? "audio" : "video", capabilities: { webrtc: true, audio: true, video: true } }));
     else if (r < 0.35) await step(`visitor ${v.conn.id} cancels`, () => room.send(v.conn, { type: "cancel" }));
     else if (r < 0.42) await step(`visitor ${v.conn.id} hangs up ${callId}`, () => room.send(v.conn, { type: "hangup", callId }));
     else if (r < 0.48) await step(`visitor ${v.conn.id} signals ${callId}`, () => room.send(v.conn, { type: "signal", callId, candidate: { candidate: "c", sdpMid: "0", sdpMLineIndex: 0 } }));
     else if (r < 0.55) await step(`visitor ${v.conn.id} drops`, () => room.drop(v.conn));
     else if (r < 0.62 && h) await step(`host ${h.id} available`, () => room.send(h, { type: "available", available: rand() < 0.8 }));
-    else if (r < 0.74 && h) await step(`host ${h.id} accepts ${callId}`, () => room.send(h, { type: "accept", callId }));
+    else if (r < 0.74 && h)
+      await step(`host ${h.id} accepts ${callId}`, async () => {
+        await room.send(h, { type: "accept", callId });
+        // Mostly the visitor answers, as a browser does; sometimes it is gone before it can.
+        const answering = visitors.find((x) => !x.conn.closed && x.conn.last("accepted")?.callId === callId);
+        if (answering && rand() < 0.8) await room.send(answering.conn, { type: "signal", callId, candidate: { candidate: "a", sdpMid: "0", sdpMLineIndex: 0 } });
+      });
     else if (r < 0.78 && h) await step(`host ${h.id} declines ${callId}`, () => room.send(h, { type: "decline", callId }));
     else if (r < 0.84 && h) await step(`host ${h.id} hangs up ${callId}`, () => room.send(h, { type: "hangup", callId }));
     else if (r < 0.88 && h) await step(`host ${h.id} signals ${callId}`, () => room.send(h, { type: "signal", callId, description: { type: "offer", sdp: "v=0" } }));

@@ -23,7 +23,7 @@ async function availableHost(room: FakeRoom, name = "Host") {
 
 async function caller(room: FakeRoom, media: "audio" | "video" = "audio") {
   const v = await room.connect();
-  await room.send(v, { type: "call", media });
+  await room.send(v, { type: "call", media, capabilities: { webrtc: true, audio: true, video: true } });
   return v;
 }
 
@@ -33,6 +33,8 @@ async function acceptedCall(room: FakeRoom) {
   const v = await caller(room);
   const callId = callIdOf(v);
   await room.send(ada, { type: "accept", callId });
+  // The visitor answers, as a browser does once accepted.
+  await room.send(v, { type: "signal", callId, candidate: { candidate: "a", sdpMid: "0", sdpMLineIndex: 0 } });
   return { ada, v, callId };
 }
 
@@ -169,6 +171,17 @@ describe("the room (fake Room)", () => {
     assert.deepEqual(ada.last("queue")!.calls, []);
     const late = await room.connect({ resume: token });
     assert.equal(late.last("queued") ?? late.last("ringing"), undefined);
+  });
+
+  it("ends an accepted call as failed, at once, when its visitor goes before it ever signaled", async (t) => {
+    useClock(t);
+    const ada = await availableHost(room, "Ada");
+    const v = await caller(room);
+    const callId = callIdOf(v);
+    await room.send(ada, { type: "accept", callId });
+    await room.drop(v);
+    assert.deepEqual(ada.last("ended"), { type: "ended", callId, reason: "failed" });
+    assert.equal(ada.last("peer"), undefined, "no reconnect wait for a visitor that never answered");
   });
 
   it("keeps an active call through a visitor's reconnect, telling the host", async (t) => {

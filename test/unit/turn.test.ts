@@ -53,7 +53,7 @@ describe("TURN credentials", () => {
     const host = await room.connect({ host: "Host" });
     await room.send(host, { type: "available", available: true });
     const visitor = await room.connect();
-    await room.send(visitor, { type: "call", media: "audio" });
+    await room.send(visitor, { type: "call", media: "audio", capabilities: { webrtc: true, audio: true, video: true } });
     await room.send(host, { type: "accept", callId: visitor.last("ringing")!.callId });
     const v = visitor.last("accepted")!;
     const h = host.last("accepted")!;

@@ -468,10 +468,18 @@ test("custom-elements.json lists exactly the parts and events both elements show
       `Object.defineProperty(Navigator.prototype, "userAgent", { get: () => "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/140.0 Mobile Safari/537.36 Instagram 312.0.0.32.112 Android" });`,
     );
     await inApp.page.getByRole("button", { name: "Contact me" }).click();
-    await see("an in-app browser", inApp.page, "contact-me", ["calls-off", "copy-link"]);
+    await see("an in-app browser", inApp.page, "contact-me", ["calls-off", "copy-link", "call-back"]);
+    const inAppPanel = inApp.page.getByRole("dialog", { name: "Contact" });
+    await inAppPanel.getByRole("button", { name: /^Leave your number or email/ }).click();
+    await see("the call-back form", inApp.page, "contact-me", ["call-back-form"]);
+    await inAppPanel.getByRole("textbox", { name: "Phone or email" }).fill("+33 6 12 34 56 78");
+    await inAppPanel.getByRole("button", { name: "Ask to be called back" }).click();
+    await see("a call-back request sent", inApp.page, "contact-me", ["message-call-back"]);
     const noRtc = await cannot(`${origin}/host.html?room=${room}`, "delete globalThis.RTCPeerConnection;");
     await signIn(noRtc.page, KEY_B);
     await see("a dashboard without WebRTC", noRtc.page, "contact-me-host", ["self-check"]);
+    // The newest conversation opens by itself: the call-back request in it.
+    await see("a call-back request", noRtc.page, "contact-me-host", ["call-back-request"]);
 
     // ---------------------------------------------------------------- the verdict
     const seenEvents: SeenEvent[] = [];

@@ -72,7 +72,7 @@ test("a host whose socket dies silently is shown away within 10 s, and its ringi
   try {
     host.send(JSON.stringify({ type: "available", available: true }));
     await caller.next("available", (f) => f.type === "presence" && f.available === true);
-    caller.send(JSON.stringify({ type: "call", media: "audio" }));
+    caller.send(JSON.stringify({ type: "call", media: "audio", capabilities: { webrtc: true, audio: true, video: true } }));
     await caller.next("ringing", (f) => f.type === "ringing");
     const wentSilent = Date.now();
     const away = await caller.next("away", (f) => f.type === "presence" && f.available === false);
@@ -98,9 +98,9 @@ test("a caller whose socket drops gets its place in line back with its resume to
     const second = await RawSocket.open(ws);
     sockets.push(first, second);
     await second.next("available", (f) => f.type === "presence" && f.available === true);
-    first.send(JSON.stringify({ type: "call", media: "audio" }));
+    first.send(JSON.stringify({ type: "call", media: "audio", capabilities: { webrtc: true, audio: true, video: true } }));
     await first.next("ringing", (f) => f.type === "ringing");
-    second.send(JSON.stringify({ type: "call", media: "video" }));
+    second.send(JSON.stringify({ type: "call", media: "video", capabilities: { webrtc: true, audio: true, video: true } }));
     const queued = await second.next("queued", (f) => f.type === "queued");
     assert.equal(queued.position, 1);
     const resumeToken = String(second.frames.find((f) => f.type === "welcome")?.resumeToken);

@@ -162,7 +162,7 @@ test("a call is posted in its conversation's thread with the dashboard link, the
     ada.send({ type: "text", text: first, name: "Ada <!channel>", email: "ada@example.com" });
     const thread = (await eventually("the thread's first post", async () => stack.slack.posts.find((p) => p.text.includes(first)), Boolean))!;
 
-    ada.send({ type: "call", media: "video", page: "https://example.com/pricing" });
+    ada.send({ type: "call", media: "video", capabilities: { webrtc: true, audio: true, video: true }, page: "https://example.com/pricing" });
     const waiting = ((await host.next("Ada's call", queued)).calls as Frame[])[0]!;
     const notice = (await eventually("the call's notice", async () => stack.slack.posts.find((p) => p.text.startsWith("📞")), Boolean))!;
     assert.equal(notice.thread_ts, thread.ts, "the notice goes into the conversation's thread");
@@ -181,7 +181,7 @@ test("a call is posted in its conversation's thread with the dashboard link, the
 
     // A visitor who never wrote: the notice opens their thread, and says when it rang out.
     await bob.next("a host available", (f) => f.type === "presence" && f.available === true);
-    bob.send({ type: "call", media: "audio", name: "Bob" });
+    bob.send({ type: "call", media: "audio", capabilities: { webrtc: true, audio: true, video: true }, name: "Bob" });
     await host.next("Bob's call", queued);
     const bobs = (await eventually("Bob's notice", async () => stack.slack.posts.find((p) => p.text.startsWith("📞 Audio call from *Bob*")), Boolean))!;
     assert.equal(bobs.thread_ts, undefined, "it opens Bob's thread");

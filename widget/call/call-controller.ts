@@ -72,6 +72,21 @@ const ERROR_STATUS: Partial<Record<ErrorCode, CallStatus>> = {
 /** How long the camera/microphone request may wait on the browser's prompt before the view says to check it, in ms. */
 export const PROMPT_HINT_MS = 3000;
 
+/**
+ * How long an accepted call may stay `connecting` (no media path yet: no
+ * answer, no ICE) before this side gives up, in ms: it hangs up with
+ * `reason: "failed"` and both sides see `peerFailed` ("The visitor could not
+ * connect." on the dashboard). Longer than a TURN-over-TCP setup takes.
+ */
+export const CONNECT_TIMEOUT_MS = 20_000;
+
+/**
+ * How long an accepted call that has not connected yet waits for the other
+ * side's signaling socket to come back (`peer` `connected: false`) before
+ * giving up the same way, in ms: a page that closed cannot answer.
+ */
+export const PEER_GONE_CONNECTING_MS = 5_000;
+
 /** What the person is told when the {@link PeerCall} fails with `code`. */
 function peerErrorKey(code: PeerCallErrorCode, policy: RTCIceTransportPolicy): keyof CallStrings {
   switch (code) {
@@ -90,6 +105,8 @@ export class CallController implements ReactiveController {
   /** `preparing` for longer than {@link PROMPT_HINT_MS}: the browser's permission prompt is likely unanswered. */
   promptWaiting = false;
   private promptTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Gives up a call still `connecting` (see {@link CONNECT_TIMEOUT_MS}, {@link PEER_GONE_CONNECTING_MS}). */
+  private connectTimer: ReturnType<typeof setTimeout> | undefined;
   media: CallMedia | undefined;
   callId: string | undefined;
   /** The other side's display name, when known. */
@@ -169,6 +186,8 @@ export class CallController implements ReactiveController {
     signaling.on("peer", (m) => {
       if (m.callId !== this.callId) return;
       this.peerReconnecting = !m.connected;
+      // Not connected yet and the other side's page is gone: it will not answer.
+      if (this.status === "connecting") this.giveUpConnecting(m.connected ? CONNECT_TIMEOUT_MS : PEER_GONE_CONNECTING_MS);
       this.host.requestUpdate();
     });
     signaling.on("declined", (m) => {
@@ -198,10 +217,30 @@ export class CallController implements ReactiveController {
     globalThis.addEventListener?.("pagehide", this.onPageHide);
   }
 
-  /** Leaving the page ends the call at once, rather than after the room's reconnect grace. */
+  /**
+   * Leaving the page ends the call at once, rather than after the room's
+   * reconnect grace; before it connected (ringing, or connecting), as failed:
+   * a host who accepted as the page closed is told this side could not connect.
+   */
   private readonly onPageHide = () => {
-    if (this.live) this.hangUp();
+    if (this.status === "connecting") this.failConnecting();
+    else if (this.live) this.hangUp(this.status === "connected" || this.status === "reconnecting" ? undefined : "failed");
   };
+
+  /** Give up the call if it is still `connecting` in `ms` (replacing the previous bound). */
+  private giveUpConnecting(ms: number): void {
+    clearTimeout(this.connectTimer);
+    this.connectTimer = setTimeout(() => {
+      if (this.status === "connecting") this.failConnecting();
+    }, ms);
+  }
+
+  /** The call did not connect: tell the other side (`failed`) and show `peerFailed`. */
+  private failConnecting(): void {
+    this.error = { key: "peerFailed" };
+    if (this.callId) this.send({ type: "hangup", callId: this.callId, reason: "failed" });
+    this.finish("failed");
+  }
 
   /** The current call's {@link PeerCall}, if any (for diagnostics and tests). */
   get peerCall(): PeerCall | undefined {
@@ -364,13 +403,15 @@ export class CallController implements ReactiveController {
    * a refused permission is known before ringing): nobody is filmed while
    * waiting, and the camera light stays off. `caller`: what the visitor gave
    * (name, email), where it calls from (page) and its time zone; what is
-   * left out the room takes from the visitor's conversation.
+   * left out the room takes from the visitor's conversation; `capabilities`:
+   * what this browser can do (`call/capabilities.ts`), which the room checks.
    */
-  ring(media: CallMedia, caller: Omit<MessageOf<ClientMessage, "call">, "type" | "media"> = {}): void {
+  ring(media: CallMedia, caller: Omit<MessageOf<ClientMessage, "call">, "type" | "media">): void {
     this.parkCamera();
     this.setStatus("calling");
-    const given = Object.fromEntries(Object.entries(caller).filter(([, value]) => value));
-    this.send({ type: "call", media, ...given });
+    const { capabilities, ...rest } = caller;
+    const given = Object.fromEntries(Object.entries(rest).filter(([, value]) => value));
+    this.send({ type: "call", media, capabilities, ...given });
   }
 
   /** Stop and remove the local video track, remembering its device for {@link unparkCamera}. */
@@ -454,11 +495,14 @@ export class CallController implements ReactiveController {
     return false;
   }
 
-  /** End the call from this side (or leave the line). */
-  hangUp(): void {
+  /**
+   * End the call from this side (or leave the line). `reason: "failed"`:
+   * the other side is told this side could not connect.
+   */
+  hangUp(reason?: "failed"): void {
     // Peer to peer first: it arrives even while the room is unreachable.
     const told = this.peer?.sendMessage({ type: "hangup" }) ?? false;
-    if (this.callId) this.send({ type: "hangup", callId: this.callId });
+    if (this.callId) this.send({ type: "hangup", callId: this.callId, ...(reason ? { reason } : {}) });
     else if (this.status === "calling") this.send({ type: "cancel" });
     this.finish("ended", told ? HANGUP_LINGER_MS : 0);
   }
@@ -541,6 +585,7 @@ export class CallController implements ReactiveController {
     if (this.localStream) peer.addStream(this.localStream);
     if (this.parkedCamera !== undefined) void this.unparkCamera(peer);
     this.setStatus("connecting");
+    this.giveUpConnecting(CONNECT_TIMEOUT_MS);
   }
 
   private sendMuteState(): void {
@@ -584,6 +629,8 @@ export class CallController implements ReactiveController {
     this.callId = undefined;
     clearInterval(this.ticker);
     this.ticker = undefined;
+    clearTimeout(this.connectTimer);
+    this.connectTimer = undefined;
     this.connectedAt = undefined;
     this.quality = undefined;
     this.monitor.reset();

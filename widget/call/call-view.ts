@@ -179,7 +179,7 @@ export class CallView extends LitElement {
     return html`
       <slot name="heading"></slot>
       <p part="call-status" class="status" role="status" aria-live="polite" tabindex="-1">${status}</p>
-      ${call.error && !call.live ? html`<p class="error">${problemText(call.error, s)}</p>` : nothing}
+      ${call.error && !call.live ? html`<p class="error">${problemText({ ...call.error, params: { peer: context.peer, ...call.error.params } }, s)}</p>` : nothing}
       ${call.live
         ? html`<div class="screen">
             ${this.renderStage(context)}

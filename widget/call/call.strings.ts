@@ -61,7 +61,8 @@ export const callStrings = {
   deviceError: "Could not start the camera or microphone ({name}).",
   switchFailed: "Could not switch to that device.",
   videoFailed: "Could not turn on the camera.",
-  peerFailed: "The other side could not connect.",
+  /** The other side could not connect (its page closed, no answer, or it gave up); `{peer}` is {@link theHost} or {@link theVisitor}. */
+  peerFailed: "{peer} could not connect.",
   noRelay: "Could not get a relay address from the TURN server.",
   noAddress: "Found no network address to connect from.",
   connectionFailed: "The connection failed and could not be restored.",

@@ -185,6 +185,8 @@ export const hostStrings = {
   /** In a call, who waits in line first. */
   next: "Next: {name}",
   slackFailed: "not posted to Slack",
+  /** A visitor's call-back request in the conversation; `{contact}` is the phone number or email they gave. */
+  callBackRequest: "📞 Call back: {contact}",
   call: "Call",
   dismiss: "Dismiss",
   signInFailed: "Sign-in failed (HTTP {status}).",

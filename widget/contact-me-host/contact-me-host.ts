@@ -2,7 +2,7 @@ import { LitElement, html, nothing, type PropertyValues } from "lit";
 import { property, state } from "lit/decorators.js";
 import { TYPING_EVERY_MS, type CallMedia, type MessageOf, type ServerMessage } from "../../protocol/socket.ts";
 import { CallController } from "../call/call-controller.ts";
-import { browserGlobals, detectCallSupport, type CallBlocker, type CallSupport } from "../call/capabilities.ts";
+import { browserGlobals, detectCallSupport, staticCallSupport, type CallBlocker, type CallSupport } from "../call/capabilities.ts";
 import { CALL_PARTS } from "../call/call-view.ts";
 import { callStrings, type CallStrings } from "../call/call.strings.ts";
 import { provideCall } from "../call/context.ts";
@@ -187,6 +187,7 @@ function readSession(raw: string | null): SavedSession | undefined {
  * @csspart attachment-error - Why a file was refused or could not be uploaded (the reply is kept).
  * @csspart typing - "Ada is typing…" under the open conversation while its visitor types (empty otherwise).
  * @csspart message-state - **Seen** under the host's last message once the visitor has seen it.
+ * @csspart call-back-request - A visitor's call-back request in the conversation: "Call back: +33 6 …" (its note under it).
  * @csspart conversation-actions - The open conversation's **Archive**, **Export** and **Delete**.
  * @csspart archive - **Archive**: takes the conversation out of the list on every dashboard, until its visitor writes again.
  * @csspart export - **Export**: downloads the conversation as a text file.
@@ -320,7 +321,7 @@ export class ContactMeHost extends LitElement {
       if (m.name) this.hostName = m.name;
       this.queueKnown = false;
       // After a reconnect the room has forgotten this socket: restore availability.
-      if (this.available) this.signaling.send({ type: "available", available: true });
+      if (this.available) this.sendAvailable();
     });
     on("conversations", (m) => this.onConversations(m));
     on("message", (m) => {
@@ -400,7 +401,12 @@ export class ContactMeHost extends LitElement {
    */
   override connectedCallback(): void {
     super.connectedCallback();
-    void detectCallSupport(browserGlobals()).then((support) => (this.callSupport = support));
+    void detectCallSupport(browserGlobals()).then((support) => {
+      const changed = JSON.stringify(support.capabilities) !== JSON.stringify(this.capabilities);
+      this.callSupport = support;
+      // The room counts this dashboard for calls by what it said: say it again once the devices are known.
+      if (changed && this.available) this.sendAvailable();
+    });
     const saved = readSession(local.get(this.storageKey));
     if (saved && saved.expires - SESSION_MARGIN_S > Date.now() / 1000) {
       this.token = saved.token;
@@ -790,7 +796,20 @@ export class ContactMeHost extends LitElement {
     this.attention.requestPermission();
     this.available = !this.available;
     local.set(this.availableKey, this.available ? "1" : "0");
-    this.signaling.send({ type: "available", available: this.available });
+    this.sendAvailable();
+  }
+
+  /** What this browser can do for calls: the devices' answer once known, else what can be told at once. */
+  private get capabilities() {
+    return (this.callSupport ?? staticCallSupport(browserGlobals())).capabilities;
+  }
+
+  /**
+   * Tell the room whether this dashboard is available, with its browser's
+   * capabilities: one that cannot take calls is available for messages only.
+   */
+  private sendAvailable() {
+    this.signaling.send({ type: "available", available: this.available, capabilities: this.capabilities });
   }
 
   /** The email of the caller on the line: given with their call, or from their conversation. */

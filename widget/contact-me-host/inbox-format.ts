@@ -61,9 +61,10 @@ export function lastMessage(c: Summary): ConversationMessage | undefined {
   return c.messages.at(-1);
 }
 
-/** A message's text, or a call's line ("Video call · missed"), or for a message that is files only, a line saying what they are ("📎 photo.png", "Voice message 0:12"). */
+/** A message's text, or a call's line ("Video call · missed"), a call-back request's ("📞 +33 6 … — note"), or for a message that is files only, a line saying what they are ("📎 photo.png", "Voice message 0:12"). */
 export function messageText(m: ConversationMessage, s: CallLogStrings & FileStrings): string {
   if (m.call) return callLogText(m.call, s);
+  if (m.callBack) return `📞 ${m.callBack}${m.text ? ` — ${m.text}` : ""}`;
   return !m.text.trim() && m.files?.length ? filesSummary(m.files, s) : m.text;
 }
 

@@ -506,7 +506,8 @@ export class InboxView implements ReactiveController {
         <time datetime=${new Date(m.at).toISOString()} title=${fullDateTime(m.at)}>${clock(m.at)}</time>
         ${m.slack === "failed" ? html`<span class="error"> · ${s.slackFailed}: ${m.slackError ?? ""}</span>` : nothing}
       </div>
-      <div class="text">${m.text}</div>
+      ${m.callBack ? html`<div part="call-back-request" class="text"><strong>${format(s.callBackRequest, { contact: m.callBack })}</strong></div>` : nothing}
+      ${m.text ? html`<div class="text">${m.text}</div>` : nothing}
       ${renderFiles(m.files, this.#options.links, s)}
       ${lastHost && c.visitorReadAt !== undefined && c.visitorReadAt >= m.at
         ? html`<small part="message-state" class="meta">${s.seen}</small>`

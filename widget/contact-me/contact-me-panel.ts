@@ -83,6 +83,9 @@ const PANEL_PARTS = [
   "record-voice",
   "record-video",
   "recorder",
+  "call-back",
+  "call-back-form",
+  "message-call-back",
   ...CALL_PARTS,
   ...RECORDER_PARTS,
 ];
@@ -133,13 +136,16 @@ const PANEL_PARTS = [
  * @csspart try-again - **Try again**: the same call again, once one is over (while the host is available).
  * @csspart try-audio - **Try an audio call instead**, when the camera or microphone was blocked for a video call.
  * @csspart leave-message - **Leave a message**, once a call is over or could not be made.
- * @csspart calls-off - In the menu, instead of the call buttons: why this browser cannot call (or make video calls).
+ * @csspart calls-off - In the menu, instead of the call buttons: why this browser cannot call (or make video calls), or that the host cannot take calls right now.
  * @csspart copy-link - **Copy link** in `calls-off`, in an in-app browser: the page's address, to open it in a browser.
  * @csspart leave-voice-message - **Leave a voice message**: in the menu while no host is available, and after a call no host took.
  * @csspart leave-video-message - **Leave a video message**, beside `leave-voice-message` (sites offering video).
  * @csspart record-voice - **Voice message** beside **Send** in the conversation.
  * @csspart record-video - **Video message** beside **Send** in the conversation.
  * @csspart recorder - The recorder of a voice or video message (`<contact-me-recorder>`; its parts are exported too).
+ * @csspart call-back - **Leave your number or email and Ada will get back to you**, in the menu where no call can be made.
+ * @csspart call-back-form - The call-back form it opens: phone or email, an optional note, **Ask to be called back**.
+ * @csspart message-call-back - In the visitor's own call-back request: "Call me back: …".
  */
 export class ContactMePanel extends LitElement {
   static override styles = panelStyles;
@@ -152,6 +158,8 @@ export class ContactMePanel extends LitElement {
   @state() private brokenAvatar: string | undefined;
   /** **Copy link** has copied the page's address. */
   @state() private linkCopied = false;
+  /** The call-back form is open (after its offer was clicked). */
+  @state() private callBackOpen = false;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -278,8 +286,8 @@ export class ContactMePanel extends LitElement {
   private renderCallButtons(session: VisitorSession) {
     const s = session.text;
     const modes = session.modes;
-    const canCall = session.available === true;
-    if (session.support?.reason) return nothing;
+    const canCall = session.canCall;
+    if (session.support?.reason || (session.available && !canCall)) return nothing;
     const videoOff = session.support?.videoReason !== undefined;
     return html`${modes.has("audio")
       ? html`<button ?disabled=${!canCall} @click=${() => void session.startCall("audio")}>${s.audioCall}</button>`
@@ -299,6 +307,7 @@ export class ContactMePanel extends LitElement {
     const { reason, videoReason } = session.support ?? {};
     const offered = session.modes.has("audio") || session.modes.has("video");
     if (!offered) return nothing;
+    if (!reason && session.available && !session.canCall) return html`<p part="calls-off" class="hint">${s.callsHostCannot}</p>`;
     if (!reason) {
       return videoReason === "policy" && session.modes.has("video")
         ? html`<p part="calls-off" class="hint">${s.videoBlockedByPage}</p>`
@@ -309,6 +318,39 @@ export class ContactMePanel extends LitElement {
       ? html` <button part="copy-link" @click=${this.copyLink}>${this.linkCopied ? s.linkCopied : s.copyLink}</button>`
       : nothing}</p>`;
   }
+
+  /**
+   * Where no call can be made (this browser cannot, or no host is available
+   * for calls) and the site offers calls and messages: **Leave your number or
+   * email and Ada will get back to you**, opening a small form (phone or
+   * email, an optional note) sent as a call-back request in the conversation.
+   */
+  private renderCallBack(session: VisitorSession) {
+    const s = session.text;
+    const modes = session.modes;
+    const offered = (modes.has("audio") || modes.has("video")) && modes.has("text");
+    if (!offered || session.available === undefined || (session.canCall && !session.support?.reason)) return nothing;
+    const name = session.hostProfile.name;
+    const offer = name ? format(s.callBackOffer, { name }) : s.callBackOfferNoName;
+    if (!this.callBackOpen) return html`<button part="call-back" @click=${() => (this.callBackOpen = true)}>${offer}</button>`;
+    return html`<form part="call-back-form" aria-label=${offer} @submit=${this.onCallBack}>
+      <label>${s.callBackContact}<input name="contact" required maxlength="254" autocomplete="tel" /></label>
+      <label>${s.callBackNote}<textarea name="note" rows="2" maxlength="4000"></textarea></label>
+      <div class="row"><button type="submit" class="primary">${s.callBackSend}</button></div>
+    </form>`;
+  }
+
+  /** The call-back form: sent as a message with `callBack`, then the conversation shows it. */
+  private readonly onCallBack = (event: SubmitEvent) => {
+    event.preventDefault();
+    const session = this.context?.session;
+    const data = new FormData(event.target as HTMLFormElement);
+    const contact = String(data.get("contact") ?? "").trim();
+    if (!session || !contact) return;
+    session.conversation.post(String(data.get("note") ?? "").trim(), [], contact);
+    this.callBackOpen = false;
+    session.show("message");
+  };
 
   /** **Copy link**: this page's address to the clipboard, to paste in a browser. */
   private copyLink = async () => {
@@ -334,7 +376,7 @@ export class ContactMePanel extends LitElement {
   private renderMenu(session: VisitorSession) {
     const s = session.text;
     const modes = session.modes;
-    const canCall = session.available === true;
+    const canCall = session.canCall;
     const { name, away } = session.hostProfile;
     return html`
       <div part="menu">
@@ -347,7 +389,8 @@ export class ContactMePanel extends LitElement {
         ${this.renderCallButtons(session)}
         ${session.available === false ? this.renderRecordOffers(session, "leave") : nothing}
         ${this.renderCallsOff(session)}
-        ${!canCall && !session.support?.reason && (modes.has("audio") || modes.has("video")) ? html`<p class="hint">${s.awayHint}</p>` : nothing}
+        ${!canCall && !session.available && !session.support?.reason && (modes.has("audio") || modes.has("video")) ? html`<p class="hint">${s.awayHint}</p>` : nothing}
+        ${this.renderCallBack(session)}
       </div>
     `;
   }
@@ -371,7 +414,7 @@ export class ContactMePanel extends LitElement {
               m.call
                 ? html`<li part="message message-call">${callLogText(m.call, s)}</li>`
                 : m.from === "visitor"
-                ? html`<li part="message message-visitor">${m.text}${renderFiles(m.files, session.links, s)}<small part="message-state">${seen(m) ? s.seen : stateText[m.state]}${m.state === "failed"
+                ? html`<li part="message message-visitor">${m.callBack ? html`<strong part="message-call-back">${format(s.callBackSent, { contact: m.callBack })}</strong> ` : nothing}${m.text}${renderFiles(m.files, session.links, s)}<small part="message-state">${seen(m) ? s.seen : stateText[m.state]}${m.state === "failed"
                     ? html` — <button part="message-retry" @click=${() => session.conversation.retry(m.clientId!)}>${s.retry}</button>`
                     : nothing}</small></li>`
                 : html`<li part="message message-host">${m.text}${renderFiles(m.files, session.links, s)}<small>${hostName ?? m.by ?? ""}</small></li>`,
@@ -462,8 +505,8 @@ export class ContactMePanel extends LitElement {
         : step === "leave-voice-message" || step === "leave-video-message"
           ? session.offersRecording(step === "leave-voice-message" ? "audio" : "video")
           : step === "try-audio"
-          ? media === "video" && modes.has("audio") && session.available === true
-          : session.available === true);
+          ? media === "video" && modes.has("audio") && session.canCall
+          : session.canCall);
     return html`
       <contact-me-call part="call" exportparts=${CALL_PARTS.join(", ")}>
         ${offer("try-again")

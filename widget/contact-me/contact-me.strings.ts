@@ -36,6 +36,20 @@ export const visitorStrings = {
   callsNoMicrophone: "No microphone found, so calls are off. Messages still work.",
   /** Under **Audio call** when the embedding page allows the microphone but not the camera. */
   videoBlockedByPage: "This page does not allow the camera, so only audio calls are possible.",
+  /** Instead of the call buttons while the host is available only at a browser that cannot take calls. */
+  callsHostCannot: "Calls are not possible right now. Send a message instead.",
+  /** Where no call can be made: opens the call-back form; `{name}` is the host's name. */
+  callBackOffer: "Leave your number or email and {name} will get back to you",
+  /** The same, when the room gives no host name. */
+  callBackOfferNoName: "Leave your number or email and the host will get back to you",
+  /** The call-back form's contact field. */
+  callBackContact: "Phone or email",
+  /** The call-back form's optional note. */
+  callBackNote: "Note (optional)",
+  /** The call-back form's submit button. */
+  callBackSend: "Ask to be called back",
+  /** Heads the visitor's own call-back request in the conversation; `{contact}` is what they gave. */
+  callBackSent: "Call me back: {contact}",
   /** Copies this page's address, beside {@link callsInApp}. */
   copyLink: "Copy link",
   /** Once {@link copyLink} has copied the address. */

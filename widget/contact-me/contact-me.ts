@@ -132,7 +132,7 @@ function loadPanel(): Promise<typeof import("./contact-me-panel.ts")> {
  * @csspart try-again - **Try again**: the same call again, once one is over (while the host is available).
  * @csspart try-audio - **Try an audio call instead**, when the camera or microphone was blocked for a video call.
  * @csspart leave-message - **Leave a message**, once a call is over or could not be made.
- * @csspart calls-off - In the menu, instead of the call buttons: why this browser cannot call (or make video calls).
+ * @csspart calls-off - In the menu, instead of the call buttons: why this browser cannot call (or make video calls), or that the host cannot take calls right now.
  * @csspart copy-link - **Copy link** in `calls-off`, in an in-app browser: the page's address, to open it in a browser.
  * @csspart leave-voice-message - **Leave a voice message**: in the menu while no host is available, and after a call no host took (declined, no answer, away, line full).
  * @csspart leave-video-message - **Leave a video message**, beside `leave-voice-message` (sites offering video).
@@ -151,6 +151,9 @@ function loadPanel(): Promise<typeof import("./contact-me-panel.ts")> {
  * @csspart recorder-again - **Re-record**.
  * @csspart recorder-send - **Send** the recording.
  * @csspart recorder-cancel - **Cancel**: nothing is sent.
+ * @csspart call-back - **Leave your number or email and Ada will get back to you**, in the menu where no call can be made.
+ * @csspart call-back-form - The call-back form it opens: phone or email, an optional note, **Ask to be called back**.
+ * @csspart message-call-back - In the visitor's own call-back request: "Call me back: …".
  *
  * @cssprop --contact-me-accent - Accent colour (buttons, focus ring).
  * @cssprop --contact-me-on-accent - Text on the accent colour.

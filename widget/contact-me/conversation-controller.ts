@@ -46,6 +46,8 @@ export interface PanelMessage {
   call?: CallLog;
   /** Files the message carries (stored by the room before the message is sent). */
   files?: FileRef[];
+  /** A call-back request: the phone number or email to call back on (`text` is its note). */
+  callBack?: string;
 }
 
 /** What the visitor may fill in besides the text. */
@@ -224,12 +226,21 @@ export class ConversationController implements ReactiveController {
   }
 
   /**
-   * Send a message, with `files` the room has stored (`widget/files/upload.ts`);
-   * shown at once as `sending`, and kept until the room acknowledges it.
-   * While the socket is not open it goes on the next `welcome`.
+   * Send a message, with `files` the room has stored (`widget/files/upload.ts`)
+   * or, with `callBack`, a call-back request (`text` its note); shown at once
+   * as `sending`, and kept until the room acknowledges it. While the socket is
+   * not open it goes on the next `welcome`.
    */
-  post(text: string, files: FileRef[] = []): PanelMessage {
-    const message: PanelMessage = { clientId: newClientId(), from: "visitor", text, at: Date.now(), state: "sending", ...(files.length ? { files } : {}) };
+  post(text: string, files: FileRef[] = [], callBack?: string): PanelMessage {
+    const message: PanelMessage = {
+      clientId: newClientId(),
+      from: "visitor",
+      text,
+      at: Date.now(),
+      state: "sending",
+      ...(files.length ? { files } : {}),
+      ...(callBack ? { callBack } : {}),
+    };
     this.senders.set(message.clientId!, this.sender());
     this.messages = [...this.messages, message];
     this.keep();
@@ -272,6 +283,7 @@ export class ConversationController implements ReactiveController {
       ...(from.page ? { page: from.page } : {}),
       ...(from.timeZone ? { timeZone: from.timeZone } : {}),
       ...(message.files?.length ? { files: message.files.map((f) => f.id) } : {}),
+      ...(message.callBack ? { callBack: message.callBack } : {}),
     });
   }
 
@@ -328,6 +340,7 @@ export class ConversationController implements ReactiveController {
         state: m.delivered ? "delivered" : "sent",
         ...(m.call ? { call: m.call } : {}),
         ...(m.files?.length ? { files: m.files } : {}),
+        ...(m.callBack ? { callBack: m.callBack } : {}),
       };
       const i = list.findIndex((x) => x.id === m.id || (m.clientId !== undefined && x.clientId === m.clientId));
       list = i >= 0 ? list.map((x, j) => (j === i ? { ...shown, state: better(x.state, shown.state) } : x)) : [...list, shown];

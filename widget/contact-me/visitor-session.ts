@@ -74,8 +74,17 @@ export class VisitorSession {
   roomProfile: HostProfile | undefined;
   /** The host's presence from the room; undefined until the socket has it. */
   available: boolean | undefined;
+  /**
+   * Whether a call can ring now (presence `calls`): false while the host is
+   * available only at a dashboard whose browser cannot take calls.
+   */
+  calls: boolean | undefined;
   /** Outside the room's business hours: when they next open, ms since the epoch. */
   nextOpen: number | undefined;
+  /** Whether a call may be offered now: the host is available, for calls. */
+  get canCall(): boolean {
+    return this.available === true && this.calls !== false;
+  }
   /**
    * Whether this browser can make calls (`call/capabilities.ts`): found out
    * when the panel opens and again before each call; undefined before.
@@ -127,6 +136,7 @@ export class VisitorSession {
     });
     this.signaling.on("presence", (m) => {
       this.available = m.available;
+      this.calls = m.calls ?? m.available;
       this.nextOpen = m.nextOpen;
       root.requestUpdate();
     });

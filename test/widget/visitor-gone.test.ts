@@ -1,0 +1,54 @@
+/// <reference types="node" />
+/**
+ * A host who accepts a call whose visitor can no longer connect is told so
+ * within seconds, not left on "Connecting…" (Chromium): the visitor's page
+ * closes right after the host accepts; or the visitor's browser never
+ * answers (its `setRemoteDescription` never settles), and the call gives up
+ * after `CONNECT_TIMEOUT_MS`.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { CONNECT_TIMEOUT_MS } from "../../widget/call/call-controller.ts";
+import { WAIT_MS, openHost, setAvailable, uniqueRoom, visible } from "../support/browser.ts";
+import { availableHostAndVisitor, useStack } from "../support/stack.ts";
+
+const stack = useStack();
+const COULD_NOT_CONNECT = "The visitor could not connect.";
+
+test("the visitor's page closes right after the host accepts: the dashboard says the visitor could not connect within seconds", () =>
+  stack.run(async (pages) => {
+    const { host, visitor } = await availableHostAndVisitor(stack, pages, "gone-closed");
+    await visitor.panel.getByRole("button", { name: "Audio call" }).click();
+    await visible(visitor.panel.getByText("Calling…"));
+    await host.page.getByRole("button", { name: "Accept" }).click({ timeout: WAIT_MS });
+    await visitor.page.close();
+    const closed = Date.now();
+    await host.page.getByText(COULD_NOT_CONNECT).waitFor({ state: "visible", timeout: 15_000 });
+    const waited = Date.now() - closed;
+    assert.ok(waited < 10_000, `told after ${waited} ms`);
+    assert.equal(await host.page.getByText("Connecting…").count(), 0);
+  }));
+
+test("a visitor whose browser never answers: the dashboard gives up connecting within CONNECT_TIMEOUT_MS and says the visitor could not connect", () =>
+  stack.run(async (pages) => {
+    const room = uniqueRoom("gone-silent");
+    const host = await openHost(pages, stack.server.origin, room, stack.hostKey);
+    await setAvailable(host.page, true);
+    const visitor = await pages.open("about:blank");
+    await visitor.page.addInitScript(() => {
+      // The offer is taken, and nothing comes of it: no answer, no ICE.
+      RTCPeerConnection.prototype.setRemoteDescription = () => new Promise<void>(() => {});
+    });
+    await visitor.page.goto(`${stack.server.origin}/?room=${encodeURIComponent(room)}`);
+    await visitor.page.getByRole("button", { name: "Contact me" }).click({ timeout: WAIT_MS });
+    const panel = visitor.page.getByRole("dialog", { name: "Contact" });
+    await visible(panel.getByText("Available", { exact: true }));
+    await panel.getByRole("button", { name: "Audio call" }).click({ timeout: WAIT_MS });
+    await host.page.getByRole("button", { name: "Accept" }).click({ timeout: WAIT_MS });
+    const accepted = Date.now();
+    await visible(host.page.getByText("Connecting…"));
+    await host.page.getByText(COULD_NOT_CONNECT).waitFor({ state: "visible", timeout: CONNECT_TIMEOUT_MS + 10_000 });
+    const waited = Date.now() - accepted;
+    assert.ok(waited >= CONNECT_TIMEOUT_MS - 2_000 && waited < CONNECT_TIMEOUT_MS + 5_000, `told after ${waited} ms`);
+    await visible(panel.getByText("The host could not connect."));
+  }));
