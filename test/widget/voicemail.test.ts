@@ -4,20 +4,33 @@
  * with the fake microphone (the level meter moves, the recording stops by
  * itself at the room's `MAX_RECORDING_S`), sends it, and the dashboard plays
  * it — a real `MediaRecorder` WebM, uploaded to a real room, played by a real
- * `<audio>`/`<video>`. A browser without `MediaRecorder` is not offered one;
- * a refused microphone is said in plain words.
+ * `<audio>`/`<video>`. In Slack bot mode (the Slack stand-in) the voice
+ * message goes into its conversation's thread with the recorded bytes. A
+ * browser without `MediaRecorder` is not offered one; a refused microphone is
+ * said in plain words.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Locator, Page } from "playwright-core";
 import { eventually, hidden, setAvailable, visible, WAIT_MS } from "../support/browser.ts";
+import { BOT_TOKEN, CHANNEL_ID } from "../support/slack.ts";
 import { availableHostAndVisitor, useStack } from "../support/stack.ts";
 
 /** Seconds an unanswered call rings (the least the room allows is 5). */
 const RING_TIMEOUT_S = 5;
 /** The longest recording the room takes, seconds (the least it allows is 5). */
 const MAX_RECORDING_S = 5;
-const stack = useStack({ vars: { RING_TIMEOUT_S: String(RING_TIMEOUT_S), MAX_RECORDING_S: String(MAX_RECORDING_S) } });
+const stack = useStack({
+  slack: true,
+  vars: (slack) => ({
+    RING_TIMEOUT_S: String(RING_TIMEOUT_S),
+    MAX_RECORDING_S: String(MAX_RECORDING_S),
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_CHANNEL_ID: CHANNEL_ID,
+    SLACK_SIGNING_SECRET: "signing-voicemail",
+    SLACK_API_URL: slack!.apiUrl,
+  }),
+});
 /** The default limit (120 s), for recordings stopped by hand however slow the machine. */
 const roomy = useStack();
 
@@ -72,7 +85,7 @@ async function hostPlayer(page: Page, kind: "audio" | "video"): Promise<Locator>
   return player;
 }
 
-test("a voice message after No answer: the meter moves, it stops at MAX_RECORDING_S, and the dashboard plays it", () =>
+test("a voice message after No answer: the meter moves, it stops at MAX_RECORDING_S, the dashboard plays it, and Slack gets its bytes in the conversation's thread", () =>
   stack.run(async (pages) => {
     const { host, visitor } = await availableHostAndVisitor(stack, pages, "voicemail");
     const panel = visitor.panel;
@@ -101,6 +114,11 @@ test("a voice message after No answer: the meter moves, it stops at MAX_RECORDIN
     assert.ok(previewS > MAX_RECORDING_S - 1.5 && previewS < MAX_RECORDING_S + 1.5, `preview lasts ${previewS} s`);
     // The microphone is released once recording stops.
     assert.deepEqual(await liveTracks(visitor.page), []);
+    // The SHA-256 of what was recorded, read back from the preview's blob.
+    const recordedSha = await preview.evaluate(async (el: HTMLAudioElement) => {
+      const bytes = await (await fetch(el.src)).arrayBuffer();
+      return [...new Uint8Array(await crypto.subtle.digest("SHA-256", bytes))].map((b) => b.toString(16).padStart(2, "0")).join("");
+    });
 
     await send.click();
     await hidden(send);
@@ -116,6 +134,14 @@ test("a voice message after No answer: the meter moves, it stops at MAX_RECORDIN
     const hostS = await duration(player, "the dashboard's <audio>");
     assert.ok(hostS > MAX_RECORDING_S - 1.5 && hostS < MAX_RECORDING_S + 1.5, `the dashboard's recording lasts ${hostS} s`);
     const at = await plays(player, "the dashboard's <audio>");
+
+    // Slack: the call's notice opened the conversation's thread; the recording joins that thread, byte for byte.
+    const slack = stack.slack;
+    const parent = await eventually("the conversation's thread in Slack", async () => slack.posts.find((p) => p.thread_ts === undefined), Boolean);
+    const upload = await eventually("the recording completed in Slack", async () => slack.uploads.filter((u) => u.completed), (u) => u.length > 0);
+    assert.equal(upload.length, 1, "one file in Slack");
+    assert.equal(upload[0]!.sha256, recordedSha, "Slack holds the recorded bytes");
+    assert.deepEqual([upload[0]!.completed!.channel_id, upload[0]!.completed!.thread_ts], [CHANNEL_ID, parent!.ts], "in the conversation's thread");
     console.log(`# voice message: meter ${level}, stopped after ${recordedMs} ms, preview ${previewS.toFixed(2)} s, dashboard ${hostS.toFixed(2)} s, played to ${at.toFixed(2)} s`);
   }));
 
