@@ -20,7 +20,17 @@ test("the visitor's page closes right after the host accepts: the dashboard says
     const { host, visitor } = await availableHostAndVisitor(stack, pages, "gone-closed");
     await visitor.panel.getByRole("button", { name: "Audio call" }).click();
     await visible(visitor.panel.getByText("Calling…"));
+    // From now on the visitor's browser sends no offer, answer or ICE candidate: it cannot connect.
+    await visitor.page.evaluate(() => {
+      const send = WebSocket.prototype.send;
+      WebSocket.prototype.send = function (this: WebSocket, data) {
+        if (typeof data === "string" && data.includes('"type":"signal"')) return;
+        send.call(this, data);
+      };
+    });
     await host.page.getByRole("button", { name: "Accept" }).click({ timeout: WAIT_MS });
+    // The room took the accept (the host connects) before the visitor's page goes.
+    await visible(host.page.getByText("Connecting…"));
     await visitor.page.close();
     const closed = Date.now();
     await host.page.getByText(COULD_NOT_CONNECT).waitFor({ state: "visible", timeout: 15_000 });
