@@ -2,14 +2,16 @@
 /**
  * File upload: a 10 MiB attachment through the room (`POST upload`, its
  * parts in order, the last part's answer with the checked file) beside a
- * plain HTTP `PUT` of the same bytes to a local Node server.
+ * plain HTTP `PUT` of the same bytes to a local Node server; and the time from
+ * a visitor's Send to a host's socket holding a message with a 1 MiB image,
+ * beside the same message without a file.
  * @module
  */
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { CREATE_UPLOAD, UPLOAD_PART } from "../protocol/http.ts";
 import WebSocket from "ws";
-import { roomPath, visitorAddress, type Frame } from "./lib/clients.ts";
+import { availableHost, Client, roomPath, visitorAddress, type Frame } from "./lib/clients.ts";
 import { within } from "./lib/deadline.ts";
 import { roomName, type BenchContext } from "./lib/context.ts";
 import { withRatio, type Figure } from "./lib/figures.ts";
@@ -24,6 +26,10 @@ const SIZE = 10 * MiB;
 const QUICK_SIZE = 256 * 1024;
 const TRIALS = 5;
 const QUICK_TRIALS = 1;
+/** The image of a message timed from Send to the host: 1 MiB. */
+const MESSAGE_FILE_SIZE = MiB;
+/** Messages timed from Send to the host, with and without the image. */
+const SEND_TRIALS = 9;
 
 export const UPLOAD: Section = {
   title: SECTION,
@@ -37,6 +43,12 @@ under \`partykit dev\`, 1 MiB in the local R2 bucket under \`wrangler dev\`. Tim
 throughput in MB/s (10⁶ bytes per second), median of ${TRIALS} uploads, each in a new conversation. Baseline: a
 plain HTTP \`PUT\` of the same bytes in one request to a local Node \`http\` server (the \`ws\` baseline server's
 process), which reads the whole body into memory and answers, in the same run. All on 127.0.0.1.
+
+**Send → host.** A host is available on its socket; a visitor sends a message with a ${MESSAGE_FILE_SIZE / MiB} MiB PNG the
+way the widget sends it on **Send**: the upload first (as above), then the \`text\` frame with the file's id. Timed
+from the \`POST upload\` to the host's socket receiving the \`message\` frame that carries the file (median of
+${SEND_TRIALS}, each in a new room). Baseline: the same message without a file, from the \`text\` frame to the host's
+\`message\` frame, in the same run. The dashboard's rendering is not included.
 `,
 };
 
@@ -69,9 +81,20 @@ async function uploadOnce(ctx: BenchContext, target: RuntimeTarget, bytes: Buffe
   const room = roomName("upload");
   const address = visitorAddress();
   const token = await conversationToken(target.socketUrl(room), address, ctx.deadline.cap(20_000));
+  const t0 = performance.now();
+  await upload(ctx, target, room, { address, token }, bytes, sha256);
+  return performance.now() - t0;
+}
+
+/**
+ * Upload `bytes` (a PNG) to the conversation of `visitor.token` in `room`,
+ * part after part, as the widget does; the completed file's id.
+ * @throws when the room refuses a step or the file's SHA-256 is not `sha256`
+ */
+async function upload(ctx: BenchContext, target: RuntimeTarget, room: string, visitor: { address: string; token: string }, bytes: Buffer, sha256: string): Promise<string> {
+  const { address, token } = visitor;
   const base = `${target.origin}${roomPath(room)}`;
   const headers = { authorization: `Bearer ${token}`, "cf-connecting-ip": address };
-  const t0 = performance.now();
   const made = await ok(
     await fetch(`${base}/${CREATE_UPLOAD.path}`, {
       method: "POST",
@@ -94,9 +117,38 @@ async function uploadOnce(ctx: BenchContext, target: RuntimeTarget, bytes: Buffe
       `PUT upload/part at ${offset}`,
     );
   }
-  const ms = performance.now() - t0;
-  if (last.complete !== true || (last.file as { sha256?: string } | undefined)?.sha256 !== sha256) throw new Error(`the upload did not complete: ${JSON.stringify(last).slice(0, 200)}`);
-  return ms;
+  const file = last.file as { id?: string; sha256?: string } | undefined;
+  if (last.complete !== true || file?.sha256 !== sha256) throw new Error(`the upload did not complete: ${JSON.stringify(last).slice(0, 200)}`);
+  return String(file.id);
+}
+
+/**
+ * Ms from a visitor's Send to an available host's socket holding the
+ * message, in a new room: with `file`, its upload comes first and the
+ * message carries it; without, the message is text only.
+ */
+async function sendToHost(ctx: BenchContext, target: RuntimeTarget, file?: { bytes: Buffer; sha256: string }): Promise<number> {
+  const room = roomName("send");
+  const host = await availableHost(target, room);
+  let visitor: Client | undefined;
+  try {
+    const address = visitorAddress();
+    const token = await conversationToken(target.socketUrl(room), address, ctx.deadline.cap(20_000));
+    visitor = await Client.connect(`${target.socketUrl(room)}?conversation=${encodeURIComponent(token)}`, { address, timeoutMs: ctx.deadline.cap(20_000) });
+    const text = `send ${randomUUID()}`;
+    const shown = host.expect((f) => f.type === "message" && (f.message as { text?: string }).text === text, "the message at the host", ctx.deadline.cap(60_000));
+    const t0 = performance.now();
+    const files = file ? [await upload(ctx, target, room, { address, token }, file.bytes, file.sha256)] : [];
+    visitor.send({ type: "text", text, clientId: randomUUID(), files });
+    const frame = await shown;
+    const ms = performance.now() - t0;
+    const carried = ((frame.message as { files?: { id: string }[] }).files ?? []).map((f) => f.id);
+    if (JSON.stringify(carried) !== JSON.stringify(files)) throw new Error(`the host's message carries ${JSON.stringify(carried)}, not ${JSON.stringify(files)}`);
+    return ms;
+  } finally {
+    visitor?.close();
+    host.close();
+  }
 }
 
 /** One plain `PUT` of `bytes` to the baseline server; ms to its answer. */
@@ -148,6 +200,42 @@ export async function benchUpload(ctx: BenchContext): Promise<Figure[]> {
     } catch (err) {
       figures.push({ id, section: SECTION, name, runtime: target.name, unit: "MB/s", error: err instanceof Error ? err.message : String(err) });
     }
+    figures.push(await benchSend(ctx, target));
   }
   return figures;
+}
+
+/** Send → host with a {@link MESSAGE_FILE_SIZE} image, beside the same message without it. */
+async function benchSend(ctx: BenchContext, target: RuntimeTarget): Promise<Figure> {
+  const size = ctx.quick ? QUICK_SIZE : MESSAGE_FILE_SIZE;
+  const trials = ctx.quick ? QUICK_TRIALS : SEND_TRIALS;
+  const bytes = Buffer.concat([Buffer.from("89504e470d0a1a0a", "hex"), randomBytes(size - 8)]);
+  const file = { bytes, sha256: createHash("sha256").update(bytes).digest("hex") };
+  const id = `upload.${target.runtime}.send-to-host${ctx.quick ? ".quick" : ""}`;
+  const name = `Send → host, a message with a ${size >= MiB ? `${size / MiB} MiB` : `${size / 1024} KiB`} image`;
+  try {
+    const withFile: number[] = [];
+    const textOnly: number[] = [];
+    for (let i = 0; i < trials; i++) {
+      ctx.deadline.check(SECTION);
+      textOnly.push(await sendToHost(ctx, target));
+      withFile.push(await sendToHost(ctx, target, file));
+    }
+    const w = summarize(withFile);
+    const t = summarize(textOnly);
+    ctx.log(`upload: send → host on ${target.name}: ${w.median.toFixed(1)} ms with the image, ${t.median.toFixed(1)} ms without`);
+    return withRatio({
+      id,
+      section: SECTION,
+      name,
+      runtime: target.name,
+      unit: "ms",
+      n: w.n,
+      median: w.median,
+      baseline: { label: "the same message without a file", median: t.median },
+      notes: `median of ${w.n}; the baseline median of ${t.n}`,
+    });
+  } catch (err) {
+    return { id, section: SECTION, name, runtime: target.name, unit: "ms", error: err instanceof Error ? err.message : String(err) };
+  }
 }
