@@ -5,7 +5,8 @@
  * cannot be taken here; with WebRTC it says nothing of the kind. Such a
  * dashboard, available, is available for messages only: the visitor sees the
  * host available, no call buttons and why, and its message reaches it; the
- * panel offers a call back instead, and the request reaches the dashboard.
+ * panel offers a call back instead, and the request reaches the dashboard,
+ * even when the room took it only after a reload of the visitor's page.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -69,4 +70,21 @@ test("a host available only at a dashboard without WebRTC is available for messa
     await visible(panel.getByText("Call me back: +33 6 12 34 56 78"));
     await visible(host.page.getByText("📞 Call back: +33 6 12 34 56 78"));
     await visible(host.page.getByText("After 5 pm, please"));
+
+    // A request the room has not acknowledged is kept whole: after a reload it goes with its contact.
+    await visitor.page.evaluate(() => {
+      const send = WebSocket.prototype.send;
+      WebSocket.prototype.send = function (this: WebSocket, data) {
+        if (typeof data === "string" && data.includes('"type":"text"')) return; // the room never hears it
+        send.call(this, data);
+      };
+    });
+    await panel.getByRole("button", { name: "Back" }).click({ timeout: WAIT_MS });
+    await panel.getByRole("button", { name: /^Leave your number or email and .+ will get back to you$/ }).click({ timeout: WAIT_MS });
+    await panel.getByRole("textbox", { name: "Phone or email" }).fill("grace@example.com", { timeout: WAIT_MS });
+    await panel.getByRole("button", { name: "Ask to be called back" }).click({ timeout: WAIT_MS });
+    await visible(panel.getByText("Call me back: grace@example.com"));
+    await visitor.page.reload();
+    await visitor.page.getByRole("button", { name: "Contact me" }).click({ timeout: WAIT_MS });
+    await visible(host.page.getByText("📞 Call back: grace@example.com"));
   }));

@@ -188,7 +188,17 @@ export class ConversationController implements ReactiveController {
     const fresh = kept.filter((k) => !this.messages.some((m) => m.clientId === k.clientId));
     for (const k of fresh) this.senders.set(k.clientId, k.sender);
     if (fresh.length) {
-      const restored = fresh.map((k): PanelMessage => ({ clientId: k.clientId, from: "visitor", text: k.text, at: k.at, state: "sending", ...(k.files?.length ? { files: k.files } : {}) }));
+      const restored = fresh.map(
+        (k): PanelMessage => ({
+          clientId: k.clientId,
+          from: "visitor",
+          text: k.text,
+          at: k.at,
+          state: "sending",
+          ...(k.files?.length ? { files: k.files } : {}),
+          ...(k.callBack ? { callBack: k.callBack } : {}),
+        }),
+      );
       this.messages = [...this.messages, ...restored].sort((a, b) => a.at - b.at);
       for (const m of restored) this.startTimer(m);
       this.host.requestUpdate();
@@ -322,7 +332,16 @@ export class ConversationController implements ReactiveController {
     }
     if (!this.outboxKey) return;
     if (pending.length === 0) return local.remove(this.outboxKey);
-    const outgoing = pending.map((m): Outgoing => ({ clientId: m.clientId!, text: m.text, at: m.at, sender: this.senders.get(m.clientId!) ?? {}, ...(m.files ? { files: m.files } : {}) }));
+    const outgoing = pending.map(
+      (m): Outgoing => ({
+        clientId: m.clientId!,
+        text: m.text,
+        at: m.at,
+        sender: this.senders.get(m.clientId!) ?? {},
+        ...(m.files ? { files: m.files } : {}),
+        ...(m.callBack ? { callBack: m.callBack } : {}),
+      }),
+    );
     local.set(this.outboxKey, JSON.stringify(outgoing));
   }
 
@@ -365,11 +384,13 @@ interface Outgoing {
   sender: Sender;
   /** The files it carries, already stored by the room. */
   files?: FileRef[];
+  /** A call-back request's phone number or email (`text` is its note). */
+  callBack?: string;
 }
 
 function isOutgoing(value: unknown): value is Outgoing {
   const v = value as Partial<Outgoing> | null;
-  return !!v && typeof v.clientId === "string" && typeof v.text === "string" && typeof v.at === "number" && typeof v.sender === "object" && v.sender !== null && (v.files === undefined || Array.isArray(v.files));
+  return !!v && typeof v.clientId === "string" && typeof v.text === "string" && typeof v.at === "number" && typeof v.sender === "object" && v.sender !== null && (v.files === undefined || Array.isArray(v.files)) && (v.callBack === undefined || typeof v.callBack === "string");
 }
 
 const ORDER: MessageState[] = ["sending", "failed", "sent", "delivered"];
