@@ -90,6 +90,14 @@ describe("the dashboard's inbox: what a conversation shows", () => {
     expect(matches(c, "tea")).to.equal(false);
   });
 
+  it("finds a call-back request by its contact and a message by its files' names", () => {
+    const callBack: ConversationMessage = { ...msg("visitor", "", NOW), callBack: "+33 6 12 34 56 78" };
+    const files: ConversationMessage = { ...msg("visitor", "", NOW), files: [{ id: "f1", name: "Devis-Été.pdf", type: "application/pdf", size: 1200 }] };
+    const c = conversation({}, [callBack, files]);
+    for (const q of ["+33 6 12", "devis-ete", "ETE.PDF"]) expect(matches(c, q), q).to.equal(true);
+    expect(matches(c, "+44")).to.equal(false);
+  });
+
   it("says how long ago: now, minutes, the time today, the weekday this week, else the date", () => {
     expect(relativeTime(NOW - 20_000, NOW, s)).to.equal("now");
     expect(relativeTime(NOW - 5 * MINUTE, NOW, s)).to.equal("5 min");

@@ -101,11 +101,15 @@ export function fold(text: string): string {
   return text.normalize("NFD").replace(/\p{M}/gu, "").toLocaleLowerCase();
 }
 
-/** Whether the name, email or any message text contains `query` (case and diacritics aside). */
+/**
+ * Whether the name, email, any message's text, a call-back request's contact
+ * or an attached file's name contains `query` (case and diacritics aside).
+ */
 export function matches(c: Summary, query: string): boolean {
   const q = fold(query.trim());
   if (!q) return true;
-  return [c.name, c.email, ...c.messages.map((m) => m.text)].some((t) => t !== undefined && fold(t).includes(q));
+  const texts = c.messages.flatMap((m) => [m.text, m.callBack, ...(m.files ?? []).map((f) => f.name)]);
+  return [c.name, c.email, ...texts].some((t) => t !== undefined && fold(t).includes(q));
 }
 
 /** The clock time at `now` in IANA time zone `timeZone`, e.g. "14:05"; undefined when the browser does not know the zone. */
