@@ -3,7 +3,8 @@
  * Files in conversations, in real Chromium against `partykit dev`: a
  * screenshot pasted by the visitor shows as a thumbnail on both sides; a PDF
  * the host attaches through the picker reaches the visitor as a download
- * link whose bytes are the file's; an upload whose part answer is lost goes
+ * link whose bytes are the file's, and a file attached and left unsent stays
+ * with its conversation while the host reads another; an upload whose part answer is lost goes
  * on and completes with one file, the quota used once; a web page renamed
  * `.png` and a file over `MAX_ATTACHMENT_MB` are refused with their lines,
  * the message kept.
@@ -142,6 +143,14 @@ test("the host attaches a PDF through the picker; the visitor sees its name and 
     const pdf = Buffer.concat([Buffer.from("%PDF-1.4\n% invoice\n"), randomBytes(3000), Buffer.from("\n%%EOF\n")]);
     await host.page.locator('[part="reply"] input[type="file"]').setInputFiles({ name: "invoice.pdf", mimeType: "application/pdf", buffer: pdf });
     await visible(host.page.locator('[part="attachment"]', { hasText: "invoice.pdf" }));
+    // Another conversation opened meanwhile shows none of Bob's files, and Bob's are still there on the way back.
+    const other = await openVisitor(pages, stack.server.origin, room);
+    await startConversation(other.panel, "Cleo", "Hello there");
+    await item(host.page, "Cleo").click({ timeout: WAIT_MS });
+    await visible(host.page.getByRole("textbox", { name: "Reply to Cleo" }));
+    assert.equal(await host.page.locator('[part="reply"] [part="attachment"]').count(), 0, "Bob's file is not on Cleo's reply");
+    await item(host.page, "Bob").click({ timeout: WAIT_MS });
+    await visible(host.page.locator('[part="reply"] [part="attachment"]', { hasText: "invoice.pdf" }));
     await host.page.getByRole("textbox", { name: "Reply to Bob" }).fill("Here it is");
     await host.page.locator('[part="reply"]').getByRole("button", { name: "Send", exact: true }).click();
 

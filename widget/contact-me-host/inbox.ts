@@ -123,9 +123,8 @@ export class InboxView implements ReactiveController {
   /** Whether the width is known (the first resize observation came): until then nothing opens by itself. */
   #measured = false;
 
-  /** Files attached to the reply being written, and the conversation they were attached in. */
+  /** Files attached to the replies being written, each conversation's own. */
   readonly #attachments: Attachments;
-  #attachmentsFor: string | undefined;
 
   constructor(host: InboxHost, options: InboxOptions) {
     this.#host = host;
@@ -518,11 +517,8 @@ export class InboxView implements ReactiveController {
   private renderReply(c: Summary, name: string, s: Strings) {
     const drafts = this.#options.drafts();
     const files = this.#attachments;
-    // Files attached belong to the conversation they were attached in.
-    if (this.#attachmentsFor !== c.id && !files.busy) {
-      if (files.files.length || files.problem) files.clear();
-      this.#attachmentsFor = c.id;
-    }
+    // Files attached belong to the conversation they were attached in, and wait there while another is read.
+    files.show(c.id);
     return html`<form
       part="reply"
       class=${files.dragging ? "reply dragging" : "reply"}
@@ -573,8 +569,9 @@ export class InboxView implements ReactiveController {
       ids = stored.map((f) => f.id);
     }
     this.#options.reply(conversationId, text, ids);
-    files.clear();
-    area.value = "";
+    files.clear(conversationId);
+    // The box may show another conversation by now (the host moved on while the files uploaded).
+    if (area.isConnected && this.#options.drafts().get(conversationId) === area.value) area.value = "";
     this.#options.drafts().delete(conversationId);
   }
 }

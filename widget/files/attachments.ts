@@ -79,9 +79,33 @@ export class Attachments implements ReactiveController {
 
   hostConnected(): void {}
 
+  /** Files attached in other contexts (the dashboard's other conversations), kept while another one is shown. */
+  readonly #parked = new Map<string, Attachment[]>();
+  /** The context {@link files} belong to, once {@link show} named one. */
+  #context: string | undefined;
+
   hostDisconnected(): void {
-    for (const f of this.files) if (f.preview) URL.revokeObjectURL(f.preview);
+    for (const f of [...this.files, ...[...this.#parked.values()].flat()]) if (f.preview) URL.revokeObjectURL(f.preview);
     this.files = [];
+    this.#parked.clear();
+  }
+
+  /**
+   * Show the files attached in `context` (the dashboard's conversation id),
+   * keeping those of the one shown before for when it comes back: files
+   * attached and not yet sent are never lost by reading another
+   * conversation. Waits (returns false) while uploading; true once shown.
+   * Meant to be called while rendering: it asks for no update itself.
+   */
+  show(context: string): boolean {
+    if (context === this.#context) return true;
+    if (this.busy) return false;
+    if (this.#context !== undefined && this.files.length) this.#parked.set(this.#context, this.files);
+    this.files = this.#parked.get(context) ?? [];
+    this.#parked.delete(context);
+    this.#context = context;
+    this.problem = undefined;
+    return true;
   }
 
   /** Attach `files`: those of a type that cannot be attached, or past {@link MAX_FILES_PER_MESSAGE}, are refused with a line. */
@@ -113,9 +137,18 @@ export class Attachments implements ReactiveController {
     this.host.requestUpdate();
   }
 
-  /** Forget every file (the message was sent). */
-  clear(): void {
-    for (const f of this.files) if (f.preview) URL.revokeObjectURL(f.preview);
+  /**
+   * Forget every file (the message was sent): those shown, or those of
+   * `context` when given (another conversation's, if it is no longer shown).
+   */
+  clear(context?: string): void {
+    const shown = context === undefined || context === this.#context;
+    const gone = shown ? this.files : (this.#parked.get(context) ?? []);
+    for (const f of gone) if (f.preview) URL.revokeObjectURL(f.preview);
+    if (!shown) {
+      this.#parked.delete(context);
+      return;
+    }
     this.files = [];
     this.problem = undefined;
     this.host.requestUpdate();
