@@ -11,6 +11,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { wranglerConfig } from "./configs.ts";
 import { REPO_ROOT, freePort, startDevServer, type ServerOptions, type TestServer } from "./dev-server.ts";
 
 /**
@@ -19,7 +20,8 @@ import { REPO_ROOT, freePort, startDevServer, type ServerOptions, type TestServe
  * storage somewhere: in `opts.persist` when given (so a restart on the same
  * port keeps it), otherwise in a fresh temporary directory removed when the
  * server stops, so nothing outlives it. Each instance gets its own free
- * inspector port (two instances would clash on the default one).
+ * inspector port (two instances would clash on the default one). The demo
+ * pages are built once for every server (`configs.ts`), not by each start.
  * @throws if it is not ready within 60 s, with everything it printed
  */
 export function startWrangler(opts: ServerOptions = {}): Promise<TestServer> {
@@ -28,6 +30,7 @@ export function startWrangler(opts: ServerOptions = {}): Promise<TestServer> {
     const persistTo = opts.persist || mkdtempSync(join(tmpdir(), "contact-me-wrangler-"));
     const args = [
       "dev",
+      "--config", wranglerConfig(),
       "--port", String(port),
       "--ip", "127.0.0.1",
       "--inspector-port", String(await freePort()),
