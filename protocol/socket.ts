@@ -821,11 +821,17 @@ export type ServerMessage = v.InferOutput<typeof ServerMessage>;
  * (label {@link CONTROL_CHANNEL}), so they work while the room is unreachable:
  * - `hangup`: the sender ended the call;
  * - `mute`: the sender's microphone (`audio`) or camera (`video`) is off
- *   (`true`) or on; sent when the channel opens and on every change.
+ *   (`true`) or on; sent when the channel opens and on every change;
+ * - `screen`: the sender shares its screen (`getDisplayMedia`, W3C Screen
+ *   Capture) as the video track of the MediaStream whose id is `stream` (the
+ *   id travels in the SDP's `a=msid`, so the receiver finds the track by
+ *   `RTCTrackEvent.streams[0].id`), or stopped sharing (`stream: null`). Sent
+ *   before the track is added, when the channel opens, and on every change.
  */
 export const PeerMessage = v.variant("type", [
   v.object({ type: v.literal("hangup") }),
   v.object({ type: v.literal("mute"), audio: v.boolean(), video: v.boolean() }),
+  v.object({ type: v.literal("screen"), stream: v.nullable(v.pipe(v.string(), v.minLength(1), v.maxLength(128))) }),
 ]);
 export type PeerMessage = v.InferOutput<typeof PeerMessage>;
 

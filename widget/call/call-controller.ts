@@ -9,7 +9,9 @@
  * Hang-up and mute state go to the other peer over the call's data channel as
  * well as (hang-up) through the room, so they work while the room is down.
  * Leaving the page (`pagehide`) hangs up at once, rather than after the
- * room's reconnect grace.
+ * room's reconnect grace. Either side may share its screen
+ * ({@link CallController.shareScreen}) beside its camera; see
+ * `widget/call/peer-call.ts`.
  * @module
  */
 import type { ReactiveController, ReactiveControllerHost } from "lit";
@@ -152,6 +154,11 @@ export class CallController implements ReactiveController {
   warning: CallProblem | undefined;
   /** Recovery timings for new calls (tests shorten them). */
   timing: Partial<RecoveryTiming> | undefined;
+  /**
+   * This side's shared screen while it shares: the stream from
+   * `getDisplayMedia({video: true})` (W3C Screen Capture), one video track.
+   */
+  screenStream: MediaStream | undefined;
 
   private peer: PeerCall | undefined;
   /**
@@ -245,6 +252,73 @@ export class CallController implements ReactiveController {
   /** The current call's {@link PeerCall}, if any (for diagnostics and tests). */
   get peerCall(): PeerCall | undefined {
     return this.peer;
+  }
+
+  /**
+   * The other side's shared screen while it shares (a MediaStream with its
+   * video track), else undefined. See {@link PeerCall.remoteScreen}.
+   */
+  get remoteScreen(): MediaStream | undefined {
+    return this.peer?.remoteScreen;
+  }
+
+  /**
+   * Whether this browser can share a screen: `getDisplayMedia` exists (it
+   * does not on phones). False on the server.
+   */
+  get canShareScreen(): boolean {
+    return typeof globalThis.navigator?.mediaDevices?.getDisplayMedia === "function";
+  }
+
+  /**
+   * Share a screen, window or tab in the call: asks the browser's picker
+   * (`getDisplayMedia({video: true})`) and sends its track beside the camera
+   * (`PeerCall.shareScreen`); the call goes on throughout. Sharing ends with
+   * {@link stopScreen}, or when the track ends (the browser's own **Stop
+   * sharing**). Cancelling the picker (`NotAllowedError`) leaves things as
+   * they were, with no warning; any other failure sets {@link warning}
+   * (`screenFailed`). Never throws.
+   */
+  async shareScreen(): Promise<void> {
+    const peer = this.peer;
+    if (!peer || this.screenStream || !this.canShareScreen) return;
+    let stream: MediaStream | undefined;
+    try {
+      stream = await navigator.mediaDevices.getDisplayMedia({ video: true });
+      const track = stream.getVideoTracks()[0];
+      if (!track) throw new Error("no video track");
+      if (this.peer !== peer || this.screenStream) return stream.getTracks().forEach((t) => t.stop()); // ended, or shared twice
+      // Text and lines stay sharp: resolution is kept over frame rate (W3C mst-content-hint).
+      if ("contentHint" in track) track.contentHint = "detail";
+      const shared = stream;
+      track.addEventListener("ended", () => {
+        if (this.screenStream === shared) this.stopScreen();
+      });
+      this.screenStream = stream;
+      this.warning = undefined;
+      this.host.requestUpdate();
+      await peer.shareScreen(track);
+    } catch (err) {
+      const name = (err as DOMException)?.name;
+      if (stream && this.screenStream === stream) this.stopScreen();
+      else stream?.getTracks().forEach((t) => t.stop());
+      // The person closed the picker: nothing went wrong.
+      if (name !== "NotAllowedError" && name !== "AbortError") {
+        console.warn("contact-me: could not share the screen", err);
+        this.warning = { key: "screenFailed" };
+      }
+    }
+    this.host.requestUpdate();
+  }
+
+  /** Stop sharing the screen (the toolbar's **Stop sharing**, or the browser's): the camera goes on. */
+  stopScreen(): void {
+    const stream = this.screenStream;
+    if (!stream) return;
+    this.screenStream = undefined;
+    this.peer?.stopScreen();
+    stream.getTracks().forEach((t) => t.stop());
+    this.host.requestUpdate();
   }
 
   /** Seconds since the call connected (0 before). */
@@ -563,12 +637,15 @@ export class CallController implements ReactiveController {
       }
     });
     peer.addEventListener("channelopen", () => this.sendMuteState());
+    peer.addEventListener("screen", () => {
+      if (this.peer === peer) this.host.requestUpdate();
+    });
     peer.addEventListener("message", (event) => {
       if (this.peer !== peer) return;
       const msg = (event as CustomEvent<PeerMessage>).detail;
       if (msg.type === "hangup") {
         this.finish("ended");
-      } else {
+      } else if (msg.type === "mute") {
         this.remoteMuted = msg.audio;
         this.remoteCameraOff = msg.video;
         this.host.requestUpdate();
@@ -624,6 +701,8 @@ export class CallController implements ReactiveController {
     this.peer = undefined;
     this.localStream?.getTracks().forEach((t) => t.stop());
     this.localStream = undefined;
+    this.screenStream?.getTracks().forEach((t) => t.stop());
+    this.screenStream = undefined;
     this.parkedCamera = undefined;
     this.remoteStream = undefined;
     this.callId = undefined;
