@@ -655,8 +655,16 @@ export const ServerMessage = v.variant("type", [
     role: v.picklist(["host", "visitor"]),
     /** This connection's id. */
     id: v.string(),
-    /** RTCIceServer list for RTCPeerConnection (STUN/TURN). */
+    /**
+     * RTCIceServer list for RTCPeerConnection (STUN/TURN). To hosts, with TURN
+     * credentials minted for this connection (as `accepted` carries them;
+     * their username starts with their expiry, s since the epoch), so a
+     * dashboard can build its peer connection and start its offer while its
+     * `accept` is on the way.
+     */
     iceServers: v.array(IceServer),
+    /** Hosts: the ICE transport policy calls use (as `accepted` carries it). */
+    iceTransportPolicy: v.optional(IceTransportPolicy),
     /** Host display name (hosts only). */
     name: v.optional(v.string()),
     /** Visitors: token to present as `?resume=` when reconnecting (keeps queue place and call for 30 s). */

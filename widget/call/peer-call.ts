@@ -118,6 +118,9 @@ export interface PeerCallOptions {
   timing?: Partial<RecoveryTiming>;
 }
 
+/** Longest the first answer waits for {@link PeerCall.holdAnswer}'s promise, in ms. */
+export const ANSWER_HOLD_MS = 1000;
+
 /**
  * Where the call stands:
  * `connecting` (first connection), `connected`, `reconnecting` (recovering
@@ -175,6 +178,8 @@ export class PeerCall extends EventTarget {
   private pendingCandidates: RTCIceCandidateInit[] = [];
   /** Streams held back until the first remote offer; undefined once sent. */
   private heldStreams: MediaStream[] | undefined;
+  /** What the first answer waits for (a track still starting), see {@link holdAnswer}. */
+  private answerGate: Promise<unknown> | undefined;
   /** Every local stream given, with its current tracks: re-sent on a fresh connection. */
   private readonly localStreams = new Set<MediaStream>();
   /** Incoming signals are applied one at a time, in arrival order. */
@@ -290,12 +295,25 @@ export class PeerCall extends EventTarget {
     if (this.heldStreams) return void this.heldStreams.push(stream);
     this.openChannel();
     for (const track of stream.getTracks()) this.sendTrack(track, stream);
+    // The opening peer makes its offer now rather than a task later, when `negotiationneeded` fires
+    // (behind whatever the page is rendering); that event then finds the offer under way and passes.
+    if (!this.polite) void this.negotiate();
   }
 
   /** RTCPeerConnection.addTrack on the current connection, noting the screen's sender. */
   private sendTrack(track: MediaStreamTrack, stream: MediaStream, pc = this.current): void {
     const sender = pc.addTrack(track, stream);
     if (stream === this.screen) this.screenSender = sender;
+  }
+
+  /**
+   * Under `awaitRemoteOffer`: make the first answer wait (at most
+   * {@link ANSWER_HOLD_MS}) until `ready` settles — e.g. the camera starting
+   * again once the call is accepted — so its track goes with the answer
+   * rather than in a renegotiation right after it.
+   */
+  holdAnswer(ready: Promise<unknown>): void {
+    if (this.heldStreams) this.answerGate = ready;
   }
 
   /**
@@ -405,10 +423,14 @@ export class PeerCall extends EventTarget {
   // ------------------------------------------------------------------ connection
 
   private build(): RTCPeerConnection {
-    const pc = new RTCPeerConnection({ iceServers: this.iceServers, iceTransportPolicy: this.iceTransportPolicy });
+    // max-bundle: one transport for audio, video and data from the first offer, so candidates are
+    // gathered (and trickled) once rather than once per m-line (RFC 9143; every current browser bundles).
+    const pc = new RTCPeerConnection({ iceServers: this.iceServers, iceTransportPolicy: this.iceTransportPolicy, bundlePolicy: "max-bundle" });
     const mine = () => pc === this.current && !this.closed;
     this.gathered = 0;
-    pc.onnegotiationneeded = () => void (mine() && this.negotiate());
+    // Not while an offer is being made or awaits its answer: the browser fires the event again
+    // once stable if the offer did not cover what changed (W3C webrtc-pc §4.7.3).
+    pc.onnegotiationneeded = () => void (mine() && !this.makingOffer && pc.signalingState === "stable" && this.negotiate());
     pc.onicecandidate = ({ candidate }) => {
       if (!mine()) return;
       if (candidate) {
@@ -638,6 +660,14 @@ export class PeerCall extends EventTarget {
     await this.flushCandidates();
     if (this.closed || pc !== this.current) return;
     if (description.type === "answer") return this.checkRestored();
+    const gate = this.heldStreams ? this.answerGate : undefined;
+    this.answerGate = undefined;
+    if (gate) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([gate.catch(() => {}), new Promise((resolve) => (timer = setTimeout(resolve, ANSWER_HOLD_MS)))]);
+      clearTimeout(timer);
+      if (this.closed || pc !== this.current) return;
+    }
     const held = this.heldStreams;
     this.heldStreams = undefined;
     // addTrack reuses the transceivers the offer created, so the answer carries our media.

@@ -828,13 +828,25 @@ export class ContactMeHost extends LitElement {
     this.ringer.unlock();
     this.call.reset();
     this.accepting = waiting;
-    if (await this.call.acquire(waiting.media as CallMedia)) this.signaling.send({ type: "accept", callId: waiting.callId });
+    await this.call.accept(waiting.callId, waiting.media as CallMedia);
+  }
+
+  /**
+   * While a call rings here and this dashboard is in no call, its camera and
+   * microphone start (where already allowed), so Accept is quicker; they stop
+   * once nothing rings here.
+   */
+  private warmForRinging(): void {
+    const ringing = this.ringingHere;
+    if (ringing.length > 0 && !this.call.live) this.call.warmUp(ringing.some((w) => w.media === "video") ? "video" : "audio");
+    else if (!this.call.live) this.call.coolDown();
   }
 
   private decline(waiting: Waiting) {
     this.declinedHere.add(waiting.callId);
     this.requestUpdate();
     this.signaling.send({ type: "decline", callId: waiting.callId });
+    this.warmForRinging();
   }
 
   /** The room's list of waiting calls: ring for each new one ringing here. */
@@ -847,6 +859,7 @@ export class ContactMeHost extends LitElement {
       if (!w.ringsHere || before.has(w.callId) || this.declinedHere.has(w.callId)) continue;
       fire(this, "contact-me-host-ring", { callId: w.callId, media: w.media, name: w.name });
     }
+    this.warmForRinging();
   }
 }
 
