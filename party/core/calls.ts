@@ -381,6 +381,8 @@ export class CallDesk {
   /**
    * ICE settings for one peer of a call: `ICE_SERVERS`, plus TURN credentials
    * minted for its connection id (see `turn.ts`), and the transport policy.
+   * In `accepted` and `resumed`, and in a host's `welcome` (so a dashboard can
+   * start its offer on Accept, before `accepted`).
    */
   async iceFor(connId: string): Promise<Pick<MessageOf<ServerMessage, "accepted">, "iceServers" | "iceTransportPolicy">> {
     const config = this.config();

@@ -92,6 +92,11 @@ function readSession(raw: string | null): SavedSession | undefined {
  * timeline (answered with its duration, missed, declined, cancelled), and a
  * missed call's **Reply** opens the conversation with the reply box ready.
  *
+ * While a call rings here the dashboard starts its camera and microphone,
+ * where the browser already allows them (no prompt), and stops them once
+ * nothing rings; **Accept** then sends `accept` at once and starts the offer
+ * while it is on its way (see `CallController.accept`).
+ *
  * **Business hours** (a disclosure above the inbox) sets the room's weekly
  * hours and their time zone for every dashboard; outside them visitors see
  * the host as away, with when the hours open again, and can only send messages.
