@@ -55,13 +55,30 @@ process (\`exposeFunction\` → \`evaluate\`), no server; from the start until b
 The phase rows split each call at the host learning of the call and at the visitor learning it was
 accepted (for the widget: **Accept** appearing, **Accept** clicked, the visitor's status turning
 **Connecting…**; for the direct pages: the "ring" and "accept" messages arriving); the phases of the
-direct pages are the baseline of each.
+direct pages are the baseline of each. The frame rows run from the click (the direct pages: the start) to the
+first frame of the other side's video presented on each page (\`requestVideoFrameCallback\` on the
+remote \`<video>\`; the direct pages show theirs in a \`<video>\` of the same kind).
+
+How the widget sets a call up: while a call rings, the dashboard starts its camera and microphone (only
+where the browser already allows both, as the benchmark's pages do; stopped once nothing rings there), so
+**Accept** sends \`accept\` without waiting for them; on **Accept** it builds its peer connection at once,
+with the ICE settings its \`welcome\` gave (TURN credentials minted for the connection, used while good for
+five more minutes), and makes its offer while \`accept\` is on its way, holding the offer and candidates
+until \`accepted\` comes back; the offer is made directly, not a task later on \`negotiationneeded\`. The
+visitor's camera, stopped while ringing, starts again on \`accepted\`, and its answer waits for it (at most
+1 s) so the answer carries the video. Both sides bundle everything on one transport from the first offer
+(\`bundlePolicy: "max-bundle"\`), so candidates are gathered and trickled once, not per m-line; the direct
+pages use the same \`PeerCall\`, so they gain that too. Because the dashboard's media start while it rings,
+the scripted host's reaction (Accept shown → clicked) hides them: phase 2 no longer holds the host's
+\`getUserMedia\`, while the direct pages still acquire it on "ring".
 `,
 };
 
 /**
  * Page probe for the widget pages: records, once per arming, `click:<button
- * text>`, `acceptShown`, `connecting` and `connected` in `window.__bench.marks`.
+ * text>`, `acceptShown`, `connecting`, `connected` and `frame` (the first
+ * frame of the other side's video presented: `requestVideoFrameCallback` on
+ * the remote `<video>`) in `window.__bench.marks`.
  */
 const WIDGET_PROBE = `(() => {
   const now = () => performance.timeOrigin + performance.now();
@@ -81,6 +98,7 @@ const WIDGET_PROBE = `(() => {
   };
   const observer = new MutationObserver(() => check());
   const observed = new Set();
+  let hooked = new Set();
   const check = () => {
     for (const root of roots()) {
       if (!observed.has(root)) {
@@ -91,6 +109,11 @@ const WIDGET_PROBE = `(() => {
       if (status === "Connecting…") mark("connecting");
       if (status === "Connected") mark("connected");
       for (const btn of root.querySelectorAll("button")) if (text(btn) === "Accept") mark("acceptShown");
+      for (const video of root.querySelectorAll('video[part="remote-video"]')) {
+        if (hooked.has(video)) continue;
+        hooked.add(video);
+        video.requestVideoFrameCallback(() => mark("frame"));
+      }
     }
   };
   check();
@@ -98,7 +121,7 @@ const WIDGET_PROBE = `(() => {
     const btn = e.composedPath().find((n) => n instanceof HTMLButtonElement);
     if (btn) mark("click:" + text(btn));
   }, { capture: true });
-  b.arm = () => { b.marks = {}; };
+  b.arm = () => { b.marks = {}; hooked = new Set(); check(); };
   b.until = (keys, timeoutMs) => new Promise((resolve, reject) => {
     const start = Date.now();
     const tick = () => {
@@ -121,19 +144,26 @@ const DIRECT_PROBE = `(async () => {
   const now = () => performance.timeOrigin + performance.now();
   const send = (m) => window.__benchSend(JSON.stringify(m));
   const media = () => navigator.mediaDevices.getUserMedia({ audio: true, video: true });
-  const b = (window.__direct = { marks: {}, call: null, stream: null });
+  const b = (window.__direct = { marks: {}, call: null, stream: null, video: null });
   const open = (polite) => {
     const call = new PeerCall({ polite, awaitRemoteOffer: polite, iceServers: [], send: (signal) => send({ kind: "signal", signal }) });
     call.addEventListener("connectionstatechange", () => {
       if (call.connectionState === "connected" && b.marks.connected === undefined) b.marks.connected = now();
     });
+    // The other side's video, as the widget shows it: the first frame presented.
+    const video = (b.video = Object.assign(document.createElement("video"), { autoplay: true, muted: true, playsInline: true, srcObject: call.remoteStream }));
+    video.style.cssText = "position:fixed;right:0;bottom:0;width:320px;height:180px";
+    document.body.append(video);
+    video.requestVideoFrameCallback(() => { if (b.marks.frame === undefined) b.marks.frame = now(); });
+    call.addEventListener("track", () => void video.play().catch(() => {}));
     call.addStream(b.stream);
     b.call = call;
   };
   b.reset = () => {
     if (b.call) b.call.close();
     if (b.stream) b.stream.getTracks().forEach((t) => t.stop());
-    b.call = b.stream = null;
+    if (b.video) b.video.remove();
+    b.call = b.stream = b.video = null;
     b.marks = {};
   };
   b.start = async () => {
@@ -181,6 +211,18 @@ interface Phases {
   accept: number;
   /** The visitor knows it was accepted → both connected: offer, answer, candidates, ICE, DTLS. */
   negotiate: number;
+  /** Start (click) → the first frame of the host's video shown on the visitor's page (NaN: none within the bound). */
+  frameVisitor: number;
+  /** Start (click) → the first frame of the visitor's video shown on the host's page. */
+  frameHost: number;
+}
+
+/** How long after both connected the first remote video frames may take to show, ms. */
+const FRAME_WAIT_MS = 5_000;
+
+/** The `frame` mark of a page, or undefined when none came within {@link FRAME_WAIT_MS}. */
+function frameMark(page: Page, global: "__bench" | "__direct"): Promise<number | undefined> {
+  return (page.evaluate(`window.${global}.until(["frame"], ${FRAME_WAIT_MS})`) as Promise<Marks>).then((m) => m.frame, () => undefined);
 }
 
 interface WidgetSample extends Phases {
@@ -242,12 +284,15 @@ async function widgetCalls(ctx: BenchContext, browser: Browser, calls: number): 
       ]);
       const t0 = v["click:Video call"]!;
       const both = Math.max(v.connected!, h.connected!);
+      const [vFrame, hFrame] = await Promise.all([frameMark(visitor.page, "__bench"), frameMark(host.page, "__bench")]);
       const sample: WidgetSample = {
         total: both - t0,
         reaction: h["click:Accept"]! - h.acceptShown!,
         ring: h.acceptShown! - t0,
         accept: v.connecting! - h["click:Accept"]!,
         negotiate: both - v.connecting!,
+        frameVisitor: vFrame === undefined ? NaN : vFrame - t0,
+        frameHost: hFrame === undefined ? NaN : hFrame - t0,
       };
       if (!warmUp) samples.push(sample);
       ctx.log(`  call ${warmUp ? `(warm-up, page load ${load})` : samples.length}: ${sample.total.toFixed(1)} ms (host reaction ${sample.reaction.toFixed(1)} ms)`);
@@ -292,7 +337,15 @@ async function directCalls(ctx: BenchContext, browser: Browser, calls: number): 
       await visitor.page.evaluate("void window.__direct.start()");
       const [v, h] = await Promise.all([until(visitor.page, "__direct", ["start", "accept", "connected"]), until(host.page, "__direct", ["ring", "connected"])]);
       const both = Math.max(v.connected!, h.connected!);
-      const sample: Phases = { total: both - v.start!, ring: h.ring! - v.start!, accept: v.accept! - h.ring!, negotiate: both - v.accept! };
+      const [vFrame, hFrame] = await Promise.all([frameMark(visitor.page, "__direct"), frameMark(host.page, "__direct")]);
+      const sample: Phases = {
+        total: both - v.start!,
+        ring: h.ring! - v.start!,
+        accept: v.accept! - h.ring!,
+        negotiate: both - v.accept!,
+        frameVisitor: vFrame === undefined ? NaN : vFrame - v.start!,
+        frameHost: hFrame === undefined ? NaN : hFrame - v.start!,
+      };
       if (i > 0) samples.push(sample);
       ctx.log(`  direct ${i}${i === 0 ? " (warm-up)" : ""}: ${sample.total.toFixed(1)} ms`);
     }
@@ -322,8 +375,9 @@ export async function benchCallSetup(ctx: BenchContext): Promise<Figure[]> {
     const net = summarize(widget.map((x) => x.total - x.reaction));
     const reaction = summarize(widget.map((x) => x.reaction));
     const phase = (key: keyof Phases, id: string, name: string): Figure => {
-      const w = summarize(widget.map((x) => x[key]));
-      const b = summarize(direct.map((x) => x[key]));
+      // A call whose video never showed (NaN) counts in no frame row.
+      const w = summarize(widget.map((x) => x[key]).filter(Number.isFinite));
+      const b = summarize(direct.map((x) => x[key]).filter(Number.isFinite));
       return withRatio({
         id,
         section: SECTION,
@@ -369,6 +423,8 @@ export async function benchCallSetup(ctx: BenchContext): Promise<Figure[]> {
       phase("ring", "call.phase.ring", "phase 1: click → the host rings (visitor's media, `call` → `queue` ringing here, Accept rendered)"),
       phase("accept", "call.phase.accept", "phase 2: Accept clicked → the visitor has `accepted` (host's media, `accept` → `accepted`)"),
       phase("negotiate", "call.phase.negotiate", "phase 3: visitor has `accepted` → both Connected (offer, answer, candidates, ICE, DTLS)"),
+      phase("frameVisitor", "call.frame.visitor", "click → first frame of the host's video shown to the visitor (`requestVideoFrameCallback`)"),
+      phase("frameHost", "call.frame.host", "click → first frame of the visitor's video shown to the host (`requestVideoFrameCallback`)"),
       {
         id: "call.reaction",
         section: SECTION,

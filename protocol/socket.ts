@@ -655,8 +655,16 @@ export const ServerMessage = v.variant("type", [
     role: v.picklist(["host", "visitor"]),
     /** This connection's id. */
     id: v.string(),
-    /** RTCIceServer list for RTCPeerConnection (STUN/TURN). */
+    /**
+     * RTCIceServer list for RTCPeerConnection (STUN/TURN). To hosts, with TURN
+     * credentials minted for this connection (as `accepted` carries them;
+     * their username starts with their expiry, s since the epoch), so a
+     * dashboard can build its peer connection and start its offer while its
+     * `accept` is on the way.
+     */
     iceServers: v.array(IceServer),
+    /** Hosts: the ICE transport policy calls use (as `accepted` carries it). */
+    iceTransportPolicy: v.optional(IceTransportPolicy),
     /** Host display name (hosts only). */
     name: v.optional(v.string()),
     /** Visitors: token to present as `?resume=` when reconnecting (keeps queue place and call for 30 s). */
@@ -821,11 +829,17 @@ export type ServerMessage = v.InferOutput<typeof ServerMessage>;
  * (label {@link CONTROL_CHANNEL}), so they work while the room is unreachable:
  * - `hangup`: the sender ended the call;
  * - `mute`: the sender's microphone (`audio`) or camera (`video`) is off
- *   (`true`) or on; sent when the channel opens and on every change.
+ *   (`true`) or on; sent when the channel opens and on every change;
+ * - `screen`: the sender shares its screen (`getDisplayMedia`, W3C Screen
+ *   Capture) as the video track of the MediaStream whose id is `stream` (the
+ *   id travels in the SDP's `a=msid`, so the receiver finds the track by
+ *   `RTCTrackEvent.streams[0].id`), or stopped sharing (`stream: null`). Sent
+ *   before the track is added, when the channel opens, and on every change.
  */
 export const PeerMessage = v.variant("type", [
   v.object({ type: v.literal("hangup") }),
   v.object({ type: v.literal("mute"), audio: v.boolean(), video: v.boolean() }),
+  v.object({ type: v.literal("screen"), stream: v.nullable(v.pipe(v.string(), v.minLength(1), v.maxLength(128))) }),
 ]);
 export type PeerMessage = v.InferOutput<typeof PeerMessage>;
 

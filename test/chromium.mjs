@@ -3,10 +3,12 @@
 // machines without internet, so the system Chromium is used.
 import { existsSync } from "node:fs";
 
-/** Flags for headless Chromium in tests: fake camera/mic, loopback ICE, no background traffic. */
+/** Flags for headless Chromium in tests: fake camera/mic and screen, loopback ICE, no background traffic. */
 export const chromiumArgs = [
   "--use-fake-ui-for-media-stream",
   "--use-fake-device-for-media-stream",
+  // getDisplayMedia() picks the whole (fake, 1280×720) screen without a picker.
+  "--auto-select-desktop-capture-source=Entire screen",
   "--allow-loopback-in-peer-connection",
   "--no-sandbox",
   "--disable-gpu",

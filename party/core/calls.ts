@@ -223,7 +223,7 @@ export class CallDesk {
         polite: false,
         peerName: call.name,
         conversationId: call.conversationId,
-        ...(await this.callIce(conn.id)),
+        ...(await this.iceFor(conn.id)),
       });
       this.conns.sendTo(call.visitorConn, { type: "peer", callId: call.id, connected: true });
     }
@@ -284,7 +284,7 @@ export class CallDesk {
     }
     if (call.state === "active") {
       this.save();
-      this.conns.send(conn, { type: "resumed", callId: call.id, media: call.media, polite: true, peerName: call.host, ...(await this.callIce(conn.id)) });
+      this.conns.send(conn, { type: "resumed", callId: call.id, media: call.media, polite: true, peerName: call.host, ...(await this.iceFor(conn.id)) });
       if (call.hostConn) this.conns.sendTo(call.hostConn, { type: "peer", callId: call.id, connected: true });
       return;
     }
@@ -381,15 +381,17 @@ export class CallDesk {
   /**
    * ICE settings for one peer of a call: `ICE_SERVERS`, plus TURN credentials
    * minted for its connection id (see `turn.ts`), and the transport policy.
+   * In `accepted` and `resumed`, and in a host's `welcome` (so a dashboard can
+   * start its offer on Accept, before `accepted`).
    */
-  private async callIce(connId: string): Promise<Pick<MessageOf<ServerMessage, "accepted">, "iceServers" | "iceTransportPolicy">> {
+  async iceFor(connId: string): Promise<Pick<MessageOf<ServerMessage, "accepted">, "iceServers" | "iceTransportPolicy">> {
     const config = this.config();
     return { iceServers: await iceServersFor(config.iceServers, config.turn, connId), iceTransportPolicy: config.iceTransportPolicy };
   }
 
   /** `accept`: the first host to accept gets the call; the others hear who did. */
   async accept(host: HostConn, callId: string): Promise<void> {
-    const [visitorIce, hostIce] = await Promise.all([this.callIce(this.calls.find((c) => c.id === callId)?.visitorConn ?? ""), this.callIce(host.id)]);
+    const [visitorIce, hostIce] = await Promise.all([this.iceFor(this.calls.find((c) => c.id === callId)?.visitorConn ?? ""), this.iceFor(host.id)]);
     const name = host.state!.name;
     if (this.calls.some((c) => c.state === "active" && c.host === name)) return this.conns.fail(host, "busy", "Hang up the current call first");
     const call = this.calls.find((c) => c.id === callId && c.state === "waiting" && c.visitorGoneAt === undefined);

@@ -267,7 +267,9 @@ export class ContactRoom {
 
   private async hostJoined(conn: HostConn): Promise<void> {
     const { name } = conn.state!;
-    this.conns.send(conn, { type: "welcome", protocol: PROTOCOL_VERSION, role: "host", id: conn.id, iceServers: this.config.iceServers, name });
+    // The ICE settings a call of this connection will get, so the dashboard can start its offer on Accept.
+    const ice = await this.calls.iceFor(conn.id);
+    this.conns.send(conn, { type: "welcome", protocol: PROTOCOL_VERSION, role: "host", id: conn.id, name, iceServers: ice.iceServers ?? [], iceTransportPolicy: ice.iceTransportPolicy });
     this.conns.send(conn, this.calls.hostsPresence());
     this.conns.send(conn, this.hoursFrame());
     this.conns.send(conn, this.push.frame(name));

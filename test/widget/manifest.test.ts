@@ -361,9 +361,15 @@ test("custom-elements.json lists exactly the parts and events both elements show
     await panel.getByRole("button", { name: "Video call" }).click();
     await a.page.getByRole("button", { name: "Accept" }).click();
     await visible(panel.getByText("Connected", { exact: true }));
-    const video = [...IN_CALL, "remote-video", "local-video", "camera"];
+    const video = [...IN_CALL, "remote-video", "local-video", "camera", "share-screen"];
     await see("in a video call", v.page, "contact-me", video);
     await see("in a video call", a.page, "contact-me-host", video);
+    // Both share their screens (Chromium picks the whole screen by itself: --auto-select-desktop-capture-source).
+    await panel.getByRole("button", { name: "Share screen" }).click();
+    await a.page.getByRole("button", { name: "Share screen" }).click();
+    const sharing = ["screen-tile", "remote-screen", "local-screen", "screen-label"];
+    await see("in a video call, both sharing their screens", v.page, "contact-me", sharing);
+    await see("in a video call, both sharing their screens", a.page, "contact-me-host", sharing);
     await a.page.getByRole("button", { name: "Mute", exact: true }).click();
     await a.page.getByRole("button", { name: "Camera off" }).click();
     await see("in a video call, the host muted, camera off", v.page, "contact-me", ["peer-muted", "peer-camera-off"]);

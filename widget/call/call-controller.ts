@@ -9,7 +9,9 @@
  * Hang-up and mute state go to the other peer over the call's data channel as
  * well as (hang-up) through the room, so they work while the room is down.
  * Leaving the page (`pagehide`) hangs up at once, rather than after the
- * room's reconnect grace.
+ * room's reconnect grace. Either side may share its screen
+ * ({@link CallController.shareScreen}) beside its camera; see
+ * `widget/call/peer-call.ts`.
  * @module
  */
 import type { ReactiveController, ReactiveControllerHost } from "lit";
@@ -122,6 +124,15 @@ export class CallController implements ReactiveController {
   error: Problem<keyof CallStrings | keyof ErrorStrings> | undefined;
   /** ICE servers from the room's `welcome`. */
   iceServers: RTCIceServer[] = [];
+  /** Host: the ICE transport policy from `welcome`; undefined before it, or from a room that does not say. */
+  private welcomePolicy: RTCIceTransportPolicy | undefined;
+  /**
+   * Host: the signals of a peer connection started on Accept, held until
+   * `accepted` says the room made the call active; undefined otherwise.
+   */
+  private heldSignals: ClientMessage[] | undefined;
+  /** Host: the camera and microphone started while a call rings (see {@link warmUp}). */
+  private warm: { media: CallMedia; stream: Promise<MediaStream | undefined> } | undefined;
   /** Place in line (from 1) while `queued`. */
   position = 0;
   /**
@@ -152,6 +163,11 @@ export class CallController implements ReactiveController {
   warning: CallProblem | undefined;
   /** Recovery timings for new calls (tests shorten them). */
   timing: Partial<RecoveryTiming> | undefined;
+  /**
+   * This side's shared screen while it shares: the stream from
+   * `getDisplayMedia({video: true})` (W3C Screen Capture), one video track.
+   */
+  screenStream: MediaStream | undefined;
 
   private peer: PeerCall | undefined;
   /**
@@ -176,7 +192,10 @@ export class CallController implements ReactiveController {
     private readonly onStatus?: (status: CallStatus) => void,
   ) {
     host.addController(this);
-    signaling.on("welcome", (m) => (this.iceServers = m.iceServers));
+    signaling.on("welcome", (m) => {
+      this.iceServers = m.iceServers;
+      this.welcomePolicy = m.iceTransportPolicy;
+    });
     signaling.on("ringing", (m) => this.onRinging(m.callId, "calling", 0, m.via));
     signaling.on("queued", (m) => this.onRinging(m.callId, "queued", m.position, undefined));
     signaling.on("accepted", (m) => {
@@ -247,6 +266,73 @@ export class CallController implements ReactiveController {
     return this.peer;
   }
 
+  /**
+   * The other side's shared screen while it shares (a MediaStream with its
+   * video track), else undefined. See {@link PeerCall.remoteScreen}.
+   */
+  get remoteScreen(): MediaStream | undefined {
+    return this.peer?.remoteScreen;
+  }
+
+  /**
+   * Whether this browser can share a screen: `getDisplayMedia` exists (it
+   * does not on phones). False on the server.
+   */
+  get canShareScreen(): boolean {
+    return typeof globalThis.navigator?.mediaDevices?.getDisplayMedia === "function";
+  }
+
+  /**
+   * Share a screen, window or tab in the call: asks the browser's picker
+   * (`getDisplayMedia({video: true})`) and sends its track beside the camera
+   * (`PeerCall.shareScreen`); the call goes on throughout. Sharing ends with
+   * {@link stopScreen}, or when the track ends (the browser's own **Stop
+   * sharing**). Cancelling the picker (`NotAllowedError`) leaves things as
+   * they were, with no warning; any other failure sets {@link warning}
+   * (`screenFailed`). Never throws.
+   */
+  async shareScreen(): Promise<void> {
+    const peer = this.peer;
+    if (!peer || this.screenStream || !this.canShareScreen) return;
+    let stream: MediaStream | undefined;
+    try {
+      stream = await navigator.mediaDevices.getDisplayMedia({ video: true });
+      const track = stream.getVideoTracks()[0];
+      if (!track) throw new Error("no video track");
+      if (this.peer !== peer || this.screenStream) return stream.getTracks().forEach((t) => t.stop()); // ended, or shared twice
+      // Text and lines stay sharp: resolution is kept over frame rate (W3C mst-content-hint).
+      if ("contentHint" in track) track.contentHint = "detail";
+      const shared = stream;
+      track.addEventListener("ended", () => {
+        if (this.screenStream === shared) this.stopScreen();
+      });
+      this.screenStream = stream;
+      this.warning = undefined;
+      this.host.requestUpdate();
+      await peer.shareScreen(track);
+    } catch (err) {
+      const name = (err as DOMException)?.name;
+      if (stream && this.screenStream === stream) this.stopScreen();
+      else stream?.getTracks().forEach((t) => t.stop());
+      // The person closed the picker: nothing went wrong.
+      if (name !== "NotAllowedError" && name !== "AbortError") {
+        console.warn("contact-me: could not share the screen", err);
+        this.warning = { key: "screenFailed" };
+      }
+    }
+    this.host.requestUpdate();
+  }
+
+  /** Stop sharing the screen (the toolbar's **Stop sharing**, or the browser's): the camera goes on. */
+  stopScreen(): void {
+    const stream = this.screenStream;
+    if (!stream) return;
+    this.screenStream = undefined;
+    this.peer?.stopScreen();
+    stream.getTracks().forEach((t) => t.stop());
+    this.host.requestUpdate();
+  }
+
   /** Seconds since the call connected (0 before). */
   get elapsedSeconds(): number {
     return this.connectedAt === undefined ? 0 : Math.max(0, Math.floor((Date.now() - this.connectedAt) / 1000));
@@ -305,7 +391,9 @@ export class CallController implements ReactiveController {
       this.host.requestUpdate();
     }, PROMPT_HINT_MS);
     try {
-      const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: media === "video" }).finally(() => this.promptAnswered());
+      const warm = await this.takeWarm(media);
+      const stream = warm ?? (await navigator.mediaDevices.getUserMedia({ audio: true, video: media === "video" }).finally(() => this.promptAnswered()));
+      if (warm) this.promptAnswered();
       if (this.status !== "preparing") {
         stream.getTracks().forEach((t) => t.stop()); // hung up while asking
         return false;
@@ -325,6 +413,82 @@ export class CallController implements ReactiveController {
       this.setStatus("blocked");
       return false;
     }
+  }
+
+  /**
+   * Host: while a call rings here, start the camera and microphone it would
+   * take, so **Accept** does not wait for them. Only where the browser
+   * already allows both (Permissions API state `granted`), so no prompt
+   * shows before Accept; the camera light is on while it rings. The tracks
+   * are handed to the call by {@link acquire}, or stopped by {@link coolDown}
+   * (nothing rings here any more: answered elsewhere, declined, cancelled).
+   * Never throws; without permission or devices it does nothing.
+   */
+  warmUp(media: CallMedia): void {
+    if (this.live || this.warm?.media === media || !globalThis.navigator?.mediaDevices) return;
+    this.coolDown();
+    const names: PermissionName[] = media === "video" ? ["microphone", "camera" as PermissionName] : ["microphone" as PermissionName];
+    const stream = Promise.all(names.map((name) => navigator.permissions.query({ name })))
+      .then((states) => (states.every((s) => s.state === "granted") ? navigator.mediaDevices.getUserMedia({ audio: true, video: media === "video" }) : undefined))
+      .catch(() => undefined);
+    this.warm = { media, stream };
+  }
+
+  /** Host: stop the camera and microphone {@link warmUp} started, if no call took them. */
+  coolDown(): void {
+    const warm = this.warm;
+    this.warm = undefined;
+    void warm?.stream.then((s) => s?.getTracks().forEach((t) => t.stop()));
+  }
+
+  /** The warm stream for `media` when its tracks are still live (taken: {@link coolDown} no longer stops it). */
+  private async takeWarm(media: CallMedia): Promise<MediaStream | undefined> {
+    const warm = this.warm;
+    if (!warm || warm.media !== media) {
+      this.coolDown();
+      return undefined;
+    }
+    this.warm = undefined;
+    const stream = await warm.stream;
+    if (stream?.getTracks().every((t) => t.readyState === "live")) return stream;
+    stream?.getTracks().forEach((t) => t.stop());
+    return undefined;
+  }
+
+  /**
+   * Host: take the ringing call `callId`. The camera and microphone first
+   * ({@link acquire}: at once when {@link warmUp} started them), then
+   * `accept`; and, when `welcome` gave this connection's ICE settings and
+   * their TURN credentials are fresh, the peer connection at once: its offer
+   * and ICE candidates are made while `accept` is on its way and sent as soon
+   * as `accepted` comes back (the visitor's answer no longer waits on the
+   * offer being made after it). Resolves false when the media was refused
+   * (status `blocked`). A refused `accept` (`error`) leaves the status
+   * `preparing` for the element to {@link reset}.
+   */
+  async accept(callId: string, media: CallMedia): Promise<boolean> {
+    if (!(await this.acquire(media))) return false;
+    this.send({ type: "accept", callId });
+    if (this.iceKnown) {
+      this.heldSignals = [];
+      this.openPeer(callId, false, this.iceServers, this.welcomePolicy!);
+    }
+    return true;
+  }
+
+  /**
+   * Whether `welcome`'s ICE settings will hold for a call starting now: the
+   * room gave them with a policy (hosts), and each TURN REST username
+   * (`<expiry>:<user>`, draft-uberti-behave-turn-rest-00 §2.2) is good for
+   * five more minutes.
+   */
+  private get iceKnown(): boolean {
+    if (this.welcomePolicy === undefined) return false;
+    const now = Date.now() / 1000;
+    return this.iceServers.every((s) => {
+      const expiry = /^(\d+):/.exec(s.username ?? "")?.[1];
+      return expiry === undefined || Number(expiry) - now > 300;
+    });
   }
 
   /** Mute or unmute the microphone (the track keeps running; the peer is told). */
@@ -521,6 +685,7 @@ export class CallController implements ReactiveController {
 
   hostDisconnected(): void {
     this.promptAnswered();
+    this.coolDown();
     globalThis.removeEventListener?.("pagehide", this.onPageHide);
     if (this.live) this.hangUp();
     this.teardown();
@@ -528,21 +693,42 @@ export class CallController implements ReactiveController {
 
   private start(message: MessageOf<ServerMessage, "accepted">): void {
     const { callId, media, polite, peerName } = message;
-    this.peer?.close();
     this.callId = callId;
     this.media = media;
     this.peerName = peerName;
     this.conversationId = message.conversationId;
-    this.iceTransportPolicy = message.iceTransportPolicy ?? "all";
+    const held = this.heldSignals;
+    this.heldSignals = undefined;
+    if (held && this.peer && !polite) {
+      // Started on Accept: its offer and candidates go now; fresh TURN credentials serve later restarts.
+      for (const signal of held) this.send(signal);
+      if (message.iceServers) this.peer.updateIceServers(message.iceServers);
+    } else {
+      this.peer?.close();
+      this.openPeer(callId, polite, message.iceServers ?? this.iceServers, message.iceTransportPolicy ?? "all");
+    }
+    this.setStatus("connecting");
+    this.giveUpConnecting(CONNECT_TIMEOUT_MS);
+  }
+
+  /**
+   * Build the call's {@link PeerCall} and send this side's media on it. The
+   * host's signals are held while {@link heldSignals} is set (see {@link accept}).
+   */
+  private openPeer(callId: string, polite: boolean, iceServers: RTCIceServer[], iceTransportPolicy: RTCIceTransportPolicy): void {
+    this.iceTransportPolicy = iceTransportPolicy;
     const peer = new PeerCall({
       polite,
       // The host (impolite) opens negotiation; the visitor answers with its media.
       awaitRemoteOffer: polite,
-      iceServers: message.iceServers ?? this.iceServers,
-      iceTransportPolicy: this.iceTransportPolicy,
+      iceServers,
+      iceTransportPolicy,
       timing: this.timing,
       send: (signal) => {
-        if (this.peer === peer) this.send({ type: "signal", callId, ...signal } as ClientMessage);
+        if (this.peer !== peer) return;
+        const message = { type: "signal", callId, ...signal } as ClientMessage;
+        if (this.heldSignals) this.heldSignals.push(message);
+        else this.send(message);
       },
     });
     this.peer = peer;
@@ -563,12 +749,15 @@ export class CallController implements ReactiveController {
       }
     });
     peer.addEventListener("channelopen", () => this.sendMuteState());
+    peer.addEventListener("screen", () => {
+      if (this.peer === peer) this.host.requestUpdate();
+    });
     peer.addEventListener("message", (event) => {
       if (this.peer !== peer) return;
       const msg = (event as CustomEvent<PeerMessage>).detail;
       if (msg.type === "hangup") {
         this.finish("ended");
-      } else {
+      } else if (msg.type === "mute") {
         this.remoteMuted = msg.audio;
         this.remoteCameraOff = msg.video;
         this.host.requestUpdate();
@@ -583,9 +772,8 @@ export class CallController implements ReactiveController {
       this.finish("failed");
     });
     if (this.localStream) peer.addStream(this.localStream);
-    if (this.parkedCamera !== undefined) void this.unparkCamera(peer);
-    this.setStatus("connecting");
-    this.giveUpConnecting(CONNECT_TIMEOUT_MS);
+    // The camera stopped while ringing starts again; the answer waits for it (bounded), so it carries the video.
+    if (this.parkedCamera !== undefined) peer.holdAnswer(this.unparkCamera(peer));
   }
 
   private sendMuteState(): void {
@@ -622,8 +810,11 @@ export class CallController implements ReactiveController {
     this.peerReconnecting = false;
     this.peer?.close(lingerMs);
     this.peer = undefined;
+    this.heldSignals = undefined;
     this.localStream?.getTracks().forEach((t) => t.stop());
     this.localStream = undefined;
+    this.screenStream?.getTracks().forEach((t) => t.stop());
+    this.screenStream = undefined;
     this.parkedCamera = undefined;
     this.remoteStream = undefined;
     this.callId = undefined;

@@ -85,6 +85,52 @@ export const callViewStyles = [
       opacity: 0.4;
     }
 
+    /* A shared screen: a large tile (two side by side when both share); the cameras get small. */
+    .stage.sharing {
+      display: flex;
+      gap: 2px;
+    }
+    .tile {
+      position: relative;
+      flex: 1;
+      min-width: 0;
+      margin: 0;
+      background: #000;
+    }
+    .tile video {
+      width: 100%;
+      height: 100%;
+      object-fit: contain;
+    }
+    .tile figcaption {
+      position: absolute;
+      top: 0.5rem;
+      left: 0.5rem;
+      font-size: 0.8em;
+      padding: 0.25em 0.6em;
+      border-radius: 999px;
+      background: rgb(0 0 0 / 0.66);
+      color: #fff;
+    }
+    .stage.sharing video[part="remote-video"],
+    .stage.sharing .avatar {
+      inset: 0.5rem 0.5rem auto auto;
+      width: 24%;
+      min-width: 4.5rem;
+      max-width: 10rem;
+      height: auto;
+      aspect-ratio: 4 / 3;
+      border-radius: 8px;
+      z-index: 2;
+    }
+    .stage.sharing video[part="local-video"] {
+      width: 18%;
+      max-width: 8rem;
+    }
+    .screen:fullscreen .stage.sharing video[part="remote-video"] {
+      object-fit: cover;
+    }
+
     /* The other side's picture or initials, when there is no video to show. */
     .avatar {
       position: absolute;

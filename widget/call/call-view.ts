@@ -3,8 +3,10 @@
  * media stage (the other side's video, or their picture or initials when
  * there is none, with this side's camera as a small overlay; the call timer,
  * connection quality and the other side's mute state as chips over it), and
- * a toolbar of round icon buttons (mute, camera, device settings, full
- * screen) with **Hang up** / **Cancel**. A view over the
+ * a toolbar of round icon buttons (mute, camera, screen sharing, device
+ * settings, full screen) with **Hang up** / **Cancel**. A shared screen, this
+ * side's or the other's, is a large tile of its own, named by who shares it;
+ * the cameras get small beside it. A view over the
  * {@link CallController} of the element around it, which it gets through
  * `@lit/context` ({@link callContext}); every action calls the controller.
  * Defined when this module loads.
@@ -36,6 +38,11 @@ export const CALL_PARTS = [
   "mute",
   "camera",
   "turn-on-video",
+  "share-screen",
+  "screen-tile",
+  "remote-screen",
+  "local-screen",
+  "screen-label",
   "device-settings",
   "devices",
   "fullscreen",
@@ -83,6 +90,8 @@ const PERSON = svg`<circle cx="12" cy="8" r="4"/><path d="M4 21c0-4.4 3.6-7 8-7s
 const SLASH = svg`<path d="M4 4l16 16"/>`;
 const CAMERA = svg`<rect x="2.5" y="6.5" width="13" height="11" rx="2"/><path d="M15.5 10.5l6-3.5v10l-6-3.5z"/>`;
 const SLIDERS = svg`<path d="M4 7h9M17 7h3M4 17h3M11 17h9"/><circle cx="15" cy="7" r="2"/><circle cx="9" cy="17" r="2"/>`;
+/** A monitor with an arrow going up out of it: share the screen. */
+const SCREEN = svg`<rect x="2.5" y="4" width="19" height="13" rx="2"/><path d="M8 21h8M12 17v4M12 14V8M9 10.5l3-3 3 3"/>`;
 const EXPAND = svg`<path d="M4 9V4h5M15 4h5v5M20 15v5h-5M9 20H4v-5"/>`;
 const SHRINK = svg`<path d="M9 4v5H4M20 9h-5V4M15 20v-5h5M4 15h5v5"/>`;
 /** A handset lying down: the usual "end call" sign. */
@@ -100,6 +109,13 @@ const PHONE_DOWN = svg`<path class="fill" d="M2.2 14.6c-.3-.9 0-1.8.7-2.3C5.4 10
  * **Microphone** and **Camera** selects, closed by Escape or a click outside.
  * **Full screen** shows the stage and the toolbar full screen, where the
  * browser allows it.
+ *
+ * **Share screen** (shown once connected, where the browser has
+ * `getDisplayMedia`: not on phones) opens the browser's picker; the shared
+ * screen shows as a large tile labelled **Your screen** here and "Ada's
+ * screen" (the {@link CallContext.peerName}, else "The visitor's screen") on
+ * the other side. **Stop sharing**, or the browser's own stop button, ends
+ * it; the call and the camera go on.
  *
  * @element contact-me-call
  *
@@ -119,6 +135,11 @@ const PHONE_DOWN = svg`<path class="fill" d="M2.2 14.6c-.3-.9 0-1.8.7-2.3C5.4 10
  * @csspart mute - **Mute** / **Unmute**.
  * @csspart camera - **Camera off** / **Camera on** (video calls).
  * @csspart turn-on-video - **Turn on video** (audio calls, when a camera exists).
+ * @csspart share-screen - **Share screen** / **Stop sharing** (where the browser has `getDisplayMedia`).
+ * @csspart screen-tile - A shared screen's tile on the stage: its video and its label.
+ * @csspart remote-screen - The other side's shared screen (a video).
+ * @csspart local-screen - This side's shared screen (a video, muted).
+ * @csspart screen-label - Who shares the screen of a tile ("Ada's screen", "Your screen").
  * @csspart device-settings - **Device settings**: opens `devices`.
  * @csspart devices - The panel with the **Microphone** and **Camera** selects.
  * @csspart fullscreen - **Full screen** / **Exit full screen** (where the browser allows it).
@@ -206,7 +227,17 @@ export class CallView extends LitElement {
     const inCall = call.status === "connected" || call.status === "reconnecting";
     const selfView = (call.localStream?.getVideoTracks().length ?? 0) > 0;
     const remotePicture = video && inCall && !call.remoteCameraOff && (call.remoteStream?.getVideoTracks().length ?? 0) > 0;
-    return html`<div part="stage" class="stage ${video ? "video" : "audio"}">
+    const remoteScreen = inCall && !!call.remoteScreen;
+    const localScreen = !!call.screenStream;
+    const sharing = remoteScreen || localScreen;
+    const tile = (part: string, label: string) =>
+      html`<figure part="screen-tile" class="tile">
+        <video part=${part} autoplay playsinline muted aria-label=${label}></video>
+        <figcaption part="screen-label">${label}</figcaption>
+      </figure>`;
+    return html`<div part="stage" class="stage ${video || sharing ? "video" : "audio"} ${sharing ? "sharing" : ""}">
+      ${remoteScreen ? tile("remote-screen", format(s.peerScreen, { name: context.peerName ?? call.peerName ?? context.peer })) : nothing}
+      ${localScreen ? tile("local-screen", s.yourScreen) : nothing}
       ${video ? html`<video part="remote-video" autoplay playsinline aria-label=${s.remoteVideo}></video>` : nothing}
       ${remotePicture ? nothing : this.renderAvatar(context)}
       ${selfView
@@ -278,6 +309,15 @@ export class CallView extends LitElement {
           : nothing}
         ${controls && allowVideo && inCall && call.canTurnOnVideo
           ? button("turn-on-video", s.turnOnVideo, icon(svg`${CAMERA}${SLASH}`), () => void call.turnOnVideo())
+          : nothing}
+        ${controls && inCall && call.canShareScreen
+          ? button(
+              "share-screen",
+              call.screenStream ? s.stopSharing : s.shareScreen,
+              icon(call.screenStream ? svg`${SCREEN}${SLASH}` : SCREEN),
+              () => (call.screenStream ? call.stopScreen() : void call.shareScreen()),
+              !!call.screenStream,
+            )
           : nothing}
         ${devices
           ? html`<button
@@ -386,6 +426,9 @@ export class CallView extends LitElement {
       if (media && attach(media, call?.remoteStream)) this.play(media);
     }
     attach(root.querySelector<HTMLVideoElement>('[part="local-video"]'), call?.localStream);
+    const screen = root.querySelector<HTMLVideoElement>('[part="remote-screen"]');
+    if (screen && attach(screen, call?.remoteScreen)) this.play(screen);
+    attach(root.querySelector<HTMLVideoElement>('[part="local-screen"]'), call?.screenStream);
   }
 
   /** `play()`; a refusal for want of a gesture shows **Tap to unmute**. */

@@ -41,6 +41,11 @@ export const callStrings = {
   cameraOn: "Camera on",
   turnOnVideo: "Turn on video",
   deviceSettings: "Device settings",
+  shareScreen: "Share screen",
+  stopSharing: "Stop sharing",
+  /** The label of the other side's shared screen; `{name}` is their name, or {@link theHost} / {@link theVisitor}. */
+  peerScreen: "{name}'s screen",
+  yourScreen: "Your screen",
   fullScreen: "Full screen",
   exitFullScreen: "Exit full screen",
   microphone: "Microphone",
@@ -61,6 +66,7 @@ export const callStrings = {
   deviceError: "Could not start the camera or microphone ({name}).",
   switchFailed: "Could not switch to that device.",
   videoFailed: "Could not turn on the camera.",
+  screenFailed: "Could not share the screen.",
   /** The other side could not connect (its page closed, no answer, or it gave up); `{peer}` is {@link theHost} or {@link theVisitor}. */
   peerFailed: "{peer} could not connect.",
   noRelay: "Could not get a relay address from the TURN server.",

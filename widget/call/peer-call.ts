@@ -34,8 +34,18 @@
  * only if no offer came from the other side within 2 s.
  *
  * A control RTCDataChannel (label `contact-me`, opened by the impolite peer)
- * carries {@link PeerMessage}s (hang-up, mute state) peer to peer, so they
- * work while the signaling server is unreachable.
+ * carries {@link PeerMessage}s (hang-up, mute state, screen sharing) peer to
+ * peer, so they work while the signaling server is unreachable.
+ *
+ * Screen sharing ({@link PeerCall.shareScreen}): either peer sends a
+ * `getDisplayMedia` track (W3C Screen Capture) beside its camera, in a
+ * MediaStream of its own whose id it announces with a `screen` message; the
+ * receiver keeps that stream's track out of {@link PeerCall.remoteStream} and
+ * shows it as {@link PeerCall.remoteScreen}. The first share adds a sender
+ * (renegotiated by perfect negotiation); stopping sets its track to null and
+ * sharing again replaces it (RTCRtpSender.replaceTrack): no renegotiation, and
+ * the camera and the call go on throughout. The same holds for each pair of a
+ * meeting, one PeerCall per pair.
  * @module
  */
 import { CONTROL_CHANNEL, parsePeerMessage, type PeerMessage } from "../../protocol/socket.ts";
@@ -108,6 +118,9 @@ export interface PeerCallOptions {
   timing?: Partial<RecoveryTiming>;
 }
 
+/** Longest the first answer waits for {@link PeerCall.holdAnswer}'s promise, in ms. */
+export const ANSWER_HOLD_MS = 1000;
+
 /**
  * Where the call stands:
  * `connecting` (first connection), `connected`, `reconnecting` (recovering
@@ -122,7 +135,9 @@ export type Recovery = "none" | "ice-restart" | "renegotiation";
 /**
  * Events: `statechange` (read {@link PeerCall.state}), `connectionstatechange`
  * (read {@link PeerCall.connectionState}), `track` (the remote tracks in
- * {@link PeerCall.remoteStream} changed), `message` (a
+ * {@link PeerCall.remoteStream} changed), `screen` (the other side started or
+ * stopped sharing its screen, or its screen track arrived: read
+ * {@link PeerCall.remoteScreen}), `message` (a
  * `CustomEvent<PeerMessage>` from the control channel), `channelopen` (the
  * control channel opened), `error` (a `CustomEvent<PeerCallError>`).
  */
@@ -139,6 +154,19 @@ export class PeerCall extends EventTarget {
   /** How many ICE restarts and full renegotiations were started. */
   readonly restarts = { ice: 0, full: 0 };
 
+  /** The other side's screen tracks (announced by `screen` messages), kept apart from {@link remoteStream}. */
+  private readonly remoteScreenStream = new MediaStream();
+  /** Ids of the streams the other side announced as its screen. */
+  private readonly remoteScreenIds = new Set<string>();
+  /** The other side said it shares its screen (and has not said it stopped). */
+  private remoteSharing = false;
+  /** Stream id of each remote track (RTCTrackEvent.streams[0].id: the sender's `a=msid`). */
+  private readonly trackStreams = new WeakMap<MediaStreamTrack, string>();
+  /** This side's screen: holds the shared track while sharing; one stream (one id) for the whole call. */
+  private screen: MediaStream | undefined;
+  /** The sender of {@link screen} on the current connection. */
+  private screenSender: RTCRtpSender | undefined;
+
   private current: RTCPeerConnection;
   private readonly sendSignal: (signal: Signal) => void;
   private readonly timing: RecoveryTiming;
@@ -150,6 +178,8 @@ export class PeerCall extends EventTarget {
   private pendingCandidates: RTCIceCandidateInit[] = [];
   /** Streams held back until the first remote offer; undefined once sent. */
   private heldStreams: MediaStream[] | undefined;
+  /** What the first answer waits for (a track still starting), see {@link holdAnswer}. */
+  private answerGate: Promise<unknown> | undefined;
   /** Every local stream given, with its current tracks: re-sent on a fresh connection. */
   private readonly localStreams = new Set<MediaStream>();
   /** Incoming signals are applied one at a time, in arrival order. */
@@ -199,6 +229,64 @@ export class PeerCall extends EventTarget {
   }
 
   /**
+   * The other side's shared screen: a MediaStream with one video track, while
+   * it shares and once its track has arrived; undefined otherwise.
+   */
+  get remoteScreen(): MediaStream | undefined {
+    return this.remoteSharing && this.remoteScreenStream.getVideoTracks().length > 0 ? this.remoteScreenStream : undefined;
+  }
+
+  /** True while this side shares its screen ({@link shareScreen} … {@link stopScreen}). */
+  get sharingScreen(): boolean {
+    return (this.screen?.getVideoTracks().length ?? 0) > 0;
+  }
+
+  /**
+   * Share a screen: send `track` (a video track from
+   * `navigator.mediaDevices.getDisplayMedia()`, W3C Screen Capture §5) beside
+   * the camera, announced to the other side by a `screen` {@link PeerMessage}
+   * first. The first share adds a sender, which renegotiates (perfect
+   * negotiation); a later one, or a switch to another screen, replaces the
+   * sender's track without renegotiation. The caller owns the track (stops it).
+   * @throws PeerCallError `ERR_REPLACE_TRACK` when the browser refuses the new track
+   */
+  async shareScreen(track: MediaStreamTrack): Promise<void> {
+    if (this.closed) return;
+    const screen = (this.screen ??= new MediaStream());
+    for (const previous of screen.getTracks()) screen.removeTrack(previous);
+    screen.addTrack(track);
+    this.localStreams.add(screen);
+    this.sendMessage({ type: "screen", stream: screen.id });
+    const sender = this.screenSender;
+    if (!sender || !this.current.getSenders().includes(sender)) {
+      if (this.heldStreams) {
+        if (!this.heldStreams.includes(screen)) this.heldStreams.push(screen);
+      } else this.sendTrack(track, screen);
+      return;
+    }
+    try {
+      await sender.replaceTrack(track);
+    } catch (err) {
+      throw new PeerCallError("ERR_REPLACE_TRACK", "Could not share the screen", err);
+    }
+  }
+
+  /**
+   * Stop sending the screen: the other side is told (`screen`, `stream:
+   * null`) and the sender's track is set to null (kept for the next share,
+   * no renegotiation). The caller stops the track itself. No-op when not sharing.
+   */
+  stopScreen(): void {
+    const screen = this.screen;
+    if (!screen || screen.getTracks().length === 0) return;
+    for (const track of screen.getTracks()) screen.removeTrack(track);
+    this.localStreams.delete(screen);
+    if (this.heldStreams) this.heldStreams = this.heldStreams.filter((s) => s !== screen);
+    this.sendMessage({ type: "screen", stream: null });
+    if (this.screenSender && !this.closed) void this.screenSender.replaceTrack(null).catch(() => {});
+  }
+
+  /**
    * Send every track of `stream` to the peer: at once (triggering
    * negotiation), or with the answer to the first offer under `awaitRemoteOffer`.
    */
@@ -206,7 +294,26 @@ export class PeerCall extends EventTarget {
     this.localStreams.add(stream);
     if (this.heldStreams) return void this.heldStreams.push(stream);
     this.openChannel();
-    for (const track of stream.getTracks()) this.current.addTrack(track, stream);
+    for (const track of stream.getTracks()) this.sendTrack(track, stream);
+    // The opening peer makes its offer now rather than a task later, when `negotiationneeded` fires
+    // (behind whatever the page is rendering); that event then finds the offer under way and passes.
+    if (!this.polite) void this.negotiate();
+  }
+
+  /** RTCPeerConnection.addTrack on the current connection, noting the screen's sender. */
+  private sendTrack(track: MediaStreamTrack, stream: MediaStream, pc = this.current): void {
+    const sender = pc.addTrack(track, stream);
+    if (stream === this.screen) this.screenSender = sender;
+  }
+
+  /**
+   * Under `awaitRemoteOffer`: make the first answer wait (at most
+   * {@link ANSWER_HOLD_MS}) until `ready` settles — e.g. the camera starting
+   * again once the call is accepted — so its track goes with the answer
+   * rather than in a renegotiation right after it.
+   */
+  holdAnswer(ready: Promise<unknown>): void {
+    if (this.heldStreams) this.answerGate = ready;
   }
 
   /**
@@ -220,7 +327,7 @@ export class PeerCall extends EventTarget {
       if (!this.heldStreams.includes(stream)) this.heldStreams.push(stream);
       return;
     }
-    this.current.addTrack(track, stream);
+    this.sendTrack(track, stream);
   }
 
   /**
@@ -316,10 +423,14 @@ export class PeerCall extends EventTarget {
   // ------------------------------------------------------------------ connection
 
   private build(): RTCPeerConnection {
-    const pc = new RTCPeerConnection({ iceServers: this.iceServers, iceTransportPolicy: this.iceTransportPolicy });
+    // max-bundle: one transport for audio, video and data from the first offer, so candidates are
+    // gathered (and trickled) once rather than once per m-line (RFC 9143; every current browser bundles).
+    const pc = new RTCPeerConnection({ iceServers: this.iceServers, iceTransportPolicy: this.iceTransportPolicy, bundlePolicy: "max-bundle" });
     const mine = () => pc === this.current && !this.closed;
     this.gathered = 0;
-    pc.onnegotiationneeded = () => void (mine() && this.negotiate());
+    // Not while an offer is being made or awaits its answer: the browser fires the event again
+    // once stable if the offer did not cover what changed (W3C webrtc-pc §4.7.3).
+    pc.onnegotiationneeded = () => void (mine() && !this.makingOffer && pc.signalingState === "stable" && this.negotiate());
     pc.onicecandidate = ({ candidate }) => {
       if (!mine()) return;
       if (candidate) {
@@ -345,14 +456,18 @@ export class PeerCall extends EventTarget {
         );
       }
     };
-    pc.ontrack = ({ track }) => {
+    pc.ontrack = ({ track, streams }) => {
       if (!mine()) return;
-      if (!this.remoteStream.getTrackById(track.id)) this.remoteStream.addTrack(track);
+      const streamId = streams[0]?.id;
+      if (streamId) this.trackStreams.set(track, streamId);
+      const screen = this.place(track);
       track.addEventListener("ended", () => {
         this.remoteStream.removeTrack(track);
+        this.remoteScreenStream.removeTrack(track);
         this.dispatchEvent(new Event("track"));
+        this.dispatchEvent(new Event("screen"));
       });
-      this.dispatchEvent(new Event("track"));
+      this.dispatchEvent(new Event(screen ? "screen" : "track"));
     };
     pc.ondatachannel = ({ channel }) => {
       if (mine() && channel.label === CONTROL_CHANNEL) this.attachChannel(channel);
@@ -417,15 +532,18 @@ export class PeerCall extends EventTarget {
     this.generation = generation;
     this.makingOffer = this.ignoreOffer = this.isSettingRemoteAnswerPending = false;
     this.pendingCandidates = [];
+    this.screenSender = undefined;
     for (const track of this.remoteStream.getTracks()) this.remoteStream.removeTrack(track);
+    for (const track of this.remoteScreenStream.getTracks()) this.remoteScreenStream.removeTrack(track);
     this.dispatchEvent(new Event("track"));
+    this.dispatchEvent(new Event("screen"));
     this.current = this.build();
     if (answering) {
       this.heldStreams = [...this.localStreams];
     } else {
       this.heldStreams = undefined;
       this.openChannel();
-      for (const stream of this.localStreams) for (const track of stream.getTracks()) this.current.addTrack(track, stream);
+      for (const stream of this.localStreams) for (const track of stream.getTracks()) this.sendTrack(track, stream);
     }
   }
 
@@ -445,13 +563,45 @@ export class PeerCall extends EventTarget {
   private attachChannel(channel: RTCDataChannel): void {
     this.channel = channel;
     channel.onopen = () => {
-      if (this.channel === channel && !this.closed) this.dispatchEvent(new Event("channelopen"));
+      if (this.channel !== channel || this.closed) return;
+      // A fresh connection (full renegotiation) tells the screen again.
+      if (this.sharingScreen) this.sendMessage({ type: "screen", stream: this.screen!.id });
+      this.dispatchEvent(new Event("channelopen"));
     };
     channel.onmessage = ({ data }) => {
       if (this.channel !== channel || this.closed) return;
       const parsed = parsePeerMessage(data as string | ArrayBuffer);
-      if (parsed.ok) this.dispatchEvent(new CustomEvent<PeerMessage>("message", { detail: parsed.message }));
+      if (!parsed.ok) return;
+      if (parsed.message.type === "screen") this.onRemoteScreen(parsed.message.stream);
+      this.dispatchEvent(new CustomEvent<PeerMessage>("message", { detail: parsed.message }));
     };
+  }
+
+  /**
+   * Put a remote track in {@link remoteScreenStream} when its stream was
+   * announced as the other side's screen, else in {@link remoteStream}.
+   * @returns true for a screen track
+   */
+  private place(track: MediaStreamTrack): boolean {
+    const streamId = this.trackStreams.get(track);
+    const screen = streamId !== undefined && this.remoteScreenIds.has(streamId);
+    const [to, from] = screen ? [this.remoteScreenStream, this.remoteStream] : [this.remoteStream, this.remoteScreenStream];
+    from.removeTrack(track);
+    if (!to.getTrackById(track.id)) to.addTrack(track);
+    return screen;
+  }
+
+  /** A `screen` message: the other side shares the stream `streamId`, or (null) stopped sharing. */
+  private onRemoteScreen(streamId: string | null): void {
+    this.remoteSharing = streamId !== null;
+    if (streamId !== null && !this.remoteScreenIds.has(streamId)) {
+      this.remoteScreenIds.add(streamId);
+      // Its track may have come first (the offer can outrun the data channel).
+      const moved = this.remoteStream.getTracks().filter((t) => this.trackStreams.get(t) === streamId);
+      for (const track of moved) this.place(track);
+      if (moved.length > 0) this.dispatchEvent(new Event("track"));
+    }
+    this.dispatchEvent(new Event("screen"));
   }
 
   private tag(): { generation?: number } {
@@ -510,10 +660,18 @@ export class PeerCall extends EventTarget {
     await this.flushCandidates();
     if (this.closed || pc !== this.current) return;
     if (description.type === "answer") return this.checkRestored();
+    const gate = this.heldStreams ? this.answerGate : undefined;
+    this.answerGate = undefined;
+    if (gate) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([gate.catch(() => {}), new Promise((resolve) => (timer = setTimeout(resolve, ANSWER_HOLD_MS)))]);
+      clearTimeout(timer);
+      if (this.closed || pc !== this.current) return;
+    }
     const held = this.heldStreams;
     this.heldStreams = undefined;
     // addTrack reuses the transceivers the offer created, so the answer carries our media.
-    for (const stream of held ?? []) for (const track of stream.getTracks()) pc.addTrack(track, stream);
+    for (const stream of held ?? []) for (const track of stream.getTracks()) this.sendTrack(track, stream, pc);
     try {
       await pc.setLocalDescription();
       if (this.closed || pc !== this.current) return;

@@ -92,6 +92,11 @@ function readSession(raw: string | null): SavedSession | undefined {
  * timeline (answered with its duration, missed, declined, cancelled), and a
  * missed call's **Reply** opens the conversation with the reply box ready.
  *
+ * While a call rings here the dashboard starts its camera and microphone,
+ * where the browser already allows them (no prompt), and stops them once
+ * nothing rings; **Accept** then sends `accept` at once and starts the offer
+ * while it is on its way (see `CallController.accept`).
+ *
  * **Business hours** (a disclosure above the inbox) sets the room's weekly
  * hours and their time zone for every dashboard; outside them visitors see
  * the host as away, with when the hours open again, and can only send messages.
@@ -150,6 +155,11 @@ function readSession(raw: string | null): SavedSession | undefined {
  * @csspart mute - **Mute** / **Unmute**.
  * @csspart camera - **Camera off** / **Camera on** (video calls).
  * @csspart turn-on-video - **Turn on video** (audio calls, when a camera exists).
+ * @csspart share-screen - **Share screen** / **Stop sharing** in a call (where the browser has `getDisplayMedia`: not on phones).
+ * @csspart screen-tile - A shared screen's tile on the call's stage: its video and its label.
+ * @csspart remote-screen - The other side's shared screen (a video).
+ * @csspart local-screen - This side's shared screen (a video, muted).
+ * @csspart screen-label - Who shares the screen of a tile ("Ada's screen", "Your screen").
  * @csspart device-settings - **Device settings**: opens `devices`.
  * @csspart devices - The panel with the **Microphone** and **Camera** selects.
  * @csspart fullscreen - **Full screen** / **Exit full screen** (where the browser allows it).
@@ -823,13 +833,25 @@ export class ContactMeHost extends LitElement {
     this.ringer.unlock();
     this.call.reset();
     this.accepting = waiting;
-    if (await this.call.acquire(waiting.media as CallMedia)) this.signaling.send({ type: "accept", callId: waiting.callId });
+    await this.call.accept(waiting.callId, waiting.media as CallMedia);
+  }
+
+  /**
+   * While a call rings here and this dashboard is in no call, its camera and
+   * microphone start (where already allowed), so Accept is quicker; they stop
+   * once nothing rings here.
+   */
+  private warmForRinging(): void {
+    const ringing = this.ringingHere;
+    if (ringing.length > 0 && !this.call.live) this.call.warmUp(ringing.some((w) => w.media === "video") ? "video" : "audio");
+    else if (!this.call.live) this.call.coolDown();
   }
 
   private decline(waiting: Waiting) {
     this.declinedHere.add(waiting.callId);
     this.requestUpdate();
     this.signaling.send({ type: "decline", callId: waiting.callId });
+    this.warmForRinging();
   }
 
   /** The room's list of waiting calls: ring for each new one ringing here. */
@@ -842,6 +864,7 @@ export class ContactMeHost extends LitElement {
       if (!w.ringsHere || before.has(w.callId) || this.declinedHere.has(w.callId)) continue;
       fire(this, "contact-me-host-ring", { callId: w.callId, media: w.media, name: w.name });
     }
+    this.warmForRinging();
   }
 }
 

@@ -121,6 +121,11 @@ function loadPanel(): Promise<typeof import("./contact-me-panel.ts")> {
  * @csspart mute - **Mute** / **Unmute**.
  * @csspart camera - **Camera off** / **Camera on** (video calls).
  * @csspart turn-on-video - **Turn on video** (audio calls, when a camera exists).
+ * @csspart share-screen - **Share screen** / **Stop sharing** in a call (where the browser has `getDisplayMedia`: not on phones).
+ * @csspart screen-tile - A shared screen's tile on the call's stage: its video and its label.
+ * @csspart remote-screen - The other side's shared screen (a video).
+ * @csspart local-screen - This side's shared screen (a video, muted).
+ * @csspart screen-label - Who shares the screen of a tile ("Ada's screen", "Your screen").
  * @csspart device-settings - **Device settings**: opens `devices`.
  * @csspart devices - The panel with the **Microphone** and **Camera** selects.
  * @csspart fullscreen - **Full screen** / **Exit full screen** (where the browser allows it).
