@@ -16,7 +16,7 @@
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { defineConfig, type UserConfig } from "vite";
+import { defineConfig, type Plugin, type UserConfig } from "vite";
 
 const pkg = JSON.parse(readFileSync(new URL("package.json", import.meta.url), "utf8")) as {
   dependencies: Record<string, string>;
@@ -26,6 +26,22 @@ const pkg = JSON.parse(readFileSync(new URL("package.json", import.meta.url), "u
 const dependency = new RegExp(
   `^(${[...Object.keys(pkg.dependencies), ...Object.keys(pkg.peerDependencies)].map((d) => d.replace(/[/.]/g, "\\$&")).join("|")})(/|$)`,
 );
+
+/** The project's folder: its own source modules are under it, outside `node_modules`. */
+const ROOT = fileURLToPath(new URL(".", import.meta.url));
+
+/**
+ * The project's own modules run for their effects in every build: package.json's `sideEffects`
+ * names only the registering modules of the npm build (`dist/lib/`), for the sites' bundlers;
+ * read for the sources, it would let Rolldown drop a module's `define` call, or a bare
+ * `import "./index.ts"`.
+ */
+const ownModulesHaveEffects: Plugin = {
+  name: "contact-me:own-modules-have-effects",
+  transform(code, id) {
+    return id.startsWith(ROOT) && !id.includes("/node_modules/") ? { code, map: null, moduleSideEffects: true } : null;
+  },
+};
 
 /** The npm package's entries, by output name (`dist/lib/<name>.js`); package.json `exports` maps them. */
 const npmEntries = {
@@ -59,16 +75,12 @@ function library(
     reportCompressedSize: false,
     rolldownOptions: {
       external,
-      // With one file per module, each module is kept whole: Rolldown's tree-shaking, module by
-      // module, dropped the body of one only loaded with `import()` (the recorder's, its `define` call
-      // included). The site's bundler tree-shakes, by `sideEffects`.
-      ...(preserveModules && { treeshake: false }),
       // Minified: no comments at all. Readable (the npm entry): only the `@__PURE__` annotations its users' bundlers read.
       output: {
         chunkFileNames: chunks,
         minify,
         comments: minify ? false : { legal: false, jsdoc: false, annotation: true },
-        ...(preserveModules && { preserveModules, preserveModulesRoot: fileURLToPath(new URL(".", import.meta.url)), entryFileNames: "[name].js" }),
+        ...(preserveModules && { preserveModules, preserveModulesRoot: ROOT, entryFileNames: "[name].js" }),
       },
     },
   };
@@ -91,5 +103,5 @@ export default defineConfig(({ command, mode }) => {
   }
   const build = builds[mode];
   if (!build) throw new Error(`vite build --mode <${Object.keys(builds).join("|")}>, not "${mode}"`);
-  return { ...common, build };
+  return { ...common, plugins: [ownModulesHaveEffects], build };
 });

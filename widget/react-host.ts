@@ -13,7 +13,9 @@
 import { createComponent, type EventName } from "@lit/react";
 import * as React from "react";
 import type { ContactMeHostEventMap } from "./events.ts";
-import { ContactMeHost as ContactMeHostElement } from "./host.ts";
+// Registers the element: the component renders its tag.
+import "./host.ts";
+import type { ContactMeHost as ContactMeHostElement } from "./contact-me-host/contact-me-host.ts";
 
 export type * from "./host.ts";
 

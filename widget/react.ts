@@ -21,7 +21,9 @@
 import { createComponent, type EventName } from "@lit/react";
 import * as React from "react";
 import type { ContactMeEventMap } from "./events.ts";
-import { ContactMe as ContactMeElement } from "./index.ts";
+// Registers the element: the component renders its tag.
+import "./index.ts";
+import type { ContactMe as ContactMeElement } from "./contact-me/contact-me.ts";
 
 export type * from "./index.ts";
 

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { before, describe, it } from "node:test";
-import { BUILDS, FIRST_LOAD_BUDGET, FORBIDDEN, ROOT, gzipSize, install, pack, type Packed, type SiteBuild } from "./sites.ts";
+import { BUILDS, FIRST_LOAD_BUDGET, FORBIDDEN, REACT_WRAPPER_ALLOWANCE, ROOT, gzipSize, install, pack, type Packed, type SiteBuild } from "./sites.ts";
 
 const read = (files: string[]): string => files.map((f) => readFileSync(f, "utf8")).join("\n");
 const list = (files: string[]): string => files.map((f) => relative(ROOT, f)).join(", ");
@@ -51,6 +51,19 @@ for (const [name, site] of Object.entries(BUILDS)) {
       it("adds the widget to its page only: a page without it loads none of it", () => {
         const plain = read(build.baseline!.firstLoad);
         assert.doesNotMatch(plain, /part="launcher"|lit\$/);
+      });
+
+      it(`renders the React component of contact-me/react to the element; it adds at most ${REACT_WRAPPER_ALLOWANCE / 1024} KB gzip`, () => {
+        const { page, widgetFirstLoad } = build.react!;
+        assert.match(page.html, /<contact-me\b[^>]*\broom="site"[^>]*\bhost="rooms\.example"/);
+        const first = read(widgetFirstLoad);
+        assert.match(first, /part="launcher"/);
+        for (const s of FORBIDDEN) assert.ok(!first.includes(s), `"${s}" in the first load (${list(widgetFirstLoad)})`);
+        const size = gzipSize(widgetFirstLoad);
+        const budget = FIRST_LOAD_BUDGET + REACT_WRAPPER_ALLOWANCE;
+        assert.ok(size <= budget, `first load ${size} B gzip > ${budget} B (${list(widgetFirstLoad)})`);
+        const wrapper = size - gzipSize(build.widgetFirstLoad);
+        assert.ok(wrapper <= REACT_WRAPPER_ALLOWANCE, `the React component adds ${wrapper} B gzip > ${REACT_WRAPPER_ALLOWANCE} B`);
       });
     }
 

@@ -22,6 +22,8 @@ export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const SITES = fileURLToPath(new URL(".", import.meta.url));
 /** The first-load budget, gzip bytes: the same as the script tag's (12 KB). */
 export const FIRST_LOAD_BUDGET = 12 * 1024;
+/** What `contact-me/react` may add to that: `@lit/react`'s `createComponent` and the component (gzip bytes). */
+export const REACT_WRAPPER_ALLOWANCE = 1.5 * 1024;
 /** Strings only the dashboard or the call code hold: none may be in a visitor's first load. */
 export const FORBIDDEN = ["contact-me-host", "RTCPeerConnection"] as const;
 
@@ -155,6 +157,8 @@ export interface SiteBuild {
   widgetFirstLoad: string[];
   /** For Next.js: a page of the same site without the widget (the framework's own first load). */
   baseline?: Page;
+  /** For Next.js: the page with the widget through `contact-me/react`, and what it adds to the first load. */
+  react?: { page: Page; widgetFirstLoad: string[] };
   /** A page of the same site loading the dashboard (`contact-me/host`), where there is one. */
   owner?: Page;
   /** Every JavaScript file of the build (lazy chunks included). */
@@ -203,7 +207,9 @@ export const BUILDS: Record<string, { label: string; build: () => Promise<SiteBu
       const plain = page(out, join(out, "plain.html"));
       // Next.js and React load on every page: the widget's share is what the page with it adds.
       const widgetFirstLoad = visitor.firstLoad.filter((f) => !plain.firstLoad.includes(f));
-      return { visitor, widgetFirstLoad, baseline: plain, owner: page(out, join(out, "host.html")), all: jsFiles(out), seconds: (Date.now() - t) / 1000 };
+      const react = page(out, join(out, "react.html"));
+      const reactFirstLoad = react.firstLoad.filter((f) => !plain.firstLoad.includes(f));
+      return { visitor, widgetFirstLoad, baseline: plain, react: { page: react, widgetFirstLoad: reactFirstLoad }, owner: page(out, join(out, "host.html")), all: jsFiles(out), seconds: (Date.now() - t) / 1000 };
     },
   },
   astro: {

@@ -72,6 +72,11 @@ describe("the built package", () => {
     // The socket and call code is not in the first load.
     const first = initial.map((f) => readFileSync(f, "utf8")).join("\n");
     assert.doesNotMatch(first, /RTCPeerConnection|WebSocket/, "the initial script holds call or socket code");
+    // Every element the panel shows is registered by what it loads (the recorder's module last of all).
+    const code = everything.map((f) => readFileSync(f, "utf8")).join("\n");
+    for (const tag of ["contact-me-panel", "contact-me-call", "contact-me-recorder"]) {
+      assert.match(code, new RegExp(`["'\`]${tag}["'\`],\\s*[\\w$]+\\)`), `nothing the widget loads registers <${tag}>`);
+    }
     const size = gzipSize(everything);
     assert.ok(size <= TOTAL_BUDGET, `everything ${size} B gzip > ${TOTAL_BUDGET} B (${list(everything)})`);
   });
