@@ -168,6 +168,14 @@ describe("the built package", () => {
       const strings: Partial<ContactMeStrings> = { launcher: "Écrivez-moi", errorRateLimited: "Doucement", blockedHelp: "…" };
       widget.strings = strings;
       export const keys = Object.keys(errorStrings).length;
+      import { createElement } from "react";
+      import { ContactMe as ContactMeComponent } from "contact-me/react";
+      import { ContactMeHost as ContactMeHostComponent } from "contact-me/react/host";
+      export const footer = createElement(ContactMeComponent, {
+        room: "my-site", position: "bottom-left", strings: { launcher: "Écrivez-moi" },
+        onContactMeCallEnd: (e) => e.detail.status.toUpperCase(),
+      });
+      export const dashboard = createElement(ContactMeHostComponent, { room: "my-site", onContactMeHostRing: (e) => e.detail.callId });
       ${misuse}
     `;
     const tsc = (code: string) => {
@@ -188,6 +196,9 @@ describe("the built package", () => {
     assert.match(bad.stdout, /conversationId/);
     const badKey = tsc(consumer(`widget.strings = { notAString: "x" };`));
     assert.notEqual(badKey.status, 0, "an unknown strings key compiled");
+    const badProp = tsc(consumer(`createElement(ContactMeComponent, { onContactMeMessageSent: (e) => e.detail.callId });`));
+    assert.notEqual(badProp.status, 0, "a React event prop reading a field its event does not have compiled");
+    assert.match(badProp.stdout, /callId/);
     rmSync(dir, { recursive: true, force: true });
   });
 });
