@@ -4,7 +4,8 @@
  *
  *   vite build --mode contact-me       dist/contact-me.js + dist/chunks/contact-me-*: the script-tag widget
  *   vite build --mode contact-me-host  dist/contact-me-host.js (+ dist/chunks/contact-me-host-*): the script-tag dashboard
- *   vite build --mode lib              dist/lib/: the npm entry, dependencies left as imports
+ *   vite build --mode lib              dist/lib/: the npm entries (contact-me, /host, /call, /react, /react/host),
+ *                                      one file per source module, dependencies left as imports
  *   vite build --mode demo             demo/dist/ (or `--outDir`): the demo pages' script
  *   vite                               playground/: both elements from source, with hot reload
  *
@@ -15,16 +16,57 @@
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { defineConfig, type UserConfig } from "vite";
+import { defineConfig, type Plugin, type UserConfig } from "vite";
 
-const pkg = JSON.parse(readFileSync(new URL("package.json", import.meta.url), "utf8")) as { dependencies: Record<string, string> };
-/** The npm entry's imports left as they are: every dependency and its subpaths (`lit/decorators.js`). */
-const dependency = new RegExp(`^(${Object.keys(pkg.dependencies).map((d) => d.replace(/[/.]/g, "\\$&")).join("|")})(/|$)`);
+const pkg = JSON.parse(readFileSync(new URL("package.json", import.meta.url), "utf8")) as {
+  dependencies: Record<string, string>;
+  peerDependencies: Record<string, string>;
+};
+/** The npm entries' imports left as they are: every dependency and peer (React) and their subpaths (`lit/decorators.js`). */
+const dependency = new RegExp(
+  `^(${[...Object.keys(pkg.dependencies), ...Object.keys(pkg.peerDependencies)].map((d) => d.replace(/[/.]/g, "\\$&")).join("|")})(/|$)`,
+);
 
-/** A library build (ES module) of `entry` to `outDir/<name>.js`, its chunks named `chunks`. */
-function library(entry: string, name: string, outDir: string, chunks: string, { minify = true, external }: { minify?: boolean; external?: RegExp } = {}): UserConfig["build"] {
+/** The project's folder: its own source modules are under it, outside `node_modules`. */
+const ROOT = fileURLToPath(new URL(".", import.meta.url));
+
+/**
+ * The project's own modules run for their effects in every build: package.json's `sideEffects`
+ * names only the registering modules of the npm build (`dist/lib/`), for the sites' bundlers;
+ * read for the sources, it would let Rolldown drop a module's `define` call, or a bare
+ * `import "./index.ts"`.
+ */
+const ownModulesHaveEffects: Plugin = {
+  name: "contact-me:own-modules-have-effects",
+  transform(code, id) {
+    return id.startsWith(ROOT) && !id.includes("/node_modules/") ? { code, map: null, moduleSideEffects: true } : null;
+  },
+};
+
+/** The npm package's entries, by output name (`dist/lib/<name>.js`); package.json `exports` maps them. */
+const npmEntries = {
+  "widget/index": "widget/index.ts",
+  "widget/host": "widget/host.ts",
+  "widget/call": "widget/call.ts",
+  "widget/react": "widget/react.ts",
+  "widget/react-host": "widget/react-host.ts",
+};
+
+/**
+ * A library build (ES module) of `entry` to `outDir/<name>.js`, its chunks named `chunks`.
+ * `preserveModules`: one output file per source module (`dist/lib/widget/contact-me/contact-me.js`),
+ * so that package.json's `sideEffects` can name the modules that register elements and a site's
+ * bundler drops every module a page does not use.
+ */
+function library(
+  entry: string | Record<string, string>,
+  name: string,
+  outDir: string,
+  chunks: string,
+  { minify = true, external, preserveModules = false }: { minify?: boolean; external?: RegExp; preserveModules?: boolean } = {},
+): UserConfig["build"] {
   return {
-    lib: { entry: { [name]: entry }, formats: ["es"], fileName: (_format, entryName) => `${entryName}.js` },
+    lib: { entry: typeof entry === "string" ? { [name]: entry } : entry, formats: ["es"], fileName: (_format, entryName) => `${entryName}.js` },
     outDir,
     emptyOutDir: false,
     target: "es2022",
@@ -34,7 +76,12 @@ function library(entry: string, name: string, outDir: string, chunks: string, { 
     rolldownOptions: {
       external,
       // Minified: no comments at all. Readable (the npm entry): only the `@__PURE__` annotations its users' bundlers read.
-      output: { chunkFileNames: chunks, minify, comments: minify ? false : { legal: false, jsdoc: false, annotation: true } },
+      output: {
+        chunkFileNames: chunks,
+        minify,
+        comments: minify ? false : { legal: false, jsdoc: false, annotation: true },
+        ...(preserveModules && { preserveModules, preserveModulesRoot: ROOT, entryFileNames: "[name].js" }),
+      },
     },
   };
 }
@@ -43,7 +90,7 @@ function library(entry: string, name: string, outDir: string, chunks: string, { 
 const builds: Record<string, UserConfig["build"]> = {
   "contact-me": library("widget/contact-me/script.ts", "contact-me", "dist", "chunks/contact-me-[name]-[hash].js"),
   "contact-me-host": library("widget/contact-me-host/script.ts", "contact-me-host", "dist", "chunks/contact-me-host-[name]-[hash].js"),
-  lib: library("widget/index.ts", "index", "dist/lib", "[name]-[hash].js", { minify: false, external: dependency }),
+  lib: library(npmEntries, "index", "dist/lib", "[name].js", { minify: false, external: dependency, preserveModules: true }),
   demo: library("demo/src/index.ts", "index", "demo/dist", "[name]-[hash].js"),
 };
 
@@ -56,5 +103,5 @@ export default defineConfig(({ command, mode }) => {
   }
   const build = builds[mode];
   if (!build) throw new Error(`vite build --mode <${Object.keys(builds).join("|")}>, not "${mode}"`);
-  return { ...common, build };
+  return { ...common, plugins: [ownModulesHaveEffects], build };
 });

@@ -10,6 +10,7 @@ import { gzipSync } from "node:zlib";
 import type { BenchContext } from "./lib/context.ts";
 import { withRatio, type Figure } from "./lib/figures.ts";
 import type { Section } from "./lib/markdown.ts";
+import { BUILDS, gzipSize as sitesGzipSize, install, pack } from "../test/sites/sites.ts";
 
 const SECTION = "Bytes";
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
@@ -31,6 +32,10 @@ script-tag bundle \`dist/contact-me.js\` (from \`npm run build\`, which \`npm ru
 the entry file plus every file it imports statically, transitively (what loads before the element works);
 **total** = every chunk reachable from the entry, dynamic imports included. The others' sizes are their
 published figures (gzip JavaScript of the loaded widget), not measured here; KB = 1000 bytes, KiB = 1024.
+**npm package in a site build**: the package packed (\`npm pack\`), installed into the small sites of
+\`test/sites/\` and built by each one's tool, as \`npm run test:sites\` does (not in \`--quick\`): the scripts the
+page's HTML loads plus their static imports (for Next.js, what the page adds beyond one without the widget,
+React and Next.js themselves aside), beside the script tag's initial load.
 `,
 };
 
@@ -104,5 +109,43 @@ export async function benchBytes(ctx: BenchContext): Promise<Figure[]> {
       notes: `${graph.all.length} file(s)`,
     }),
   );
+  figures.push(...(await siteFigures(ctx, kib(initial))));
+  return figures;
+}
+
+/** The first load of each site built with the packed package, beside the script tag's (`scriptTag`, KiB). */
+async function siteFigures(ctx: BenchContext, scriptTag: number): Promise<Figure[]> {
+  const baseline = { label: "script tag, initial load (dist/contact-me.js)", median: scriptTag };
+  const row = (name: string, label: string): Pick<Figure, "id" | "section" | "name" | "unit"> => ({
+    id: `bytes.npm.${name}`,
+    section: SECTION,
+    name: `Widget JS, initial load: npm package, ${label} site (gzip)`,
+    unit: "KiB",
+  });
+  if (ctx.quick) {
+    return Object.entries(BUILDS).map(([name, site]) => ({ ...row(name, site.label), unavailable: "site builds are left out of --quick (npm run test:sites checks them)" }));
+  }
+  const packed = await pack(join(ROOT, "test-results", "sites"));
+  const figures: Figure[] = [];
+  for (const [name, site] of Object.entries(BUILDS)) {
+    ctx.deadline.check(`site build: ${name}`);
+    await install(name, packed);
+    const build = await site.build();
+    const bytes = sitesGzipSize(build.widgetFirstLoad);
+    ctx.log(`bytes: ${name}: ${bytes} B gzip (${build.widgetFirstLoad.map((f) => relative(ROOT, f)).join(", ")})`);
+    figures.push(withRatio({ ...row(name, site.label), median: bytes / 1024, baseline, notes: `${build.widgetFirstLoad.length} file(s)` }));
+    if (build.react) {
+      const react = sitesGzipSize(build.react.widgetFirstLoad);
+      figures.push(
+        withRatio({
+          ...row(`${name}.react`, site.label),
+          name: `Widget JS, initial load: npm package through contact-me/react, ${site.label} site (gzip)`,
+          median: react / 1024,
+          baseline,
+          notes: `${build.react.widgetFirstLoad.length} file(s)`,
+        }),
+      );
+    }
+  }
   return figures;
 }

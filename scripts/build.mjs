@@ -3,8 +3,10 @@
 //   dist/contact-me.js, dist/contact-me-host.js  script-tag modules, Lit bundled, minified; the
 //                                                widget's panel and call code in dist/chunks/,
 //                                                loaded on first open
-//   dist/lib/                                    the npm package entry (Lit and the other
-//                                                dependencies left as imports)
+//   dist/lib/                                    the npm package's entries (contact-me, /host,
+//                                                /call, /react, /react/host), one file per
+//                                                source module, Lit and the other dependencies
+//                                                left as imports
 //   dist/types/                                  its type declarations
 //   custom-elements.json                         the elements' manifest, from their JSDoc
 // `npm run build -- --demo`: the demo pages' script only (wrangler's build step).

@@ -22,7 +22,8 @@ describe("<contact-me> on any page", () => {
     expect(first).to.exist;
     await load("/dist/contact-me.js");
     await load("/dist/contact-me.js?twice");
-    await load("/dist/lib/index.js");
+    await load("/dist/lib/widget/index.js");
+    await load("/dist/lib/widget/host.js");
     await load("/dist/contact-me-host.js");
     expect(customElements.get("contact-me")).to.equal(first);
     const el = await fixture<ContactMe>(html`<contact-me host=${NOWHERE}></contact-me>`);

@@ -41,12 +41,19 @@ function closure(entry: string, followDynamic: boolean): string[] {
   return [...seen];
 }
 
+/** Every module of the npm build (`dist/lib/`, one file per source module). */
+function libFiles(dir = join(DIST, "lib")): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? libFiles(join(dir, e.name)) : e.name.endsWith(".js") ? [join(dir, e.name)] : [],
+  );
+}
+
 const gzipSize = (files: string[]) => files.reduce((sum, f) => sum + gzipSync(readFileSync(f), { level: 9 }).length, 0);
 const list = (files: string[]) => files.map((f) => relative(ROOT, f)).join(", ");
 
 describe("the built package", () => {
   it("has been built (npm run build)", () => {
-    for (const file of ["dist/contact-me.js", "dist/contact-me-host.js", "dist/lib/index.js", "dist/types/widget/index.d.ts", "custom-elements.json"]) {
+    for (const file of ["dist/contact-me.js", "dist/contact-me-host.js", "dist/lib/widget/index.js", "dist/types/widget/index.d.ts", "custom-elements.json"]) {
       assert.ok(existsSync(join(ROOT, file)), `${file} is missing: run npm run build`);
     }
   });
@@ -65,6 +72,11 @@ describe("the built package", () => {
     // The socket and call code is not in the first load.
     const first = initial.map((f) => readFileSync(f, "utf8")).join("\n");
     assert.doesNotMatch(first, /RTCPeerConnection|WebSocket/, "the initial script holds call or socket code");
+    // Every element the panel shows is registered by what it loads (the recorder's module last of all).
+    const code = everything.map((f) => readFileSync(f, "utf8")).join("\n");
+    for (const tag of ["contact-me-panel", "contact-me-call", "contact-me-recorder"]) {
+      assert.match(code, new RegExp(`["'\`]${tag}["'\`],\\s*[\\w$]+\\)`), `nothing the widget loads registers <${tag}>`);
+    }
     const size = gzipSize(everything);
     assert.ok(size <= TOTAL_BUDGET, `everything ${size} B gzip > ${TOTAL_BUDGET} B (${list(everything)})`);
   });
@@ -72,12 +84,11 @@ describe("the built package", () => {
   it("bundles Lit into the script tag but not into the npm entry", () => {
     const script = closure(join(DIST, "contact-me.js"), true).map((f) => readFileSync(f, "utf8")).join("\n");
     assert.doesNotMatch(script, /from\s*"lit/, "the script tag imports lit from a bare specifier");
-    const lib = readdirSync(join(DIST, "lib"))
-      .filter((f) => f.endsWith(".js"))
-      .map((f) => readFileSync(join(DIST, "lib", f), "utf8"))
+    const lib = libFiles()
+      .map((f) => readFileSync(f, "utf8"))
       .join("\n");
     assert.match(lib, /from "lit"/);
-    assert.match(lib, /import\("\.\/contact-me-panel-[^"]+\.js"\)/, "the npm entry keeps the panel lazy");
+    assert.match(lib, /import\("\.\/contact-me-panel\.js"\)/, "the npm entry keeps the panel lazy");
     const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
       dependencies: Record<string, string>;
       exports: Record<string, { types: string; import: string } | string>;
@@ -89,9 +100,29 @@ describe("the built package", () => {
     assert.equal(pkg.customElements, "custom-elements.json");
   });
 
+  it("the visitor entry imports no dashboard or call module statically; the host entry does", () => {
+    const visitor = closure(join(DIST, "lib", "widget", "index.js"), false);
+    const heavy = visitor.filter((f) => /[/\\](contact-me-host|call)[/\\]|contact-me-panel/.test(relative(join(DIST, "lib"), f)));
+    assert.deepEqual(heavy.map((f) => relative(ROOT, f)), [], "dashboard, call or panel modules in the visitor entry's static imports");
+    assert.ok(visitor.some((f) => f.endsWith("contact-me/contact-me.js")));
+    // The check can fail: the dashboard's entry holds exactly what the visitor's must not.
+    const host = closure(join(DIST, "lib", "widget", "host.js"), false);
+    assert.ok(host.some((f) => /[/\\]contact-me-host[/\\]/.test(f)) && host.some((f) => /[/\\]call[/\\]peer-call\.js$/.test(f)));
+  });
+
+  it("package.json sideEffects names exactly the npm modules that register an element", () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { sideEffects: string[] };
+    const registering = libFiles()
+      .filter((f) => /\bdefine\("contact-me[\w-]*",/.test(readFileSync(f, "utf8")))
+      .map((f) => `./${relative(ROOT, f).split("\\").join("/")}`)
+      .sort();
+    assert.ok(registering.length >= 2, `registering modules: ${registering.join(", ")}`);
+    assert.deepEqual(pkg.sideEffects.filter((p) => p.startsWith("./dist/lib/")).sort(), registering);
+  });
+
   it("the npm entry imports in Node with no DOM", async () => {
     assert.equal(typeof (globalThis as { document?: unknown }).document, "undefined");
-    const mod = (await import(join(DIST, "lib", "index.js"))) as { ContactMe: new () => { room: string } };
+    const mod = (await import(join(DIST, "lib", "widget", "index.js"))) as { ContactMe: new () => { room: string } };
     assert.equal(new mod.ContactMe().room, "default");
   });
 
@@ -125,7 +156,8 @@ describe("the built package", () => {
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
     const consumer = (misuse: string) => `
-      import { ContactMe, ContactMeHost, errorStrings, type ContactMeStrings } from "contact-me";
+      import { ContactMe, errorStrings, type ContactMeStrings } from "contact-me";
+      import { ContactMeHost } from "contact-me/host";
       const widget = new ContactMe();
       widget.addEventListener("contact-me-call-end", (e) => e.detail.status.toUpperCase());
       widget.addEventListener("contact-me-message-received", (e) => e.detail.text.length);
@@ -136,6 +168,14 @@ describe("the built package", () => {
       const strings: Partial<ContactMeStrings> = { launcher: "Écrivez-moi", errorRateLimited: "Doucement", blockedHelp: "…" };
       widget.strings = strings;
       export const keys = Object.keys(errorStrings).length;
+      import { createElement } from "react";
+      import { ContactMe as ContactMeComponent } from "contact-me/react";
+      import { ContactMeHost as ContactMeHostComponent } from "contact-me/react/host";
+      export const footer = createElement(ContactMeComponent, {
+        room: "my-site", position: "bottom-left", strings: { launcher: "Écrivez-moi" },
+        onContactMeCallEnd: (e) => e.detail.status.toUpperCase(),
+      });
+      export const dashboard = createElement(ContactMeHostComponent, { room: "my-site", onContactMeHostRing: (e) => e.detail.callId });
       ${misuse}
     `;
     const tsc = (code: string) => {
@@ -156,6 +196,9 @@ describe("the built package", () => {
     assert.match(bad.stdout, /conversationId/);
     const badKey = tsc(consumer(`widget.strings = { notAString: "x" };`));
     assert.notEqual(badKey.status, 0, "an unknown strings key compiled");
+    const badProp = tsc(consumer(`createElement(ContactMeComponent, { onContactMeMessageSent: (e) => e.detail.callId });`));
+    assert.notEqual(badProp.status, 0, "a React event prop reading a field its event does not have compiled");
+    assert.match(badProp.stdout, /callId/);
     rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -1,0 +1,6 @@
+"use client";
+import "contact-me";
+
+export default function Contact() {
+  return <contact-me room="site" host="rooms.example" />;
+}
