@@ -380,6 +380,96 @@ export const PushUnsubscribe = v.object({ type: v.literal("push-unsubscribe"), i
  */
 export const PushRing = v.object({ type: v.literal("push-ring"), ring: v.boolean() });
 
+
+// ---------------------------------------------------------------- meetings
+
+/**
+ * Meetings: a call of up to {@link MAX_MEETING_SIZE} people, joined through
+ * an invite link (`?meeting=<token>` on the site's page). A host creates one
+ * (`meeting-create`); anyone with its token may ask to join (`meeting-join`),
+ * with its PIN when it has one: the right PIN admits at once, a meeting
+ * without a PIN waits for a host to admit (`meeting-admit`). Media is a full
+ * mesh of peer connections, one per pair of admitted participants, each
+ * negotiated with `meeting-signal` frames that the room relays only between
+ * two admitted participants of the same meeting.
+ */
+
+/** Most people in one meeting, hosts included. */
+export const MAX_MEETING_SIZE = 5;
+/** Longest meeting title, in UTF-16 code units. */
+export const MAX_MEETING_TITLE_LENGTH = 120;
+/** Longest a meeting stays open after its creation, in seconds (30 days). */
+export const MAX_MEETING_TTL_S = 30 * 24 * 60 * 60;
+/** Meetings kept in one room; beyond, `meeting-create` is refused `room_full`. */
+export const MAX_MEETINGS = 50;
+
+/** A meeting's id (chosen by the room, a UUID): what hosts name it by. */
+const MeetingId = v.pipe(v.string(), v.uuid());
+/** A participant's id in a meeting (chosen by the room, a UUID): the `to` and `from` of `meeting-signal`. */
+const ParticipantId = v.pipe(v.string(), v.uuid());
+/** A meeting's invite token: 128 random bits or more, base64url (RFC 4648 §5). */
+export const MeetingToken = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{22,64}$/, "expected a meeting token"));
+/** A meeting's PIN: 4 to 12 digits. */
+export const MeetingPin = v.pipe(v.string(), v.regex(/^[0-9]{4,12}$/, "expected a PIN of 4 to 12 digits"));
+/** A participant's secret to join again after a dropped socket (the `rejoin` of its `meeting` frame). */
+const RejoinKey = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{22,64}$/, "expected a rejoin key"));
+
+/**
+ * Host → room: create a meeting. `expiresInS`: seconds from now until its
+ * link stops working (2 … {@link MAX_MEETING_TTL_S}); `capacity`: most people
+ * in it, hosts included (2 … {@link MAX_MEETING_SIZE}, default 5). Every
+ * dashboard hears the new `meetings` list, with the meeting's token.
+ */
+export const MeetingCreate = v.object({
+  type: v.literal("meeting-create"),
+  title: v.pipe(v.string(), v.trim(), v.minLength(1, "a meeting needs a title"), v.maxLength(MAX_MEETING_TITLE_LENGTH)),
+  pin: v.optional(MeetingPin),
+  expiresInS: v.pipe(v.number(), v.integer(), v.minValue(2), v.maxValue(MAX_MEETING_TTL_S)),
+  capacity: v.optional(v.pipe(v.number(), v.integer(), v.minValue(2), v.maxValue(MAX_MEETING_SIZE))),
+});
+/** Host → room: end meeting `meetingId` for everyone in it (`meeting-closed` `ended`); its link then refuses `meeting_ended`. */
+export const MeetingEnd = v.object({ type: v.literal("meeting-end"), meetingId: MeetingId });
+/** Host → room: end meeting `meetingId` (if open) and forget it; its link then finds nothing (`not_found`). */
+export const MeetingDelete = v.object({ type: v.literal("meeting-delete"), meetingId: MeetingId });
+/** Host → room: take a participant out (`meeting-closed` `removed`); it cannot join again with its rejoin key. */
+export const MeetingRemove = v.object({ type: v.literal("meeting-remove"), meetingId: MeetingId, participantId: ParticipantId });
+/** Host → room: admit a participant waiting to join. */
+export const MeetingAdmit = v.object({ type: v.literal("meeting-admit"), meetingId: MeetingId, participantId: ParticipantId });
+/**
+ * Anyone → room: join the meeting whose invite token is `token`, as `name`.
+ * Guests give the `pin` when it has one; a signed-in host needs none and is
+ * admitted at once. `rejoin`: the key of an earlier `meeting` frame, to take
+ * one's place again after a dropped socket (within {@link RESUME_GRACE_S}).
+ * Refused with `not_found` (no such meeting), `wrong_pin` (rate-limited per
+ * client address: `rate_limited`), `meeting_full`, `meeting_expired`,
+ * `meeting_ended` or `removed`; else answered with `meeting`.
+ */
+export const MeetingJoin = v.object({
+  type: v.literal("meeting-join"),
+  token: MeetingToken,
+  name: v.pipe(v.string(), v.trim(), v.minLength(1, "a name is needed"), v.maxLength(MAX_NAME_LENGTH)),
+  pin: v.optional(v.pipe(v.string(), v.maxLength(12))),
+  rejoin: v.optional(RejoinKey),
+});
+/** A participant → room: leave its meeting for good (the others hear the new roster). */
+export const MeetingLeave = v.object({ type: v.literal("meeting-leave") });
+/**
+ * An admitted participant → room: signaling for its peer connection with
+ * participant `to` of the same meeting (perfect negotiation; exactly one of
+ * `description` and `candidate`). Relayed as `meeting-signal` with `from`;
+ * refused `not_found` when `to` is not an admitted, connected participant.
+ */
+const MeetingSignalBody = {
+  type: v.literal("meeting-signal"),
+  to: ParticipantId,
+  description: v.optional(SessionDescription),
+  candidate: v.optional(v.nullable(IceCandidate)),
+};
+const MeetingSignalChecked = v.pipe(
+  v.object(MeetingSignalBody),
+  v.check((s) => (s.description === undefined) !== (s.candidate === undefined), "a signal carries exactly one of description and candidate"),
+);
+
 /** Liveness: the room answers `ping` with `pong`, and a client answers the room's `ping` with `pong`. */
 export const Ping = v.object({ type: v.literal("ping") });
 export const Pong = v.object({ type: v.literal("pong") });
@@ -406,12 +496,20 @@ export const ClientMessage = v.variant("type", [
   PushSubscribe,
   PushUnsubscribe,
   PushRing,
+  MeetingCreate,
+  MeetingEnd,
+  MeetingDelete,
+  MeetingRemove,
+  MeetingAdmit,
+  MeetingJoin,
+  MeetingLeave,
+  v.object(MeetingSignalBody),
 ]);
 export type ClientMessage = v.InferOutput<typeof ClientMessage>;
 export type SignalMessage = v.InferOutput<typeof Signal>;
 
 /** Message types only a signed-in host may send. */
-export const HOST_ONLY = new Set(["available", "accept", "decline", "reply", "archive", "delete", "older", "hours", "push-subscribe", "push-unsubscribe", "push-ring"] as const);
+export const HOST_ONLY = new Set(["available", "accept", "decline", "reply", "archive", "delete", "older", "hours", "push-subscribe", "push-unsubscribe", "push-ring", "meeting-create", "meeting-end", "meeting-delete", "meeting-remove", "meeting-admit"] as const);
 /** Message types only a visitor may send. */
 export const VISITOR_ONLY = new Set(["text", "call", "cancel"] as const);
 type HostOnlyType = typeof HOST_ONLY extends Set<infer T> ? T : never;
@@ -469,6 +567,16 @@ export const ErrorCode = v.picklist([
   "room_full",
   /** A `call` whose `capabilities` say this browser cannot make it (no WebRTC, microphone or, for video, camera); nobody was rung. */
   "cannot_call",
+  /** `meeting-join` with a PIN that is not the meeting's. */
+  "wrong_pin",
+  /** `meeting-join` to a meeting that has as many people as its capacity. */
+  "meeting_full",
+  /** `meeting-join` to a meeting past its expiry. */
+  "meeting_expired",
+  /** `meeting-join` to a meeting a host ended. */
+  "meeting_ended",
+  /** `meeting-join` by a participant a host removed from that meeting. */
+  "removed",
 ]);
 export type ErrorCode = v.InferOutput<typeof ErrorCode>;
 
@@ -647,6 +755,23 @@ export const HostProfile = v.object({
 });
 export type HostProfile = v.InferOutput<typeof HostProfile>;
 
+/** A participant of a meeting as the others see it. */
+const MeetingPeer = v.object({ id: v.string(), name: v.string(), host: v.boolean(), connected: v.boolean() });
+
+/** A meeting as the dashboards list it. */
+const MeetingSummary = v.object({
+  id: v.string(),
+  token: v.string(),
+  title: v.string(),
+  pin: v.boolean(),
+  createdAt: v.number(),
+  expiresAt: v.number(),
+  capacity: v.number(),
+  state: v.picklist(["open", "ended", "expired"]),
+  participants: v.array(v.object({ id: v.string(), name: v.string(), host: v.boolean(), connected: v.boolean(), state: v.picklist(["waiting", "admitted"]) })),
+});
+export type MeetingSummary = v.InferOutput<typeof MeetingSummary>;
+
 export const ServerMessage = v.variant("type", [
   /** First frame on every connection. */
   v.object({
@@ -814,6 +939,45 @@ export const ServerMessage = v.variant("type", [
   v.object({ type: v.literal("peer"), callId: CallId, connected: v.boolean() }),
   /** To either peer: the call is over. */
   v.object({ type: v.literal("ended"), callId: CallId, reason: EndReason }),
+  /**
+   * To hosts: every meeting of the room, newest first, with its invite
+   * `token`, whether it has a PIN, its expiry (ms since the epoch), capacity,
+   * state and who is in it or waiting. Sent on connect and on each change.
+   */
+  v.object({ type: v.literal("meetings"), meetings: v.array(MeetingSummary) }),
+  /**
+   * To a participant: where it stands in its meeting, on joining and on every
+   * change. `you`: its participant id; `rejoin`: the key to take its place
+   * again after a dropped socket; `state`: `waiting` (for a host to admit it)
+   * or `admitted`; `participants`: the admitted ones (itself included), each
+   * with whether its socket is `connected`. Open a peer connection to each
+   * other admitted participant; the one with the lower id is the polite peer.
+   */
+  v.object({
+    type: v.literal("meeting"),
+    meetingId: v.string(),
+    title: v.string(),
+    you: v.string(),
+    rejoin: v.string(),
+    state: v.picklist(["waiting", "admitted"]),
+    participants: v.array(MeetingPeer),
+    ...CallIceFields,
+  }),
+  /** Relayed from participant `from` of the same meeting. */
+  v.pipe(
+    v.object({
+      type: v.literal("meeting-signal"),
+      from: v.string(),
+      description: v.optional(SessionDescription),
+      candidate: v.optional(v.nullable(IceCandidate)),
+    }),
+    v.check((s) => (s.description === undefined) !== (s.candidate === undefined), "a signal carries exactly one of description and candidate"),
+  ),
+  /**
+   * To a participant: it is out of its meeting — a host `ended` or `deleted`
+   * it, `removed` this participant, or it `expired`. Close every peer connection.
+   */
+  v.object({ type: v.literal("meeting-closed"), meetingId: v.string(), reason: v.picklist(["ended", "removed", "deleted", "expired"]) }),
   /** Liveness, both ways. */
   v.object({ type: v.literal("ping") }),
   v.object({ type: v.literal("pong") }),
@@ -913,6 +1077,10 @@ export function parseClientMessage(raw: string | ArrayBuffer | ArrayBufferView):
     !(parsed.message.type === "text" && parsed.message.callBack)
   ) {
     return { ok: false, code: "bad_message", message: "text: message is empty" };
+  }
+  if (parsed.ok && parsed.message.type === "meeting-signal") {
+    const checked = v.safeParse(MeetingSignalChecked, parsed.message, PARSE_CONFIG);
+    if (!checked.success) return { ok: false, code: "bad_message", message: checked.issues[0].message };
   }
   if (parsed.ok && parsed.message.type === "signal") {
     const checked = v.safeParse(Signal, parsed.message, PARSE_CONFIG);

@@ -12,6 +12,7 @@
 import type { ErrorCode, ServerMessage } from "../../protocol/socket.ts";
 import type { Agent } from "./agent.ts";
 import { ADDRESS_RATES, RATES, take, type AddressRateName, type Bucket, type RateName } from "./limits.ts";
+import type { MeetingSeat } from "./meetings.ts";
 import type { HostPresence } from "./queue.ts";
 import type { Connection, RoomRuntime } from "./runtime.ts";
 
@@ -26,6 +27,8 @@ interface Common {
   buckets: Partial<Record<RateName, Bucket>>;
   /** Set when the room closed this socket for silence. */
   gone?: boolean;
+  /** The meeting this socket is in, and as which participant (see `meetings.ts`). */
+  meeting?: MeetingSeat;
 }
 /** A visitor's connection state. */
 export interface VisitorState extends Common {
@@ -91,6 +94,13 @@ export class Connections {
     const { ok, bucket } = take(buckets[rate], ADDRESS_RATES[rate], now);
     this.addresses.set(address, { ...buckets, [rate]: bucket });
     return ok;
+  }
+
+  /** Give back a token of the address's `rate` bucket (a try that turned out rightful). */
+  refundAddress(address: string, rate: AddressRateName): void {
+    const buckets = this.addresses.get(address);
+    const bucket = buckets?.[rate];
+    if (buckets && bucket) this.addresses.set(address, { ...buckets, [rate]: { tokens: Math.min(ADDRESS_RATES[rate].burst, bucket.tokens + 1), at: bucket.at } });
   }
 
   /** The open connection `id`; never throws (a runtime that finds two sockets under one id throws). */

@@ -47,7 +47,9 @@ export type RateName = keyof typeof RATES;
  * - `conversation`: new conversations, 5 at once then one a minute;
  * - `text`: visitor messages, 20 at once then one every 3 s;
  * - `call`: call requests, 6 at once then one every 10 s;
- * - `upload`: new uploads by visitors (`POST upload`), 10 at once then one every 30 s.
+ * - `upload`: new uploads by visitors (`POST upload`), 10 at once then one every 30 s;
+ * - `pin`: meeting PINs tried (`meeting-join`), 5 at once then one every 30 s
+ *   (a right PIN gives its token back).
  * Kept in the room's memory (a room woken from hibernation starts them full).
  */
 export const ADDRESS_RATES = {
@@ -56,6 +58,7 @@ export const ADDRESS_RATES = {
   text: { burst: 20, perSecond: 1 / 3 },
   call: { burst: 6, perSecond: 1 / 10 },
   upload: { burst: 10, perSecond: 1 / 30 },
+  pin: { burst: 5, perSecond: 1 / 30 },
 } as const satisfies Record<string, Rate>;
 
 export type AddressRateName = keyof typeof ADDRESS_RATES;

@@ -76,6 +76,7 @@ import { HoursDesk, openingAt, type Opening } from "./hours.ts";
 import { MAX_SOCKETS_PER_ADDRESS } from "./limits.ts";
 import { hostOf } from "./edge.ts";
 import { Routes } from "./http.ts";
+import { MeetingDesk } from "./meetings.ts";
 import { Messages } from "./messages.ts";
 import { PushDesk } from "./push.ts";
 import type { Connection, Frame, RoomRuntime } from "./runtime.ts";
@@ -97,6 +98,7 @@ export class ContactRoom {
   private readonly files: Files;
   private readonly store: ConversationStore;
   private readonly hours: HoursDesk;
+  private readonly meetings: MeetingDesk;
   private readonly routes = new Routes();
   /** The last answer of {@link opening}, for the hours it was computed for, valid from `from` to its `nextChange`. */
   private openingCache: { hours: BusinessHours | null; from: number; opening: Opening } | undefined;
@@ -137,6 +139,15 @@ export class ContactRoom {
     });
     this.messages = new Messages(store, this.conns, this.slack, this.webhooks, this.push, this.files);
     this.hours = new HoursDesk(runtime.storage);
+    this.meetings = new MeetingDesk({
+      storage: runtime.storage,
+      conns: this.conns,
+      config,
+      secret: () => this.secret,
+      spendPin: (address, now) => this.conns.spendAddress(address, "pin", now),
+      refundPin: (address) => this.conns.refundAddress(address, "pin"),
+      schedule: () => this.schedule(),
+    });
     this.calls = new CallDesk(runtime.storage, this.conns, config, (exclude) => this.schedule(exclude), this.messages, (now) => this.opening(now), this.push);
   }
 
@@ -199,6 +210,7 @@ export class ContactRoom {
       await this.hours.load();
       await this.files.load();
       await this.calls.load(Date.now());
+      await this.meetings.load();
       const stats = await this.store.stats();
       this.pruneDue = stats.prunedAt + PRUNE_EVERY_MS;
     })().catch((err: unknown) => {
@@ -273,6 +285,7 @@ export class ContactRoom {
     this.conns.send(conn, this.calls.hostsPresence());
     this.conns.send(conn, this.hoursFrame());
     this.conns.send(conn, this.push.frame(name));
+    this.conns.send(conn, this.meetings.frame());
     await this.messages.hostConnected(conn);
     await this.calls.hostConnected(conn);
   }
@@ -332,6 +345,12 @@ export class ContactRoom {
         return this.calls.signal(sender, msg);
       case "hangup":
         return this.calls.hangUp(sender, msg);
+      case "meeting-join":
+        return this.meetings.join(sender, msg, now);
+      case "meeting-leave":
+        return this.meetings.leave(sender);
+      case "meeting-signal":
+        return this.meetings.signal(sender, msg);
     }
   }
 
@@ -376,12 +395,29 @@ export class ContactRoom {
         return this.calls.signal(sender, msg);
       case "hangup":
         return this.calls.hangUp(sender, msg);
+      case "meeting-create":
+        return this.meetings.create(sender, msg, now);
+      case "meeting-end":
+        return this.meetings.end(sender, msg.meetingId);
+      case "meeting-delete":
+        return this.meetings.delete(sender, msg.meetingId);
+      case "meeting-remove":
+        return this.meetings.remove(sender, msg.meetingId, msg.participantId);
+      case "meeting-admit":
+        return this.meetings.admit(sender, msg.meetingId, msg.participantId);
+      case "meeting-join":
+        return this.meetings.join(sender, msg, now);
+      case "meeting-leave":
+        return this.meetings.leave(sender);
+      case "meeting-signal":
+        return this.meetings.signal(sender, msg);
     }
   }
 
   async onClose(conn: Connection<State>): Promise<void> {
     await this.load();
     this.leave(conn);
+    await this.meetings.dropped(conn, Date.now());
     // With hibernation PartyKit does not answer a client's close frame; without
     // this the browser waits ~10 s and sees 1006.
     this.conns.close(conn);
@@ -390,6 +426,7 @@ export class ContactRoom {
   async onError(conn: Connection<State>): Promise<void> {
     await this.load();
     this.leave(conn);
+    await this.meetings.dropped(conn, Date.now());
   }
 
   private leave(conn: Connection<State>): void {
@@ -422,10 +459,10 @@ export class ContactRoom {
 
   /** Wake for the next ring timeout, grace expiry, liveness check, Slack, webhook or push retry, unseen message to push, opening or closing of the hours, or abandoned upload to delete. */
   private schedule(exclude?: string): void {
-    const deadlines = this.calls.deadlines();
+    const deadlines = [...this.calls.deadlines(), ...this.meetings.deadlines(Date.now())];
     const { nextChange } = this.opening(Date.now());
     if (nextChange !== undefined) deadlines.push(nextChange);
-    if (this.conns.live("host", exclude).length > 0 || this.calls.size > 0) deadlines.push(Date.now() + PING_INTERVAL_MS);
+    if (this.conns.live("host", exclude).length > 0 || this.calls.size > 0 || this.meetings.active) deadlines.push(Date.now() + PING_INTERVAL_MS);
     for (const outbox of [this.slack.outbox.nextAt(), this.webhooks.outbox.nextAt(), this.push.outbox.nextAt(), this.push.nextDue()]) {
       if (outbox !== undefined) deadlines.push(Math.max(outbox, Date.now() + 50));
     }
@@ -440,6 +477,7 @@ export class ContactRoom {
     await this.load();
     const now = Date.now();
     this.calls.expire(now);
+    await this.meetings.expire(now);
     if (this.pruneDue !== undefined && now >= this.pruneDue) {
       for (const id of await this.store.prune(now - this.config.retentionMs, now)) await this.files.forget(id);
       this.pruneDue = now + PRUNE_EVERY_MS;
@@ -453,7 +491,7 @@ export class ContactRoom {
     // Liveness: silent hosts and calling visitors are gone; the rest get a ping.
     // A host whose token expired, or whose key was removed or changed, is signed out.
     const calling = this.calls.callingConnections();
-    const watched: Connection<State>[] = [...this.conns.live("host"), ...this.conns.live("visitor").filter((v) => calling.has(v.id))];
+    const watched: Connection<State>[] = [...this.conns.live("host"), ...this.conns.live("visitor").filter((v) => calling.has(v.id) || v.state?.meeting)];
     for (const conn of watched) {
       const state = conn.state!;
       if (now - state.lastSeen > LIVENESS_TIMEOUT_MS) {
@@ -473,6 +511,7 @@ export class ContactRoom {
   private drop(conn: Connection<State>, code: number, reason: string): void {
     conn.setState({ ...conn.state!, gone: true });
     this.calls.leave(conn, Date.now());
+    void this.meetings.dropped(conn, Date.now());
     this.conns.close(conn, code, reason);
   }
 }

@@ -24,6 +24,11 @@ export const errorStrings = {
   errorConversationFull: "This conversation is full; the host has your messages and will reply.",
   errorRoomFull: "Messages cannot be taken right now; please try again later.",
   errorCannotCall: "Calls cannot be made from this browser; send a message instead.",
+  errorWrongPin: "That PIN is not this meeting's. Check it and try again.",
+  errorMeetingFull: "This meeting is full.",
+  errorMeetingExpired: "This meeting link has expired.",
+  errorMeetingEnded: "This meeting has ended.",
+  errorRemoved: "The host removed you from this meeting.",
 };
 
 export type ErrorStrings = typeof errorStrings;
@@ -41,6 +46,11 @@ const ERROR_KEYS: Record<ErrorCode, keyof ErrorStrings> = {
   conversation_full: "errorConversationFull",
   room_full: "errorRoomFull",
   cannot_call: "errorCannotCall",
+  wrong_pin: "errorWrongPin",
+  meeting_full: "errorMeetingFull",
+  meeting_expired: "errorMeetingExpired",
+  meeting_ended: "errorMeetingEnded",
+  removed: "errorRemoved",
 };
 
 /** The string key for a room error code (`error` frame `code`). */
