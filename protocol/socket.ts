@@ -464,6 +464,8 @@ const MeetingSignalBody = {
   to: ParticipantId,
   description: v.optional(SessionDescription),
   candidate: v.optional(v.nullable(IceCandidate)),
+  /** Which RTCPeerConnection of the pair it belongs to, as `signal`'s `generation`. Absent means 0. */
+  generation: SignalBody.generation,
 };
 const MeetingSignalChecked = v.pipe(
   v.object(MeetingSignalBody),
@@ -970,6 +972,7 @@ export const ServerMessage = v.variant("type", [
       from: v.string(),
       description: v.optional(SessionDescription),
       candidate: v.optional(v.nullable(IceCandidate)),
+      generation: SignalBody.generation,
     }),
     v.check((s) => (s.description === undefined) !== (s.candidate === undefined), "a signal carries exactly one of description and candidate"),
   ),

@@ -367,9 +367,12 @@ export class MeetingDesk {
     if (!seat || seat.p.state !== "admitted") return this.deps.conns.fail(conn, "forbidden", "Join a meeting before signaling");
     const to = seat.m.participants.find((p) => p.id === msg.to && p.state === "admitted" && p !== seat.p);
     if (!to?.conn) return this.deps.conns.fail(conn, "not_found", "That participant is not in the meeting now");
+    const generation = msg.generation ? { generation: msg.generation } : {};
     this.deps.conns.sendTo(
       to.conn,
-      msg.description ? { type: "meeting-signal", from: seat.p.id, description: msg.description } : { type: "meeting-signal", from: seat.p.id, candidate: msg.candidate ?? null },
+      msg.description
+        ? { type: "meeting-signal", from: seat.p.id, description: msg.description, ...generation }
+        : { type: "meeting-signal", from: seat.p.id, candidate: msg.candidate ?? null, ...generation },
     );
   }
 

@@ -83,5 +83,19 @@ export const launcherStyles = [
         line-height: 1.4em;
         text-align: center;
       }
+      [part="meeting"] {
+        position: fixed;
+        inset: 2rem;
+        overflow: auto;
+        border-radius: 0.75rem;
+        box-shadow: 0 0.5rem 2rem rgb(0 0 0 / 30%);
+        z-index: var(--contact-me-z-index, 2147483000);
+      }
+      @media (max-width: 480px) {
+        [part="meeting"] {
+          inset: 0;
+          border-radius: 0;
+        }
+      }
     `,
 ];

@@ -74,6 +74,7 @@ function loadPanel(): Promise<typeof import("./contact-me-panel.ts")> {
  * @csspart badge - The unread count on the button.
  * @csspart launcher-presence - The dot on the button while the host is available.
  * @csspart panel - The dialog.
+ * @csspart meeting - The meeting (`<contact-me-meeting>`) the page's `?meeting=<token>` opens, over the page.
  * @csspart header - The panel's title bar.
  * @csspart avatar - The host's picture, or the initials of their name in a circle (when the room or `host-name` gives one).
  * @csspart tagline - The line under the host's name.
@@ -212,6 +213,8 @@ export class ContactMe extends LitElement {
   @property({ attribute: "strings", converter: stringsConverter }) strings: Partial<ContactMeStrings> = {};
 
   @state() private open = false;
+  /** The invite token of a meeting this page was opened for (`?meeting=<token>`), shown instead of the panel. */
+  @state() private meeting: string | undefined;
   /** The host's presence: `undefined` until known. */
   @state() private available: boolean | undefined;
   /** Unread replies found by the page-load request, until the panel takes over. */
@@ -241,6 +244,17 @@ export class ContactMe extends LitElement {
     super.connectedCallback();
     this.addEventListener("keydown", this.onKeydown);
     void this.loadPresence();
+    this.openMeeting();
+  }
+
+  /** A link with `?meeting=<token>` opens straight into that meeting (its code loads now, as its own chunk). */
+  private openMeeting(): void {
+    const token = new URLSearchParams(globalThis.location?.search ?? "").get("meeting");
+    if (!token || this.meeting) return;
+    import("../meeting/contact-me-meeting.ts").then(
+      () => (this.meeting = token),
+      (err: unknown) => console.warn("contact-me: could not load the meeting", err),
+    );
   }
 
   /** The one request on page load: presence, and unread replies for a returning visitor. */
@@ -313,6 +327,10 @@ export class ContactMe extends LitElement {
         ${pill ? html`<button part="launcher-hang-up" class="danger" @click=${this.hangUp}>${pill.text.hangUp}</button>` : nothing}
       </div>
       ${unread ? html`<span id="unread" hidden>${format(s.unread, { n: unread })}</span>` : nothing}
+      ${this.meeting
+        ? html`<contact-me-meeting part="meeting" class="meeting" room=${this.room} host=${this.host} party=${this.party} token=${this.meeting}
+            @contact-me-meeting-leave=${() => undefined}></contact-me-meeting>`
+        : nothing}
       ${this.session && (this.open || call)
         ? html`<contact-me-panel id="panel" part="panel" ?hidden=${!this.open}></contact-me-panel>`
         : nothing}

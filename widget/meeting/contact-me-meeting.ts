@@ -1,0 +1,309 @@
+/**
+ * `<contact-me-meeting>`: a meeting of up to five people, opened from an
+ * invite link (`?meeting=<token>`; `<contact-me>` shows it by itself) or from
+ * the host dashboard. Loaded as its own chunk, never with the launcher.
+ * @module
+ */
+import { LitElement, css, html, nothing } from "lit";
+import { property, state } from "lit/decorators.js";
+import type { ErrorCode, MessageOf, ServerMessage } from "../../protocol/socket.ts";
+import { define } from "../define.ts";
+import { addressOf } from "../room/address.ts";
+import { errorKey, errorStrings } from "../room/errors.ts";
+import { SignalingController } from "../room/signaling.ts";
+import { session } from "../room/storage.ts";
+import { MeetingMesh } from "./mesh.ts";
+
+/** Every string the meeting shows; override any with the `strings` property. */
+export const meetingStrings = {
+  title: "Meeting",
+  yourName: "Your name",
+  pin: "PIN",
+  join: "Join",
+  camera: "Waiting for your camera and microphone…",
+  cameraBlocked: "Your camera or microphone could not be used. Allow them and try again.",
+  joining: "Joining…",
+  waiting: "Waiting for the host to let you in…",
+  alone: "You are the first one here. Others will appear as they join.",
+  connectingTo: "Connecting to {name}…",
+  reconnecting: "{name}'s connection is reconnecting…",
+  roomReconnecting: "Reconnecting to the meeting…",
+  you: "You",
+  mute: "Mute",
+  unmute: "Unmute",
+  cameraOff: "Camera off",
+  cameraOn: "Camera on",
+  leave: "Leave",
+  muted: "Muted",
+  closedEnded: "The host ended this meeting.",
+  closedRemoved: "The host removed you from this meeting.",
+  closedDeleted: "This meeting no longer exists.",
+  closedExpired: "This meeting link has expired.",
+  left: "You left the meeting.",
+  ...errorStrings,
+};
+export type MeetingStrings = typeof meetingStrings;
+
+type Phase = "form" | "media" | "joining" | "waiting" | "in" | "closed";
+type Roster = MessageOf<ServerMessage, "meeting">;
+/** Codes that end the attempt for good (no form to try again). */
+const FINAL: ErrorCode[] = ["meeting_full", "meeting_expired", "meeting_ended", "removed", "not_found"];
+
+/**
+ * A meeting: asks the guest's name (and the PIN), joins, waits to be admitted
+ * when the meeting has no PIN, then shows a tile per participant — video,
+ * name, muted and camera-off marks, the active speaker outlined — laid out in
+ * a grid from 2 to 5 people at desktop and phone sizes.
+ *
+ * @element contact-me-meeting
+ *
+ * @attr room - Room id. Default `default`.
+ * @attr host - PartyKit host. Default: the origin the script came from.
+ * @attr party - Party name. Default `main`.
+ * @attr token - The meeting's invite token (the `meeting` parameter of its link).
+ * @attr name - The participant's name, filled in the form (a signed-in host's is the room's).
+ *
+ * @fires {Event} contact-me-meeting-leave - The participant left, or the meeting closed for it.
+ *
+ * @csspart form - The name and PIN form.
+ * @csspart status - What is being waited for, or why the meeting is closed.
+ * @csspart error - Why joining was refused (wrong PIN, full, expired, ended, removed).
+ * @csspart grid - The tiles.
+ * @csspart tile - One participant (also `tile-speaking` while they speak, `tile-local` for oneself).
+ * @csspart tile-video - A participant's video.
+ * @csspart tile-name - A participant's name.
+ * @csspart tile-muted - Shown while a participant's microphone is off.
+ * @csspart tile-state - "Connecting…" or "Reconnecting…" over a tile.
+ * @csspart controls - Mute, camera and Leave.
+ *
+ * @cssprop --contact-me-accent - Accent colour (buttons, the speaker's outline).
+ * @cssprop --contact-me-background - Background.
+ * @cssprop --contact-me-foreground - Text colour.
+ * @cssprop --contact-me-danger-fill - Background of **Leave**.
+ */
+export class ContactMeMeeting extends LitElement {
+  static override styles = css`
+    :host { display: block; font-family: var(--contact-me-font, system-ui, sans-serif); color: var(--contact-me-foreground, #1b1b1f); background: var(--contact-me-background, #fff); }
+    form, [part="status"] { display: grid; gap: 0.5rem; padding: 1rem; max-width: 22rem; margin: auto; }
+    input, button { font: inherit; padding: 0.5rem 0.75rem; border-radius: 0.5rem; border: 1px solid var(--contact-me-border, #c4c4cc); }
+    button { background: var(--contact-me-accent, #2c5cc5); color: var(--contact-me-on-accent, #fff); border: none; cursor: pointer; }
+    [part="error"] { color: var(--contact-me-danger, #b3261e); }
+    [part="grid"] { display: grid; gap: 0.5rem; padding: 0.5rem; grid-template-columns: repeat(var(--columns, 2), minmax(0, 1fr)); }
+    [part~="tile"] { position: relative; aspect-ratio: 4 / 3; background: #202124; border-radius: 0.5rem; overflow: hidden; outline: 3px solid transparent; }
+    [part~="tile-speaking"] { outline-color: var(--contact-me-accent, #2c5cc5); }
+    video { width: 100%; height: 100%; object-fit: cover; }
+    [part="tile-name"] { position: absolute; left: 0.5rem; bottom: 0.5rem; color: #fff; background: rgb(0 0 0 / 55%); padding: 0.1rem 0.4rem; border-radius: 0.25rem; }
+    [part="tile-muted"] { margin-left: 0.35rem; }
+    [part="tile-state"] { position: absolute; inset: 0; display: grid; place-items: center; color: #fff; background: rgb(0 0 0 / 45%); text-align: center; padding: 0.5rem; }
+    [part="controls"] { display: flex; gap: 0.5rem; justify-content: center; padding: 0.5rem; }
+    [part="leave"] { background: var(--contact-me-danger-fill, #c62828); color: var(--contact-me-on-danger, #fff); }
+    @media (max-width: 600px) { [part="grid"] { grid-template-columns: repeat(var(--phone-columns, 1), minmax(0, 1fr)); } }
+  `;
+
+  /** Room id. */
+  @property() room = "default";
+  /** PartyKit host; defaults to the origin the script was loaded from. */
+  @property() host = "";
+  /** Party name. */
+  @property() party = "main";
+  /** The meeting's invite token. */
+  @property() token = "";
+  /** The participant's name, to fill the form with. */
+  @property() name = "";
+  /** Overrides of visible strings, by key of {@link meetingStrings}. */
+  @property({ attribute: false }) strings: Partial<MeetingStrings> = {};
+
+  @state() private phase: Phase = "form";
+  @state() private problem: keyof MeetingStrings | undefined;
+  private readonly signaling = new SignalingController(this);
+  private local: MediaStream | undefined;
+  private mesh: MeetingMesh | undefined;
+  private roster: Roster | undefined;
+  private pin = "";
+  private muted = false;
+  private cameraOff = false;
+
+  private get s(): MeetingStrings {
+    return { ...meetingStrings, ...this.strings };
+  }
+
+  private get rejoinKey(): string {
+    return `contact-me-meeting:${this.token}`;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.signaling.on("meeting", (frame) => this.onRoster(frame));
+    this.signaling.on("meeting-signal", (frame) => {
+      const { from, generation } = frame;
+      this.mesh?.receive(from, frame.description ? { description: frame.description, generation } : { candidate: frame.candidate ?? null, generation });
+    });
+    this.signaling.on("meeting-closed", (frame) => this.closed(`closed${frame.reason[0].toUpperCase()}${frame.reason.slice(1)}` as keyof MeetingStrings));
+    this.signaling.on("error", (frame) => this.refused(frame.code));
+    // After a dropped socket, take our place again.
+    this.signaling.on("welcome", () => {
+      if (this.phase === "joining" || this.phase === "waiting" || this.phase === "in") this.sendJoin();
+    });
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.stop();
+  }
+
+  private sendJoin(): void {
+    const rejoin = session.get(this.rejoinKey) ?? undefined;
+    this.signaling.send({ type: "meeting-join", token: this.token, name: this.name || "Guest", ...(this.pin ? { pin: this.pin } : {}), ...(rejoin ? { rejoin } : {}) });
+  }
+
+  private async join(event: SubmitEvent): Promise<void> {
+    event.preventDefault();
+    const form = new FormData(event.target as HTMLFormElement);
+    this.name = String(form.get("name") ?? "").trim();
+    this.pin = String(form.get("pin") ?? "").trim();
+    this.problem = undefined;
+    if (!this.local) {
+      this.phase = "media";
+      try {
+        this.local = await navigator.mediaDevices.getUserMedia({ audio: true, video: true });
+      } catch {
+        this.phase = "form";
+        this.problem = "cameraBlocked";
+        return;
+      }
+    }
+    this.phase = "joining";
+    if (this.signaling.status === "idle" || this.signaling.status === "closed") this.signaling.connect(addressOf(this));
+    // The first `welcome` sends the join; an open socket sends it now.
+    if (this.signaling.status === "open") this.sendJoin();
+  }
+
+  private onRoster(frame: Roster): void {
+    this.roster = frame;
+    session.set(this.rejoinKey, frame.rejoin);
+    if (frame.state === "waiting") {
+      this.phase = "waiting";
+      return;
+    }
+    this.phase = "in";
+    this.mesh ??= new MeetingMesh(this.local!, {
+      you: frame.you,
+      send: (to, signal) => this.signaling.send({ type: "meeting-signal", to, ...signal } as never),
+      changed: () => this.requestUpdate(),
+    });
+    this.mesh.roster(frame.participants, { iceServers: frame.iceServers, iceTransportPolicy: frame.iceTransportPolicy });
+  }
+
+  private refused(code: ErrorCode): void {
+    if (this.phase !== "joining" && this.phase !== "waiting") return;
+    this.problem = errorKey(code);
+    if (FINAL.includes(code)) return this.closed(errorKey(code));
+    this.phase = "form";
+  }
+
+  private closed(why: keyof MeetingStrings): void {
+    this.problem = why;
+    this.phase = "closed";
+    if (why === "closedRemoved" || why === "errorRemoved") session.remove(this.rejoinKey);
+    this.stop();
+    this.dispatchEvent(new Event("contact-me-meeting-leave", { bubbles: true, composed: true }));
+  }
+
+  private leave(): void {
+    this.signaling.send({ type: "meeting-leave" });
+    session.remove(this.rejoinKey);
+    this.closed("left");
+  }
+
+  private stop(): void {
+    this.mesh?.close();
+    this.mesh = undefined;
+    for (const t of this.local?.getTracks() ?? []) t.stop();
+    this.local = undefined;
+    this.signaling.close();
+  }
+
+  /** Keep each remote tile on its peer's stream, attaching it again (and playing) when its tracks change. */
+  protected override updated(): void {
+    for (const video of this.renderRoot.querySelectorAll<HTMLVideoElement>("video[data-peer]")) {
+      const stream = this.mesh?.peers.get(video.dataset.peer ?? "")?.call.remoteStream;
+      const tracks = stream?.getTracks().map((t) => t.id).join() ?? "";
+      if (!stream || (video.srcObject === stream && video.dataset.tracks === tracks)) continue;
+      video.dataset.tracks = tracks;
+      video.srcObject = null;
+      video.srcObject = stream;
+      video.play().catch((err: unknown) => {
+        if ((err as DOMException)?.name !== "AbortError") console.warn("contact-me: could not play a participant's media", err);
+      });
+    }
+  }
+
+  private toggle(what: "audio" | "video"): void {
+    if (what === "audio") this.muted = !this.muted;
+    else this.cameraOff = !this.cameraOff;
+    this.mesh?.setMuted(this.muted, this.cameraOff);
+  }
+
+  override render() {
+    const s = this.s;
+    const error = this.problem ? html`<p part="error" role="alert">${s[this.problem]}</p>` : nothing;
+    switch (this.phase) {
+      case "form":
+        return html`<form part="form" @submit=${this.join}>
+          <label>${s.yourName} <input name="name" required maxlength="80" autocomplete="name" .value=${this.name} /></label>
+          <label>${s.pin} <input name="pin" inputmode="numeric" autocomplete="off" maxlength="12" /></label>
+          ${error}
+          <button type="submit">${s.join}</button>
+        </form>`;
+      case "media":
+      case "joining":
+      case "waiting":
+        return html`<p part="status" role="status">${s[this.phase === "media" ? "camera" : this.phase]}</p>`;
+      case "closed":
+        return html`<p part="status" role="status">${this.problem ? s[this.problem] : s.left}</p>`;
+      case "in":
+        return this.renderMeeting();
+    }
+  }
+
+  private renderMeeting() {
+    const s = this.s;
+    const peers = [...(this.mesh?.peers.values() ?? [])];
+    const count = peers.length + 1;
+    const columns = count <= 1 ? 1 : count <= 4 ? 2 : 3;
+    return html`
+      ${this.signaling.status === "reconnecting" ? html`<p part="status" role="status">${s.roomReconnecting}</p>` : nothing}
+      <div part="grid" style="--columns: ${columns}; --phone-columns: ${count <= 2 ? 1 : 2}">
+        <div part="tile tile-local" data-participant=${this.roster?.you ?? ""}>
+          <video part="tile-video" .srcObject=${this.local ?? null} autoplay playsinline muted></video>
+          <span part="tile-name">${s.you}${this.muted ? html`<span part="tile-muted">${s.muted}</span>` : nothing}</span>
+        </div>
+        ${peers.map((p) => {
+          const connecting = p.call.state === "connecting";
+          const reconnecting = !p.connected || p.call.state === "reconnecting";
+          return html`<div part="tile ${this.mesh?.speaker === p.id ? "tile-speaking" : ""}" data-participant=${p.id} data-name=${p.name}>
+            <video part="tile-video" data-peer=${p.id} autoplay playsinline ?hidden=${p.cameraOff}></video>
+            <span part="tile-name">${p.name}${p.muted ? html`<span part="tile-muted">${s.muted}</span>` : nothing}</span>
+            ${connecting || reconnecting
+              ? html`<span part="tile-state" role="status">${(connecting ? s.connectingTo : s.reconnecting).replace("{name}", p.name)}</span>`
+              : nothing}
+          </div>`;
+        })}
+      </div>
+      ${peers.length === 0 ? html`<p part="status">${s.alone}</p>` : nothing}
+      <div part="controls">
+        <button part="mute" aria-pressed=${this.muted} @click=${() => this.toggle("audio")}>${this.muted ? s.unmute : s.mute}</button>
+        <button part="camera" aria-pressed=${this.cameraOff} @click=${() => this.toggle("video")}>${this.cameraOff ? s.cameraOn : s.cameraOff}</button>
+        <button part="leave" @click=${this.leave}>${s.leave}</button>
+      </div>
+    `;
+  }
+}
+
+define("contact-me-meeting", ContactMeMeeting);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "contact-me-meeting": ContactMeMeeting;
+  }
+}
