@@ -40,7 +40,7 @@ async function meetingOf(size: number): Promise<void> {
       const guests: TestPage[] = [];
       for (const name of names) {
         const guest = await pages.open(`${stack.server.origin}/?room=${encodeURIComponent(room)}&meeting=${token}`);
-        await guest.page.getByRole("textbox", { name: "Your name" }).fill(name, { timeout: 20_000 });
+        await guest.page.getByRole("textbox", { name: "Your name" }).fill(name, { timeout: 90_000 });
         await guest.page.getByRole("textbox", { name: "PIN" }).fill("2580");
         await guest.page.getByRole("button", { name: "Join" }).click();
         guests.push(guest);

@@ -21,6 +21,7 @@ import { hostStyles } from "./contact-me-host.styles.ts";
 import { hostStrings, type HostStrings } from "./contact-me-host.strings.ts";
 import { Drafts, ReadMarks } from "./device-store.ts";
 import { HoursEditor } from "./hours-editor.ts";
+import { MeetingsEditor, meetingsStrings, type MeetingsStrings } from "./meetings-editor.ts";
 import { InboxView } from "./inbox.ts";
 import { PushSettings } from "./push-settings.ts";
 import { fullDateTime, pageHref, when, type Summary } from "./inbox-format.ts";
@@ -237,6 +238,13 @@ export class ContactMeHost extends LitElement {
    * **Answer**), if it is still waiting; otherwise a notice says it is not.
    */
   @property() answer = "";
+  /**
+   * The site's page with its `<contact-me>`: meeting links are `<site>?meeting=<token>`.
+   * Default: this page's origin (with its `room` parameter, as the demo takes it).
+   */
+  @property() site = "";
+  /** The meeting joined from this dashboard (its token), shown above the rest. */
+  @state() private meetingJoined: string | undefined;
   /** A conversation to open once the conversations are listed (e.g. from a message notification). */
   @property() conversation = "";
   /** The `answer` and `conversation` values already acted on. */
@@ -322,6 +330,7 @@ export class ContactMeHost extends LitElement {
   private readonly call = new CallController(this, this.signaling);
   /** A passing notice: a room refusal, or who answered a call. */
   private readonly notices = new NoticeController<keyof AllStrings>(this, this.signaling, NOTICE_MS);
+  private readonly meetingsEditor = new MeetingsEditor(this, this.signaling, () => this.siteUrl());
 
   constructor() {
     super();
@@ -433,6 +442,22 @@ export class ContactMeHost extends LitElement {
     this.inbox.typing.clear();
   }
 
+  /** Where meeting links point: {@link site}, else this page's origin (keeping its `room` parameter). */
+  private siteUrl(): string {
+    if (this.site) return new URL(this.site, globalThis.location?.href).href;
+    const here = new URL(globalThis.location?.href ?? "http://localhost/");
+    const url = new URL("/", here.origin);
+    const room = here.searchParams.get("room");
+    if (room) url.searchParams.set("room", room);
+    return url.href;
+  }
+
+  /** Join a meeting from the dashboard (its code loads now). */
+  private async joinMeeting(token: string): Promise<void> {
+    await import("../meeting/contact-me-meeting.ts");
+    this.meetingJoined = this.meetingsEditor.joined = token;
+  }
+
   override render() {
     return this.token ? this.renderDashboard() : this.renderSignIn();
   }
@@ -468,6 +493,12 @@ export class ContactMeHost extends LitElement {
       ${this.call.status !== "idle" ? this.renderCall() : nothing}
       ${this.incoming.length ? this.renderIncoming() : nothing}
       ${this.renderMissed()}
+      ${this.meetingJoined
+        ? html`<contact-me-meeting part="meeting-view" room=${this.room} host=${this.host} party=${this.party} token=${this.meetingJoined}
+            name=${this.hostName} .hostToken=${this.token ?? ""} .strings=${this.strings}
+            @contact-me-meeting-leave=${() => (this.meetingJoined = this.meetingsEditor.joined = undefined)}></contact-me-meeting>`
+        : nothing}
+      ${this.meetingsEditor.render({ ...meetingsStrings, ...(this.strings as Partial<MeetingsStrings>) }, (token) => void this.joinMeeting(token))}
       ${this.hoursEditor.render()}
       ${this.pushSettings.render()}
       ${this.inbox.render()}

@@ -112,6 +112,8 @@ export class ContactMeMeeting extends LitElement {
   @property() name = "";
   /** Overrides of visible strings, by key of {@link meetingStrings}. */
   @property({ attribute: false }) strings: Partial<MeetingStrings> = {};
+  /** A signed-in host's token (`POST host/session`): joins as a host, admitted with no PIN. */
+  @property({ attribute: false }) hostToken = "";
 
   @state() private phase: Phase = "form";
   @state() private problem: keyof MeetingStrings | undefined;
@@ -120,6 +122,8 @@ export class ContactMeMeeting extends LitElement {
   private mesh: MeetingMesh | undefined;
   private roster: Roster | undefined;
   private pin = "";
+  /** The socket came back during the meeting: the next roster restarts pairs that had not connected. */
+  private rejoined = false;
   private muted = false;
   private cameraOff = false;
 
@@ -142,6 +146,7 @@ export class ContactMeMeeting extends LitElement {
     this.signaling.on("error", (frame) => this.refused(frame.code));
     // After a dropped socket, take our place again.
     this.signaling.on("welcome", () => {
+      if (this.phase === "in") this.rejoined = true;
       if (this.phase === "joining" || this.phase === "waiting" || this.phase === "in") this.sendJoin();
     });
   }
@@ -173,7 +178,9 @@ export class ContactMeMeeting extends LitElement {
       }
     }
     this.phase = "joining";
-    if (this.signaling.status === "idle" || this.signaling.status === "closed") this.signaling.connect(addressOf(this));
+    if (this.signaling.status === "idle" || this.signaling.status === "closed") {
+      this.signaling.connect(addressOf(this), this.hostToken ? { role: "host", token: this.hostToken } : undefined);
+    }
     // The first `welcome` sends the join; an open socket sends it now.
     if (this.signaling.status === "open") this.sendJoin();
   }
@@ -191,7 +198,8 @@ export class ContactMeMeeting extends LitElement {
       send: (to, signal) => this.signaling.send({ type: "meeting-signal", to, ...signal } as never),
       changed: () => this.requestUpdate(),
     });
-    this.mesh.roster(frame.participants, { iceServers: frame.iceServers, iceTransportPolicy: frame.iceTransportPolicy });
+    this.mesh.roster(frame.participants, { iceServers: frame.iceServers, iceTransportPolicy: frame.iceTransportPolicy }, this.rejoined);
+    this.rejoined = false;
   }
 
   private refused(code: ErrorCode): void {
@@ -251,7 +259,7 @@ export class ContactMeMeeting extends LitElement {
       case "form":
         return html`<form part="form" @submit=${this.join}>
           <label>${s.yourName} <input name="name" required maxlength="80" autocomplete="name" .value=${this.name} /></label>
-          <label>${s.pin} <input name="pin" inputmode="numeric" autocomplete="off" maxlength="12" /></label>
+          ${this.hostToken ? nothing : html`<label>${s.pin} <input name="pin" inputmode="numeric" autocomplete="off" maxlength="12" /></label>`}
           ${error}
           <button type="submit">${s.join}</button>
         </form>`;

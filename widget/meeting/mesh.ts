@@ -82,8 +82,13 @@ export class MeetingMesh {
   /**
    * Apply a roster: open a peer connection to each admitted participant not
    * yet connected to, close those who left, and cap bitrates for the new size.
+   * `rejoined`: this is the first roster after this side's socket came back.
    */
-  roster(participants: { id: string; name: string; host: boolean; connected: boolean }[], ice: { iceServers?: IceServer[]; iceTransportPolicy?: RTCIceTransportPolicy }): void {
+  roster(
+    participants: { id: string; name: string; host: boolean; connected: boolean }[],
+    ice: { iceServers?: IceServer[]; iceTransportPolicy?: RTCIceTransportPolicy },
+    rejoined = false,
+  ): void {
     this.iceServers = ice.iceServers ?? this.iceServers;
     this.iceTransportPolicy = ice.iceTransportPolicy ?? this.iceTransportPolicy;
     const others = participants.filter((p) => p.id !== this.options.you);
@@ -95,7 +100,14 @@ export class MeetingMesh {
     }
     for (const p of others) {
       const known = this.peers.get(p.id);
-      if (known) {
+      // Signals sent while either socket was away are lost: a pair that had not connected starts afresh
+      // when the other comes back (seen from here) or when this side came back (`rejoined`). Both ends
+      // apply the same roster before sending anything more, so they start the new pair together.
+      const back = known && ((!known.connected && p.connected) || rejoined) && known.call.state !== "connected";
+      if (known && back) {
+        known.call.close();
+        this.peers.set(p.id, { ...known, ...p, call: this.open(p.id) });
+      } else if (known) {
         known.connected = p.connected;
         known.name = p.name;
       } else {
