@@ -438,8 +438,11 @@ export const MeetingAdmit = v.object({ type: v.literal("meeting-admit"), meeting
 /**
  * Anyone → room: join the meeting whose invite token is `token`, as `name`.
  * Guests give the `pin` when it has one; a signed-in host needs none and is
- * admitted at once. `rejoin`: the key of an earlier `meeting` frame, to take
- * one's place again after a dropped socket (within {@link RESUME_GRACE_S}).
+ * admitted at once. `rejoin`: a secret of 128 random bits the client picks
+ * for its first join and repeats on every later one (it is also the `rejoin`
+ * of its `meeting` frames), to take its place again after a dropped socket
+ * (within {@link RESUME_GRACE_S}), also when the socket dropped before the
+ * room's answer came.
  * Refused with `not_found` (no such meeting), `wrong_pin` (rate-limited per
  * client address: `rate_limited`), `meeting_full`, `meeting_expired`,
  * `meeting_ended` or `removed`; else answered with `meeting`.

@@ -29,6 +29,9 @@ export interface Rate {
  *   every 3 s); those beyond are dropped without an error.
  * - `signIn`: wrong host keys per client address (`POST host/session`),
  *   10 at once then one every 6 s.
+ * - `meetingSignal`: `meeting-signal` frames (instead of `frame`): a
+ *   participant joining a meeting of five negotiates with four peers at
+ *   once, 160 at once then 80/s.
  */
 export const RATES = {
   frame: { burst: 40, perSecond: 20 },
@@ -36,6 +39,7 @@ export const RATES = {
   call: { burst: 3, perSecond: 1 / 10 },
   typing: { burst: 3, perSecond: 1 },
   signIn: { burst: 10, perSecond: 1 / 6 },
+  meetingSignal: { burst: 160, perSecond: 80 },
 } as const satisfies Record<string, Rate>;
 
 export type RateName = keyof typeof RATES;

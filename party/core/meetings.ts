@@ -342,7 +342,8 @@ export class MeetingDesk {
       name: host ? (conn.state as { name: string }).name : msg.name,
       host,
       state: admit ? "admitted" : "waiting",
-      key: newToken(),
+      // The key the client chose for its first try, so a retry over a new socket finds this place.
+      key: msg.rejoin ?? newToken(),
       conn: conn.id,
     };
     m.participants.push(p);

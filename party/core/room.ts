@@ -85,6 +85,9 @@ import { Webhooks } from "./webhooks.ts";
 
 export { LIVENESS_TIMEOUT_MS, PING_INTERVAL_MS };
 
+/** How a `meeting-signal` frame as clients serialize it begins: such frames spend the `meetingSignal` bucket. */
+const MEETING_SIGNAL_PREFIX = '{"type":"meeting-signal",';
+
 /** How often conversations past the retention are deleted, in ms. */
 const PRUNE_EVERY_MS = 24 * 60 * 60 * 1000;
 
@@ -312,10 +315,13 @@ export class ContactRoom {
     await this.load();
     if (!conn.state || conn.state.gone) return;
     const now = Date.now();
-    if (!this.conns.spend(conn, "frame", now)) return this.conns.fail(conn, "rate_limited", "Too many frames; slow down");
+    // A meeting's signaling (offers, answers and candidates for up to four peers at once) has its own, larger bucket.
+    const rate = typeof raw === "string" && raw.startsWith(MEETING_SIGNAL_PREFIX) ? "meetingSignal" : "frame";
+    if (!this.conns.spend(conn, rate, now)) return this.conns.fail(conn, "rate_limited", "Too many frames; slow down");
     const parsed = parseClientMessage(raw);
     if (!parsed.ok) return this.conns.fail(conn, parsed.code, parsed.message);
     const msg = parsed.message;
+    if (rate === "meetingSignal" && msg.type !== "meeting-signal") return this.conns.fail(conn, "bad_message", "type: expected one type per frame");
     if (isVisitor(conn)) this.calls.heard(conn);
     if (msg.type === "ping") return this.conns.send(conn, { type: "pong" });
     if (msg.type === "pong") return;

@@ -157,7 +157,12 @@ export class ContactMeMeeting extends LitElement {
   }
 
   private sendJoin(): void {
-    const rejoin = session.get(this.rejoinKey) ?? undefined;
+    let rejoin = session.get(this.rejoinKey) ?? undefined;
+    if (!rejoin) {
+      // Chosen before the first try, so a retry over a new socket takes the same place.
+      rejoin = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16)))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+      session.set(this.rejoinKey, rejoin);
+    }
     this.signaling.send({ type: "meeting-join", token: this.token, name: this.name || "Guest", ...(this.pin ? { pin: this.pin } : {}), ...(rejoin ? { rejoin } : {}) });
   }
 
@@ -212,7 +217,6 @@ export class ContactMeMeeting extends LitElement {
   private closed(why: keyof MeetingStrings): void {
     this.problem = why;
     this.phase = "closed";
-    if (why === "closedRemoved" || why === "errorRemoved") session.remove(this.rejoinKey);
     this.stop();
     this.dispatchEvent(new Event("contact-me-meeting-leave", { bubbles: true, composed: true }));
   }
