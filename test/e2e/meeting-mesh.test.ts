@@ -28,7 +28,7 @@ function remoteFrames(visitor: TestPage): Promise<Record<string, number>> {
   });
 }
 
-async function meetingOf(size: number): Promise<void> {
+async function meetingOf(size: number, removeLast = false): Promise<void> {
   await stack.run(async (pages) => {
     const room = uniqueRoom(`mesh-${size}`);
     const host = await RawSocket.open(await hostSocketUrl(stack.server.origin, room, stack.hostKey));
@@ -64,8 +64,18 @@ async function meetingOf(size: number): Promise<void> {
           20_000,
         );
       }
-      const roster = host.frames.filter((f) => f.type === "meetings").at(-1)!.meetings as { participants: { state: string }[] }[];
+      const roster = host.frames.filter((f) => f.type === "meetings").at(-1)!.meetings as { id: string; participants: { id: string; name: string; state: string }[] }[];
       assert.equal(roster[0].participants.filter((p) => p.state === "admitted").length, size, "the dashboard lists everyone as in");
+      if (removeLast) {
+        // The host removes the last guest: it is told so and loses the media; the others' tiles for it go.
+        const last = roster[0].participants.find((p) => p.name === names.at(-1))!;
+        host.send({ type: "meeting-remove", meetingId: roster[0].id, participantId: last.id });
+        await guests.at(-1)!.page.getByText("The host removed you from this meeting.").waitFor({ timeout: 20_000 });
+        assert.deepEqual(await remoteFrames(guests.at(-1)!), {}, "no remote media left on the removed guest's page");
+        for (const [i, guest] of guests.slice(0, -1).entries()) {
+          await eventually(`${names[i]} no longer shows ${last.name}`, () => remoteFrames(guest), (frames) => !(last.name in frames), 20_000);
+        }
+      }
     } finally {
       await host.close();
     }
@@ -73,6 +83,6 @@ async function meetingOf(size: number): Promise<void> {
 }
 
 describe("a meeting from an invite link", () => {
-  test("three people: each receives the other two's video", () => meetingOf(3));
+  test("three people: each receives the other two's video; a guest the host removes loses the media", () => meetingOf(3, true));
   test("five people: each receives the other four's video", () => meetingOf(5));
 });
