@@ -16,4 +16,5 @@ export { hostStrings, type HostStrings } from "./contact-me-host/contact-me-host
 export { callStrings, type CallStrings } from "./call/call.strings.ts";
 export { errorStrings, errorKey, type ErrorStrings } from "./room/errors.ts";
 export { fileStrings, type FileStrings } from "./files/files.strings.ts";
+export { meetingsStrings, type MeetingsStrings } from "./contact-me-host/meetings-editor.ts";
 export { format, type Problem } from "./strings.ts";

@@ -187,7 +187,12 @@ test("custom-elements.json lists exactly the parts and events both elements show
     await see("signed out", a.page, "contact-me-host", ["sign-in"]);
     await signIn(a.page, KEY_A);
     await setAvailable(a.page, true);
-    await see("signed in, available", a.page, "contact-me-host", ["toolbar", "available"]);
+    await see("signed in, available", a.page, "contact-me-host", ["toolbar", "available", "meetings", "meeting-form", "meeting-list"]);
+    await a.page.getByRole("textbox", { name: "Title" }).fill("Review");
+    await a.page.locator('[part="meeting-form"]').getByRole("button", { name: "Create" }).click();
+    await see("a meeting created", a.page, "contact-me-host", ["meeting", "meeting-link", "meeting-participants"]);
+    await a.page.locator('[part="meeting"]').getByRole("button", { name: "Delete", exact: true }).click();
+    await hidden(a.page.locator('[part="meeting"]'));
     const b = await openWithInit(pages, `${origin}/host.html?room=${room}`);
     await signIn(b.page, KEY_B);
     await visible(b.page.getByRole("switch", { name: "Available" }));

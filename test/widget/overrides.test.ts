@@ -12,7 +12,7 @@ import { test } from "node:test";
 import type { Page } from "playwright-core";
 import { initials } from "../../widget/call/call-view.ts";
 import { callStrings } from "../../widget/call.ts";
-import { hostStrings } from "../../widget/host.ts";
+import { hostStrings, meetingsStrings } from "../../widget/host.ts";
 import { errorStrings, fileStrings, recorderStrings, visitorStrings } from "../../widget/index.ts";
 import { eventually, hidden, uniqueRoom, visible } from "../support/browser.ts";
 import { freePort } from "../support/server.ts";
@@ -32,7 +32,7 @@ function markers(defaults: Record<string, string>): Record<string, string> {
   );
 }
 const VISITOR = markers({ ...errorStrings, ...callStrings, ...fileStrings, ...recorderStrings, ...visitorStrings });
-const HOST = markers({ ...errorStrings, ...callStrings, ...fileStrings, ...hostStrings });
+const HOST = markers({ ...errorStrings, ...callStrings, ...fileStrings, ...hostStrings, ...meetingsStrings });
 const m = (key: string) => `⟦${key}⟧`;
 
 /**

@@ -32,7 +32,7 @@ type HostInfo = MessageOf<ServerMessage, "hosts">["hosts"][number];
 type Missed = MessageOf<ServerMessage, "missed">["calls"][number];
 
 /** Every string the dashboard shows, its call view's included. */
-type AllStrings = HostStrings & CallStrings & FileStrings & ErrorStrings;
+type AllStrings = HostStrings & CallStrings & FileStrings & ErrorStrings & MeetingsStrings;
 
 /** The call view's parts, re-exported under the same names. */
 const CALL_EXPORTS = CALL_PARTS.join(", ");
@@ -121,7 +121,7 @@ function readSession(raw: string | null): SavedSession | undefined {
  * @attr party - Party name. Default `main`.
  * @attr answer - A call id to accept as soon as the dashboard is signed in and connected, if it still waits (else a notice says it no longer does). Handled once per value.
  * @attr conversation - A conversation id to open once the conversations are listed. Handled once per value.
- * @attr strings - JSON object overriding visible strings (keys: `hostStrings` in `contact-me-host/contact-me-host.strings.ts`, `callStrings` in `call/call.strings.ts`, `fileStrings` in `files/files.strings.ts`, `errorStrings` in `room/errors.ts`).
+ * @attr strings - JSON object overriding visible strings (keys: `hostStrings` in `contact-me-host/contact-me-host.strings.ts`, `callStrings` in `call/call.strings.ts`, `fileStrings` in `files/files.strings.ts`, `meetingsStrings` in `contact-me-host/meetings-editor.ts`, `errorStrings` in `room/errors.ts`).
  *
  * @fires {CustomEvent<ContactMeHostRingDetail>} contact-me-host-ring - A call started ringing here. `detail: {callId, media, name?}`.
  * @fires {CustomEvent<ContactMeHostMessageDetail>} contact-me-host-message - A visitor message arrived. `detail: {conversationId, text, name?, email?, page?}`.
@@ -205,6 +205,12 @@ function readSession(raw: string | null): SavedSession | undefined {
  * @csspart delete - **Delete**: asks first, then deletes the conversation everywhere.
  * @csspart delete-confirm - The question before deleting, with **Delete for good** and **Cancel**.
  * @csspart load-older - **Load older conversations**, at the end of the list while the room has more.
+ * @csspart meetings - The Meetings section: the form that creates a meeting and the list of meetings.
+ * @csspart meeting-form - The form that creates a meeting: title, PIN, how long the link works, how many people.
+ * @csspart meeting-list - The room's meetings.
+ * @csspart meeting - One meeting: its title and state, its link with **Copy link**, **Join**, **End for all**, **Delete**.
+ * @csspart meeting-link - A meeting's invite link (`<site>?meeting=<token>`), read-only.
+ * @csspart meeting-participants - Who is in a meeting or waits to be admitted, with **Admit** and **Remove**.
  *
  * @cssprop --contact-me-accent - Accent colour (buttons, focus ring).
  * @cssprop --contact-me-on-accent - Text on the accent colour.
@@ -316,7 +322,7 @@ export class ContactMeHost extends LitElement {
 
   /** The strings shown: defaults with {@link strings} on top. */
   private get text(): AllStrings {
-    return { ...errorStrings, ...callStrings, ...fileStrings, ...hostStrings, ...this.strings };
+    return { ...errorStrings, ...callStrings, ...fileStrings, ...meetingsStrings, ...hostStrings, ...this.strings };
   }
 
   /** Whether the ring is sounding (a call rings here, not silenced, not in a call). */
@@ -498,7 +504,7 @@ export class ContactMeHost extends LitElement {
             name=${this.hostName} .hostToken=${this.token ?? ""} .strings=${this.strings}
             @contact-me-meeting-leave=${() => (this.meetingJoined = this.meetingsEditor.joined = undefined)}></contact-me-meeting>`
         : nothing}
-      ${this.meetingsEditor.render({ ...meetingsStrings, ...(this.strings as Partial<MeetingsStrings>) }, (token) => void this.joinMeeting(token))}
+      ${this.meetingsEditor.render(this.text, (token) => void this.joinMeeting(token))}
       ${this.hoursEditor.render()}
       ${this.pushSettings.render()}
       ${this.inbox.render()}

@@ -83,7 +83,7 @@ export const launcherStyles = [
         line-height: 1.4em;
         text-align: center;
       }
-      [part="meeting"] {
+      .meeting {
         position: fixed;
         inset: 2rem;
         overflow: auto;
@@ -92,7 +92,7 @@ export const launcherStyles = [
         z-index: var(--contact-me-z-index, 2147483000);
       }
       @media (max-width: 480px) {
-        [part="meeting"] {
+        .meeting {
           inset: 0;
           border-radius: 0;
         }

@@ -74,7 +74,6 @@ function loadPanel(): Promise<typeof import("./contact-me-panel.ts")> {
  * @csspart badge - The unread count on the button.
  * @csspart launcher-presence - The dot on the button while the host is available.
  * @csspart panel - The dialog.
- * @csspart meeting - The meeting (`<contact-me-meeting>`) the page's `?meeting=<token>` opens, over the page.
  * @csspart header - The panel's title bar.
  * @csspart avatar - The host's picture, or the initials of their name in a circle (when the room or `host-name` gives one).
  * @csspart tagline - The line under the host's name.
@@ -328,7 +327,7 @@ export class ContactMe extends LitElement {
       </div>
       ${unread ? html`<span id="unread" hidden>${format(s.unread, { n: unread })}</span>` : nothing}
       ${this.meeting
-        ? html`<contact-me-meeting part="meeting" class="meeting" room=${this.room} host=${this.host} party=${this.party} token=${this.meeting}
+        ? html`<contact-me-meeting class="meeting" room=${this.room} host=${this.host} party=${this.party} token=${this.meeting}
             @contact-me-meeting-leave=${() => undefined}></contact-me-meeting>`
         : nothing}
       ${this.session && (this.open || call)
