@@ -12,7 +12,6 @@
 import type { ErrorCode, ServerMessage } from "../../protocol/socket.ts";
 import type { Agent } from "./agent.ts";
 import { ADDRESS_RATES, RATES, take, type AddressRateName, type Bucket, type RateName } from "./limits.ts";
-import type { MeetingSeat } from "./meetings.ts";
 import type { HostPresence } from "./queue.ts";
 import type { Connection, RoomRuntime } from "./runtime.ts";
 
@@ -29,6 +28,12 @@ interface Common {
   gone?: boolean;
   /** The meeting this socket is in, and as which participant (see `meetings.ts`). */
   meeting?: MeetingSeat;
+}
+
+/** Where a socket stands in a meeting (its connection state's `meeting`). */
+export interface MeetingSeat {
+  meetingId: string;
+  participantId: string;
 }
 /** A visitor's connection state. */
 export interface VisitorState extends Common {

@@ -35,19 +35,13 @@ import {
 } from "../../protocol/socket.ts";
 import { newNonce } from "./auth.ts";
 import type { RoomConfig } from "./config.ts";
-import { isHost, type Connections, type State } from "./connections.ts";
+import { isHost, type Connections, type MeetingSeat, type State } from "./connections.ts";
 import { take, type Bucket, type Rate } from "./limits.ts";
 import type { Connection, Storage } from "./runtime.ts";
 import { iceServersFor } from "./turn.ts";
 
 /** Wrong PINs one meeting takes before the right PIN stops admitting at once: 20, then one a minute. */
 export const MEETING_PIN_RATE: Rate = { burst: 20, perSecond: 1 / 60 };
-
-/** Where a socket stands in a meeting (its connection state's `meeting`). */
-export interface MeetingSeat {
-  meetingId: string;
-  participantId: string;
-}
 
 interface Participant {
   id: string;
