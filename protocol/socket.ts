@@ -1064,7 +1064,9 @@ export function parseJsonFrame<T>(
   if (result.success) return { ok: true, message: result.output };
   const issue = result.issues[0];
   const path = v.getDotPath(issue);
-  return { ok: false, code: "bad_message", message: path ? `${path}: ${issue.message}` : issue.message };
+  // A variant's own issue would list every type the protocol has (a line that grows with it): say it in a few words.
+  const message = issue.type === "variant" && path === "type" ? "not a frame type of this protocol" : issue.message;
+  return { ok: false, code: "bad_message", message: path ? `${path}: ${message}` : message };
 }
 
 /**

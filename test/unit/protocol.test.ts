@@ -71,6 +71,17 @@ describe("parseClientMessage", () => {
     assert.ok(!bin.ok && bin.code === "bad_message");
   });
 
+  it("says a frame's type is unknown in a short line that does not echo it, however many types there are", () => {
+    for (const type of ["launch", "<script>", "x".repeat(200)]) {
+      const r = parseClientMessage(JSON.stringify({ type, text: "hi" }));
+      assert.ok(!r.ok);
+      assert.equal(r.code, "bad_message");
+      assert.equal(r.message, "type: not a frame type of this protocol");
+    }
+    const missing = parseClientMessage(JSON.stringify({ text: "hi" }));
+    assert.ok(!missing.ok && missing.message.length < 100, !missing.ok ? missing.message : "");
+  });
+
   it("refuses a signal with both or neither of description and candidate", () => {
     assert.equal(code(JSON.stringify({ type: "signal", callId: "x" })), "bad_message");
     assert.equal(
