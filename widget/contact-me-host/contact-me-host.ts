@@ -119,6 +119,7 @@ function readSession(raw: string | null): SavedSession | undefined {
  * @attr room - Room id, the same as the site's `<contact-me room>`. Default `default`.
  * @attr host - PartyKit host. Default: the origin the script came from.
  * @attr party - Party name. Default `main`.
+ * @attr site - The site's page with its `<contact-me>` (an absolute URL): meeting links are `<site>?meeting=<token>`. Default: this page's origin, keeping its `room` parameter.
  * @attr answer - A call id to accept as soon as the dashboard is signed in and connected, if it still waits (else a notice says it no longer does). Handled once per value.
  * @attr conversation - A conversation id to open once the conversations are listed. Handled once per value.
  * @attr strings - JSON object overriding visible strings (keys: `hostStrings` in `contact-me-host/contact-me-host.strings.ts`, `callStrings` in `call/call.strings.ts`, `fileStrings` in `files/files.strings.ts`, `meetingsStrings` in `contact-me-host/meetings-editor.ts`, `errorStrings` in `room/errors.ts`).
