@@ -300,9 +300,10 @@ export const CallRequest = v.object({
 export const CancelCall = v.object({ type: v.literal("cancel") });
 /**
  * Either peer → room: end the call `callId`. `reason: "failed"` when this side
- * could not connect (the other side is then told `failed`, not `hangup`).
+ * could not connect (the other side is then told `failed`, not `hangup`);
+ * `moved` when the call went on in a meeting (see `meeting-create`'s `callId`).
  */
-export const HangUp = v.object({ type: v.literal("hangup"), callId: CallId, reason: v.optional(v.picklist(["failed"])) });
+export const HangUp = v.object({ type: v.literal("hangup"), callId: CallId, reason: v.optional(v.picklist(["failed", "moved"])) });
 /**
  * Host → room: go available (true) or away (false). `capabilities`: what this
  * dashboard's browser can do ({@link CallCapabilities}, found as a visitor's
@@ -419,6 +420,14 @@ const RejoinKey = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{22,64}$/, "expected
  * link stops working (2 … {@link MAX_MEETING_TTL_S}); `capacity`: most people
  * in it, hosts included (2 … {@link MAX_MEETING_SIZE}, default 5). Every
  * dashboard hears the new `meetings` list, with the meeting's token.
+ *
+ * `callId`: the sender's active one-to-one call becomes this meeting (to
+ * bring in a teammate). The room keeps a place in it for each peer of the
+ * call and tells both (`meeting-invite` with `callId`); each joins with the
+ * `rejoin` key it was given, sending the media it already has, and hangs up
+ * the call (`hangup` `moved`) once its peer connection with the other is up
+ * in the meeting, so the call's media never stops. Refused `not_found` when
+ * the sender has no such active call.
  */
 export const MeetingCreate = v.object({
   type: v.literal("meeting-create"),
@@ -426,7 +435,15 @@ export const MeetingCreate = v.object({
   pin: v.optional(MeetingPin),
   expiresInS: v.pipe(v.number(), v.integer(), v.minValue(2), v.maxValue(MAX_MEETING_TTL_S)),
   capacity: v.optional(v.pipe(v.number(), v.integer(), v.minValue(2), v.maxValue(MAX_MEETING_SIZE))),
+  callId: v.optional(CallId),
 });
+/**
+ * Host → room: ring signed-in host `to` (a name of the `hosts` frame), or
+ * every other signed-in host without it, into meeting `meetingId`: each of
+ * their dashboards gets `meeting-invite` (with `from`, this host's name).
+ * Refused `not_found` for a meeting that is not open, or a `to` not signed in.
+ */
+export const MeetingRing = v.object({ type: v.literal("meeting-ring"), meetingId: MeetingId, to: v.optional(v.pipe(v.string(), v.maxLength(MAX_NAME_LENGTH))) });
 /** Host → room: end meeting `meetingId` for everyone in it (`meeting-closed` `ended`); its link then refuses `meeting_ended`. */
 export const MeetingEnd = v.object({ type: v.literal("meeting-end"), meetingId: MeetingId });
 /** Host → room: end meeting `meetingId` (if open) and forget it; its link then finds nothing (`not_found`). */
@@ -502,6 +519,7 @@ export const ClientMessage = v.variant("type", [
   PushUnsubscribe,
   PushRing,
   MeetingCreate,
+  MeetingRing,
   MeetingEnd,
   MeetingDelete,
   MeetingRemove,
@@ -514,7 +532,7 @@ export type ClientMessage = v.InferOutput<typeof ClientMessage>;
 export type SignalMessage = v.InferOutput<typeof Signal>;
 
 /** Message types only a signed-in host may send. */
-export const HOST_ONLY = new Set(["available", "accept", "decline", "reply", "archive", "delete", "older", "hours", "push-subscribe", "push-unsubscribe", "push-ring", "meeting-create", "meeting-end", "meeting-delete", "meeting-remove", "meeting-admit"] as const);
+export const HOST_ONLY = new Set(["available", "accept", "decline", "reply", "archive", "delete", "older", "hours", "push-subscribe", "push-unsubscribe", "push-ring", "meeting-create", "meeting-ring", "meeting-end", "meeting-delete", "meeting-remove", "meeting-admit"] as const);
 /** Message types only a visitor may send. */
 export const VISITOR_ONLY = new Set(["text", "call", "cancel"] as const);
 type HostOnlyType = typeof HOST_ONLY extends Set<infer T> ? T : never;
@@ -589,9 +607,11 @@ export type ErrorCode = v.InferOutput<typeof ErrorCode>;
  * Why a call ended, as told to each peer. `failed`: one side could not
  * connect — it hung up with `reason: "failed"` (no ICE path, gave up
  * connecting, its page closed before the call connected), or the visitor's
- * socket went before it ever signaled for the accepted call.
+ * socket went before it ever signaled for the accepted call. `moved`: the
+ * call goes on in a meeting (a peer hung up with `reason: "moved"`); nothing
+ * to show, the media has moved.
  */
-export const EndReason = v.picklist(["hangup", "disconnected", "unavailable", "cancelled", "no-answer", "failed"]);
+export const EndReason = v.picklist(["hangup", "disconnected", "unavailable", "cancelled", "no-answer", "failed", "moved"]);
 export type EndReason = v.InferOutput<typeof EndReason>;
 
 /** RTCIceServer as accepted by `new RTCPeerConnection({iceServers})` (W3C webrtc-pc §4.2.4). */
@@ -979,6 +999,24 @@ export const ServerMessage = v.variant("type", [
     }),
     v.check((s) => (s.description === undefined) !== (s.candidate === undefined), "a signal carries exactly one of description and candidate"),
   ),
+  /**
+   * To a host's dashboards, rung into a meeting by host `from`
+   * (`meeting-ring`): its id, invite `token` and title; join it with
+   * `meeting-join`. To both peers of a call that became a meeting
+   * (`meeting-create` with `callId`), also `callId`, this side's place
+   * (`rejoin`, for its `meeting-join`) and `peer`, the participant id of the
+   * call's other side.
+   */
+  v.object({
+    type: v.literal("meeting-invite"),
+    meetingId: v.string(),
+    token: v.string(),
+    title: v.string(),
+    from: v.string(),
+    callId: v.optional(CallId),
+    rejoin: v.optional(v.string()),
+    peer: v.optional(v.string()),
+  }),
   /**
    * To a participant: it is out of its meeting — a host `ended` or `deleted`
    * it, `removed` this participant, or it `expired`. Close every peer connection.

@@ -429,6 +429,14 @@ export class CallDesk {
 
   // ------------------------------------------------------------------ both peers
 
+  /**
+   * Host `host`'s active call `callId` (the one it accepted, its socket the
+   * call's), for turning it into a meeting; undefined when there is none.
+   */
+  activeCall(host: HostConn, callId: string): Readonly<CallRecord> | undefined {
+    return this.calls.find((c) => c.id === callId && c.state === "active" && c.hostConn === host.id);
+  }
+
   /** `signal`: relay an offer, answer or ICE candidate to the other peer of the sender's active call. */
   signal(sender: Connection<State>, msg: MessageOf<ClientMessage, "signal">): void {
     const call = this.calls.find((c) => c.id === msg.callId && c.state === "active");
@@ -459,7 +467,7 @@ export class CallDesk {
     const call = this.callOf(sender);
     if (!call || call.id !== msg.callId) return this.conns.fail(sender, "not_found", "No call of yours with that id");
     if (call.state === "waiting" && isVisitor(sender)) return this.cancel(sender);
-    this.end(call, msg.reason === "failed" ? "failed" : "hangup");
+    this.end(call, msg.reason ?? "hangup");
     this.reconcile();
   }
 

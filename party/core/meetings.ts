@@ -101,6 +101,15 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return diff === 0;
 }
 
+/** The two peers of a one-to-one call that becomes a meeting (see `MeetingDesk.create`). */
+export interface CallPeers {
+  callId: string;
+  hostConn: string;
+  visitorConn: string;
+  /** The caller's name as the call has it ("Visitor" when it gave none). */
+  visitorName: string;
+}
+
 /** What the meeting desk needs from the room. */
 export interface MeetingDeps {
   storage: Storage;
@@ -191,8 +200,14 @@ export class MeetingDesk {
 
   // ------------------------------------------------------------------ hosts
 
-  /** `meeting-create`. */
-  async create(host: Connection<State>, msg: MessageOf<ClientMessage, "meeting-create">, now: number): Promise<void> {
+  /**
+   * `meeting-create`. With `call` (the sender's active call named by the
+   * frame's `callId`), the meeting starts with a place for each of its two
+   * peers, kept like a dropped participant's (it lapses after the grace when
+   * not taken), and each peer is told its place (`meeting-invite`).
+   */
+  async create(host: Connection<State>, msg: MessageOf<ClientMessage, "meeting-create">, now: number, call?: CallPeers): Promise<void> {
+    if (msg.callId !== undefined && !call) return this.deps.conns.fail(host, "not_found", "No active call of yours with that id");
     if (this.meetings.size >= MAX_MEETINGS) return this.deps.conns.fail(host, "room_full", `At most ${MAX_MEETINGS} meetings; delete one first`);
     const id = crypto.randomUUID();
     const m: Meeting = {
@@ -207,10 +222,33 @@ export class MeetingDesk {
       participants: [],
       removed: [],
     };
+    const places = call
+      ? ([
+          [call.hostConn, { id: crypto.randomUUID(), name: (host.state as { name: string }).name, host: true, state: "admitted", key: newToken(), droppedAt: now }],
+          [call.visitorConn, { id: crypto.randomUUID(), name: call.visitorName, host: false, state: "admitted", key: newToken(), droppedAt: now }],
+        ] satisfies [string, Participant][])
+      : [];
+    m.participants = places.map(([, p]) => p);
     this.meetings.set(id, m);
     await this.save(m);
     this.toHosts();
     this.deps.schedule();
+    if (!call) return;
+    const from = (host.state as { name: string }).name;
+    for (const [conn, p] of places) {
+      const peer = places.find(([, other]) => other !== p)![1];
+      this.deps.conns.sendTo(conn, { type: "meeting-invite", meetingId: id, token: m.token, title: m.title, from, callId: call.callId, rejoin: p.key, peer: peer.id });
+    }
+  }
+
+  /** `meeting-ring`: host `to`'s dashboards (else every other signed-in host's) are invited into the open meeting. */
+  ring(host: Connection<State>, meetingId: string, to: string | undefined, now: number): void {
+    const m = this.meetings.get(meetingId);
+    if (!m || this.stateOf(m, now) !== "open") return this.deps.conns.fail(host, "not_found", "No open meeting with that id");
+    const from = (host.state as { name: string }).name;
+    const rung = this.deps.conns.live("host").filter((other) => other.state?.name !== from && (to === undefined || other.state?.name === to));
+    if (rung.length === 0) return this.deps.conns.fail(host, "not_found", to === undefined ? "No other host is signed in" : `${to} is not signed in`);
+    for (const other of rung) this.deps.conns.sendTo(other.id, { type: "meeting-invite", meetingId: m.id, token: m.token, title: m.title, from });
   }
 
   private find(conn: Connection<State>, meetingId: string): Meeting | undefined {

@@ -401,8 +401,13 @@ export class ContactRoom {
         return this.calls.signal(sender, msg);
       case "hangup":
         return this.calls.hangUp(sender, msg);
-      case "meeting-create":
-        return this.meetings.create(sender, msg, now);
+      case "meeting-create": {
+        const call = msg.callId === undefined ? undefined : this.calls.activeCall(sender, msg.callId);
+        const peers = call && { callId: call.id, hostConn: sender.id, visitorConn: call.visitorConn, visitorName: call.name || "Visitor" };
+        return this.meetings.create(sender, msg, now, peers);
+      }
+      case "meeting-ring":
+        return this.meetings.ring(sender, msg.meetingId, msg.to, now);
       case "meeting-end":
         return this.meetings.end(sender, msg.meetingId);
       case "meeting-delete":

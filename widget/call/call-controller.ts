@@ -170,6 +170,8 @@ export class CallController implements ReactiveController {
   screenStream: MediaStream | undefined;
 
   private peer: PeerCall | undefined;
+  /** The local stream went to a meeting ({@link handOver}): the call's end leaves its tracks running. */
+  private handedOver = false;
   /**
    * While a video call waits for the host (ringing or in line), the camera
    * is stopped: the device id to start it again with once accepted ("" for
@@ -640,6 +642,7 @@ export class CallController implements ReactiveController {
 
   private onEnded(message: MessageOf<ServerMessage, "ended">): void {
     if (message.callId !== this.callId) return;
+    if (message.reason === "moved") return this.finish("idle");
     if (message.reason === "failed") this.error = { key: "peerFailed" };
     const status: Partial<Record<typeof message.reason, CallStatus>> = { unavailable: "unavailable", "no-answer": "no-answer", failed: "failed" };
     this.finish(status[message.reason] ?? "ended");
@@ -669,6 +672,28 @@ export class CallController implements ReactiveController {
     if (this.callId) this.send({ type: "hangup", callId: this.callId, ...(reason ? { reason } : {}) });
     else if (this.status === "calling") this.send({ type: "cancel" });
     this.finish("ended", told ? HANGUP_LINGER_MS : 0);
+  }
+
+  /**
+   * The call is moving into a meeting (a teammate is brought in): hands its
+   * camera and microphone stream over, for the meeting to send. The call
+   * goes on meanwhile; when it ends (see {@link moveOut}, or an `ended`
+   * `moved` from the other side) the stream's tracks keep running.
+   * `handOver(false)` takes it back (the meeting could not start).
+   */
+  handOver(give = true): MediaStream | undefined {
+    this.handedOver = give && this.localStream !== undefined;
+    return this.localStream;
+  }
+
+  /**
+   * The call went on in a meeting: hang it up (`reason: "moved"`, the other
+   * side ends it quietly too) and go back to `idle`, leaving the handed-over
+   * stream running.
+   */
+  moveOut(): void {
+    if (this.callId) this.send({ type: "hangup", callId: this.callId, reason: "moved" });
+    this.finish("idle");
   }
 
   /** Back to `idle` after an end state. */
@@ -811,7 +836,8 @@ export class CallController implements ReactiveController {
     this.peer?.close(lingerMs);
     this.peer = undefined;
     this.heldSignals = undefined;
-    this.localStream?.getTracks().forEach((t) => t.stop());
+    if (!this.handedOver) this.localStream?.getTracks().forEach((t) => t.stop());
+    this.handedOver = false;
     this.localStream = undefined;
     this.screenStream?.getTracks().forEach((t) => t.stop());
     this.screenStream = undefined;

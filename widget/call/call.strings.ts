@@ -20,6 +20,8 @@ export const callStrings = {
   /** The same, naming the host (`{name}`, from the host's profile). */
   ringingPhoneName: "Ringing {name}'s phone…",
   callConnecting: "Connecting…",
+  /** The call is becoming a meeting (a teammate is brought in); it goes on meanwhile. */
+  movingToMeeting: "Bringing in a teammate…",
   connected: "Connected",
   callReconnecting: "Reconnecting…",
   declined: "Declined",

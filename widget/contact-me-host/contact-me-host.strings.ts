@@ -189,6 +189,10 @@ export const hostStrings = {
   callBackRequest: "📞 Call back: {contact}",
   call: "Call",
   dismiss: "Dismiss",
+  /** The title of the meeting a call becomes when a teammate is brought in. */
+  callMeetingTitle: "Call with {name}",
+  /** In a call: make it a meeting whose invite link the Meetings section shows. */
+  addByLink: "Add someone by link",
   signInFailed: "Sign-in failed (HTTP {status}).",
   noHost: "Host sign-in is not set up for this room: set HOST_KEY (16 characters or more) or HOSTS on the server.",
   sessionEnded: "Your session ended (it expired, or the host key changed). Sign in again.",

@@ -21,6 +21,7 @@ import { hostStyles } from "./contact-me-host.styles.ts";
 import { hostStrings, type HostStrings } from "./contact-me-host.strings.ts";
 import { Drafts, ReadMarks } from "./device-store.ts";
 import { HoursEditor } from "./hours-editor.ts";
+import { CallHandover } from "../meeting/handover.ts";
 import { MeetingsEditor, meetingsStrings, type MeetingsStrings } from "./meetings-editor.ts";
 import { InboxView } from "./inbox.ts";
 import { PushSettings } from "./push-settings.ts";
@@ -171,6 +172,11 @@ function readSession(raw: string | null): SavedSession | undefined {
  * @csspart peer-camera-off - Shown while the visitor's camera is off.
  * @csspart call-dismiss - **Dismiss**, once a call is over.
  * @csspart call-next - In a call, who waits in line next.
+ * @csspart ring-teammate - **Ring Grace**: in a call, brings signed-in teammate Grace in (the call becomes a meeting, see `meeting-view`); in the Meetings section, rings them into an open meeting.
+ * @csspart add-teammate - **Add someone by link**: in a call, makes it a meeting whose invite link the Meetings section shows.
+ * @csspart call-moving - "Bringing in a teammate…" while the call becomes a meeting (the call goes on until the meeting is connected).
+ * @csspart meeting-view - The meeting this dashboard is in (`<contact-me-meeting>`): one joined from the Meetings section, or a call that became one.
+ * @csspart meeting-invite - A teammate's invitation into a meeting, with **Join** and **Not now**.
  * @csspart inbox - The conversations: the list and the open conversation.
  * @csspart conversation-list - The list pane: filters, search and conversations.
  * @csspart filters - **All** / **Needs reply**.
@@ -338,6 +344,13 @@ export class ContactMeHost extends LitElement {
   /** A passing notice: a room refusal, or who answered a call. */
   private readonly notices = new NoticeController<keyof AllStrings>(this, this.signaling, NOTICE_MS);
   private readonly meetingsEditor = new MeetingsEditor(this, this.signaling, () => this.siteUrl());
+  /** The call becoming a meeting when a teammate is brought in; then the teammate asked for is rung. */
+  private readonly handover = new CallHandover(this, this.signaling, this.call, (invite) => {
+    if (this.ringWhenMoved) this.meetingsEditor.ring(invite.meetingId, this.ringWhenMoved);
+    this.ringWhenMoved = undefined;
+  });
+  /** The teammate to ring once the call has become a meeting. */
+  private ringWhenMoved: string | undefined;
 
   constructor() {
     super();
@@ -462,7 +475,29 @@ export class ContactMeHost extends LitElement {
   /** Join a meeting from the dashboard (its code loads now). */
   private async joinMeeting(token: string): Promise<void> {
     await import("../meeting/contact-me-meeting.ts");
-    this.meetingJoined = this.meetingsEditor.joined = token;
+    this.meetingJoined = token;
+  }
+
+  /** Other signed-in hosts free to be rung into a call or meeting. */
+  private get teammates(): string[] {
+    return this.hosts.filter((h) => h.name !== this.hostName && !h.inCall).map((h) => h.name);
+  }
+
+  /**
+   * Bring teammate `name` into the call (the call becomes a meeting, see
+   * `meeting/handover.ts`, and they are rung), or, without a name, move the
+   * call into a meeting whose link is in the Meetings section.
+   */
+  private bringIn(name?: string): void {
+    const invite = this.handover.invite;
+    if (invite) {
+      if (name) this.meetingsEditor.ring(invite.meetingId, name);
+      return;
+    }
+    if (!this.call.callId) return;
+    this.ringWhenMoved = name;
+    const title = format(this.text.callMeetingTitle, { name: this.call.peerName || this.text.visitor });
+    this.signaling.send({ type: "meeting-create", title: title.slice(0, 120), expiresInS: 86_400, callId: this.call.callId });
   }
 
   override render() {
@@ -497,15 +532,22 @@ export class ContactMeHost extends LitElement {
       ${this.renderSelfCheck()}
       ${this.renderHosts()}
       ${this.notices.notice ? html`<p class="error" role="alert">${problemText(this.notices.notice, s)}</p>` : nothing}
+      ${this.meetingsEditor.renderInvite(this.text, (token) => void this.joinMeeting(token))}
       ${this.call.status !== "idle" ? this.renderCall() : nothing}
       ${this.incoming.length ? this.renderIncoming() : nothing}
       ${this.renderMissed()}
+      ${this.handover.render({ room: this.room, host: this.host, party: this.party, name: this.hostName, hostToken: this.token ?? "", strings: this.strings })}
       ${this.meetingJoined
-        ? html`<contact-me-meeting part="meeting-view" room=${this.room} host=${this.host} party=${this.party} token=${this.meetingJoined}
+        ? html`<contact-me-meeting part="meeting-view" autojoin room=${this.room} host=${this.host} party=${this.party} token=${this.meetingJoined}
             name=${this.hostName} .hostToken=${this.token ?? ""} .strings=${this.strings}
-            @contact-me-meeting-leave=${() => (this.meetingJoined = this.meetingsEditor.joined = undefined)}></contact-me-meeting>`
+            @contact-me-meeting-leave=${() => (this.meetingJoined = undefined)}></contact-me-meeting>`
         : nothing}
-      ${this.meetingsEditor.render(this.text, (token) => void this.joinMeeting(token))}
+      ${this.meetingsEditor.render(
+        this.text,
+        (token) => void this.joinMeeting(token),
+        [this.meetingJoined, this.handover.invite?.token].filter((t): t is string => t !== undefined),
+        this.teammates,
+      )}
       ${this.hoursEditor.render()}
       ${this.pushSettings.render()}
       ${this.inbox.render()}
@@ -626,6 +668,13 @@ export class ContactMeHost extends LitElement {
         ${call.live
           ? nothing
           : html`<button slot="actions" part="call-dismiss" @click=${() => this.call.reset()}>${s.dismiss}</button>`}
+        ${this.handover.moving
+          ? html`<span slot="actions" part="call-moving" role="status">${s.movingToMeeting}</span>`
+          : call.status === "connected" || call.status === "reconnecting"
+            ? html`${this.teammates.map(
+                (name) => html`<button slot="actions" part="ring-teammate" @click=${() => this.bringIn(name)}>${format(s.ringTeammate, { name })}</button>`,
+              )}<button slot="actions" part="add-teammate" @click=${() => this.bringIn()}>${s.addByLink}</button>`
+            : nothing}
         ${next
           ? html`<span slot="actions" part="call-next" class="muted">${format(s.next, { name: next.name || s.visitor })}</span>`
           : nothing}

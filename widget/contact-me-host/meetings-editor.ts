@@ -1,12 +1,15 @@
 /**
  * The dashboard's **Meetings** section: create a meeting (title, PIN,
  * expiry, capacity), copy its invite link, see who is in or waiting, admit,
- * remove, end, delete, and join it from the dashboard. It shows the list the
- * room last sent (`meetings` frame) and sends the host-only meeting frames.
+ * remove, end, delete, join it from the dashboard, and ring a signed-in
+ * teammate into it; and the invitation of a teammate who rang this host
+ * (`meeting-invite`). It shows the list the room last sent (`meetings`
+ * frame) and sends the host-only meeting frames.
  * @module
  */
 import { html, nothing, type ReactiveControllerHost } from "lit";
-import { MAX_MEETING_SIZE, type MeetingSummary } from "../../protocol/socket.ts";
+import { MAX_MEETING_SIZE, type MeetingSummary, type MessageOf, type ServerMessage } from "../../protocol/socket.ts";
+import { format } from "../strings.ts";
 import type { SignalingController } from "../room/signaling.ts";
 
 /** Strings of the Meetings section. */
@@ -31,6 +34,11 @@ export const meetingsStrings = {
   meetingEnded: "Ended",
   meetingExpired: "Expired",
   noMeetings: "No meetings yet.",
+  /** Rings a signed-in teammate into a meeting, or a call (which becomes a meeting). */
+  ringTeammate: "Ring {name}",
+  /** A teammate rang this host into a meeting. */
+  invitedBy: "{from} asks you to join “{title}”",
+  dismissInvite: "Not now",
   hours1: "1 hour",
   day1: "1 day",
   week1: "1 week",
@@ -41,8 +49,8 @@ export type MeetingsStrings = typeof meetingsStrings;
 export class MeetingsEditor {
   /** The room's meetings, newest first. */
   meetings: MeetingSummary[] = [];
-  /** The meeting joined from this dashboard, by token. */
-  joined: string | undefined;
+  /** A teammate's invitation, until joined or dismissed. */
+  invite: MessageOf<ServerMessage, "meeting-invite"> | undefined;
   private copied: string | undefined;
 
   /**
@@ -55,6 +63,12 @@ export class MeetingsEditor {
   ) {
     signaling.on("meetings", (m) => {
       this.meetings = m.meetings;
+      this.host.requestUpdate();
+    });
+    // A call of this dashboard becoming a meeting has its own invite (`callId`): see `meeting/handover.ts`.
+    signaling.on("meeting-invite", (m) => {
+      if (m.callId !== undefined) return;
+      this.invite = m;
       this.host.requestUpdate();
     });
   }
@@ -91,7 +105,32 @@ export class MeetingsEditor {
     this.host.requestUpdate();
   }
 
-  render(s: MeetingsStrings, join: (token: string) => void) {
+  /** Ring signed-in host `to` into meeting `meetingId`. */
+  ring(meetingId: string, to: string): void {
+    this.signaling.send({ type: "meeting-ring", meetingId, to });
+  }
+
+  /** A teammate's invitation: **Join** or **Not now**; nothing without one. */
+  renderInvite(s: MeetingsStrings, join: (token: string) => void) {
+    const invite = this.invite;
+    if (!invite) return nothing;
+    const close = () => {
+      this.invite = undefined;
+      this.host.requestUpdate();
+    };
+    return html`<p part="meeting-invite" role="alert">
+      ${format(s.invitedBy, { from: invite.from, title: invite.title })}
+      <button class="primary" @click=${() => (close(), join(invite.token))}>${s.joinMeeting}</button>
+      <button @click=${close}>${s.dismissInvite}</button>
+    </p>`;
+  }
+
+  /**
+   * @param join joins a meeting from this dashboard, by token
+   * @param joined the tokens of the meetings this dashboard is in
+   * @param teammates the other signed-in hosts, who can be rung into an open meeting
+   */
+  render(s: MeetingsStrings, join: (token: string) => void, joined: readonly string[], teammates: readonly string[]) {
     return html`<section part="meetings" aria-labelledby="meetings-title">
       <h2 id="meetings-title">${s.meetings}</h2>
       <form part="meeting-form" @submit=${(e: SubmitEvent) => this.create(e)}>
@@ -117,7 +156,10 @@ export class MeetingsEditor {
             ${m.state === "ended" ? html` — ${s.meetingEnded}` : m.state === "expired" ? html` — ${s.meetingExpired}` : nothing}
             <input part="meeting-link" readonly aria-label=${s.copyLink} .value=${this.link(m.token)} />
             <button @click=${() => void this.copy(m.token)}>${this.copied === m.token ? s.linkCopied : s.copyLink}</button>
-            ${m.state === "open" && this.joined !== m.token ? html`<button @click=${() => join(m.token)}>${s.joinMeeting}</button>` : nothing}
+            ${m.state === "open" && !joined.includes(m.token) ? html`<button @click=${() => join(m.token)}>${s.joinMeeting}</button>` : nothing}
+            ${m.state === "open"
+              ? teammates.map((name) => html`<button part="ring-teammate" @click=${() => this.ring(m.id, name)}>${format(s.ringTeammate, { name })}</button>`)
+              : nothing}
             ${m.state === "open" ? html`<button @click=${() => this.signaling.send({ type: "meeting-end", meetingId: m.id })}>${s.endMeeting}</button>` : nothing}
             <button @click=${() => this.signaling.send({ type: "meeting-delete", meetingId: m.id })}>${s.deleteMeeting}</button>
             <ul part="meeting-participants">

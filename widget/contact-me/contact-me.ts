@@ -134,6 +134,7 @@ function loadPanel(): Promise<typeof import("./contact-me-panel.ts")> {
  * @csspart peer-muted - Shown while the host's microphone is muted.
  * @csspart peer-camera-off - Shown while the host's camera is off.
  * @csspart call-done - **Done**, once a call is over.
+ * @csspart call-moving - "Bringing in a teammate…" while the host makes the call a meeting (it goes on meanwhile; the meeting then shows instead of the panel).
  * @csspart try-again - **Try again**: the same call again, once one is over (while the host is available).
  * @csspart try-audio - **Try an audio call instead**, when the camera or microphone was blocked for a video call.
  * @csspart leave-message - **Leave a message**, once a call is over or could not be made.
@@ -307,7 +308,7 @@ export class ContactMe extends LitElement {
     const s = this.text;
     const unread = this.session ? this.session.unread : this.initialUnread;
     // A live call keeps the panel (and its media) in the page while closed; the button shows the call.
-    const call = this.session?.call.live ? this.session : undefined;
+    const call = this.session?.call.live && !this.session.handover.moved ? this.session : undefined;
     const pill = !this.open && call;
     return html`
       <div class="bar ${this.open ? "open" : ""}">
@@ -330,6 +331,7 @@ export class ContactMe extends LitElement {
         ? html`<contact-me-meeting class="meeting" room=${this.room} host=${this.host} party=${this.party} token=${this.meeting}
             @contact-me-meeting-leave=${() => undefined}></contact-me-meeting>`
         : nothing}
+      ${this.session?.handover.render({ room: this.room, host: this.host, party: this.party, name: "", strings: this.strings }) ?? nothing}
       ${this.session && (this.open || call)
         ? html`<contact-me-panel id="panel" part="panel" ?hidden=${!this.open}></contact-me-panel>`
         : nothing}

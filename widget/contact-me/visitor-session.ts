@@ -15,6 +15,7 @@ import { formatDuration } from "../call/call-log.ts";
 import { callStrings, type CallStrings } from "../call/call.strings.ts";
 import { provideCall } from "../call/context.ts";
 import { fire } from "../events.ts";
+import { CallHandover } from "../meeting/handover.ts";
 import type { SendRecording } from "../files/recording-controller.ts";
 import { recorderStrings, type RecorderStrings } from "../files/recorder.strings.ts";
 import { Attachments } from "../files/attachments.ts";
@@ -111,12 +112,18 @@ export class VisitorSession {
   readonly attachments: Attachments;
   /** The signed links of the files shown in the conversation. */
   readonly links: FileLinks;
+  /** The call becoming a meeting when the host brings in a teammate: the meeting then shows instead of the panel. */
+  readonly handover: CallHandover;
   /** The call `contact-me-call-start` was fired for. */
   private startedCallId: string | undefined;
 
   constructor(private readonly root: SessionRoot) {
     this.signaling = new SignalingController(root);
     this.call = new CallController(root, this.signaling, (status) => this.onCallStatus(status));
+    this.handover = new CallHandover(root, this.signaling, this.call, undefined, () => {
+      this.show("menu");
+      root.close();
+    });
     this.conversation = new ConversationController(root, this.signaling, () => this.senderDetails(), {
       stored: (m) => fire(root, "contact-me-message-sent", { text: m.text }),
       received: (m) => fire(root, "contact-me-message-received", { text: m.text, by: m.by }),

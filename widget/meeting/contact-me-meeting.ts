@@ -62,8 +62,10 @@ const FINAL: ErrorCode[] = ["meeting_full", "meeting_expired", "meeting_ended", 
  * @attr party - Party name. Default `main`.
  * @attr token - The meeting's invite token (the `meeting` parameter of its link).
  * @attr name - The participant's name, filled in the form (a signed-in host's is the room's).
+ * @attr autojoin - Join at once as `name`, without the form (a call moving into the meeting; a host rung into it).
  *
  * @fires {Event} contact-me-meeting-leave - The participant left, or the meeting closed for it.
+ * @fires {CustomEvent<{participantId: string}>} contact-me-meeting-connected - The peer connection with participant `participantId` is up for the first time.
  *
  * @csspart form - The name and PIN form.
  * @csspart status - What is being waited for, or why the meeting is closed.
@@ -83,6 +85,7 @@ const FINAL: ErrorCode[] = ["meeting_full", "meeting_expired", "meeting_ended", 
  */
 export class ContactMeMeeting extends LitElement {
   static override styles = css`
+    :host([hidden]) { display: none; }
     :host { display: block; font-family: var(--contact-me-font, system-ui, sans-serif); color: var(--contact-me-foreground, #1b1b1f); background: var(--contact-me-background, #fff); }
     form, [part="status"] { display: grid; gap: 0.5rem; padding: 1rem; max-width: 22rem; margin: auto; }
     input, button { font: inherit; padding: 0.5rem 0.75rem; border-radius: 0.5rem; border: 1px solid var(--contact-me-border, #c4c4cc); }
@@ -114,6 +117,16 @@ export class ContactMeMeeting extends LitElement {
   @property({ attribute: false }) strings: Partial<MeetingStrings> = {};
   /** A signed-in host's token (`POST host/session`): joins as a host, admitted with no PIN. */
   @property({ attribute: false }) hostToken = "";
+  /** Join at once as {@link name}, without the form. */
+  @property({ type: Boolean }) autojoin = false;
+  /**
+   * The camera and microphone to send, instead of asking for them (a call
+   * moving into the meeting hands over its own). The meeting stops its
+   * tracks when it ends for this participant.
+   */
+  @property({ attribute: false }) stream: MediaStream | undefined;
+  /** The place kept for this participant (the `rejoin` of a `meeting-invite`): joins with it, no PIN asked. */
+  @property({ attribute: false }) rejoin = "";
 
   @state() private phase: Phase = "form";
   @state() private problem: keyof MeetingStrings | undefined;
@@ -126,6 +139,8 @@ export class ContactMeMeeting extends LitElement {
   private rejoined = false;
   private muted = false;
   private cameraOff = false;
+  /** Participants whose peer connection has been up: `contact-me-meeting-connected` went for each once. */
+  private readonly announced = new Set<string>();
 
   private get s(): MeetingStrings {
     return { ...meetingStrings, ...this.strings };
@@ -137,6 +152,7 @@ export class ContactMeMeeting extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    if (this.autojoin && this.phase === "form") void this.start();
     this.signaling.on("meeting", (frame) => this.onRoster(frame));
     this.signaling.on("meeting-signal", (frame) => {
       const { from, generation } = frame;
@@ -157,6 +173,7 @@ export class ContactMeMeeting extends LitElement {
   }
 
   private sendJoin(): void {
+    if (this.rejoin) session.set(this.rejoinKey, this.rejoin);
     let rejoin = session.get(this.rejoinKey) ?? undefined;
     if (!rejoin) {
       // Chosen before the first try, so a retry over a new socket takes the same place.
@@ -166,12 +183,18 @@ export class ContactMeMeeting extends LitElement {
     this.signaling.send({ type: "meeting-join", token: this.token, name: this.name || "Guest", ...(this.pin ? { pin: this.pin } : {}), ...(rejoin ? { rejoin } : {}) });
   }
 
-  private async join(event: SubmitEvent): Promise<void> {
+  private join(event: SubmitEvent): void {
     event.preventDefault();
     const form = new FormData(event.target as HTMLFormElement);
     this.name = String(form.get("name") ?? "").trim();
     this.pin = String(form.get("pin") ?? "").trim();
+    void this.start();
+  }
+
+  /** Take the camera and microphone (or {@link stream}), connect, and join. */
+  private async start(): Promise<void> {
     this.problem = undefined;
+    this.local ??= this.stream;
     if (!this.local) {
       this.phase = "media";
       try {
@@ -201,10 +224,22 @@ export class ContactMeMeeting extends LitElement {
     this.mesh ??= new MeetingMesh(this.local!, {
       you: frame.you,
       send: (to, signal) => this.signaling.send({ type: "meeting-signal", to, ...signal } as never),
-      changed: () => this.requestUpdate(),
+      changed: () => {
+        this.announceConnected();
+        this.requestUpdate();
+      },
     });
     this.mesh.roster(frame.participants, { iceServers: frame.iceServers, iceTransportPolicy: frame.iceTransportPolicy }, this.rejoined);
     this.rejoined = false;
+  }
+
+  /** Fire `contact-me-meeting-connected` for each pair up for the first time. */
+  private announceConnected(): void {
+    for (const peer of this.mesh?.peers.values() ?? []) {
+      if (peer.call.state !== "connected" || this.announced.has(peer.id)) continue;
+      this.announced.add(peer.id);
+      this.dispatchEvent(new CustomEvent("contact-me-meeting-connected", { detail: { participantId: peer.id }, bubbles: true, composed: true }));
+    }
   }
 
   private refused(code: ErrorCode): void {

@@ -110,7 +110,8 @@ export class MeetingMesh {
       } else if (known) {
         known.connected = p.connected;
         known.name = p.name;
-      } else {
+      } else if (p.connected) {
+        // One whose socket is away (a place kept for someone not here yet) gets its pair once it is back.
         this.peers.set(p.id, { ...p, muted: false, cameraOff: false, call: this.open(p.id) });
       }
     }
@@ -167,6 +168,8 @@ export class MeetingMesh {
   private capBitrates(): void {
     const maxBitrate = videoBitrateFor(this.peers.size + 1);
     for (const peer of this.peers.values()) {
+      // Mid-negotiation the parameters read may be stale by the time they are set; the next connection state change caps them.
+      if (peer.call.pc.signalingState !== "stable") continue;
       for (const sender of peer.call.pc.getSenders()) {
         if (sender.track?.kind !== "video") continue;
         const params = sender.getParameters();

@@ -1,0 +1,131 @@
+/**
+ * A one-to-one call becoming a meeting, when a host brings in a teammate
+ * (`meeting-create` with `callId`, see `protocol/socket.ts`). Both peers of
+ * the call get a `meeting-invite` naming it; each then joins the meeting with
+ * the place the room kept for it (`rejoin`) and the camera and microphone the
+ * call already has, while the call goes on. Once the meeting's peer
+ * connection with the call's other side is up, the call is hung up
+ * (`hangup` `moved`) and the meeting shown: make before break, so the media
+ * between the two never stops and nobody is asked for anything.
+ *
+ * Used by both `<contact-me>` (visitor) and `<contact-me-host>`, as a Lit
+ * ReactiveController; each renders {@link CallHandover.render} where it shows
+ * meetings.
+ * @module
+ */
+import { html, nothing, type ReactiveController, type ReactiveControllerHost } from "lit";
+import type { MessageOf, ServerMessage } from "../../protocol/socket.ts";
+import type { CallController } from "../call/call-controller.ts";
+import type { SignalingController } from "../room/signaling.ts";
+
+type Invite = MessageOf<ServerMessage, "meeting-invite">;
+
+/**
+ * How long the call goes on once the meeting shows, in ms: its video keeps
+ * playing while the meeting's tiles, hidden until then, paint their first
+ * frames.
+ */
+export const HANDOVER_OVERLAP_MS = 1000;
+
+/** Where the meeting connects, and as whom (the attributes of `<contact-me-meeting>`). */
+export interface HandoverTarget {
+  room: string;
+  host: string;
+  party: string;
+  /** This side's name (the room keeps the one the call had). */
+  name: string;
+  /** A signed-in host's token, on the dashboard. */
+  hostToken?: string;
+  strings?: object;
+}
+
+export class CallHandover implements ReactiveController {
+  /** The invite of the call being moved, from its arrival until the meeting is left. */
+  invite: Invite | undefined;
+  /** True once the call has ended and the meeting is what shows. */
+  moved = false;
+  private stream: MediaStream | undefined;
+
+  /**
+   * @param onInvite called once the meeting chunk is loaded for a new invite (the dashboard rings its teammates then)
+   * @param onMoved called when the meeting takes the call's place
+   */
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    signaling: SignalingController,
+    private readonly call: CallController,
+    private readonly onInvite?: (invite: Invite) => void,
+    private readonly onMoved?: () => void,
+  ) {
+    host.addController(this);
+    signaling.on("meeting-invite", (m) => {
+      if (m.callId !== undefined && m.callId === call.callId && m.rejoin && !this.invite) void this.begin(m);
+    });
+  }
+
+  /** Whether the call is moving into a meeting now (the call still shows). */
+  get moving(): boolean {
+    return this.invite !== undefined && !this.moved;
+  }
+
+  private async begin(invite: Invite): Promise<void> {
+    this.invite = invite;
+    // At once: the other side may move the call (`ended` `moved`) before the meeting's code is here.
+    const stream = this.call.handOver();
+    try {
+      await import("./contact-me-meeting.ts");
+    } catch (err) {
+      console.warn("contact-me: could not load the meeting", err);
+      this.invite = undefined;
+      if (this.call.callId === invite.callId) this.call.handOver(false);
+      else stream?.getTracks().forEach((t) => t.stop());
+      return;
+    }
+    this.stream = stream;
+    this.onInvite?.(invite);
+    this.host.requestUpdate();
+  }
+
+  /** The call ended while it was moving (hung up here, there, or `moved`): the meeting takes its place. */
+  hostUpdate(): void {
+    if (this.moving && this.stream && this.call.callId !== this.invite!.callId) this.done();
+  }
+
+  /**
+   * The meeting's peer connection with participant `id` is up: when it is
+   * the call's other side, the meeting shows, and the call goes
+   * {@link HANDOVER_OVERLAP_MS} later.
+   */
+  private connected(id: string): void {
+    if (!this.moving || id !== this.invite!.peer) return;
+    const callId = this.invite!.callId;
+    setTimeout(() => {
+      if (this.call.callId === callId) this.call.moveOut();
+    }, HANDOVER_OVERLAP_MS);
+    this.done();
+  }
+
+  private done(): void {
+    this.moved = true;
+    this.onMoved?.();
+    this.host.requestUpdate();
+  }
+
+  private left(): void {
+    this.invite = undefined;
+    this.stream = undefined;
+    this.moved = false;
+    this.host.requestUpdate();
+  }
+
+  /** The meeting, hidden while the call still shows; nothing when no call is moving. */
+  render(to: HandoverTarget) {
+    const invite = this.invite;
+    if (!invite || !this.stream) return nothing;
+    return html`<contact-me-meeting class="meeting" part="meeting-view" ?hidden=${!this.moved} autojoin
+      room=${to.room} host=${to.host} party=${to.party} token=${invite.token} name=${to.name}
+      .hostToken=${to.hostToken ?? ""} .stream=${this.stream} .rejoin=${invite.rejoin ?? ""} .strings=${to.strings ?? {}}
+      @contact-me-meeting-connected=${(e: CustomEvent<{ participantId: string }>) => this.connected(e.detail.participantId)}
+      @contact-me-meeting-leave=${() => this.left()}></contact-me-meeting>`;
+  }
+}
