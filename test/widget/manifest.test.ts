@@ -198,6 +198,16 @@ test("custom-elements.json lists exactly the parts and events both elements show
     await visible(b.page.getByRole("switch", { name: "Available" }));
     await see("with a second host signed in", a.page, "contact-me-host", ["hosts"]);
     await see("signed in as the second host, away", b.page, "contact-me-host", ["toolbar", "available", "hosts"]);
+    // A rings B into a meeting: B's dashboard shows the invitation.
+    await a.page.getByRole("textbox", { name: "Title" }).fill("Standup");
+    await a.page.locator('[part="meeting-form"]').getByRole("button", { name: "Create" }).click();
+    await see("a meeting, with a teammate signed in", a.page, "contact-me-host", ["meeting", "ring-teammate"]);
+    await a.page.locator('[part="meeting"]').getByRole("button", { name: "Ring B" }).click();
+    await see("rung into a meeting", b.page, "contact-me-host", ["meeting-invite"]);
+    await b.page.getByRole("button", { name: "Not now" }).click();
+    await hidden(b.page.locator('[part="meeting-invite"]'));
+    await a.page.locator('[part="meeting"]').getByRole("button", { name: "Delete", exact: true }).click();
+    await hidden(a.page.locator('[part="meeting"]'));
 
     // ---------------------------------------------------------------- notifications: a device of A's registered elsewhere, blocked here
     const elsewhere = await RawSocket.open(await hostSocketUrl(origin, room, KEY_A));
@@ -368,7 +378,7 @@ test("custom-elements.json lists exactly the parts and events both elements show
     await visible(panel.getByText("Connected", { exact: true }));
     const video = [...IN_CALL, "remote-video", "local-video", "camera", "share-screen"];
     await see("in a video call", v.page, "contact-me", video);
-    await see("in a video call", a.page, "contact-me-host", video);
+    await see("in a video call, a teammate signed in", a.page, "contact-me-host", [...video, "ring-teammate", "add-teammate"]);
     // Both share their screens (Chromium picks the whole screen by itself: --auto-select-desktop-capture-source).
     await panel.getByRole("button", { name: "Share screen" }).click();
     await a.page.getByRole("button", { name: "Share screen" }).click();

@@ -172,10 +172,8 @@ function readSession(raw: string | null): SavedSession | undefined {
  * @csspart peer-camera-off - Shown while the visitor's camera is off.
  * @csspart call-dismiss - **Dismiss**, once a call is over.
  * @csspart call-next - In a call, who waits in line next.
- * @csspart ring-teammate - **Ring Grace**: in a call, brings signed-in teammate Grace in (the call becomes a meeting, see `meeting-view`); in the Meetings section, rings them into an open meeting.
+ * @csspart ring-teammate - **Ring Grace**: in a call, brings signed-in teammate Grace in (the call becomes a meeting); in the Meetings section, rings them into an open meeting.
  * @csspart add-teammate - **Add someone by link**: in a call, makes it a meeting whose invite link the Meetings section shows.
- * @csspart call-moving - "Bringing in a teammate…" while the call becomes a meeting (the call goes on until the meeting is connected).
- * @csspart meeting-view - The meeting this dashboard is in (`<contact-me-meeting>`): one joined from the Meetings section, or a call that became one.
  * @csspart meeting-invite - A teammate's invitation into a meeting, with **Join** and **Not now**.
  * @csspart inbox - The conversations: the list and the open conversation.
  * @csspart conversation-list - The list pane: filters, search and conversations.
@@ -669,7 +667,7 @@ export class ContactMeHost extends LitElement {
           ? nothing
           : html`<button slot="actions" part="call-dismiss" @click=${() => this.call.reset()}>${s.dismiss}</button>`}
         ${this.handover.moving
-          ? html`<span slot="actions" part="call-moving" role="status">${s.movingToMeeting}</span>`
+          ? html`<span slot="actions" class="muted" role="status">${s.movingToMeeting}</span>`
           : call.status === "connected" || call.status === "reconnecting"
             ? html`${this.teammates.map(
                 (name) => html`<button slot="actions" part="ring-teammate" @click=${() => this.bringIn(name)}>${format(s.ringTeammate, { name })}</button>`,

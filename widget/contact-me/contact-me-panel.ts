@@ -73,7 +73,6 @@ const PANEL_PARTS = [
   ...ATTACHMENT_PARTS,
   "call",
   "call-done",
-  "call-moving",
   "try-again",
   "try-audio",
   "leave-message",
@@ -134,7 +133,6 @@ const PANEL_PARTS = [
  * @csspart attachment-error - Why a file was refused or could not be uploaded (the message is kept).
  * @csspart call - The call view.
  * @csspart call-done - **Done**, once a call is over.
- * @csspart call-moving - "Bringing in a teammate…" while the host makes the call a meeting (it goes on meanwhile; the meeting then shows instead of the panel).
  * @csspart try-again - **Try again**: the same call again, once one is over (while the host is available).
  * @csspart try-audio - **Try an audio call instead**, when the camera or microphone was blocked for a video call.
  * @csspart leave-message - **Leave a message**, once a call is over or could not be made.
@@ -529,7 +527,7 @@ export class ContactMePanel extends LitElement {
         ${session.call.live
           ? nothing
           : html`<button slot="actions" part="call-done" @click=${() => session.leaveCall("menu")}>${s.newCall}</button>`}
-        ${session.handover.moving ? html`<span slot="actions" part="call-moving" role="status">${s.movingToMeeting}</span>` : nothing}
+        ${session.handover.moving ? html`<span slot="actions" role="status">${s.movingToMeeting}</span>` : nothing}
       </contact-me-call>
     `;
   }

@@ -134,7 +134,6 @@ function loadPanel(): Promise<typeof import("./contact-me-panel.ts")> {
  * @csspart peer-muted - Shown while the host's microphone is muted.
  * @csspart peer-camera-off - Shown while the host's camera is off.
  * @csspart call-done - **Done**, once a call is over.
- * @csspart call-moving - "Bringing in a teammate…" while the host makes the call a meeting (it goes on meanwhile; the meeting then shows instead of the panel).
  * @csspart try-again - **Try again**: the same call again, once one is over (while the host is available).
  * @csspart try-audio - **Try an audio call instead**, when the camera or microphone was blocked for a video call.
  * @csspart leave-message - **Leave a message**, once a call is over or could not be made.

@@ -122,7 +122,7 @@ export class CallHandover implements ReactiveController {
   render(to: HandoverTarget) {
     const invite = this.invite;
     if (!invite || !this.stream) return nothing;
-    return html`<contact-me-meeting class="meeting" part="meeting-view" ?hidden=${!this.moved} autojoin
+    return html`<contact-me-meeting class="meeting" ?hidden=${!this.moved} autojoin
       room=${to.room} host=${to.host} party=${to.party} token=${invite.token} name=${to.name}
       .hostToken=${to.hostToken ?? ""} .stream=${this.stream} .rejoin=${invite.rejoin ?? ""} .strings=${to.strings ?? {}}
       @contact-me-meeting-connected=${(e: CustomEvent<{ participantId: string }>) => this.connected(e.detail.participantId)}
