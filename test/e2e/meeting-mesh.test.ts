@@ -2,40 +2,28 @@
 /**
  * Meetings of 3 and of 5 in real Chromium pages with fake cameras, on the
  * demo site opened from the invite link (`?meeting=<token>`): every guest
- * enters their name and the PIN, and every participant decodes video frames
- * from every other one (`getVideoPlaybackQuality().totalVideoFrames` growing
- * on each remote tile).
+ * enters their name and the PIN, and every participant shows video frames
+ * from every other one, more and more on each remote tile (see
+ * `test/support/meeting.ts`).
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { eventually, uniqueRoom, type TestPage } from "../support/browser.ts";
-import { RawSocket, hostSocketUrl } from "../support/raw-socket.ts";
+import { REMOTE_TILE_FRAMES, assertEveryoneSeesEveryone, createMeeting, latestMeetings } from "../support/meeting.ts";
 import { useStack } from "../support/stack.ts";
 
 const stack = useStack();
 
-/** Decoded frames of each remote tile of a page's meeting, by participant name. */
-function remoteFrames(visitor: TestPage): Promise<Record<string, number>> {
-  return visitor.page.evaluate(() => {
-    const meeting = document.querySelector("contact-me")?.shadowRoot?.querySelector("contact-me-meeting");
-    const out: Record<string, number> = {};
-    for (const tile of meeting?.shadowRoot?.querySelectorAll('[part~="tile"]:not([part~="tile-local"])') ?? []) {
-      const video = tile.querySelector("video")!;
-      const name = (tile as HTMLElement).dataset.name ?? "?";
-      out[name] = video.getVideoPlaybackQuality().totalVideoFrames;
-    }
-    return out;
-  });
+/** Video frames shown so far on each remote tile of a page's meeting, by participant name. */
+async function remoteFrames(visitor: TestPage): Promise<Record<string, number>> {
+  return JSON.parse(await visitor.page.evaluate<string>(REMOTE_TILE_FRAMES)) as Record<string, number>;
 }
 
 async function meetingOf(size: number, removeLast = false): Promise<void> {
   await stack.run(async (pages) => {
     const room = uniqueRoom(`mesh-${size}`);
-    const host = await RawSocket.open(await hostSocketUrl(stack.server.origin, room, stack.hostKey));
+    const { host, token } = await createMeeting(stack.server.origin, room, stack.hostKey, { title: `Meeting of ${size}`, pin: "2580", capacity: size });
     try {
-      host.send({ type: "meeting-create", title: `Meeting of ${size}`, pin: "2580", expiresInS: 3600, capacity: size });
-      const list = await host.next("the meeting", (f) => f.type === "meetings" && (f.meetings as unknown[]).length === 1);
-      const token = (list.meetings as { token: string }[])[0].token;
       const names = Array.from({ length: size }, (_, i) => `Guest ${i + 1}`);
       const guests: TestPage[] = [];
       for (const name of names) {
@@ -45,26 +33,9 @@ async function meetingOf(size: number, removeLast = false): Promise<void> {
         await guest.page.getByRole("button", { name: "Join" }).click();
         guests.push(guest);
       }
-      // Every page decodes frames from every other participant, and they keep coming.
-      const first: Record<string, number>[] = [];
-      for (const [i, guest] of guests.entries()) {
-        const others = names.filter((_, j) => j !== i);
-        first[i] = await eventually(
-          `${names[i]} decodes video from ${others.join(", ")}`,
-          () => remoteFrames(guest),
-          (frames) => others.every((n) => (frames[n] ?? 0) > 0),
-          60_000,
-        );
-      }
-      for (const [i, guest] of guests.entries()) {
-        await eventually(
-          `${names[i]}'s remote videos keep playing`,
-          () => remoteFrames(guest),
-          (frames) => Object.keys(first[i]).every((n) => frames[n] > first[i][n]),
-          20_000,
-        );
-      }
-      const roster = host.frames.filter((f) => f.type === "meetings").at(-1)!.meetings as { id: string; participants: { id: string; name: string; state: string }[] }[];
+      // Every page shows frames from every other participant, and they keep coming.
+      await assertEveryoneSeesEveryone(names.map((name, i) => ({ name, frames: () => remoteFrames(guests[i]) })));
+      const roster = latestMeetings(host);
       assert.equal(roster[0].participants.filter((p) => p.state === "admitted").length, size, "the dashboard lists everyone as in");
       if (removeLast) {
         // The host removes the last guest: it is told so and loses the media; the others' tiles for it go.

@@ -207,6 +207,13 @@ export function launchFirefox(prefs: Record<string, unknown> = {}): Promise<Pupp
   return puppeteer.launch({ ...options, extraPrefsFirefox: { ...options.extraPrefsFirefox, ...prefs }, protocolTimeout: 60_000 });
 }
 
+/**
+ * Bound on one Playwright click or fill. Generous: on a loaded machine a click
+ * can land after a short bound has run out, and the retry then finds its
+ * button gone (e.g. **Sign in** once signed in) and waits for it in vain.
+ */
+const ACTION_MS = 10_000;
+
 function chromiumBrowser(browser: PlaywrightBrowser): EngineBrowser {
   return {
     engine: "chromium",
@@ -226,13 +233,13 @@ function chromiumBrowser(browser: PlaywrightBrowser): EngineBrowser {
         async click(expression) {
           const el = await element(expression);
           if (!el) return false;
-          await el.click({ timeout: 2_000 });
+          await el.click({ timeout: ACTION_MS });
           return true;
         },
         async type(expression, text) {
           const el = await element(expression);
           if (!el) return false;
-          await el.fill(text, { timeout: 2_000 });
+          await el.fill(text, { timeout: ACTION_MS });
           return true;
         },
         close: () => context.close(),
