@@ -214,6 +214,12 @@ export class ContactMeMeeting extends LitElement {
   }
 
   private onRoster(frame: Roster): void {
+    // Back after the grace, this side is a new participant: the old pairs (and its old self) go.
+    if (this.mesh && this.roster && this.roster.you !== frame.you) {
+      this.mesh.close();
+      this.mesh = undefined;
+      this.announced.clear();
+    }
     this.roster = frame;
     session.set(this.rejoinKey, frame.rejoin);
     if (frame.state === "waiting") {

@@ -168,8 +168,8 @@ export class MeetingMesh {
   private capBitrates(): void {
     const maxBitrate = videoBitrateFor(this.peers.size + 1);
     for (const peer of this.peers.values()) {
-      // Mid-negotiation the parameters read may be stale by the time they are set; the next connection state change caps them.
-      if (peer.call.pc.signalingState !== "stable") continue;
+      // Capped once connected (and again on each size change): mid-negotiation the parameters read may be stale when set.
+      if (peer.call.state !== "connected" || peer.call.pc.signalingState !== "stable") continue;
       for (const sender of peer.call.pc.getSenders()) {
         if (sender.track?.kind !== "video") continue;
         const params = sender.getParameters();

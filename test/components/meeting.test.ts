@@ -1,0 +1,51 @@
+/// <reference types="mocha" />
+// <contact-me-meeting> fed the room's frames in-page (its socket points
+// where nothing listens): what it shows for the rosters it is given.
+import { expect, fixture, html, waitUntil } from "@open-wc/testing";
+import type { ServerMessage } from "../../protocol/socket.ts";
+import "../../widget/meeting/contact-me-meeting.ts";
+import type { ContactMeMeeting } from "../../widget/meeting/contact-me-meeting.ts";
+import { deepAll } from "./deep.ts";
+
+// A port nothing listens on: the socket keeps retrying.
+const NOWHERE = "127.0.0.1:9";
+const TOKEN = "AAAAAAAAAAAAAAAAAAAAAA";
+
+/** Hand `frame` to the element as if the room had sent it. */
+function receive(el: ContactMeMeeting, frame: ServerMessage): void {
+  (el as unknown as { signaling: { dispatch(m: ServerMessage): void } }).signaling.dispatch(frame);
+}
+
+const roster = (you: string, ids: string[]): ServerMessage => ({
+  type: "meeting",
+  meetingId: "m1",
+  title: "Review",
+  you,
+  rejoin: "BBBBBBBBBBBBBBBBBBBBBB",
+  state: "admitted",
+  participants: ids.map((id) => ({ id, name: `Name ${id}`, host: false, connected: true })),
+  iceServers: [],
+});
+
+const remoteTiles = (el: ContactMeMeeting) =>
+  deepAll(el, '[part~="tile"]:not([part~="tile-local"])').map((t) => (t as HTMLElement).dataset.participant);
+
+describe("<contact-me-meeting>", () => {
+  let stream: MediaStream | undefined;
+  afterEach(() => stream?.getTracks().forEach((t) => t.stop()));
+
+  it("back as a new participant after the grace, it shows the others and never itself", async () => {
+    stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: true });
+    const el = await fixture<ContactMeMeeting>(
+      html`<contact-me-meeting host=${NOWHERE} token=${TOKEN} name="Ada" autojoin .stream=${stream}></contact-me-meeting>`,
+    );
+    receive(el, roster("p-a", ["p-a", "p-b"]));
+    await waitUntil(() => remoteTiles(el).length === 1, "no tile for the other participant");
+    expect(remoteTiles(el)).to.deep.equal(["p-b"]);
+    // The socket was away past the grace: the room seats this page again under a new id.
+    receive(el, roster("p-c", ["p-b", "p-c"]));
+    await el.updateComplete;
+    expect(remoteTiles(el)).to.deep.equal(["p-b"]);
+    el.remove();
+  });
+});
