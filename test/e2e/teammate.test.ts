@@ -5,7 +5,8 @@
  * three. Grace sees and hears both others; the visitor's camera is the same
  * track throughout (never stopped, never asked for again), and Ada's page
  * decodes the visitor's video in the meeting before the call's connection
- * closes (make before break). And the room's rules for it, over raw sockets.
+ * closes (make before break); the visitor shares a screen with both. And
+ * the room's rules for it, over raw sockets.
  */
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
@@ -130,6 +131,17 @@ test("a host rings a teammate into a video call: it becomes a meeting of three, 
       (pcs) => pcs.length === 2 && pcs.every((p, i) => p.videoFrames > media[i].videoFrames && p.audioEnergy > media[i].audioEnergy),
       20_000,
     );
+
+    // The visitor shares a screen in the meeting: a large tile on both others' pages, gone when it stops.
+    await visitor.page.getByRole("button", { name: "Share screen" }).click();
+    for (const [who, page] of [["Ada", ada.page], ["Grace", grace.page]] as const) {
+      const tile = page.locator('[part="screen-tile"]');
+      await visible(tile.getByText("Visitor's screen"));
+      await eventually(`${who} decodes the shared screen`, () => tile.locator("video").evaluate((v: HTMLVideoElement) => v.getVideoPlaybackQuality().totalVideoFrames), (n) => n > 0);
+    }
+    await visitor.page.getByRole("button", { name: "Stop sharing" }).click();
+    await hidden(ada.page.locator('[part="screen-tile"]'));
+    await hidden(grace.page.locator('[part="screen-tile"]'));
 
     // The call moved: both its sides show the meeting, with no call left behind.
     await hidden(visitor.panel);

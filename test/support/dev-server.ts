@@ -70,10 +70,13 @@ export interface TestServer {
  * `Broken pipe`, `Connection reset by peer`; a request whose client dropped
  * it before its body had arrived, which each dev server's own front proxy
  * reports as `Uncaught Error: Network connection lost.` (`partykit dev`:
- * `Uncaught (in response) …`), answering 503 to nobody): transport, not the room.
+ * `Uncaught (in response) …`), answering 503 to nobody; a WebSocket whose
+ * client closed while workerd was still writing a frame to it, `failed:
+ * worker_do_not_log; Request failed due to internal error` after `another
+ * message send is already in progress`): transport, not the room.
  */
 const UNCAUGHT = /Uncaught|Unhandled|on(?:Message|Close|Error|Request|BeforeConnect|BeforeRequest) error|Error when connecting|(?:Error|Exception) in (?:Main|Yjs|Guard)\b|More than one connection/;
-const CLIENT_GONE = /disconnected: (worker_do_not_log|::(write|writev|send)\(.*\): (Broken pipe|Connection reset by peer))|^\s*(✘ \[ERROR\] )?Uncaught (\(in response\) )?Error: Network connection lost\.\s*$/;
+const CLIENT_GONE = /disconnected: (worker_do_not_log|::(write|writev|send)\(.*\): (Broken pipe|Connection reset by peer))|failed: worker_do_not_log; Request failed due to internal error|^\s*(✘ \[ERROR\] )?Uncaught (\(in response\) )?Error: Network connection lost\.\s*$/;
 
 /** The lines of a server's log that report an error no handler caught. */
 export function uncaughtErrors(logs: string): string[] {

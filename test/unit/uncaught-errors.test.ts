@@ -18,6 +18,8 @@ test("finds the errors no handler caught, in either runtime's log, and nothing e
     // A client that closed its connection before the answer was written.
     "✘ [ERROR] workerd/server/server.c++:3360: error: Uncaught exception: kj/async-io-unix.c++:186: disconnected: ::write(fd, buffer.begin(), buffer.size()): Broken pipe",
     "  workerd/server/server.c++:3155: error: kj::getCaughtExceptionAsKj() = kj/async-io-unix.c++:186: disconnected: ::write(fd, buffer.begin(), buffer.size()): Broken pipe",
+    // A client that closed its WebSocket while a frame to it was being written.
+    "workerd/server/server.c++:3360: error: Uncaught exception: kj/compat/http.c++:3473: failed: worker_do_not_log; Request failed due to internal error",
     // A client that dropped a request mid-body (an upload part cut by the network), as the dev proxy reports it…
     "Uncaught (in response) Error: Network connection lost.",
     // …but a disconnection inside the room's own work is not the client's doing.

@@ -35,6 +35,12 @@ export const meetingStrings = {
   cameraOn: "Camera on",
   leave: "Leave",
   muted: "Muted",
+  shareScreen: "Share screen",
+  stopSharing: "Stop sharing",
+  /** The label of a participant's shared screen. */
+  screenOf: "{name}'s screen",
+  yourScreen: "Your screen",
+  screenFailed: "Your screen could not be shared.",
   closedEnded: "The host ended this meeting.",
   closedRemoved: "The host removed you from this meeting.",
   closedDeleted: "This meeting no longer exists.",
@@ -76,7 +82,10 @@ const FINAL: ErrorCode[] = ["meeting_full", "meeting_expired", "meeting_ended", 
  * @csspart tile-name - A participant's name.
  * @csspart tile-muted - Shown while a participant's microphone is off.
  * @csspart tile-state - "Connecting…" or "Reconnecting…" over a tile.
- * @csspart controls - Mute, camera and Leave.
+ * @csspart controls - Mute, camera, Share screen and Leave.
+ * @csspart share-screen - **Share screen** / **Stop sharing** (where the browser has `getDisplayMedia`: not on phones).
+ * @csspart screen-tile - A shared screen: a large tile above the others, its video and its label.
+ * @csspart screen-label - Whose screen a tile shows ("Ada's screen", "Your screen").
  *
  * @cssprop --contact-me-accent - Accent colour (buttons, the speaker's outline).
  * @cssprop --contact-me-background - Background.
@@ -100,6 +109,9 @@ export class ContactMeMeeting extends LitElement {
     [part="tile-state"] { position: absolute; inset: 0; display: grid; place-items: center; color: #fff; background: rgb(0 0 0 / 45%); text-align: center; padding: 0.5rem; }
     [part="controls"] { display: flex; gap: 0.5rem; justify-content: center; padding: 0.5rem; }
     [part="leave"] { background: var(--contact-me-danger-fill, #c62828); color: var(--contact-me-on-danger, #fff); }
+    [part="screen-tile"] { position: relative; grid-column: 1 / -1; background: #000; border-radius: 0.5rem; overflow: hidden; }
+    [part="screen-tile"] video { object-fit: contain; max-height: 70vh; }
+    [part="screen-label"] { position: absolute; left: 0.5rem; top: 0.5rem; color: #fff; background: rgb(0 0 0 / 55%); padding: 0.1rem 0.4rem; border-radius: 0.25rem; }
     @media (max-width: 600px) { [part="grid"] { grid-template-columns: repeat(var(--phone-columns, 1), minmax(0, 1fr)); } }
   `;
 
@@ -139,6 +151,8 @@ export class ContactMeMeeting extends LitElement {
   private rejoined = false;
   private muted = false;
   private cameraOff = false;
+  /** This participant's shared screen, while it shares. */
+  private screen: MediaStream | undefined;
   /** Participants whose peer connection has been up: `contact-me-meeting-connected` went for each once. */
   private readonly announced = new Set<string>();
 
@@ -269,6 +283,8 @@ export class ContactMeMeeting extends LitElement {
   }
 
   private stop(): void {
+    this.screen?.getTracks().forEach((t) => t.stop());
+    this.screen = undefined;
     this.mesh?.close();
     this.mesh = undefined;
     for (const t of this.local?.getTracks() ?? []) t.stop();
@@ -276,10 +292,58 @@ export class ContactMeMeeting extends LitElement {
     this.signaling.close();
   }
 
-  /** Keep each remote tile on its peer's stream, attaching it again (and playing) when its tracks change. */
+  /** Whether this browser can share a screen (`getDisplayMedia`; not on phones). */
+  private get canShareScreen(): boolean {
+    return typeof globalThis.navigator?.mediaDevices?.getDisplayMedia === "function";
+  }
+
+  /**
+   * Share a screen with everyone (the browser's picker); it stops from the
+   * toolbar or the browser's own **Stop sharing**. Cancelling the picker
+   * changes nothing; another failure says `screenFailed`.
+   */
+  private async shareScreen(): Promise<void> {
+    if (this.screen || !this.mesh) return;
+    let stream: MediaStream | undefined;
+    try {
+      stream = await navigator.mediaDevices.getDisplayMedia({ video: true });
+      const track = stream.getVideoTracks()[0];
+      if (!track || !this.mesh || this.screen) return stream.getTracks().forEach((t) => t.stop());
+      if ("contentHint" in track) track.contentHint = "detail";
+      const shared = stream;
+      track.addEventListener("ended", () => {
+        if (this.screen === shared) this.stopScreen();
+      });
+      this.screen = stream;
+      this.problem = undefined;
+      this.requestUpdate();
+      await this.mesh.shareScreen(track);
+    } catch (err) {
+      if (stream && this.screen === stream) this.stopScreen();
+      else stream?.getTracks().forEach((t) => t.stop());
+      const name = (err as DOMException)?.name;
+      if (name !== "NotAllowedError" && name !== "AbortError") {
+        console.warn("contact-me: could not share the screen", err);
+        this.problem = "screenFailed";
+      }
+    }
+    this.requestUpdate();
+  }
+
+  private stopScreen(): void {
+    const stream = this.screen;
+    if (!stream) return;
+    this.screen = undefined;
+    this.mesh?.stopScreen();
+    stream.getTracks().forEach((t) => t.stop());
+    this.requestUpdate();
+  }
+
+  /** Keep each remote tile on its peer's stream (camera, or shared screen), attaching it again (and playing) when its tracks change. */
   protected override updated(): void {
-    for (const video of this.renderRoot.querySelectorAll<HTMLVideoElement>("video[data-peer]")) {
-      const stream = this.mesh?.peers.get(video.dataset.peer ?? "")?.call.remoteStream;
+    for (const video of this.renderRoot.querySelectorAll<HTMLVideoElement>("video[data-peer], video[data-screen]")) {
+      const call = this.mesh?.peers.get(video.dataset.peer ?? video.dataset.screen ?? "")?.call;
+      const stream = video.dataset.screen ? call?.remoteScreen : call?.remoteStream;
       const tracks = stream?.getTracks().map((t) => t.id).join() ?? "";
       if (!stream || (video.srcObject === stream && video.dataset.tracks === tracks)) continue;
       video.dataset.tracks = tracks;
@@ -327,6 +391,20 @@ export class ContactMeMeeting extends LitElement {
     return html`
       ${this.signaling.status === "reconnecting" ? html`<p part="status" role="status">${s.roomReconnecting}</p>` : nothing}
       <div part="grid" style="--columns: ${columns}; --phone-columns: ${count <= 2 ? 1 : 2}">
+        ${this.screen
+          ? html`<div part="screen-tile" data-screen-of="you">
+              <video .srcObject=${this.screen} autoplay playsinline muted></video>
+              <span part="screen-label">${s.yourScreen}</span>
+            </div>`
+          : nothing}
+        ${peers
+          .filter((p) => p.call.remoteScreen)
+          .map(
+            (p) => html`<div part="screen-tile" data-screen-of=${p.id}>
+              <video data-screen=${p.id} autoplay playsinline muted></video>
+              <span part="screen-label">${s.screenOf.replace("{name}", p.name)}</span>
+            </div>`,
+          )}
         <div part="tile tile-local" data-participant=${this.roster?.you ?? ""}>
           <video part="tile-video" .srcObject=${this.local ?? null} autoplay playsinline muted></video>
           <span part="tile-name">${s.you}${this.muted ? html`<span part="tile-muted">${s.muted}</span>` : nothing}</span>
@@ -344,9 +422,15 @@ export class ContactMeMeeting extends LitElement {
         })}
       </div>
       ${peers.length === 0 ? html`<p part="status">${s.alone}</p>` : nothing}
+      ${this.problem ? html`<p part="error" role="alert">${s[this.problem]}</p>` : nothing}
       <div part="controls">
         <button part="mute" aria-pressed=${this.muted} @click=${() => this.toggle("audio")}>${this.muted ? s.unmute : s.mute}</button>
         <button part="camera" aria-pressed=${this.cameraOff} @click=${() => this.toggle("video")}>${this.cameraOff ? s.cameraOn : s.cameraOff}</button>
+        ${this.canShareScreen
+          ? html`<button part="share-screen" aria-pressed=${!!this.screen} @click=${() => (this.screen ? this.stopScreen() : void this.shareScreen())}>
+              ${this.screen ? s.stopSharing : s.shareScreen}
+            </button>`
+          : nothing}
         <button part="leave" @click=${this.leave}>${s.leave}</button>
       </div>
     `;

@@ -68,6 +68,8 @@ export class MeetingMesh {
   speaker: string | undefined;
   private muted = false;
   private cameraOff = false;
+  /** This participant's shared screen (a `getDisplayMedia` video track), while it shares. */
+  private screen: MediaStreamTrack | undefined;
   private timer: ReturnType<typeof setInterval> | undefined;
   private iceServers: IceServer[] = [];
   private iceTransportPolicy: RTCIceTransportPolicy = "all";
@@ -135,7 +137,12 @@ export class MeetingMesh {
       if (call.state === "connected") this.capBitrates();
       changed();
     });
-    call.addEventListener("channelopen", () => call.sendMessage({ type: "mute", audio: this.muted, video: this.cameraOff }));
+    call.addEventListener("screen", changed);
+    call.addEventListener("channelopen", () => {
+      call.sendMessage({ type: "mute", audio: this.muted, video: this.cameraOff });
+      // Shared before this pair was up: the screen goes now, announced on the channel.
+      if (this.screen) void call.shareScreen(this.screen).catch((err: unknown) => console.warn("contact-me: could not share the screen", err));
+    });
     call.addEventListener("message", (event) => {
       const message = (event as CustomEvent<{ type: string; audio?: boolean; video?: boolean }>).detail;
       const peer = this.peers.get(id);
@@ -152,6 +159,25 @@ export class MeetingMesh {
   /** A `meeting-signal` from participant `from`. */
   receive(from: string, signal: Signal): void {
     void this.peers.get(from)?.call.receive(signal);
+  }
+
+  /**
+   * Send `track` (from `getDisplayMedia`, W3C Screen Capture) to every peer
+   * beside the camera (`PeerCall.shareScreen`), and to each peer that joins
+   * later, once its pair's channel is open. The caller owns the track.
+   * @throws PeerCallError when a browser refuses the track
+   */
+  async shareScreen(track: MediaStreamTrack): Promise<void> {
+    this.screen = track;
+    await Promise.all([...this.peers.values()].filter((p) => p.call.channelOpen).map((p) => p.call.shareScreen(track)));
+    this.options.changed();
+  }
+
+  /** Stop sending the screen to every peer (the caller stops the track). */
+  stopScreen(): void {
+    this.screen = undefined;
+    for (const peer of this.peers.values()) peer.call.stopScreen();
+    this.options.changed();
   }
 
   /** Turn this participant's microphone and camera off or on, and tell every peer. */
