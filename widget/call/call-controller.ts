@@ -22,6 +22,7 @@ import type { Problem } from "../strings.ts";
 import type { CallProblem, CallStrings } from "./call.strings.ts";
 import { PeerCall, PeerCallError, type PeerCallErrorCode, type RecoveryTiming } from "./peer-call.ts";
 import { QualityMonitor, type Quality } from "./quality.ts";
+import { ScreenShare } from "./screen-share.ts";
 
 /** How long a hung-up connection stays open so the data-channel hang-up can leave, ms. */
 const HANGUP_LINGER_MS = 500;
@@ -163,11 +164,15 @@ export class CallController implements ReactiveController {
   warning: CallProblem | undefined;
   /** Recovery timings for new calls (tests shorten them). */
   timing: Partial<RecoveryTiming> | undefined;
+  private readonly screen: ScreenShare;
+
   /**
    * This side's shared screen while it shares: the stream from
    * `getDisplayMedia({video: true})` (W3C Screen Capture), one video track.
    */
-  screenStream: MediaStream | undefined;
+  get screenStream(): MediaStream | undefined {
+    return this.screen.stream;
+  }
 
   private peer: PeerCall | undefined;
   /** The local stream went to a meeting ({@link handOver}): the call's end leaves its tracks running. */
@@ -194,6 +199,7 @@ export class CallController implements ReactiveController {
     private readonly onStatus?: (status: CallStatus) => void,
   ) {
     host.addController(this);
+    this.screen = new ScreenShare(() => host.requestUpdate());
     signaling.on("welcome", (m) => {
       this.iceServers = m.iceServers;
       this.welcomePolicy = m.iceTransportPolicy;
@@ -281,58 +287,29 @@ export class CallController implements ReactiveController {
    * does not on phones). False on the server.
    */
   get canShareScreen(): boolean {
-    return typeof globalThis.navigator?.mediaDevices?.getDisplayMedia === "function";
+    return ScreenShare.supported;
   }
 
   /**
-   * Share a screen, window or tab in the call: asks the browser's picker
-   * (`getDisplayMedia({video: true})`) and sends its track beside the camera
-   * (`PeerCall.shareScreen`); the call goes on throughout. Sharing ends with
-   * {@link stopScreen}, or when the track ends (the browser's own **Stop
-   * sharing**). Cancelling the picker (`NotAllowedError`) leaves things as
-   * they were, with no warning; any other failure sets {@link warning}
-   * (`screenFailed`). Never throws.
+   * Share a screen, window or tab in the call (see `screen-share.ts`): its
+   * track goes beside the camera (`PeerCall.shareScreen`); the call goes on
+   * throughout. Sharing ends with {@link stopScreen}, or the browser's own
+   * **Stop sharing**. Cancelling the picker leaves things as they were, with
+   * no warning; any other failure sets {@link warning} (`screenFailed`).
+   * Never throws.
    */
   async shareScreen(): Promise<void> {
     const peer = this.peer;
-    if (!peer || this.screenStream || !this.canShareScreen) return;
-    let stream: MediaStream | undefined;
-    try {
-      stream = await navigator.mediaDevices.getDisplayMedia({ video: true });
-      const track = stream.getVideoTracks()[0];
-      if (!track) throw new Error("no video track");
-      if (this.peer !== peer || this.screenStream) return stream.getTracks().forEach((t) => t.stop()); // ended, or shared twice
-      // Text and lines stay sharp: resolution is kept over frame rate (W3C mst-content-hint).
-      if ("contentHint" in track) track.contentHint = "detail";
-      const shared = stream;
-      track.addEventListener("ended", () => {
-        if (this.screenStream === shared) this.stopScreen();
-      });
-      this.screenStream = stream;
-      this.warning = undefined;
-      this.host.requestUpdate();
-      await peer.shareScreen(track);
-    } catch (err) {
-      const name = (err as DOMException)?.name;
-      if (stream && this.screenStream === stream) this.stopScreen();
-      else stream?.getTracks().forEach((t) => t.stop());
-      // The person closed the picker: nothing went wrong.
-      if (name !== "NotAllowedError" && name !== "AbortError") {
-        console.warn("contact-me: could not share the screen", err);
-        this.warning = { key: "screenFailed" };
-      }
-    }
+    if (!peer || this.screen.stream) return;
+    this.warning = undefined;
+    const ok = await this.screen.start((track) => peer.shareScreen(track), () => peer.stopScreen(), () => this.peer === peer);
+    if (!ok) this.warning = { key: "screenFailed" };
     this.host.requestUpdate();
   }
 
   /** Stop sharing the screen (the toolbar's **Stop sharing**, or the browser's): the camera goes on. */
   stopScreen(): void {
-    const stream = this.screenStream;
-    if (!stream) return;
-    this.screenStream = undefined;
-    this.peer?.stopScreen();
-    stream.getTracks().forEach((t) => t.stop());
-    this.host.requestUpdate();
+    this.screen.stop();
   }
 
   /** Seconds since the call connected (0 before). */
@@ -839,8 +816,7 @@ export class CallController implements ReactiveController {
     if (!this.handedOver) this.localStream?.getTracks().forEach((t) => t.stop());
     this.handedOver = false;
     this.localStream = undefined;
-    this.screenStream?.getTracks().forEach((t) => t.stop());
-    this.screenStream = undefined;
+    this.screen.stop();
     this.parkedCamera = undefined;
     this.remoteStream = undefined;
     this.callId = undefined;

@@ -12,6 +12,7 @@ import { addressOf } from "../room/address.ts";
 import { errorKey, errorStrings } from "../room/errors.ts";
 import { SignalingController } from "../room/signaling.ts";
 import { session } from "../room/storage.ts";
+import { ScreenShare } from "../call/screen-share.ts";
 import { MeetingMesh } from "./mesh.ts";
 
 /** Every string the meeting shows; override any with the `strings` property. */
@@ -152,7 +153,7 @@ export class ContactMeMeeting extends LitElement {
   private muted = false;
   private cameraOff = false;
   /** This participant's shared screen, while it shares. */
-  private screen: MediaStream | undefined;
+  private readonly screen = new ScreenShare(() => this.requestUpdate());
   /** Participants whose peer connection has been up: `contact-me-meeting-connected` went for each once. */
   private readonly announced = new Set<string>();
 
@@ -283,8 +284,7 @@ export class ContactMeMeeting extends LitElement {
   }
 
   private stop(): void {
-    this.screen?.getTracks().forEach((t) => t.stop());
-    this.screen = undefined;
+    this.screen.stop();
     this.mesh?.close();
     this.mesh = undefined;
     for (const t of this.local?.getTracks() ?? []) t.stop();
@@ -292,51 +292,13 @@ export class ContactMeMeeting extends LitElement {
     this.signaling.close();
   }
 
-  /** Whether this browser can share a screen (`getDisplayMedia`; not on phones). */
-  private get canShareScreen(): boolean {
-    return typeof globalThis.navigator?.mediaDevices?.getDisplayMedia === "function";
-  }
-
-  /**
-   * Share a screen with everyone (the browser's picker); it stops from the
-   * toolbar or the browser's own **Stop sharing**. Cancelling the picker
-   * changes nothing; another failure says `screenFailed`.
-   */
+  /** Share a screen with everyone (see `call/screen-share.ts`); a failure other than a closed picker says `screenFailed`. */
   private async shareScreen(): Promise<void> {
-    if (this.screen || !this.mesh) return;
-    let stream: MediaStream | undefined;
-    try {
-      stream = await navigator.mediaDevices.getDisplayMedia({ video: true });
-      const track = stream.getVideoTracks()[0];
-      if (!track || !this.mesh || this.screen) return stream.getTracks().forEach((t) => t.stop());
-      if ("contentHint" in track) track.contentHint = "detail";
-      const shared = stream;
-      track.addEventListener("ended", () => {
-        if (this.screen === shared) this.stopScreen();
-      });
-      this.screen = stream;
-      this.problem = undefined;
-      this.requestUpdate();
-      await this.mesh.shareScreen(track);
-    } catch (err) {
-      if (stream && this.screen === stream) this.stopScreen();
-      else stream?.getTracks().forEach((t) => t.stop());
-      const name = (err as DOMException)?.name;
-      if (name !== "NotAllowedError" && name !== "AbortError") {
-        console.warn("contact-me: could not share the screen", err);
-        this.problem = "screenFailed";
-      }
-    }
-    this.requestUpdate();
-  }
-
-  private stopScreen(): void {
-    const stream = this.screen;
-    if (!stream) return;
-    this.screen = undefined;
-    this.mesh?.stopScreen();
-    stream.getTracks().forEach((t) => t.stop());
-    this.requestUpdate();
+    const mesh = this.mesh;
+    if (!mesh) return;
+    this.problem = undefined;
+    const ok = await this.screen.start((track) => mesh.shareScreen(track), () => mesh.stopScreen(), () => this.mesh === mesh);
+    if (!ok) this.problem = "screenFailed";
   }
 
   /** Keep each remote tile on its peer's stream (camera, or shared screen), attaching it again (and playing) when its tracks change. */
@@ -391,9 +353,9 @@ export class ContactMeMeeting extends LitElement {
     return html`
       ${this.signaling.status === "reconnecting" ? html`<p part="status" role="status">${s.roomReconnecting}</p>` : nothing}
       <div part="grid" style="--columns: ${columns}; --phone-columns: ${count <= 2 ? 1 : 2}">
-        ${this.screen
+        ${this.screen.stream
           ? html`<div part="screen-tile" data-screen-of="you">
-              <video .srcObject=${this.screen} autoplay playsinline muted></video>
+              <video .srcObject=${this.screen.stream} autoplay playsinline muted></video>
               <span part="screen-label">${s.yourScreen}</span>
             </div>`
           : nothing}
@@ -426,9 +388,9 @@ export class ContactMeMeeting extends LitElement {
       <div part="controls">
         <button part="mute" aria-pressed=${this.muted} @click=${() => this.toggle("audio")}>${this.muted ? s.unmute : s.mute}</button>
         <button part="camera" aria-pressed=${this.cameraOff} @click=${() => this.toggle("video")}>${this.cameraOff ? s.cameraOn : s.cameraOff}</button>
-        ${this.canShareScreen
-          ? html`<button part="share-screen" aria-pressed=${!!this.screen} @click=${() => (this.screen ? this.stopScreen() : void this.shareScreen())}>
-              ${this.screen ? s.stopSharing : s.shareScreen}
+        ${ScreenShare.supported
+          ? html`<button part="share-screen" aria-pressed=${!!this.screen.stream} @click=${() => (this.screen.stream ? this.screen.stop() : void this.shareScreen())}>
+              ${this.screen.stream ? s.stopSharing : s.shareScreen}
             </button>`
           : nothing}
         <button part="leave" @click=${this.leave}>${s.leave}</button>
