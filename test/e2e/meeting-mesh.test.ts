@@ -9,15 +9,10 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { eventually, uniqueRoom, type TestPage } from "../support/browser.ts";
-import { REMOTE_TILE_FRAMES, assertEveryoneSeesEveryone, createMeeting, latestMeetings } from "../support/meeting.ts";
+import { assertEveryoneSeesEveryone, createMeeting, joinFromLink, latestMeetings, remoteFrames } from "../support/meeting.ts";
 import { useStack } from "../support/stack.ts";
 
 const stack = useStack();
-
-/** Video frames shown so far on each remote tile of a page's meeting, by participant name. */
-async function remoteFrames(visitor: TestPage): Promise<Record<string, number>> {
-  return JSON.parse(await visitor.page.evaluate<string>(REMOTE_TILE_FRAMES)) as Record<string, number>;
-}
 
 async function meetingOf(size: number, removeLast = false): Promise<void> {
   await stack.run(async (pages) => {
@@ -26,13 +21,7 @@ async function meetingOf(size: number, removeLast = false): Promise<void> {
     try {
       const names = Array.from({ length: size }, (_, i) => `Guest ${i + 1}`);
       const guests: TestPage[] = [];
-      for (const name of names) {
-        const guest = await pages.open(`${stack.server.origin}/?room=${encodeURIComponent(room)}&meeting=${token}`);
-        await guest.page.getByRole("textbox", { name: "Your name" }).fill(name, { timeout: 90_000 });
-        await guest.page.getByRole("textbox", { name: "PIN" }).fill("2580");
-        await guest.page.getByRole("button", { name: "Join" }).click();
-        guests.push(guest);
-      }
+      for (const name of names) guests.push(await joinFromLink(pages, stack.server.origin, room, token, name, "2580"));
       // Every page shows frames from every other participant, and they keep coming.
       await assertEveryoneSeesEveryone(names.map((name, i) => ({ name, frames: () => remoteFrames(guests[i]) })));
       const roster = latestMeetings(host);

@@ -3,7 +3,8 @@
  * Meetings against a real server (either runtime), over raw sockets: a host
  * creates a meeting, guests join with its link and PIN, signaling goes only
  * between admitted participants, and the rules hold — wrong PINs refused and
- * rate-limited per address, full, expired and ended meetings refused with
+ * rate-limited per address and, past a meeting's allowance, no longer
+ * admitting the right PIN at once, full, expired and ended meetings refused with
  * their codes, a removed guest out for good, a dropped guest back in its
  * place within the grace.
  */
@@ -11,6 +12,8 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
+import { MEETING_PIN_RATE } from "../../party/core/meetings.ts";
+import { ADDRESS_RATES } from "../../party/core/limits.ts";
 import { uniqueRoom } from "../support/browser.ts";
 import { RawSocket, hostSocketUrl, roomSocketUrl, type Frame } from "../support/raw-socket.ts";
 import { startServer, type TestServer } from "../support/server.ts";
@@ -126,6 +129,51 @@ describe("meetings", () => {
     host.send({ type: "meeting-join", token: row.token, name: "Host" });
     await meetingFrame(host, "the host needs no PIN", (f) => f.state === "admitted" && peers(f).length === 2);
     assert.equal(guesser.frames.some((f) => f.type === "meeting"), false, "the guesser never got in");
+  });
+
+  test("past a meeting's allowance of wrong PINs from many addresses, the right PIN waits for a host; other meetings are not affected", async () => {
+    const room = uniqueRoom("meet-pin-burst");
+    const host = await hostIn(room);
+    const guarded = await create(host, { title: "Guessed at", pin: "731904" });
+    const other = await create(host, { title: "Left alone", pin: "731904" });
+    // Wrong PINs from several addresses, each within its own `pin` allowance (ADDRESS_RATES.pin.burst),
+    // so only the meeting's count (MEETING_PIN_RATE.burst) can stop them.
+    const perAddress = ADDRESS_RATES.pin.burst;
+    let wrong = 0;
+    const guess = async (upTo: number): Promise<void> => {
+      while (wrong < upTo) {
+        const guesser = await guestIn(room, `198.51.100.${100 + Math.floor(wrong / perAddress)}`);
+        for (let i = 0; i < perAddress && wrong < upTo; i++, wrong++) {
+          guesser.send({ type: "meeting-join", token: guarded.token, name: "Mallory", pin: String(100000 + wrong) });
+          assert.equal(await errorCode(guesser, `wrong PIN ${wrong + 1}`), "wrong_pin");
+        }
+        await guesser.close();
+      }
+    };
+    // One short of the allowance, the right PIN still admits at once.
+    await guess(MEETING_PIN_RATE.burst - 1);
+    const early = await guestIn(room, "198.51.100.200");
+    early.send({ type: "meeting-join", token: guarded.token, name: "Early", pin: "731904" });
+    await meetingFrame(early, "admitted with one wrong PIN to spare", (f) => f.state === "admitted");
+    // The allowance spent: the right PIN, from an address that never tried, waits for a host.
+    await guess(MEETING_PIN_RATE.burst);
+    const late = await guestIn(room, "198.51.100.201");
+    late.send({ type: "meeting-join", token: guarded.token, name: "Late", pin: "731904" });
+    const waiting = await meetingFrame(late, "the right PIN waits for a host", (f) => f.state === "waiting");
+    late.send({ type: "meeting-signal", to: randomUUID(), candidate: null });
+    assert.equal(await errorCode(late, "no signaling while waiting"), "forbidden");
+    await host.next("the dashboard lists Late as waiting", (f) => f.type === "meetings" && (f.meetings as MeetingRow[]).some((m) => m.id === guarded.id && m.participants.some((p) => p.name === "Late" && p.state === "waiting")));
+    host.send({ type: "meeting-admit", meetingId: guarded.id, participantId: waiting.you });
+    await meetingFrame(late, "admitted by the host", (f) => f.state === "admitted" && peers(f).length === 2);
+    // Another meeting of the same room still admits its right PIN at once.
+    const elsewhere = await guestIn(room, "198.51.100.202");
+    elsewhere.send({ type: "meeting-join", token: other.token, name: "Elsewhere", pin: "731904" });
+    await meetingFrame(elsewhere, "admitted to the other meeting at once", (f) => f.state === "admitted");
+    // And a wrong PIN is still refused as such (not let in, not waiting).
+    const stray = await guestIn(room, "198.51.100.203");
+    stray.send({ type: "meeting-join", token: guarded.token, name: "Stray", pin: "000000" });
+    assert.equal(await errorCode(stray, "a wrong PIN past the allowance"), "wrong_pin");
+    assert.equal(stray.frames.some((f) => f.type === "meeting"), false, "a wrong PIN never gets a seat");
   });
 
   test("a meeting without a PIN waits for a host to admit; full, expired and ended meetings are refused with their codes", async () => {

@@ -35,14 +35,25 @@ export interface TestPage {
 /** How many of the last WebSocket frames a failure report shows. */
 const FRAMES_SHOWN = 40;
 
+/** What to do to a page before it loads. */
+export interface PageOptions {
+  /**
+   * Script source run in every document of the page before its own scripts
+   * (Playwright `addInitScript`). A string, since a function compiled by tsx
+   * may call helpers (`__name`) that exist only in Node.
+   */
+  init?: string;
+}
+
 /**
  * Open `url` in a fresh context (camera and microphone granted), so two pages
  * behave like two different people. Every Playwright wait in it is bounded by
  * {@link WAIT_MS}.
  */
-export async function newPage(browser: Browser, url: string): Promise<TestPage> {
+export async function newPage(browser: Browser, url: string, options: PageOptions = {}): Promise<TestPage> {
   const context = await browser.newContext({ permissions: ["camera", "microphone"] });
   context.setDefaultTimeout(WAIT_MS);
+  if (options.init) await context.addInitScript({ content: options.init });
   const page = await context.newPage();
   const errors = collectErrors(page);
   const frames = collectFrames(page);
@@ -124,8 +135,8 @@ export class Pages {
   }
 
   /** Open `url` in a fresh context. */
-  async open(url: string): Promise<TestPage> {
-    const page = await newPage(this.#browser, url);
+  async open(url: string, options: PageOptions = {}): Promise<TestPage> {
+    const page = await newPage(this.#browser, url, options);
     this.#opened.push(page);
     return page;
   }

@@ -7,7 +7,7 @@
  * {@link EnginePage.evaluate} (Chromium or Firefox) run it alike.
  * @module
  */
-import { eventually } from "./browser.ts";
+import { eventually, type PageOptions, type Pages, type TestPage } from "./browser.ts";
 import { RawSocket, hostSocketUrl } from "./raw-socket.ts";
 
 /** A participant as the host's dashboard lists it (the `meetings` frame). */
@@ -128,4 +128,29 @@ export async function assertEveryoneSeesEveryone(seats: MeetingSeat[], { firstMs
       onMs,
     );
   }
+}
+
+/**
+ * Open the demo site from a meeting's invite link in a fresh Chromium page,
+ * enter `name` and `pin`, and press **Join**.
+ */
+export async function joinFromLink(
+  pages: Pages,
+  origin: string,
+  room: string,
+  token: string,
+  name: string,
+  pin: string,
+  options: PageOptions = {},
+): Promise<TestPage> {
+  const guest = await pages.open(`${origin}/?room=${encodeURIComponent(room)}&meeting=${token}`, options);
+  await guest.page.getByRole("textbox", { name: "Your name" }).fill(name, { timeout: 90_000 });
+  await guest.page.getByRole("textbox", { name: "PIN" }).fill(pin);
+  await guest.page.getByRole("button", { name: "Join" }).click();
+  return guest;
+}
+
+/** Video frames shown so far on each remote tile of a Chromium page's meeting, by participant name ({@link REMOTE_TILE_FRAMES}). */
+export async function remoteFrames(guest: TestPage): Promise<Record<string, number>> {
+  return JSON.parse(await guest.page.evaluate<string>(REMOTE_TILE_FRAMES)) as Record<string, number>;
 }
