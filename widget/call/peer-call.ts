@@ -11,9 +11,11 @@
  *
  * With `awaitRemoteOffer`, local tracks are held until the other peer's first
  * offer and attached while answering it, so a call that one side opens starts
- * without glare: Chromium may never gather candidates for an answer made right
- * after an implicit rollback, leaving the call stuck in "connecting". Later
- * renegotiations (either side adding media) still use the full pattern.
+ * without glare: on a first connection, Chromium may never gather candidates
+ * for an answer made right after an implicit rollback, and Firefox may never
+ * finish the DTLS handshake (ICE connected, DTLS `connecting`), leaving the
+ * call stuck in "connecting". Later renegotiations (either side adding media)
+ * still use the full pattern.
  *
  * No codec preference is set (no `setCodecPreferences`): each side offers
  * what its browser has and the answer picks, so VP8 and H.264 are both
