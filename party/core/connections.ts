@@ -75,7 +75,9 @@ export const conversationTag = (id: string): string => `c:${id}`;
 /** The tag of the visitor sockets from one client address. */
 export const addressTag = (address: string): string => `a:${address.slice(0, 64)}`;
 /** The client's address as the edge reports it (`cf-connecting-ip`); locally every client is "unknown". */
-export const addressOf = (request: Request): string => (request.headers.get("cf-connecting-ip") ?? "unknown").slice(0, 64);
+export const addressOf = (request: Request): string => (request.headers.get("cf-connecting-ip") ?? UNKNOWN_ADDRESS).slice(0, 64);
+/** The address of every client when no edge reports one (`partykit dev`, `wrangler dev`). */
+export const UNKNOWN_ADDRESS = "unknown";
 /** Client addresses whose buckets are kept before the table starts afresh. */
 const ADDRESSES_KEPT = 10_000;
 

@@ -22,6 +22,15 @@
  * right PIN no longer admits at once — the guest waits for a host to admit
  * it instead — so guessing from many addresses gains nothing and rightful
  * guests are still never turned away.
+ *
+ * A removed guest is out for good under its rejoin key; one coming back
+ * without it (storage cleared, another browser) from the same client address
+ * is not admitted by the PIN but waits for a host, who sees it by name. The
+ * waiting room holds `MAX_MEETING_SIZE * 2` guests, at most
+ * {@link MAX_WAITING_PER_ADDRESS} from one client address, so one stranger
+ * with the link cannot fill it and keep the rightful guests out. Both rules
+ * need the address Cloudflare's edge reports; without one (local dev servers)
+ * they do not apply.
  * @module
  */
 import {
@@ -35,10 +44,13 @@ import {
 } from "../../protocol/socket.ts";
 import { newNonce } from "./auth.ts";
 import type { RoomConfig } from "./config.ts";
-import { isHost, type Connections, type MeetingSeat, type State } from "./connections.ts";
+import { UNKNOWN_ADDRESS, isHost, isVisitor, type Connections, type MeetingSeat, type State } from "./connections.ts";
 import { take, type Bucket, type Rate } from "./limits.ts";
 import type { Connection, Storage } from "./runtime.ts";
 import { iceServersFor } from "./turn.ts";
+
+/** Guests from one client address that may wait to be admitted to one meeting at a time. */
+export const MAX_WAITING_PER_ADDRESS = 2;
 
 /** Wrong PINs one meeting takes before the right PIN stops admitting at once: 20, then one a minute. */
 export const MEETING_PIN_RATE: Rate = { burst: 20, perSecond: 1 / 60 };
@@ -54,6 +66,8 @@ interface Participant {
   conn?: string;
   /** When its socket dropped (ms since the epoch). */
   droppedAt?: number;
+  /** A guest's client address when it joined (`cf-connecting-ip`); absent for hosts. */
+  address?: string;
 }
 
 interface Meeting {
@@ -69,6 +83,8 @@ interface Meeting {
   participants: Participant[];
   /** Rejoin keys of participants a host removed. */
   removed: string[];
+  /** Client addresses of guests a host removed (the last 100): a newcomer from one waits for a host. Absent in meetings stored before it. */
+  removedAddresses?: string[];
   /** Wrong PINs tried (see {@link MEETING_PIN_RATE}). */
   pinBucket?: Bucket;
 }
@@ -296,6 +312,7 @@ export class MeetingDesk {
     if (!p) return this.deps.conns.fail(host, "not_found", "No such participant");
     m.participants = m.participants.filter((x) => x !== p);
     m.removed = [...m.removed, p.key].slice(-100);
+    if (p.address !== undefined) m.removedAddresses = [...(m.removedAddresses ?? []), p.address].slice(-100);
     if (p.conn !== undefined) {
       const conn = this.deps.conns.get(p.conn);
       if (conn?.state?.meeting?.participantId === p.id) this.setSeat(conn, undefined);
@@ -351,9 +368,12 @@ export class MeetingDesk {
       return this.publish(m);
     }
     let admit = host;
+    const from = isVisitor(conn) ? conn.state!.address : undefined;
+    // Locally (no edge) every client shares "unknown": the rules per address below then do not apply.
+    const address = from !== UNKNOWN_ADDRESS ? from : undefined;
     if (!host && m.pinHash !== undefined) {
-      const address = conn.state?.role === "visitor" ? conn.state.address : "host";
-      if (!this.deps.spendPin(address, now)) return conns.fail(conn, "rate_limited", "Too many wrong PINs from your address; wait a minute");
+      const bucket = from ?? "host";
+      if (!this.deps.spendPin(bucket, now)) return conns.fail(conn, "rate_limited", "Too many wrong PINs from your address; wait a minute");
       const given = await pinHash(this.deps.secret(), m.id, msg.pin ?? "");
       const expected = Uint8Array.from(atob(m.pinHash), (c) => c.charCodeAt(0));
       if (!sameBytes(given, expected)) {
@@ -361,13 +381,19 @@ export class MeetingDesk {
         await this.save(m);
         return conns.fail(conn, "wrong_pin", "That PIN is not this meeting's");
       }
-      this.deps.refundPin(address);
+      this.deps.refundPin(bucket);
       // Past the meeting's allowance of wrong PINs, the right one no longer admits by itself.
       admit = take(m.pinBucket, MEETING_PIN_RATE, now, 0).bucket.tokens >= 1;
+      // Someone from where a removed guest was: a host decides.
+      if (address !== undefined && m.removedAddresses?.includes(address)) admit = false;
     }
     if (admit && this.admitted(m) >= m.capacity) return conns.fail(conn, "meeting_full", "This meeting is full");
-    if (!admit && m.participants.filter((p) => p.state === "waiting").length >= MAX_MEETING_SIZE * 2) {
-      return conns.fail(conn, "meeting_full", "Too many people are waiting to join this meeting");
+    if (!admit) {
+      const waiting = m.participants.filter((p) => p.state === "waiting");
+      if (address !== undefined && waiting.filter((p) => p.address === address).length >= MAX_WAITING_PER_ADDRESS) {
+        return conns.fail(conn, "rate_limited", "Too many people from your address are waiting to join this meeting");
+      }
+      if (waiting.length >= MAX_MEETING_SIZE * 2) return conns.fail(conn, "meeting_full", "Too many people are waiting to join this meeting");
     }
     const p: Participant = {
       id: crypto.randomUUID(),
@@ -377,6 +403,7 @@ export class MeetingDesk {
       // The key the client chose for its first try, so a retry over a new socket finds this place.
       key: msg.rejoin ?? newToken(),
       conn: conn.id,
+      ...(address !== undefined ? { address } : {}),
     };
     m.participants.push(p);
     this.setSeat(conn, { meetingId: m.id, participantId: p.id });

@@ -5,14 +5,15 @@
  * between admitted participants, and the rules hold — wrong PINs refused and
  * rate-limited per address and, past a meeting's allowance, no longer
  * admitting the right PIN at once, full, expired and ended meetings refused with
- * their codes, a removed guest out for good, a dropped guest back in its
- * place within the grace.
+ * their codes, a removed guest out for good (and one back from its address
+ * without its key waiting for a host), at most two waiting places per
+ * address, a dropped guest back in its place within the grace.
  */
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { MEETING_PIN_RATE } from "../../party/core/meetings.ts";
+import { MAX_WAITING_PER_ADDRESS, MEETING_PIN_RATE } from "../../party/core/meetings.ts";
 import { ADDRESS_RATES } from "../../party/core/limits.ts";
 import { uniqueRoom } from "../support/browser.ts";
 import { RawSocket, hostSocketUrl, roomSocketUrl, type Frame } from "../support/raw-socket.ts";
@@ -225,6 +226,31 @@ describe("meetings", () => {
     assert.equal(await errorCode(e, "deleted"), "not_found");
   });
 
+  test("one address holds at most MAX_WAITING_PER_ADDRESS places in a waiting room; others still get in line", async () => {
+    const room = uniqueRoom("meet-lobby");
+    const host = await hostIn(room);
+    const row = await create(host, { title: "Open door" });
+    const seats: Frame[] = [];
+    for (let i = 0; i < MAX_WAITING_PER_ADDRESS; i++) {
+      const s = await guestIn(room, "198.51.100.9");
+      s.send({ type: "meeting-join", token: row.token, name: `Flood ${i}` });
+      seats.push(await meetingFrame(s, `flood ${i} waits`, (f) => f.state === "waiting"));
+    }
+    const extra = await guestIn(room, "198.51.100.9");
+    extra.send({ type: "meeting-join", token: row.token, name: "Flood more" });
+    assert.equal(await errorCode(extra, "one more from the same address"), "rate_limited");
+    const guest = await guestIn(room, "198.51.100.10");
+    guest.send({ type: "meeting-join", token: row.token, name: "Client" });
+    const seat = await meetingFrame(guest, "a guest from elsewhere still waits in line", (f) => f.state === "waiting");
+    host.send({ type: "meeting-admit", meetingId: row.id, participantId: seat.you });
+    await meetingFrame(guest, "and is admitted", (f) => f.state === "admitted");
+    // A place freed (the host turned one away) can be taken again from that address.
+    host.send({ type: "meeting-remove", meetingId: row.id, participantId: seats[0].you });
+    await host.next("one fewer waiting", (f) => f.type === "meetings" && !(f.meetings as MeetingRow[]).some((m) => m.participants.some((p) => p.id === seats[0].you)));
+    extra.send({ type: "meeting-join", token: row.token, name: "Flood more" });
+    await meetingFrame(extra, "a freed place is taken", (f) => f.state === "waiting");
+  });
+
   test("a guest removed by the host is out and cannot join again; a dropped guest takes its place again", async () => {
     const room = uniqueRoom("meet-remove");
     const host = await hostIn(room);
@@ -245,6 +271,18 @@ describe("meetings", () => {
     assert.equal(await errorCode(gone, "no signaling once removed"), "forbidden");
     gone.send({ type: "meeting-join", token: row.token, name: "Removed", pin: "5555", rejoin: goneSeat.rejoin });
     assert.equal(await errorCode(gone, "cannot join again"), "removed");
+    // Back without its key (storage cleared), from the same address: the PIN no longer lets it in, a host decides.
+    const fresh = await guestIn(room, "192.0.2.20");
+    fresh.send({ type: "meeting-join", token: row.token, name: "Removed again", pin: "5555" });
+    const lobby = await meetingFrame(fresh, "waits for a host", (f) => f.state === "waiting");
+    await host.next("the host sees it waiting", (f) => f.type === "meetings" && (f.meetings as MeetingRow[]).some((m) => m.participants.some((p) => p.id === lobby.you && p.state === "waiting")));
+    fresh.send({ type: "meeting-signal", to: staysSeat.you, candidate: null });
+    assert.equal(await errorCode(fresh, "no signaling while waiting"), "forbidden");
+    // Another address with the PIN is still let in at once.
+    const other = await guestIn(room, "192.0.2.22");
+    other.send({ type: "meeting-join", token: row.token, name: "Other", pin: "5555" });
+    await meetingFrame(other, "another address is admitted by the PIN", (f) => f.state === "admitted");
+    other.send({ type: "meeting-leave" });
 
     // Stays' socket drops; the others see it reconnecting; a new socket with its key takes its place, no PIN.
     await stays.close();
