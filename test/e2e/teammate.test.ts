@@ -6,7 +6,8 @@
  * track throughout (never stopped, never asked for again), and Ada's page
  * decodes the visitor's video in the meeting before the call's connection
  * closes (make before break); the visitor shares a screen with both. And
- * the room's rules for it, over raw sockets.
+ * the room's rules for it, over raw sockets. When the meeting cannot
+ * connect, the move is given up and the call goes on.
  */
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
@@ -15,6 +16,7 @@ import type { Page } from "playwright-core";
 import { eventually, hidden, openHost, openVisitor, setAvailable, uniqueRoom, visible } from "../support/browser.ts";
 import { RawSocket, hostSocketUrl, roomSocketUrl, type Frame } from "../support/raw-socket.ts";
 import { useStack } from "../support/stack.ts";
+import { HANDOVER_TIMEOUT_MS } from "../../widget/meeting/handover.ts";
 
 const ADA = `ada-${randomUUID()}`;
 const GRACE = `grace-${randomUUID()}`;
@@ -164,6 +166,46 @@ test("a host rings a teammate into a video call: it becomes a meeting of three, 
       watch.meetingVideo !== undefined && watch.meetingVideo < watch.callClosed!,
       `the meeting's video came ${watch.meetingVideo === undefined ? "never" : `${Math.round(watch.meetingVideo - watch.callClosed!)} ms after`} the call's connection closed`,
     );
+  }));
+
+test("when the meeting cannot connect, the move is given up and the call goes on with the same media", () =>
+  stack.run(async (pages) => {
+    const room = uniqueRoom("teammate-stuck");
+    const ada = await openHost(pages, stack.server.origin, room, ADA);
+    await recordPeerConnections(ada.page);
+    await setAvailable(ada.page, true);
+    const visitor = await openVisitor(pages, stack.server.origin, room);
+    await visible(visitor.panel.getByText("Available", { exact: true }));
+    await visitor.panel.getByRole("button", { name: "Video call" }).click();
+    await ada.page.getByRole("button", { name: "Accept" }).click();
+    await visible(visitor.panel.getByText("Connected", { exact: true }));
+    await visible(ada.page.getByText("Connected", { exact: true }));
+    const camera = await eventually("the visitor's camera in the call", () => visitorCamera(visitor.page, "call"), (c) => c?.state === "live");
+    // From now on neither page applies a remote ICE candidate on a new connection: the meeting's pair can never connect.
+    for (const page of [ada.page, visitor.page]) {
+      await page.evaluate(() => {
+        const native = RTCPeerConnection.prototype.addIceCandidate;
+        const before = new WeakSet<RTCPeerConnection>((window as unknown as { __pcs?: RTCPeerConnection[] }).__pcs ?? []);
+        RTCPeerConnection.prototype.addIceCandidate = function (this: RTCPeerConnection, ...args: unknown[]) {
+          return before.has(this) || this.connectionState === "connected" ? (native as (...a: unknown[]) => Promise<void>).apply(this, args) : Promise.resolve();
+        } as typeof native;
+      });
+    }
+
+    await ada.page.getByRole("button", { name: "Add someone by link" }).click();
+    await visible(ada.page.getByText("Bringing in a teammate…"));
+    await visible(visitor.panel.getByText("Bringing in a teammate…"));
+    // Given up after HANDOVER_TIMEOUT_MS: both sides say so, and the call is still up.
+    for (const page of [ada.page, visitor.panel]) {
+      await page.getByText("Could not bring in a teammate; the call goes on").waitFor({ state: "visible", timeout: HANDOVER_TIMEOUT_MS + 15_000 });
+    }
+    await visible(visitor.panel.getByText("Connected", { exact: true }));
+    await visible(ada.page.getByText("Connected", { exact: true }));
+    assert.deepEqual(await visitorCamera(visitor.page, "call"), camera, "the visitor's camera is the same track, still live");
+    const frames = () => inbound(ada.page).then((pcs) => pcs[0]?.videoFrames ?? 0);
+    const before = await frames();
+    await eventually("Ada still decodes the visitor's video in the call", frames, (n) => n > before);
+    await visible(ada.page.getByRole("button", { name: "Add someone by link" }));
   }));
 
 test("the room: only the call's host can make it a meeting; its two peers get their places, teammates are rung by name", async () => {

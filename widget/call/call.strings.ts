@@ -22,6 +22,8 @@ export const callStrings = {
   callConnecting: "Connecting…",
   /** The call is becoming a meeting (a teammate is brought in); it goes on meanwhile. */
   movingToMeeting: "Bringing in a teammate…",
+  /** Bringing in a teammate did not work out; the call goes on as it was. */
+  moveFailed: "Could not bring in a teammate; the call goes on",
   connected: "Connected",
   callReconnecting: "Reconnecting…",
   declined: "Declined",

@@ -666,8 +666,11 @@ export class ContactMeHost extends LitElement {
         ${call.live
           ? nothing
           : html`<button slot="actions" part="call-dismiss" @click=${() => this.call.reset()}>${s.dismiss}</button>`}
+        ${this.handover.note(s)
+          ? html`<span slot="actions" class="muted" role="status">${this.handover.note(s)}</span>`
+          : nothing}
         ${this.handover.moving
-          ? html`<span slot="actions" class="muted" role="status">${s.movingToMeeting}</span>`
+          ? nothing
           : call.status === "connected" || call.status === "reconnecting"
             ? html`${this.teammates.map(
                 (name) => html`<button slot="actions" part="ring-teammate" @click=${() => this.bringIn(name)}>${format(s.ringTeammate, { name })}</button>`,

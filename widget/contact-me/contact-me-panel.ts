@@ -527,7 +527,7 @@ export class ContactMePanel extends LitElement {
         ${session.call.live
           ? nothing
           : html`<button slot="actions" part="call-done" @click=${() => session.leaveCall("menu")}>${s.newCall}</button>`}
-        ${session.handover.moving ? html`<span slot="actions" role="status">${s.movingToMeeting}</span>` : nothing}
+        ${session.handover.note(s) ? html`<span slot="actions" role="status">${session.handover.note(s)}</span>` : nothing}
       </contact-me-call>
     `;
   }

@@ -134,8 +134,8 @@ export class ContactMeMeeting extends LitElement {
   @property({ type: Boolean }) autojoin = false;
   /**
    * The camera and microphone to send, instead of asking for them (a call
-   * moving into the meeting hands over its own). The meeting stops its
-   * tracks when it ends for this participant.
+   * moving into the meeting hands over its own). They stay the giver's: the
+   * meeting never stops them.
    */
   @property({ attribute: false }) stream: MediaStream | undefined;
   /** The place kept for this participant (the `rejoin` of a `meeting-invite`): joins with it, no PIN asked. */
@@ -287,7 +287,7 @@ export class ContactMeMeeting extends LitElement {
     this.screen.stop();
     this.mesh?.close();
     this.mesh = undefined;
-    for (const t of this.local?.getTracks() ?? []) t.stop();
+    if (this.local !== this.stream) for (const t of this.local?.getTracks() ?? []) t.stop();
     this.local = undefined;
     this.signaling.close();
   }

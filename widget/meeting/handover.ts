@@ -8,6 +8,11 @@
  * (`hangup` `moved`) and the meeting shown: make before break, so the media
  * between the two never stops and nobody is asked for anything.
  *
+ * When that connection is not up within {@link HANDOVER_TIMEOUT_MS} (or the
+ * meeting refuses or closes first), the move is given up: the meeting is
+ * left, the call keeps its camera and microphone and goes on as it was, and
+ * {@link CallHandover.note} says so.
+ *
  * Used by both `<contact-me>` (visitor) and `<contact-me-host>`, as a Lit
  * ReactiveController; each renders {@link CallHandover.render} where it shows
  * meetings.
@@ -27,6 +32,19 @@ type Invite = MessageOf<ServerMessage, "meeting-invite">;
  */
 export const HANDOVER_OVERLAP_MS = 1000;
 
+/**
+ * How long the meeting's connection with the call's other side may take
+ * before the move is given up, in ms (as a call's own first connection,
+ * `CONNECT_TIMEOUT_MS`).
+ */
+export const HANDOVER_TIMEOUT_MS = 20_000;
+
+/** Texts of {@link CallHandover.note}. */
+export interface HandoverStrings {
+  movingToMeeting: string;
+  moveFailed: string;
+}
+
 /** Where the meeting connects, and as whom (the attributes of `<contact-me-meeting>`). */
 export interface HandoverTarget {
   room: string;
@@ -45,6 +63,9 @@ export class CallHandover implements ReactiveController {
   /** True once the call has ended and the meeting is what shows. */
   moved = false;
   private stream: MediaStream | undefined;
+  /** The call whose move was given up (the note says so while it lasts). */
+  private failedCallId: string | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
 
   /**
    * @param onInvite called once the meeting chunk is loaded for a new invite (the dashboard rings its teammates then)
@@ -68,6 +89,19 @@ export class CallHandover implements ReactiveController {
     return this.invite !== undefined && !this.moved;
   }
 
+  /** What the call shows of its move: under way, given up (until that call ends), or nothing. */
+  note(s: HandoverStrings): string | undefined {
+    if (this.moving) return s.movingToMeeting;
+    if (this.failedCallId !== undefined && this.failedCallId === this.call.callId) return s.moveFailed;
+    return undefined;
+  }
+
+  /** The page dropped the element: the meeting goes with it, and so do the media it had taken over. */
+  hostDisconnected(): void {
+    clearTimeout(this.timer);
+    if (this.moved) this.stream?.getTracks().forEach((t) => t.stop());
+  }
+
   private async begin(invite: Invite): Promise<void> {
     this.invite = invite;
     // At once: the other side may move the call (`ended` `moved`) before the meeting's code is here.
@@ -82,8 +116,22 @@ export class CallHandover implements ReactiveController {
       return;
     }
     this.stream = stream;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.giveUp(), HANDOVER_TIMEOUT_MS);
     this.onInvite?.(invite);
     this.host.requestUpdate();
+  }
+
+  /** The meeting did not connect in time, or closed before it did: the call goes on with its media. */
+  private giveUp(): void {
+    if (!this.moving) return;
+    const callId = this.invite!.callId;
+    console.warn("contact-me: the call could not move into the meeting; it goes on");
+    if (callId !== undefined && this.call.callId === callId) {
+      this.call.handOver(false);
+      this.failedCallId = callId;
+    } else this.stream?.getTracks().forEach((t) => t.stop());
+    this.reset();
   }
 
   /** The call ended while it was moving (hung up here, there, or `moved`): the meeting takes its place. */
@@ -106,12 +154,21 @@ export class CallHandover implements ReactiveController {
   }
 
   private done(): void {
+    clearTimeout(this.timer);
     this.moved = true;
     this.onMoved?.();
     this.host.requestUpdate();
   }
 
+  /** The meeting closed (left, ended, refused): its media stop once it had taken the call's place. */
   private left(): void {
+    if (!this.moved) return this.giveUp();
+    this.stream?.getTracks().forEach((t) => t.stop());
+    this.reset();
+  }
+
+  private reset(): void {
+    clearTimeout(this.timer);
     this.invite = undefined;
     this.stream = undefined;
     this.moved = false;
