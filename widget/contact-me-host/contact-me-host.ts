@@ -1,6 +1,6 @@
 import { LitElement, html, nothing, type PropertyValues } from "lit";
 import { property, state } from "lit/decorators.js";
-import { TYPING_EVERY_MS, type CallMedia, type MessageOf, type ServerMessage } from "../../protocol/socket.ts";
+import { MAX_MEETING_TITLE_LENGTH, TYPING_EVERY_MS, type CallMedia, type MessageOf, type ServerMessage } from "../../protocol/socket.ts";
 import { CallController } from "../call/call-controller.ts";
 import { browserGlobals, detectCallSupport, staticCallSupport, type CallBlocker, type CallSupport } from "../call/capabilities.ts";
 import { CALL_PARTS } from "../call/call-view.ts";
@@ -495,7 +495,7 @@ export class ContactMeHost extends LitElement {
     if (!this.call.callId) return;
     this.ringWhenMoved = name;
     const title = format(this.text.callMeetingTitle, { name: this.call.peerName || this.text.visitor });
-    this.signaling.send({ type: "meeting-create", title: title.slice(0, 120), expiresInS: 86_400, callId: this.call.callId });
+    this.signaling.send({ type: "meeting-create", title: title.slice(0, MAX_MEETING_TITLE_LENGTH), expiresInS: 86_400, callId: this.call.callId });
   }
 
   override render() {
