@@ -65,8 +65,9 @@ where the browser already allows both, as the benchmark's pages do; stopped once
 with the ICE settings its \`welcome\` gave (TURN credentials minted for the connection, used while good for
 five more minutes), and makes its offer while \`accept\` is on its way, holding the offer and candidates
 until \`accepted\` comes back; the offer is made directly, not a task later on \`negotiationneeded\`. The
-visitor's camera, stopped while ringing, starts again on \`accepted\`, and its answer waits for it (at most
-1 s) so the answer carries the video. Both sides bundle everything on one transport from the first offer
+visitor's camera, stopped while ringing, starts again on \`accepted\`; its answer does not wait for it but
+takes the offer's video as send-and-receive with no track yet, and the camera fills that place when it
+starts (\`replaceTrack\`, no renegotiation). Both sides bundle everything on one transport from the first offer
 (\`bundlePolicy: "max-bundle"\`), so candidates are gathered and trickled once, not per m-line; the direct
 pages use the same \`PeerCall\`, so they gain that too. Because the dashboard's media start while it rings,
 the scripted host's reaction (Accept shown → clicked) hides them: phase 2 no longer holds the host's

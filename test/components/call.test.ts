@@ -103,6 +103,36 @@ describe("PeerCall (perfect negotiation)", () => {
     expect(errors).to.deep.equal([]);
   });
 
+  it("with expectVideo, the answer does not wait for the camera, which then fills the answer's video without renegotiation", async () => {
+    const { a, b, toA, toB, errors } = makePair(true);
+    const local = await media(false); // the camera is still starting
+    b.addStream(local);
+    b.expectVideo(local);
+    a.addStream(await media());
+    await connected(a, b);
+    expect(toA.sent.filter((s) => s.description).map((s) => s.description!.type)).to.deep.equal(["answer"]);
+    const video = b.pc.localDescription!.sdp.split("\r\nm=").find((section) => section.startsWith("video"));
+    expect(/a=(sendrecv|sendonly|recvonly|inactive)/.exec(video ?? "")?.[1], "the answer's video direction").to.equal("sendrecv");
+    const camera = (await media()).getVideoTracks()[0];
+    local.addTrack(camera);
+    b.addTrack(camera, local);
+    const decoded = async () => {
+      let frames = 0;
+      (await a.pc.getStats()).forEach((r: Record<string, unknown>) => {
+        if (r.type === "inbound-rtp" && r.kind === "video") frames += Number(r.framesDecoded ?? 0);
+      });
+      return frames;
+    };
+    let frames = 0;
+    await waitUntil(async () => (frames = await decoded()) > 0, "the camera's frames did not arrive", { timeout: 15000 });
+    expect(frames).to.be.greaterThan(0);
+    // One offer, one answer: the camera went into the place the answer kept.
+    expect(toA.sent.filter((s) => s.description).length).to.equal(1);
+    expect(toB.sent.filter((s) => s.description).length).to.equal(1);
+    expect(a.remoteStream.getVideoTracks().length).to.equal(1);
+    expect(errors).to.deep.equal([]);
+  });
+
   it("applies ICE candidates that arrive before the remote description", async () => {
     const { a, b, toA, toB, errors } = makePair();
     // The answerer's candidates never reach the offerer: the connection can

@@ -571,9 +571,10 @@ export class CallController implements ReactiveController {
 
   /**
    * The call was accepted: start the camera stopped by {@link parkCamera} and
-   * send it. Sent with the answer when it is ready before the host's offer,
-   * else added by a renegotiation. On failure the call goes on without this
-   * side's video, and {@link warning} says so.
+   * send it: with the answer when it is ready before the host's offer, else
+   * in the place the answer kept for it ({@link PeerCall.expectVideo}). On
+   * failure the call goes on without this side's video, and {@link warning}
+   * says so.
    */
   private async unparkCamera(peer: PeerCall): Promise<void> {
     const deviceId = this.parkedCamera;
@@ -774,8 +775,11 @@ export class CallController implements ReactiveController {
       this.finish("failed");
     });
     if (this.localStream) peer.addStream(this.localStream);
-    // The camera stopped while ringing starts again; the answer waits for it (bounded), so it carries the video.
-    if (this.parkedCamera !== undefined) peer.holdAnswer(this.unparkCamera(peer));
+    // The camera stopped while ringing starts again; the answer does not wait for it but keeps its place.
+    if (this.parkedCamera !== undefined && this.localStream) {
+      peer.expectVideo(this.localStream);
+      void this.unparkCamera(peer);
+    }
   }
 
   private sendMuteState(): void {

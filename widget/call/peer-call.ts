@@ -120,9 +120,6 @@ export interface PeerCallOptions {
   timing?: Partial<RecoveryTiming>;
 }
 
-/** Longest the first answer waits for {@link PeerCall.holdAnswer}'s promise, in ms. */
-export const ANSWER_HOLD_MS = 1000;
-
 /**
  * Where the call stands:
  * `connecting` (first connection), `connected`, `reconnecting` (recovering
@@ -180,8 +177,10 @@ export class PeerCall extends EventTarget {
   private pendingCandidates: RTCIceCandidateInit[] = [];
   /** Streams held back until the first remote offer; undefined once sent. */
   private heldStreams: MediaStream[] | undefined;
-  /** What the first answer waits for (a track still starting), see {@link holdAnswer}. */
-  private answerGate: Promise<unknown> | undefined;
+  /** A stream whose camera is still starting when the first answer goes (see {@link expectVideo}). */
+  private videoExpected: MediaStream | undefined;
+  /** The sender the answer kept for that camera: {@link addTrack} fills it, no renegotiation. */
+  private videoSlot: { sender: RTCRtpSender; stream: MediaStream } | undefined;
   /** Every local stream given, with its current tracks: re-sent on a fresh connection. */
   private readonly localStreams = new Set<MediaStream>();
   /** Incoming signals are applied one at a time, in arrival order. */
@@ -309,13 +308,15 @@ export class PeerCall extends EventTarget {
   }
 
   /**
-   * Under `awaitRemoteOffer`: make the first answer wait (at most
-   * {@link ANSWER_HOLD_MS}) until `ready` settles — e.g. the camera starting
-   * again once the call is accepted — so its track goes with the answer
-   * rather than in a renegotiation right after it.
+   * Under `awaitRemoteOffer`: the camera of `stream` is still starting (e.g.
+   * again once the call is accepted). The first answer does not wait for it:
+   * when `stream` has no video track by then, the answer takes the offer's
+   * video as send-and-receive with no track yet (RTCRtpTransceiver.direction
+   * `sendrecv`, W3C webrtc-pc §5.4), and {@link addTrack} of the camera then
+   * fills that sender (RTCRtpSender.replaceTrack), with no renegotiation.
    */
-  holdAnswer(ready: Promise<unknown>): void {
-    if (this.heldStreams) this.answerGate = ready;
+  expectVideo(stream: MediaStream): void {
+    if (this.heldStreams) this.videoExpected = stream;
   }
 
   /**
@@ -327,6 +328,14 @@ export class PeerCall extends EventTarget {
     this.localStreams.add(stream);
     if (this.heldStreams) {
       if (!this.heldStreams.includes(stream)) this.heldStreams.push(stream);
+      return;
+    }
+    const slot = this.videoSlot;
+    if (slot && track.kind === "video" && slot.stream === stream && this.current.getSenders().includes(slot.sender)) {
+      this.videoSlot = undefined;
+      void slot.sender.replaceTrack(track).catch((err) => {
+        if (!this.closed) this.fail(new PeerCallError("ERR_REPLACE_TRACK", "Could not send the camera", err));
+      });
       return;
     }
     this.sendTrack(track, stream);
@@ -534,6 +543,7 @@ export class PeerCall extends EventTarget {
     this.generation = generation;
     this.makingOffer = this.ignoreOffer = this.isSettingRemoteAnswerPending = false;
     this.pendingCandidates = [];
+    this.videoSlot = undefined;
     this.screenSender = undefined;
     for (const track of this.remoteStream.getTracks()) this.remoteStream.removeTrack(track);
     for (const track of this.remoteScreenStream.getTracks()) this.remoteScreenStream.removeTrack(track);
@@ -662,18 +672,13 @@ export class PeerCall extends EventTarget {
     await this.flushCandidates();
     if (this.closed || pc !== this.current) return;
     if (description.type === "answer") return this.checkRestored();
-    const gate = this.heldStreams ? this.answerGate : undefined;
-    this.answerGate = undefined;
-    if (gate) {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      await Promise.race([gate.catch(() => {}), new Promise((resolve) => (timer = setTimeout(resolve, ANSWER_HOLD_MS)))]);
-      clearTimeout(timer);
-      if (this.closed || pc !== this.current) return;
-    }
     const held = this.heldStreams;
     this.heldStreams = undefined;
     // addTrack reuses the transceivers the offer created, so the answer carries our media.
     for (const stream of held ?? []) for (const track of stream.getTracks()) this.sendTrack(track, stream, pc);
+    const waiting = this.videoExpected;
+    this.videoExpected = undefined;
+    if (held && waiting && waiting.getVideoTracks().length === 0) this.keepVideoSlot(pc, waiting);
     try {
       await pc.setLocalDescription();
       if (this.closed || pc !== this.current) return;
@@ -682,6 +687,18 @@ export class PeerCall extends EventTarget {
     } catch (err) {
       if (!this.closed && pc === this.current) this.fail(new PeerCallError("ERR_SET_LOCAL_DESCRIPTION", "Could not create an answer", err));
     }
+  }
+
+  /** Answer the offer's unused video as `sendrecv` with no track yet, for {@link expectVideo}'s camera. */
+  private keepVideoSlot(pc: RTCPeerConnection, stream: MediaStream): void {
+    const transceiver = pc
+      .getTransceivers()
+      .find((t) => t.mid !== null && t.receiver.track.kind === "video" && !t.sender.track && t.direction !== "stopped" && t.sender !== this.screenSender);
+    if (!transceiver) return;
+    transceiver.direction = "sendrecv";
+    // Under the stream's id (a=msid), so the other side finds the video beside this side's audio.
+    transceiver.sender.setStreams?.(stream);
+    this.videoSlot = { sender: transceiver.sender, stream };
   }
 
   /**
