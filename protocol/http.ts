@@ -180,6 +180,8 @@ export const Presence = schema(() =>
   v.object({
     /** Whether any signed-in host is available (always false outside the business hours). */
     available: v.boolean(),
+    /** Whether an available host can take calls now (false: messages only, e.g. no WebRTC on its dashboard). */
+    calls: v.boolean(),
     /** Outside the business hours: when they next open, ms since the epoch. */
     nextOpen: v.optional(v.number()),
     /** Host messages the visitor has not read, when the query carried a valid conversation token. */

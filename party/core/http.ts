@@ -58,7 +58,7 @@ export interface RouteContext {
   id: string;
   config: RoomConfig;
   /** What visitors are told of presence: whether a host is available (and the hours open), else when they next open (ms since the epoch). */
-  presence(): { available: boolean; nextOpen?: number };
+  presence(): { available: boolean; calls?: boolean; nextOpen?: number };
   /** Unread host messages of the conversation whose token is given, or undefined. */
   unread(conversationToken: string): Promise<number | undefined>;
   slack: SlackBridge;
@@ -140,14 +140,14 @@ export class Routes {
     return room.files.part(who, query.query.id, Number(query.query.offset), bytes);
   }
 
-  /** `GET presence`: whether a host is available (and when the hours next open), and the unread count of the visitor's conversation. */
+  /** `GET presence`: whether a host is available and can take calls (and when the hours next open), and the unread count of the visitor's conversation. */
   private async presence(url: URL, room: RouteContext): Promise<Answer<typeof PRESENCE>> {
     const parsed = parseQuery(PRESENCE, url.searchParams);
     // Every parameter is an optional string: the query always parses.
     const token = parsed.ok ? parsed.query.conversation : undefined;
     const unread = token ? await room.unread(token) : undefined;
-    const { available, nextOpen } = room.presence();
-    return { status: 200, body: { available, ...(nextOpen !== undefined ? { nextOpen } : {}), ...(unread !== undefined ? { unread } : {}) } };
+    const { available, calls, nextOpen } = room.presence();
+    return { status: 200, body: { available, calls: calls === true, ...(nextOpen !== undefined ? { nextOpen } : {}), ...(unread !== undefined ? { unread } : {}) } };
   }
 
   /** `GET host.webmanifest`: the room's dashboard as an installable app (`demo/host.html`, its icons in `demo/icons/`). */

@@ -103,7 +103,7 @@ test("a visitor cannot act as host, and bad JSON does not drop the connection", 
     const forbidden = await visitor.next("forbidden error", (f) => f.type === "error");
     assert.equal(forbidden.code, "forbidden");
     assert.equal(typeof forbidden.message, "string");
-    assert.deepEqual(await presence(room), { available: false });
+    assert.deepEqual(await presence(room), { available: false, calls: false });
     assert.ok(
       !visitor.frames.some((f) => f.type === "presence" && f.available === true),
       "no presence change was broadcast",

@@ -10,6 +10,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, test } from "node:test";
+import { roomPath } from "../../protocol/http.ts";
 import { uniqueRoom } from "../support/browser.ts";
 import { RawSocket, hostSocketUrl, roomSocketUrl, type Frame } from "../support/raw-socket.ts";
 import { startServer, type TestServer } from "../support/server.ts";
@@ -106,6 +107,8 @@ test("a host whose browser cannot take calls is available for messages only: pre
     assert.equal(hostPresence.calls, false, JSON.stringify(hostPresence));
     const presence = await visitor.next("presence for messages only", (f) => f.type === "presence" && f.available === true);
     assert.equal(presence.calls, false, JSON.stringify(presence));
+    const overHttp = async () => (await (await fetch(`${origin}${roomPath(room)}/presence`)).json()) as Frame;
+    assert.deepEqual(await overHttp(), { available: true, calls: false }, "GET presence: messages only");
     const hosts = await host.next("the host listed available", (f) => f.type === "hosts" && (f.hosts as Frame[]).length === 1);
     assert.equal((hosts.hosts as Frame[])[0]!.available, true);
 
@@ -122,6 +125,7 @@ test("a host whose browser cannot take calls is available for messages only: pre
     try {
       second.send({ type: "available", available: true, capabilities: able });
       await visitor.next("calls possible", (f) => f.type === "presence" && f.calls === true);
+      assert.deepEqual(await overHttp(), { available: true, calls: true }, "GET presence: calls possible");
       visitor.send({ type: "call", media: "audio", name: "Ann", capabilities: able });
       await visitor.next("ringing", is("ringing"));
       await second.next("the call waiting", ringing);

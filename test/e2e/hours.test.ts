@@ -55,7 +55,7 @@ test("outside the hours visitors see the host away until the next opening, calls
     await visitor.next("welcome", is("welcome"));
     await visitor.next("away until the opening", (f) => f.type === "presence" && f.available === false && f.nextOpen === NEXT_OPEN);
     const presence = (await (await fetch(`${origin}${roomPath(room)}/presence`)).json()) as Frame;
-    assert.deepEqual(presence, { available: false, nextOpen: NEXT_OPEN });
+    assert.deepEqual(presence, { available: false, calls: false, nextOpen: NEXT_OPEN });
 
     visitor.send({ type: "call", media: "audio", capabilities: { webrtc: true, audio: true, video: true } });
     const refused = await visitor.next("the call refused", is("error"));

@@ -29,5 +29,5 @@ test("HTTP from a foreign Origin is refused with 403; a listed one gets CORS for
   assert.deepEqual(foreign, { ok: false, status: 403, error: { error: "forbidden", message: "Origin not allowed" } });
   const listed = await fetch(url, { headers: { origin: ALLOWED } });
   assert.equal(listed.headers.get("access-control-allow-origin"), ALLOWED);
-  assert.deepEqual(await readAnswer(PRESENCE, listed), { ok: true, status: 200, body: { available: false } });
+  assert.deepEqual(await readAnswer(PRESENCE, listed), { ok: true, status: 200, body: { available: false, calls: false } });
 });

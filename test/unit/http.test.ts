@@ -67,14 +67,14 @@ async function signed(body: string, secret = SIGNING_SECRET): Promise<RequestIni
 describe("the room's answers match the description", () => {
   it("GET presence, with and without a conversation token", async () => {
     const room = new FakeRoom({ HOST_KEY, ICE_SERVERS: "[]" });
-    assert.deepEqual((await exchange(room, PRESENCE)).json, { available: false });
+    assert.deepEqual((await exchange(room, PRESENCE)).json, { available: false, calls: false });
     const visitor = await room.connect();
     const token = visitor.last("welcome")!.conversationToken!;
     await room.send(visitor, { type: "text", text: "hello", clientId: "c1" });
     const known = await exchange(room, PRESENCE, {}, `?conversation=${encodeURIComponent(token)}`);
-    assert.deepEqual(known.json, { available: false, unread: 0 });
+    assert.deepEqual(known.json, { available: false, calls: false, unread: 0 });
     const unknown = await exchange(room, PRESENCE, {}, "?conversation=not-a-token");
-    assert.deepEqual(unknown.json, { available: false });
+    assert.deepEqual(unknown.json, { available: false, calls: false });
   });
 
   it("POST host/session: 200, 401, 400, 429 with Retry-After", async () => {
@@ -138,7 +138,7 @@ describe("the room's answers match the description", () => {
 
   it("readAnswer reads them, typed, with Retry-After in seconds", async () => {
     const room = new FakeRoom({ HOST_KEY, ICE_SERVERS: "[]" });
-    assert.deepEqual(await room.call(PRESENCE, { query: { conversation: undefined } }), { ok: true, status: 200, body: { available: false } });
+    assert.deepEqual(await room.call(PRESENCE, { query: { conversation: undefined } }), { ok: true, status: 200, body: { available: false, calls: false } });
     const session = await room.call(HOST_SESSION, { body: { key: HOST_KEY } });
     assert.ok(session.ok);
     assert.equal(session.body.name, "Host");
