@@ -314,7 +314,9 @@ export const Declined = schema(() => v.object({ declined: v.boolean() }));
  * `POST decline` with `{"callId", "token"}` → `200 {"declined"}`: a host
  * declines a call from its push notification, with no dashboard open.
  * Errors: `400 bad_json` when the body is not JSON or not of that shape;
- * `401 forbidden` when the token is not one the room issued for that call.
+ * `401 forbidden` when the token is not one the room issued for that call;
+ * `429 rate_limited` (with `Retry-After`) after too many wrong tokens from
+ * one client address (10, then one every 6 s; a right token spends none).
  */
 export const DECLINE_CALL = {
   party: "main",
@@ -323,7 +325,7 @@ export const DECLINE_CALL = {
   query: undefined,
   body: DeclineRequest,
   response: Declined,
-  errors: [400, 401, 403],
+  errors: [400, 401, 403, 429],
 } as const satisfies Endpoint;
 
 // ---------------------------------------------------------------- Slack

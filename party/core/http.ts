@@ -64,8 +64,13 @@ export interface RouteContext {
   slack: SlackBridge;
   /** Ask the sign-in guard of a client address (`/take` or `/refund`, see `guard.ts`). */
   guard(address: string, action: "take" | "refund"): Promise<Response>;
-  /** Decline a call for the host a decline token stands for: whether it was waiting; undefined for a token not the room's. */
-  decline(callId: string, token: string): Promise<boolean | undefined>;
+  /**
+   * Decline a call for the host a decline token stands for, tried from
+   * client `address`: `declined`, `not-waiting` (answered or over already),
+   * `wrong-token` (not the room's token for that call), or `rate-limited`
+   * (too many wrong tokens from the address, `ADDRESS_RATES.decline`).
+   */
+  decline(callId: string, token: string, address: string): Promise<"declined" | "not-waiting" | "wrong-token" | "rate-limited">;
   /** Uploads and files. */
   files: Files;
 }
@@ -185,9 +190,10 @@ export class Routes {
     }
     const body = parseBody(DECLINE_CALL, data);
     if (!body.ok) return errorAnswer(400, body.message);
-    const declined = await room.decline(body.body.callId, body.body.token);
-    if (declined === undefined) return errorAnswer(401, "Not a decline token of this room for that call");
-    return { status: 200, body: { declined } };
+    const outcome = await room.decline(body.body.callId, body.body.token, addressOf(req));
+    if (outcome === "rate-limited") return errorAnswer(429, "Too many wrong decline tokens; wait a minute", { "retry-after": "6" });
+    if (outcome === "wrong-token") return errorAnswer(401, "Not a decline token of this room for that call");
+    return { status: 200, body: { declined: outcome === "declined" } };
   }
 
   /** `POST host/session`: a host key for a host token. */

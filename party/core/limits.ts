@@ -53,7 +53,9 @@ export type RateName = keyof typeof RATES;
  * - `call`: call requests, 6 at once then one every 10 s;
  * - `upload`: new uploads by visitors (`POST upload`), 10 at once then one every 30 s;
  * - `pin`: meeting PINs tried (`meeting-join`), 5 at once then one every 30 s
- *   (a right PIN gives its token back).
+ *   (a right PIN gives its token back);
+ * - `decline`: decline tokens tried (`POST decline`), 10 at once then one
+ *   every 6 s (a right token gives its token back).
  * Kept in the room's memory (a room woken from hibernation starts them full).
  */
 export const ADDRESS_RATES = {
@@ -63,6 +65,7 @@ export const ADDRESS_RATES = {
   call: { burst: 6, perSecond: 1 / 10 },
   upload: { burst: 10, perSecond: 1 / 30 },
   pin: { burst: 5, perSecond: 1 / 30 },
+  decline: { burst: 10, perSecond: 1 / 6 },
 } as const satisfies Record<string, Rate>;
 
 export type AddressRateName = keyof typeof ADDRESS_RATES;

@@ -452,9 +452,13 @@ export class ContactRoom {
       id: this.id,
       config: this.config,
       presence: () => this.calls.visitorPresence(),
-      decline: async (callId, token) => {
+      decline: async (callId, token, address) => {
+        // A try is spent before the token is checked, and given back when it was right.
+        if (!this.conns.spendAddress(address, "decline", Date.now())) return "rate-limited";
         const host = await verifyDeclineToken(token, this.secret, this.id, callId);
-        return host === undefined ? undefined : this.calls.declineAs(host, callId);
+        if (host === undefined) return "wrong-token";
+        this.conns.refundAddress(address, "decline");
+        return (await this.calls.declineAs(host, callId)) ? "declined" : "not-waiting";
       },
       unread: async (token) => {
         const id = await verifyConversationToken(token, this.secret, this.id);

@@ -14,6 +14,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, test } from "node:test";
 import { DECLINE_CALL, endpointPath } from "../../protocol/http.ts";
+import { ADDRESS_RATES } from "../../party/core/limits.ts";
 import { callTopic, conversationTopic } from "../../protocol/push.ts";
 import { MAX_PUSH_DEVICES, WEEKDAYS, type BusinessHours } from "../../protocol/socket.ts";
 import { eventually, uniqueRoom } from "../support/browser.ts";
@@ -159,8 +160,12 @@ test("declined from the notification with its token (only that call, only that t
   socket.send({ type: "push-ring", ring: true });
   await socket.next("ring on", (f) => f.type === "push" && f.ring === true);
   await socket.close();
-  const decline = (body: unknown) =>
-    fetch(`${server.origin}${endpointPath(DECLINE_CALL, room)}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const decline = (body: unknown, address?: string) =>
+    fetch(`${server.origin}${endpointPath(DECLINE_CALL, room)}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...(address ? { "cf-connecting-ip": address } : {}) },
+      body: JSON.stringify(body),
+    });
 
   const visitor = await RawSocket.open(roomSocketUrl(server.origin, room));
   try {
@@ -178,6 +183,17 @@ test("declined from the notification with its token (only that call, only that t
     const malformed = await decline({ callId });
     assert.equal(malformed.status, 400);
     await malformed.arrayBuffer();
+    // Guessing from one address: its allowance of wrong tokens, then 429 whatever it sends; other addresses are not affected.
+    const guesser = "198.51.100.66";
+    for (let i = 0; i < ADDRESS_RATES.decline.burst; i++) {
+      const wrong = await decline({ callId, token: `${token.slice(0, -6)}${String(i).padStart(6, "A")}` }, guesser);
+      assert.equal(wrong.status, 401, `wrong token ${i + 1}`);
+      await wrong.arrayBuffer();
+    }
+    const limited = await decline({ callId, token }, guesser);
+    assert.equal(limited.status, 429, "past the allowance");
+    assert.ok(Number(limited.headers.get("retry-after")) > 0, "with Retry-After");
+    assert.equal(((await limited.json()) as { error: string }).error, "rate_limited");
     const res = await decline({ callId, token });
     assert.equal(res.status, 200);
     assert.deepEqual(await res.json(), { declined: true });
