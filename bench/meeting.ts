@@ -43,7 +43,7 @@ const JOIN_WAIT_MS = 90_000;
 /** Sizes of a run: joins per meeting size, the CPU window, and the time after which no further join starts. */
 function plan(quick: boolean): { joins: (size: number) => number; windowS: number; budgetMs: number } {
   // The one-to-one row is a by-product: one join in the full run too.
-  return quick ? { joins: () => 1, windowS: 1, budgetMs: 120_000 } : { joins: (size) => (size === 2 ? 1 : 3), windowS: 5, budgetMs: 330_000 };
+  return quick ? { joins: () => 1, windowS: 1, budgetMs: 120_000 } : { joins: (size) => (size === 2 ? 1 : 3), windowS: 5, budgetMs: 300_000 };
 }
 
 /** Upper bound of a UI step (a click, a tile going) while the machine is saturated, ms. */
@@ -63,7 +63,8 @@ Frames are the counts \`test/support/meeting.ts\` reads on each remote tile (the
 \`getVideoPlaybackQuality().totalVideoFrames\` and the frames presented, \`requestVideoFrameCallback\`), polled in the
 page every 10 ms, on the shared clock (\`performance.timeOrigin + performance.now()\`). The newcomer then clicks
 **Leave** and its page closes; each further join is a fresh page with a new name (the meeting of 2 is joined once;
-no further join starts once the section has run ${plan(false).budgetMs / 1000} s, so n may be smaller; \`--quick\` leaves out the meeting
+no further join starts once the section has run ${plan(false).budgetMs / 1000} s or the run is within 90 s of its deadline,
+so n may be smaller; the section runs last for that reason; \`--quick\` leaves out the meeting
 of ${MAX_MEETING_SIZE}).
 
 **CPU**: once all N show each other's video, the user + system CPU time of every process of the benchmark's
@@ -89,7 +90,8 @@ grid with a local preview, re-rendered on every change), the active-speaker poll
 /**
  * In-page helpers both kinds of page share: `window.__untilFrames(names,
  * timeoutMs)` resolves with the time (shared clock) at which
- * `window.__meetFrames()` first counted a frame from each of `names`.
+ * `window.__meetFrames()` first counted a frame from each of `names`
+ * (`window.__firstFrames`: when each first did, for the progress log).
  */
 const UNTIL_FRAMES = `
 window.__untilFrames = (names, timeoutMs) => new Promise((resolve, reject) => {
@@ -97,7 +99,10 @@ window.__untilFrames = (names, timeoutMs) => new Promise((resolve, reject) => {
   const tick = async () => {
     let frames = {};
     try { frames = JSON.parse(await window.__meetFrames()); } catch {}
-    if (names.every((n) => (frames[n] ?? 0) > 0)) resolve(performance.timeOrigin + performance.now());
+    const now = performance.timeOrigin + performance.now();
+    window.__firstFrames ??= {};
+    for (const n of names) if ((frames[n] ?? 0) > 0) window.__firstFrames[n] ??= now;
+    if (names.every((n) => (frames[n] ?? 0) > 0)) resolve(now);
     else if (Date.now() - start > timeoutMs) reject(new Error("no frames from " + names.filter((n) => !(frames[n] > 0)).join(", ") + " within " + timeoutMs + " ms"));
     else setTimeout(tick, 10);
   };
@@ -237,6 +242,12 @@ async function cpuWindow(b: BenchBrowser, serverPids: number[], windowS: number)
   return { cpu: (cpuSeconds(pids) - c0) / wall, server: serverPids.length ? (cpuSeconds(serverPids) - s0) / wall : NaN };
 }
 
+/** When the newcomer's page first showed each other's frames, ms after `t0`, for the progress log. */
+async function firsts(page: Page, t0: number): Promise<string> {
+  const at = (await page.evaluate("window.__firstFrames ?? {}")) as Record<string, number>;
+  return Object.entries(at).map(([name, t]) => `${name} ${(t - t0).toFixed(0)}`).join(", ");
+}
+
 function untilFrames(page: Page, names: string[]): Promise<number> {
   return page.evaluate(`window.__untilFrames(${JSON.stringify(names)}, ${JOIN_WAIT_MS})`) as Promise<number>;
 }
@@ -283,7 +294,7 @@ async function widgetMeeting(ctx: BenchContext, b: BenchBrowser, size: number, {
       const { cpu, server } = await cpuWindow(b, ctx.room.serverPids(), windowS);
       const sample = { join: sees - clicked, everyone: everyone - clicked, cpu, server };
       samples.push(sample);
-      ctx.log(`  meeting of ${size}, join ${j}: ${sample.join.toFixed(0)} ms (everyone ${sample.everyone.toFixed(0)} ms); browser ${cpu.toFixed(2)} cores, room server ${server.toFixed(2)}`);
+      ctx.log(`  meeting of ${size}, join ${j}: ${sample.join.toFixed(0)} ms (${await firsts(guest.page, clicked)}; everyone ${sample.everyone.toFixed(0)} ms); browser ${cpu.toFixed(2)} cores, room server ${server.toFixed(2)}`);
       // The newcomer leaves for good; its place is free for the next one.
       await guest.page.getByRole("button", { name: "Leave" }).click({ timeout: STEP_MS });
       await Promise.all(seated.map((s) => eventually(`${s.name} no longer showing ${name}`, () => remoteFrames(s.guest), (f) => !(name in f), STEP_MS)));
@@ -348,7 +359,7 @@ async function directMesh(ctx: BenchContext, b: BenchBrowser, size: number, { jo
       const { cpu } = await cpuWindow(b, [], windowS);
       const sample = { join: sees - start, everyone: everyone - start, cpu, server: NaN };
       samples.push(sample);
-      ctx.log(`  direct mesh of ${size}, join ${j}: ${sample.join.toFixed(0)} ms (everyone ${sample.everyone.toFixed(0)} ms); browser ${cpu.toFixed(2)} cores`);
+      ctx.log(`  direct mesh of ${size}, join ${j}: ${sample.join.toFixed(0)} ms (${await firsts(page.page, start)}; everyone ${sample.everyone.toFixed(0)} ms); browser ${cpu.toFixed(2)} cores`);
       await page.page.evaluate("window.__mesh.leave()");
       for (const s of seated) deliver(s.name, JSON.stringify({ kind: "bye", from: name }));
       await Promise.all(seated.map((s) => eventually(`${s.name} dropping ${name}`, () => frames(s.page.page), (f) => !(name in f), STEP_MS)));
@@ -363,7 +374,8 @@ async function directMesh(ctx: BenchContext, b: BenchBrowser, size: number, { jo
 
 export async function benchMeeting(ctx: BenchContext): Promise<Figure[]> {
   const { joins, windowS, budgetMs } = plan(ctx.quick);
-  const softEnd = Date.now() + budgetMs;
+  // No join starts past the section's own budget, nor within a minute and a half of the run's deadline.
+  const softEnd = Date.now() + Math.min(budgetMs, ctx.deadline.remaining() - 90_000);
   const figures: Figure[] = [];
   let b: BenchBrowser | undefined;
   try {
