@@ -20,7 +20,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Browser, Page } from "playwright-core";
 import { MAX_MEETING_SIZE } from "../protocol/socket.ts";
 import { eventually, launchChromium, Pages, WAIT_MS, type TestPage } from "../test/support/browser.ts";
-import { assertEveryoneSeesEveryone, createMeeting, joinFromLink, REMOTE_TILE_FRAMES, remoteFrames, type MeetingSeat } from "../test/support/meeting.ts";
+import { assertEveryoneSeesEveryone, createMeeting, joinFromLink, latestMeetings, REMOTE_TILE_FRAMES, remoteFrames, type MeetingSeat } from "../test/support/meeting.ts";
 import { videoBitrateFor } from "../widget/meeting/mesh.ts";
 import { roomName, type BenchContext } from "./lib/context.ts";
 import { failed, withRatio, type Figure } from "./lib/figures.ts";
@@ -46,7 +46,7 @@ function plan(quick: boolean): { joins: (size: number) => number; windowS: numbe
   return quick ? { joins: () => 1, windowS: 1, budgetMs: 120_000 } : { joins: (size) => (size === 2 ? 1 : 3), windowS: 5, budgetMs: 300_000 };
 }
 
-/** Upper bound of a UI step (a click, a tile going) while the machine is saturated, ms. */
+/** Upper bound of a step between joins (a tile going) while the machine is saturated, ms. */
 const STEP_MS = 60_000;
 
 export const MEETING: Section = {
@@ -61,8 +61,8 @@ shows video from every other. Then the last guest does the same, timed: **Join t
 tiles of all N − 1 others; the **everyone** row runs on until every other page also shows the newcomer's frames.
 Frames are the counts \`test/support/meeting.ts\` reads on each remote tile (the larger of
 \`getVideoPlaybackQuality().totalVideoFrames\` and the frames presented, \`requestVideoFrameCallback\`), polled in the
-page every 10 ms, on the shared clock (\`performance.timeOrigin + performance.now()\`). The newcomer then clicks
-**Leave** and its page closes; each further join is a fresh page with a new name (the meeting of 2 is joined once;
+page every 10 ms, on the shared clock (\`performance.timeOrigin + performance.now()\`). The host then removes the
+newcomer (\`meeting-remove\`) and its page closes; each further join is a fresh page with a new name (the meeting of 2 is joined once;
 no further join starts once the section has run ${plan(false).budgetMs / 1000} s or the run is within 90 s of its deadline,
 so n may be smaller; the section runs last for that reason; \`--quick\` leaves out the meeting
 of ${MAX_MEETING_SIZE}).
@@ -202,6 +202,12 @@ interface Sample {
   server: number;
 }
 
+/** The joins of one meeting (or direct mesh), and why any further one failed. */
+interface Joins {
+  samples: Sample[];
+  failures: string[];
+}
+
 /** The root processes of Chromium browsers below this process. */
 function chromiumRoots(): Set<number> {
   const procs = allProcesses();
@@ -262,7 +268,7 @@ interface Run {
   softEnd: number;
 }
 
-async function widgetMeeting(ctx: BenchContext, b: BenchBrowser, size: number, { joins, windowS, softEnd }: Run): Promise<Sample[]> {
+async function widgetMeeting(ctx: BenchContext, b: BenchBrowser, size: number, { joins, windowS, softEnd }: Run): Promise<Joins> {
   const pages = new Pages(b.browser);
   const room = roomName(`bench-meeting-${size}`);
   const { host, token } = await createMeeting(ctx.partykit.origin, room, ctx.hostKey, { title: `Bench meeting of ${size}`, pin: PIN, capacity: size });
@@ -278,36 +284,49 @@ async function widgetMeeting(ctx: BenchContext, b: BenchBrowser, size: number, {
     await assertEveryoneSeesEveryone(seated.map((s) => seat(s.name, s.guest)), { firstMs: JOIN_WAIT_MS, onMs: WAIT_MS });
 
     const samples: Sample[] = [];
+    const failures: string[] = [];
     for (let j = 1; j <= joins; j++) {
-      ctx.deadline.check(`meeting of ${size}`);
-      if (j > 1 && Date.now() > softEnd) break;
-      const name = `Newcomer ${j}`;
-      const others = seated.map((s) => s.name);
-      // The others wait for the newcomer's frames from before it loads.
-      const seen = seated.map((s) => untilFrames(s.guest.page, [name]));
-      seen.forEach((p) => p.catch(() => {}));
-      const guest = await open(name);
-      const sees = await untilFrames(guest.page, others);
-      const clicked = (await guest.page.evaluate("window.__joinClick")) as number;
-      const everyone = Math.max(sees, ...(await Promise.all(seen)));
-      await sleep(SETTLE_MS);
-      const { cpu, server } = await cpuWindow(b, ctx.room.serverPids(), windowS);
-      const sample = { join: sees - clicked, everyone: everyone - clicked, cpu, server };
-      samples.push(sample);
-      ctx.log(`  meeting of ${size}, join ${j}: ${sample.join.toFixed(0)} ms (${await firsts(guest.page, clicked)}; everyone ${sample.everyone.toFixed(0)} ms); browser ${cpu.toFixed(2)} cores, room server ${server.toFixed(2)}`);
-      // The newcomer leaves for good; its place is free for the next one.
-      await guest.page.getByRole("button", { name: "Leave" }).click({ timeout: STEP_MS });
-      await Promise.all(seated.map((s) => eventually(`${s.name} no longer showing ${name}`, () => remoteFrames(s.guest), (f) => !(name in f), STEP_MS)));
-      await guest.context.close();
+      try {
+        ctx.deadline.check(`meeting of ${size}`);
+        if (j > 1 && Date.now() > softEnd) break;
+        const name = `Newcomer ${j}`;
+        const others = seated.map((s) => s.name);
+        // The others wait for the newcomer's frames from before it loads.
+        const seen = seated.map((s) => untilFrames(s.guest.page, [name]));
+        seen.forEach((p) => p.catch(() => {}));
+        const guest = await open(name);
+        const sees = await untilFrames(guest.page, others);
+        const clicked = (await guest.page.evaluate("window.__joinClick")) as number;
+        const everyone = Math.max(sees, ...(await Promise.all(seen)));
+        await sleep(SETTLE_MS);
+        const { cpu, server } = await cpuWindow(b, ctx.room.serverPids(), windowS);
+        const sample = { join: sees - clicked, everyone: everyone - clicked, cpu, server };
+        samples.push(sample);
+        ctx.log(`  meeting of ${size}, join ${j}: ${sample.join.toFixed(0)} ms (${await firsts(guest.page, clicked)}; everyone ${sample.everyone.toFixed(0)} ms); browser ${cpu.toFixed(2)} cores, room server ${server.toFixed(2)}`);
+        // The host removes the newcomer (over its socket, which a saturated page cannot stall); its place is free for the next one.
+        const listed = latestMeetings(host)[0];
+        const newcomer = listed?.participants.find((p) => p.name === name);
+        if (!listed || !newcomer) throw new Error(`${name} is not in the host's list of the meeting`);
+        host.send({ type: "meeting-remove", meetingId: listed.id, participantId: newcomer.id });
+        await guest.context.close();
+        await Promise.all(seated.map((s) => eventually(`${s.name} no longer showing ${name}`, () => remoteFrames(s.guest), (f) => !(name in f), STEP_MS)));
+      } catch (err) {
+        // A join that fails after others succeeded is reported beside their figures, not retried.
+        if (samples.length === 0) throw err;
+        const why = err instanceof Error ? err.message.split("\n")[0]! : String(err);
+        failures.push(`after ${samples.length} join${samples.length > 1 ? "s" : ""}: ${why}`);
+        ctx.log(`  join ${j} failed: ${why}`);
+        break;
+      }
     }
-    return samples;
+    return { samples, failures };
   } finally {
     await host.close();
     await pages.closeAll();
   }
 }
 
-async function directMesh(ctx: BenchContext, b: BenchBrowser, size: number, { joins, windowS, softEnd }: Run): Promise<Sample[]> {
+async function directMesh(ctx: BenchContext, b: BenchBrowser, size: number, { joins, windowS, softEnd }: Run): Promise<Joins> {
   const pages = new Pages(b.browser);
   const room = roomName(`bench-mesh-${size}`);
   const byName = new Map<string, Page>();
@@ -344,29 +363,39 @@ async function directMesh(ctx: BenchContext, b: BenchBrowser, size: number, { jo
     await assertEveryoneSeesEveryone(seated.map((s) => ({ name: s.name, frames: () => frames(s.page.page) })), { firstMs: JOIN_WAIT_MS, onMs: WAIT_MS });
 
     const samples: Sample[] = [];
+    const failures: string[] = [];
     for (let j = 1; j <= joins; j++) {
-      ctx.deadline.check(`direct mesh of ${size}`);
-      if (j > 1 && Date.now() > softEnd) break;
-      const name = `Newcomer ${j}`;
-      const page = await open(name);
-      const others = seated.map(({ name, id }) => ({ name, id }));
-      const seen = seated.map((s) => untilFrames(s.page.page, [name]));
-      seen.forEach((p) => p.catch(() => {}));
-      const start = await join(page, name, randomUUID(), others);
-      const sees = await untilFrames(page.page, others.map((o) => o.name));
-      const everyone = Math.max(sees, ...(await Promise.all(seen)));
-      await sleep(SETTLE_MS);
-      const { cpu } = await cpuWindow(b, [], windowS);
-      const sample = { join: sees - start, everyone: everyone - start, cpu, server: NaN };
-      samples.push(sample);
-      ctx.log(`  direct mesh of ${size}, join ${j}: ${sample.join.toFixed(0)} ms (${await firsts(page.page, start)}; everyone ${sample.everyone.toFixed(0)} ms); browser ${cpu.toFixed(2)} cores`);
-      await page.page.evaluate("window.__mesh.leave()");
-      for (const s of seated) deliver(s.name, JSON.stringify({ kind: "bye", from: name }));
-      await Promise.all(seated.map((s) => eventually(`${s.name} dropping ${name}`, () => frames(s.page.page), (f) => !(name in f), STEP_MS)));
-      byName.delete(name);
-      await page.context.close();
+      try {
+        ctx.deadline.check(`direct mesh of ${size}`);
+        if (j > 1 && Date.now() > softEnd) break;
+        const name = `Newcomer ${j}`;
+        const page = await open(name);
+        const others = seated.map(({ name, id }) => ({ name, id }));
+        const seen = seated.map((s) => untilFrames(s.page.page, [name]));
+        seen.forEach((p) => p.catch(() => {}));
+        const start = await join(page, name, randomUUID(), others);
+        const sees = await untilFrames(page.page, others.map((o) => o.name));
+        const everyone = Math.max(sees, ...(await Promise.all(seen)));
+        await sleep(SETTLE_MS);
+        const { cpu } = await cpuWindow(b, [], windowS);
+        const sample = { join: sees - start, everyone: everyone - start, cpu, server: NaN };
+        samples.push(sample);
+        ctx.log(`  direct mesh of ${size}, join ${j}: ${sample.join.toFixed(0)} ms (${await firsts(page.page, start)}; everyone ${sample.everyone.toFixed(0)} ms); browser ${cpu.toFixed(2)} cores`);
+        await page.page.evaluate("window.__mesh.leave()");
+        for (const s of seated) deliver(s.name, JSON.stringify({ kind: "bye", from: name }));
+        await Promise.all(seated.map((s) => eventually(`${s.name} dropping ${name}`, () => frames(s.page.page), (f) => !(name in f), STEP_MS)));
+        byName.delete(name);
+        await page.context.close();
+      } catch (err) {
+        // A join that fails after others succeeded is reported beside their figures, not retried.
+        if (samples.length === 0) throw err;
+        const why = err instanceof Error ? err.message.split("\n")[0]! : String(err);
+        failures.push(`after ${samples.length} join${samples.length > 1 ? "s" : ""}: ${why}`);
+        ctx.log(`  join ${j} failed: ${why}`);
+        break;
+      }
     }
-    return samples;
+    return { samples, failures };
   } finally {
     await pages.closeAll();
   }
@@ -384,7 +413,7 @@ export async function benchMeeting(ctx: BenchContext): Promise<Figure[]> {
     for (const size of SIZES) {
       if (ctx.quick && !QUICK_SIZES.includes(size)) {
         const unavailable = "not measured in --quick (a meeting of 5 saturates 2 cores for minutes)";
-        figures.push(...sizeFigures(size, [], [], windowS).map(({ id, section, name, unit }) => ({ id, section, name, unit, unavailable })));
+        figures.push(...sizeFigures(size, { samples: [], failures: [] }, { samples: [], failures: [] }, windowS).map(({ id, section, name, unit }) => ({ id, section, name, unit, unavailable })));
         continue;
       }
       const run: Run = { joins: joins(size), windowS, softEnd };
@@ -411,7 +440,13 @@ export async function benchMeeting(ctx: BenchContext): Promise<Figure[]> {
   }
 }
 
-function sizeFigures(size: number, widget: Sample[], direct: Sample[], windowS: number): Figure[] {
+function sizeFigures(size: number, widgetJoins: Joins, directJoins: Joins, windowS: number): Figure[] {
+  const widget = widgetJoins.samples;
+  const direct = directJoins.samples;
+  const failures = [
+    ...widgetJoins.failures.map((f) => `meeting, failed ${f}`),
+    ...directJoins.failures.map((f) => `direct mesh, failed ${f}`),
+  ];
   const row = (key: "join" | "everyone" | "cpu", id: string, name: string, unit: string, label: string, notes?: string): Figure => {
     const w = summarize(widget.map((x) => x[key]));
     const d = summarize(direct.map((x) => x[key]));
@@ -420,7 +455,14 @@ function sizeFigures(size: number, widget: Sample[], direct: Sample[], windowS: 
   const who = size === 2 ? "the second person" : `the ${ordinal(size)} person`;
   const server = summarize(widget.map((x) => x.server));
   return [
-    row("join", `meeting.join.${size}`, `Meeting of ${size}: ${who} clicks Join → its page shows video from ${size > 2 ? `all ${size - 1} others` : "the other"}`, "ms", `direct \`PeerCall\` mesh of ${size}: start → same`),
+    row(
+      "join",
+      `meeting.join.${size}`,
+      `Meeting of ${size}: ${who} clicks Join → its page shows video from ${size > 2 ? `all ${size - 1} others` : "the other"}`,
+      "ms",
+      `direct \`PeerCall\` mesh of ${size}: start → same`,
+      failures.length ? failures.join("; ") : undefined,
+    ),
     row("everyone", `meeting.everyone.${size}`, `Meeting of ${size}: ${who} clicks Join → every page shows video from every other`, "ms", `direct mesh of ${size}: start → same`),
     row(
       "cpu",
