@@ -311,11 +311,7 @@ async function widgetMeeting(ctx: BenchContext, b: BenchBrowser, size: number, {
         await guest.context.close();
         await Promise.all(seated.map((s) => eventually(`${s.name} no longer showing ${name}`, () => remoteFrames(s.guest), (f) => !(name in f), STEP_MS)));
       } catch (err) {
-        // A join that fails after others succeeded is reported beside their figures, not retried.
-        if (samples.length === 0) throw err;
-        const why = err instanceof Error ? err.message.split("\n")[0]! : String(err);
-        failures.push(`after ${samples.length} join${samples.length > 1 ? "s" : ""}: ${why}`);
-        ctx.log(`  join ${j} failed: ${why}`);
+        noteFailure(ctx, err, j, samples.length, failures);
         break;
       }
     }
@@ -324,6 +320,17 @@ async function widgetMeeting(ctx: BenchContext, b: BenchBrowser, size: number, {
     await host.close();
     await pages.closeAll();
   }
+}
+
+/**
+ * A join that failed: rethrown when no join of this meeting succeeded yet,
+ * else noted in `failures`, to be reported beside the figures of those that did (not retried).
+ */
+function noteFailure(ctx: BenchContext, err: unknown, join: number, succeeded: number, failures: string[]): void {
+  if (succeeded === 0) throw err;
+  const why = err instanceof Error ? err.message.split("\n")[0]! : String(err);
+  failures.push(`after ${succeeded} join${succeeded > 1 ? "s" : ""}: ${why}`);
+  ctx.log(`  join ${join} failed: ${why}`);
 }
 
 async function directMesh(ctx: BenchContext, b: BenchBrowser, size: number, { joins, windowS, softEnd }: Run): Promise<Joins> {
@@ -387,11 +394,7 @@ async function directMesh(ctx: BenchContext, b: BenchBrowser, size: number, { jo
         byName.delete(name);
         await page.context.close();
       } catch (err) {
-        // A join that fails after others succeeded is reported beside their figures, not retried.
-        if (samples.length === 0) throw err;
-        const why = err instanceof Error ? err.message.split("\n")[0]! : String(err);
-        failures.push(`after ${samples.length} join${samples.length > 1 ? "s" : ""}: ${why}`);
-        ctx.log(`  join ${j} failed: ${why}`);
+        noteFailure(ctx, err, j, samples.length, failures);
         break;
       }
     }

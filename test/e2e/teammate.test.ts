@@ -13,7 +13,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { test } from "node:test";
 import type { Page } from "playwright-core";
-import { eventually, hidden, openHost, openVisitor, setAvailable, uniqueRoom, visible } from "../support/browser.ts";
+import { eventually, hidden, openHost, openVisitor, setAvailable, uniqueRoom, visible, type Pages } from "../support/browser.ts";
 import { RawSocket, hostSocketUrl, roomSocketUrl, type Frame } from "../support/raw-socket.ts";
 import { useStack } from "../support/stack.ts";
 import { HANDOVER_TIMEOUT_MS } from "../../widget/meeting/handover.ts";
@@ -97,6 +97,18 @@ function visitorCamera(page: Page, where: "call" | "meeting"): Promise<{ id: str
   }, where);
 }
 
+/** A visitor of `room` video-calls; the host on `hostPage` accepts. Resolves once both show Connected, with the visitor's live camera. */
+async function videoCall(pages: Pages, room: string, hostPage: Page) {
+  const visitor = await openVisitor(pages, stack.server.origin, room);
+  await visible(visitor.panel.getByText("Available", { exact: true }));
+  await visitor.panel.getByRole("button", { name: "Video call" }).click();
+  await hostPage.getByRole("button", { name: "Accept" }).click();
+  await visible(visitor.panel.getByText("Connected", { exact: true }));
+  await visible(hostPage.getByText("Connected", { exact: true }));
+  const camera = await eventually("the visitor's camera in the call", () => visitorCamera(visitor.page, "call"), (c) => c?.state === "live");
+  return { visitor, camera };
+}
+
 test("a host rings a teammate into a video call: it becomes a meeting of three, and the visitor's media never stops", () =>
   stack.run(async (pages) => {
     const room = uniqueRoom("teammate");
@@ -107,13 +119,7 @@ test("a host rings a teammate into a video call: it becomes a meeting of three, 
     await visible(ada.page.getByText(/Grace \(away\)/));
     await recordPeerConnections(grace.page);
 
-    const visitor = await openVisitor(pages, stack.server.origin, room);
-    await visible(visitor.panel.getByText("Available", { exact: true }));
-    await visitor.panel.getByRole("button", { name: "Video call" }).click();
-    await ada.page.getByRole("button", { name: "Accept" }).click();
-    await visible(visitor.panel.getByText("Connected", { exact: true }));
-    await visible(ada.page.getByText("Connected", { exact: true }));
-    const camera = await eventually("the visitor's camera in the call", () => visitorCamera(visitor.page, "call"), (c) => c?.state === "live");
+    const { visitor, camera } = await videoCall(pages, room, ada.page);
 
     await watchHandover(ada.page);
     await ada.page.getByRole("button", { name: "Ring Grace" }).click();
@@ -174,13 +180,7 @@ test("when the meeting cannot connect, the move is given up and the call goes on
     const ada = await openHost(pages, stack.server.origin, room, ADA);
     await recordPeerConnections(ada.page);
     await setAvailable(ada.page, true);
-    const visitor = await openVisitor(pages, stack.server.origin, room);
-    await visible(visitor.panel.getByText("Available", { exact: true }));
-    await visitor.panel.getByRole("button", { name: "Video call" }).click();
-    await ada.page.getByRole("button", { name: "Accept" }).click();
-    await visible(visitor.panel.getByText("Connected", { exact: true }));
-    await visible(ada.page.getByText("Connected", { exact: true }));
-    const camera = await eventually("the visitor's camera in the call", () => visitorCamera(visitor.page, "call"), (c) => c?.state === "live");
+    const { visitor, camera } = await videoCall(pages, room, ada.page);
     // From now on neither page applies a remote ICE candidate on a new connection: the meeting's pair can never connect.
     for (const page of [ada.page, visitor.page]) {
       await page.evaluate(() => {
