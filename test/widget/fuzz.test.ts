@@ -110,7 +110,7 @@ test("10,000 bad frames: each answered with an error; the room and a live call s
     sockets.forEach((s) => s.close());
 
     // The room still serves, and the call set up before is still connected.
-    assert.deepEqual(await requestEndpoint(stack.server.origin, PRESENCE, room, {}), { ok: true, status: 200, body: { available: true } });
+    assert.deepEqual(await requestEndpoint(stack.server.origin, PRESENCE, room, {}), { ok: true, status: 200, body: { available: true, calls: true } });
     const fresh = await RawSocket.open(url);
     fresh.send(JSON.stringify({ type: "text", text: "after the storm", clientId: "ok" }));
     assert.equal((await fresh.next("sent", (f) => f.type === "sent")).clientId, "ok");
