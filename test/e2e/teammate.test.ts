@@ -5,16 +5,21 @@
  * three. Grace sees and hears both others; the visitor's camera is the same
  * track throughout (never stopped, never asked for again), and Ada's page
  * decodes the visitor's video in the meeting before the call's connection
- * closes (make before break); the visitor shares a screen with both. And
+ * closes (make before break); the visitor shares a screen with both; Ada's
+ * dashboard in the meeting passes axe and is photographed into
+ * `docs/dashboard-meeting.png`. And
  * the room's rules for it, over raw sockets. When the meeting cannot
  * connect, the move is given up and the call goes on.
  */
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
+import { join } from "node:path";
 import { test } from "node:test";
 import type { Page } from "playwright-core";
+import { assertAccessible } from "../support/axe.ts";
 import { eventually, hidden, openHost, openVisitor, setAvailable, uniqueRoom, visible, type Pages } from "../support/browser.ts";
 import { RawSocket, hostSocketUrl, roomSocketUrl, type Frame } from "../support/raw-socket.ts";
+import { REPO_ROOT } from "../support/server.ts";
 import { useStack } from "../support/stack.ts";
 import { HANDOVER_TIMEOUT_MS } from "../../widget/meeting/handover.ts";
 
@@ -159,6 +164,23 @@ test("a host rings a teammate into a video call: it becomes a meeting of three, 
     }), (names) => JSON.stringify(names) === JSON.stringify(["Ada", "Grace"]));
     await hidden(ada.page.getByText("Call ended"));
     assert.equal(await visitor.page.evaluate(() => (document.querySelector("contact-me") as unknown as { getCallStats(): Promise<unknown> }).getCallStats()), null, "the one-to-one call is over");
+    // Ada's dashboard with the call become a meeting of three: axe's WCAG 2.2 AA rules, and its picture.
+    await assertAccessible(ada.page, "(dashboard) a call become a meeting of three");
+    await ada.page.setViewportSize({ width: 1000, height: 900 });
+    await ada.page.locator('[part="meeting-view"]').scrollIntoViewIfNeeded();
+    const still = await ada.page.locator('[part="meeting-view"]').evaluate((meeting) =>
+      Promise.all(
+        [...(meeting.shadowRoot?.querySelectorAll("video") ?? [])].map(
+          (v) =>
+            new Promise<string>((resolve) => {
+              const timer = setTimeout(() => resolve(`${v.closest("[part]")?.textContent?.trim()}${v.paused ? " (paused)" : ""}`), 5000);
+              v.requestVideoFrameCallback(() => (clearTimeout(timer), resolve("")));
+            }),
+        ),
+      ).then((names) => names.filter(Boolean)),
+    );
+    assert.deepEqual(still, [], "tiles of Ada's meeting showing no new frame");
+    await ada.page.screenshot({ path: join(REPO_ROOT, "docs", "dashboard-meeting.png") });
 
     // The visitor's camera is the very track of the call, still live: it was never stopped nor asked for again.
     assert.deepEqual(await visitorCamera(visitor.page, "meeting"), camera);

@@ -502,9 +502,75 @@ test("custom-elements.json lists exactly the parts and events both elements show
     // The newest conversation opens by itself: the call-back request in it.
     await see("a call-back request", noRtc.page, "contact-me-host", ["call-back-request"]);
 
+    // ---------------------------------------------------------------- a meeting: joined from the dashboard and from its link
+    await a.page.getByRole("textbox", { name: "Title" }).fill("Walkthrough");
+    await a.page.getByRole("textbox", { name: /^PIN/ }).fill("2468");
+    await a.page.locator('[part="meeting-form"]').getByRole("button", { name: "Create" }).click();
+    const listedMeeting = a.page.locator('[part="meeting"]').filter({ hasText: "Walkthrough" });
+    const link = await eventually("the meeting's link", () => listedMeeting.locator('[part="meeting-link"]').inputValue(), (l) => l.includes("meeting="));
+    const meetingToken = new URL(link).searchParams.get("meeting")!;
+    // Joined with the camera blocked: the meeting's form says so, and its Join tries again.
+    await a.page.evaluate(() => {
+      const media = navigator.mediaDevices;
+      Object.assign(window, { __getUserMedia: media.getUserMedia.bind(media) });
+      media.getUserMedia = () => Promise.reject(new DOMException("Permission denied", "NotAllowedError"));
+    });
+    await listedMeeting.getByRole("button", { name: "Join", exact: true }).click();
+    await see("a meeting joined with the camera blocked", a.page, "contact-me-host", ["meeting-view", "meeting-join", "meeting-error"]);
+    await a.page.evaluate(() => {
+      navigator.mediaDevices.getUserMedia = (window as unknown as { __getUserMedia: MediaDevices["getUserMedia"] }).__getUserMedia;
+    });
+    await a.page.locator('[part="meeting-view"]').getByRole("button", { name: "Join", exact: true }).click();
+    await see("alone in a meeting", a.page, "contact-me-host", [
+      "meeting-view",
+      "meeting-grid",
+      "meeting-tile",
+      "meeting-tile-local",
+      "meeting-tile-video",
+      "meeting-tile-name",
+      "meeting-status",
+      "meeting-controls",
+      "meeting-mute",
+      "meeting-camera",
+      "meeting-share-screen",
+      "meeting-leave",
+    ]);
+    const g = await openWithInit(pages, `${origin}/?room=${room}&meeting=${meetingToken}`);
+    await see("a meeting's link opened", g.page, "contact-me", ["meeting-view", "meeting-join"]);
+    await g.page.getByRole("textbox", { name: "Your name" }).fill("Grace");
+    await g.page.getByRole("textbox", { name: "PIN" }).fill("0000");
+    await g.page.getByRole("button", { name: "Join", exact: true }).click();
+    await see("a wrong PIN", g.page, "contact-me", ["meeting-join", "meeting-error"]);
+    await g.page.getByRole("textbox", { name: "PIN" }).fill("2468");
+    await g.page.getByRole("button", { name: "Join", exact: true }).click();
+    const inMeeting = ["meeting-grid", "meeting-tile", "meeting-tile-local", "meeting-tile-video", "meeting-tile-name", "meeting-controls", "meeting-mute", "meeting-camera", "meeting-leave"];
+    await see("in a meeting of two, the host speaking", g.page, "contact-me", [...inMeeting, "meeting-share-screen", "meeting-tile-speaking"]);
+    // A participant whose browser never answers: its tile stays "Connecting to Stray…" on both pages.
+    const stray = await RawSocket.open(roomSocketUrl(origin, room));
+    try {
+      stray.send({ type: "meeting-join", token: meetingToken, name: "Stray", pin: "2468" });
+      await see("a participant still connecting", g.page, "contact-me", ["meeting-tile-state"]);
+      await see("a participant still connecting", a.page, "contact-me-host", ["meeting-tile-state"]);
+      stray.send({ type: "meeting-leave" });
+    } finally {
+      await stray.close();
+    }
+    await a.page.locator('[part="meeting-view"]').getByRole("button", { name: "Mute", exact: true }).click();
+    await see("in a meeting, the host muted", g.page, "contact-me", ["meeting-tile-muted"]);
+    await g.page.getByRole("button", { name: "Share screen" }).click();
+    const meetingScreen = ["meeting-screen-tile", "meeting-screen-label"];
+    await see("in a meeting, the guest sharing a screen", g.page, "contact-me", meetingScreen);
+    await see("in a meeting, the guest sharing a screen", a.page, "contact-me-host", [...inMeeting, "meeting-tile-speaking", ...meetingScreen]);
+    await g.page.getByRole("button", { name: "Leave", exact: true }).click();
+    await see("after leaving a meeting", g.page, "contact-me", ["meeting-view", "meeting-status", "meeting-close"]);
+    await g.page.getByRole("button", { name: "Close", exact: true }).click();
+    await hidden(g.page.locator('[part="meeting-view"]'));
+    await a.page.locator('[part="meeting-view"]').getByRole("button", { name: "Leave", exact: true }).click();
+    await hidden(a.page.locator('[part="meeting-view"]'));
+
     // ---------------------------------------------------------------- the verdict
     const seenEvents: SeenEvent[] = [];
-    for (const p of [a, b, v, w, u]) seenEvents.push(...(await events(p.page)));
+    for (const p of [a, b, v, w, u, g]) seenEvents.push(...(await events(p.page)));
     const report: string[] = [];
     for (const tag of TAGS) {
       const { parts, events: documented } = manifest[tag];

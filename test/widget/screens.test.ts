@@ -13,6 +13,7 @@ import { test } from "node:test";
 import type { Page } from "playwright-core";
 import { assertAccessible } from "../support/axe.ts";
 import { WAIT_MS, eventually, openHost, remoteVideoWidth, setAvailable, uniqueRoom, visible } from "../support/browser.ts";
+import { assertEveryoneSeesEveryone, createMeeting, joinFromLink, remoteFrames } from "../support/meeting.ts";
 import { REPO_ROOT } from "../support/server.ts";
 import { useStack } from "../support/stack.ts";
 
@@ -42,7 +43,13 @@ const STATES: Record<string, string> = {
   "in-call": "In a video call",
   ended: "The call ended: the next steps",
   away: "Open, the host away",
+  "meeting-join": "A meeting's invite link: the name and the PIN",
+  meeting: "A meeting of three",
+  "meeting-screen": "A meeting of three, one sharing a screen",
 };
+
+/** States photographed whole (the meeting fills the page), not only the widget's corner. */
+const WHOLE_PAGE = new Set(["meeting-join", "meeting", "meeting-screen"]);
 
 /**
  * The rectangles of the visible controls inside the open panel (through every
@@ -92,6 +99,56 @@ async function assertPhoneSheet(page: Page, state: string): Promise<void> {
   assert.ok(close && close.x >= 0 && close.y >= 0 && close.x + close.width <= width && close.y + close.height <= height, `${state}: Close off screen`);
 }
 
+/**
+ * The boxes of the meeting's tiles (shared screens too) and of its controls,
+ * through `<contact-me>`'s shadow root. A string: tsx would wrap the inner
+ * function in a helper the page lacks.
+ */
+const MEETING_BOXES = `(() => {
+  const root = document.querySelector("contact-me")?.shadowRoot?.querySelector("contact-me-meeting")?.shadowRoot;
+  const boxes = (selector) =>
+    Array.from(root ? root.querySelectorAll(selector) : []).map((el) => {
+      const r = el.getBoundingClientRect();
+      return { what: (el.getAttribute("part") || el.localName) + " " + (el.textContent || "").trim().slice(0, 20), x: r.x, y: r.y, width: r.width, height: r.height };
+    });
+  return { tiles: boxes('[part~="tile"], [part="screen-tile"]'), controls: boxes("button, input") };
+})()`;
+
+type Box = { what: string; x: number; y: number; width: number; height: number };
+
+/**
+ * Resolves with the videos of the meeting that presented no new frame within
+ * 5 s (`requestVideoFrameCallback`): none, when every tile plays after the
+ * page changed size or scheme.
+ */
+const MEETING_STILL_VIDEOS = `(async () => {
+  const root = document.querySelector("contact-me")?.shadowRoot?.querySelector("contact-me-meeting")?.shadowRoot;
+  const videos = Array.from(root ? root.querySelectorAll("video") : []).filter((v) => !v.hidden);
+  const still = await Promise.all(
+    videos.map((v) => new Promise((resolve) => {
+      const timer = setTimeout(() => resolve((v.closest("[part]")?.textContent || "").trim() + (v.paused ? " (paused)" : "")), 5000);
+      v.requestVideoFrameCallback(() => { clearTimeout(timer); resolve(""); });
+    })),
+  );
+  return still.filter(Boolean);
+})()`;
+
+/** The meeting fits the page: every tile and control inside the viewport, no two tiles overlapping, every tile big enough to see a face. */
+async function assertMeetingFits(page: Page, state: string, size: Size): Promise<void> {
+  const { tiles, controls } = (await page.evaluate(MEETING_BOXES)) as { tiles: Box[]; controls: Box[] };
+  const { width, height } = SIZES[size];
+  assert.ok(controls.length > 0, `${state}: no controls in the meeting`);
+  const outside = [...tiles, ...controls].filter((b) => b.x < -0.5 || b.y < -0.5 || b.x + b.width > width + 0.5 || b.y + b.height > height + 0.5);
+  assert.deepEqual(outside.map((b) => `${b.what} at ${Math.round(b.x)},${Math.round(b.y)} ${Math.round(b.width)}×${Math.round(b.height)}`), [], `${state}: outside the ${width}×${height} page`);
+  const overlapping: string[] = [];
+  for (const [i, a] of tiles.entries())
+    for (const b of tiles.slice(i + 1))
+      if (a.x < b.x + b.width - 0.5 && b.x < a.x + a.width - 0.5 && a.y < b.y + b.height - 0.5 && b.y < a.y + a.height - 0.5) overlapping.push(`${a.what} / ${b.what}`);
+  assert.deepEqual(overlapping, [], `${state}: tiles overlapping`);
+  const small = tiles.filter((t) => t.width < 120 || t.height < 90).map((t) => `${t.what} ${Math.round(t.width)}×${Math.round(t.height)}`);
+  assert.deepEqual(small, [], `${state}: tiles too small`);
+}
+
 /** For each size and scheme: axe, the phone checks, and the screenshot of `state`. */
 async function capture(page: Page, state: keyof typeof STATES, phoneChecks: boolean): Promise<void> {
   for (const size of Object.keys(SIZES) as Size[]) {
@@ -103,8 +160,12 @@ async function capture(page: Page, state: keyof typeof STATES, phoneChecks: bool
       const label = `${state} (${size}, ${colorScheme})`;
       await assertAccessible(page, label);
       if (size === "phone" && phoneChecks) await assertPhoneSheet(page, label);
+      if (state === "meeting" || state === "meeting-screen") {
+        await assertMeetingFits(page, label, size);
+        assert.deepEqual(await page.evaluate(MEETING_STILL_VIDEOS), [], `${label}: tiles whose video shows no new frame`);
+      }
       const { width, height } = SIZES[size];
-      const clip = size === "desktop" ? { x: width - DESKTOP_CLIP_WIDTH, y: 0, width: DESKTOP_CLIP_WIDTH, height } : undefined;
+      const clip = size === "desktop" && !WHOLE_PAGE.has(state) ? { x: width - DESKTOP_CLIP_WIDTH, y: 0, width: DESKTOP_CLIP_WIDTH, height } : undefined;
       await page.screenshot({ path: join(SCREENS, `${state}-${size}-${colorScheme}.png`), clip });
     }
   }
@@ -121,7 +182,7 @@ function writeIndex(): void {
   });
   writeFileSync(
     join(REPO_ROOT, "docs", "screens.md"),
-    `# The widget, state by state\n\nTaken by \`test/widget/screens.test.ts\` (\`npm test\` writes them again) at desktop (1280×800, the right-hand ${DESKTOP_CLIP_WIDTH} px) and phone (390×844) sizes, light and dark. Each state passes axe's WCAG 2.2 AA rules at every size and scheme.\n\n${header}${rows.join("\n")}\n`,
+    `# The widget, state by state\n\nTaken by \`test/widget/screens.test.ts\` (\`npm test\` writes them again) at desktop (1280×800; the right-hand ${DESKTOP_CLIP_WIDTH} px but for the meetings) and phone (390×844) sizes, light and dark. Each state passes axe's WCAG 2.2 AA rules at every size and scheme.\n\n${header}${rows.join("\n")}\n`,
   );
 }
 
@@ -171,5 +232,25 @@ test("every state at desktop and phone sizes, light and dark: axe WCAG 2.2 AA, t
     await visible(panel.getByText("Away", { exact: true }));
     await panel.getByRole("button", { name: "Done" }).click();
     await capture(page, "away", true);
+
+    // A meeting from its invite link: three guests (the PIN admits them), then one shares a screen.
+    const { host: creator, token } = await createMeeting(stack.server.origin, room, stack.hostKey, { title: "Project kick-off", pin: "2468" });
+    await creator.close();
+    const grace = await pages.open(`${stack.server.origin}/?room=${room}&meeting=${token}`);
+    await visible(grace.page.getByRole("textbox", { name: "PIN" }));
+    await grace.page.getByRole("textbox", { name: "Your name" }).fill("Grace");
+    await grace.page.getByRole("textbox", { name: "PIN" }).fill("2468");
+    await capture(grace.page, "meeting-join", false);
+    await grace.page.getByRole("button", { name: "Join" }).click();
+    const alan = await joinFromLink(pages, stack.server.origin, room, token, "Alan", "2468");
+    const katherine = await joinFromLink(pages, stack.server.origin, room, token, "Katherine", "2468");
+    await assertEveryoneSeesEveryone(
+      [grace, alan, katherine].map((p, i) => ({ name: ["Grace", "Alan", "Katherine"][i]!, frames: () => remoteFrames(p) })),
+    );
+    await capture(grace.page, "meeting", false);
+    await alan.page.getByRole("button", { name: "Share screen" }).click();
+    await visible(grace.page.getByText("Alan's screen"));
+    await eventually("Alan's screen playing on Grace's page", () => grace.page.locator('[data-screen-of] video').evaluate((v: HTMLVideoElement) => v.videoWidth), (w) => w > 0);
+    await capture(grace.page, "meeting-screen", false);
     writeIndex();
   }));

@@ -30,6 +30,14 @@ export const hostStyles = [
         font-size: 1.05em;
         margin: 0;
       }
+      /* A meeting (joined, or a call moved into one) in its own box; the tiles share its height. */
+      contact-me-meeting {
+        border: 1px solid var(--_border);
+        border-radius: var(--_radius);
+        margin-block: 1rem;
+        height: min(80vh, 44rem);
+        overflow: hidden;
+      }
       [part="hours"] {
         border: 1px solid var(--_border);
         border-radius: var(--_radius);

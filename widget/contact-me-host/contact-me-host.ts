@@ -22,6 +22,7 @@ import { hostStrings, type HostStrings } from "./contact-me-host.strings.ts";
 import { Drafts, ReadMarks } from "./device-store.ts";
 import { HoursEditor } from "./hours-editor.ts";
 import { CallHandover } from "../meeting/handover.ts";
+import { MEETING_EXPORTS } from "../meeting/parts.ts";
 import { MeetingsEditor, meetingsStrings, type MeetingsStrings } from "./meetings-editor.ts";
 import { InboxView } from "./inbox.ts";
 import { PushSettings } from "./push-settings.ts";
@@ -127,6 +128,8 @@ function readSession(raw: string | null): SavedSession | undefined {
  *
  * @fires {CustomEvent<ContactMeHostRingDetail>} contact-me-host-ring - A call started ringing here. `detail: {callId, media, name?}`.
  * @fires {CustomEvent<ContactMeHostMessageDetail>} contact-me-host-message - A visitor message arrived. `detail: {conversationId, text, name?, email?, page?}`.
+ * @fires {Event} contact-me-meeting-leave - The meeting view closed: left, removed, ended, or a move into a meeting given up.
+ * @fires {CustomEvent<{participantId: string}>} contact-me-meeting-connected - In a meeting, the peer connection with participant `participantId` is up for the first time.
  *
  * @csspart sign-in - The sign-in form.
  * @csspart toolbar - Presence switch and sign-out.
@@ -216,6 +219,25 @@ function readSession(raw: string | null): SavedSession | undefined {
  * @csspart meeting - One meeting: its title and state, its link with **Copy link**, **Join**, **End for all**, **Delete**.
  * @csspart meeting-link - A meeting's invite link (`<site>?meeting=<token>`), read-only.
  * @csspart meeting-participants - Who is in a meeting or waits to be admitted, with **Admit** and **Remove**.
+ * @csspart meeting-view - A meeting the host joined (**Join**, or rung into it by a teammate), or the call the host moved into a meeting.
+ * @csspart meeting-join - The meeting's form after joining failed (the camera blocked): the name, and **Join** to try again.
+ * @csspart meeting-status - What the meeting waits for (the camera, a host to admit one), why it is closed, or that one is the first one here.
+ * @csspart meeting-error - Why joining failed, or why a screen could not be shared.
+ * @csspart meeting-grid - The meeting's tiles.
+ * @csspart meeting-tile - One participant of the meeting (also `meeting-tile-local` or `meeting-tile-speaking`).
+ * @csspart meeting-tile-local - One's own tile.
+ * @csspart meeting-tile-speaking - The tile of the participant speaking (the loudest, by audio level).
+ * @csspart meeting-tile-video - A participant's video.
+ * @csspart meeting-tile-name - A participant's name.
+ * @csspart meeting-tile-muted - Shown while a participant's microphone is off.
+ * @csspart meeting-tile-state - "Connecting…" or "Reconnecting…" over a tile.
+ * @csspart meeting-screen-tile - A screen shared in the meeting: a large tile above the others, its video and its label.
+ * @csspart meeting-screen-label - Whose screen a tile shows ("Ada's screen", "Your screen").
+ * @csspart meeting-controls - The meeting's Mute, camera, Share screen and Leave.
+ * @csspart meeting-mute - **Mute** / **Unmute** in the meeting.
+ * @csspart meeting-camera - **Camera off** / **Camera on** in the meeting.
+ * @csspart meeting-share-screen - **Share screen** / **Stop sharing** in the meeting (not on phones).
+ * @csspart meeting-leave - **Leave** the meeting.
  *
  * @cssprop --contact-me-accent - Accent colour (buttons, focus ring).
  * @cssprop --contact-me-on-accent - Text on the accent colour.
@@ -536,7 +558,7 @@ export class ContactMeHost extends LitElement {
       ${this.renderMissed()}
       ${this.handover.render({ room: this.room, host: this.host, party: this.party, name: this.hostName, hostToken: this.token ?? "", strings: this.strings })}
       ${this.meetingJoined
-        ? html`<contact-me-meeting part="meeting-view" autojoin room=${this.room} host=${this.host} party=${this.party} token=${this.meetingJoined}
+        ? html`<contact-me-meeting part="meeting-view" exportparts=${MEETING_EXPORTS} autojoin room=${this.room} host=${this.host} party=${this.party} token=${this.meetingJoined}
             name=${this.hostName} .hostToken=${this.token ?? ""} .strings=${this.strings}
             @contact-me-meeting-leave=${() => (this.meetingJoined = undefined)}></contact-me-meeting>`
         : nothing}

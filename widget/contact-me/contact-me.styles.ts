@@ -83,19 +83,12 @@ export const launcherStyles = [
         line-height: 1.4em;
         text-align: center;
       }
+      /* A meeting takes the whole page, over the site and the button. */
       .meeting {
         position: fixed;
-        inset: 2rem;
+        inset: 0;
         overflow: auto;
-        border-radius: 0.75rem;
-        box-shadow: 0 0.5rem 2rem rgb(0 0 0 / 30%);
         z-index: var(--contact-me-z-index, 2147483000);
-      }
-      @media (max-width: 480px) {
-        .meeting {
-          inset: 0;
-          border-radius: 0;
-        }
       }
     `,
 ];

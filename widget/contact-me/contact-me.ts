@@ -9,6 +9,7 @@ import { local } from "../room/storage.ts";
 import { format, stringsConverter } from "../strings.ts";
 import type { FileStrings } from "../files/files.strings.ts";
 import type { RecorderStrings } from "../files/recorder.strings.ts";
+import { MEETING_EXPORTS } from "../meeting/parts.ts";
 import type { VisitorSession } from "./visitor-session.ts";
 import { launcherStyles } from "./contact-me.styles.ts";
 import { visitorStrings, type VisitorStrings } from "./contact-me.strings.ts";
@@ -68,6 +69,8 @@ function loadPanel(): Promise<typeof import("./contact-me-panel.ts")> {
  * @fires {CustomEvent<ContactMeCallEndDetail>} contact-me-call-end - A call ended, or never connected. `detail: {status: CallStatus, media}`.
  * @fires {CustomEvent<ContactMeMessageSentDetail>} contact-me-message-sent - The room stored a message. `detail: {text: string}`.
  * @fires {CustomEvent<ContactMeMessageReceivedDetail>} contact-me-message-received - A host reply arrived. `detail: {text: string, by?: string}`.
+ * @fires {Event} contact-me-meeting-leave - The meeting view closed: left, removed, ended, or a move into a meeting given up.
+ * @fires {CustomEvent<{participantId: string}>} contact-me-meeting-connected - In a meeting, the peer connection with participant `participantId` is up for the first time.
  *
  * @csspart launcher - The **Contact me** button; during a call with the panel closed, the **In call** pill (`m:ss`), which reopens the call.
  * @csspart launcher-hang-up - **Hang up** beside the **In call** pill.
@@ -159,6 +162,26 @@ function loadPanel(): Promise<typeof import("./contact-me-panel.ts")> {
  * @csspart call-back - **Leave your number or email and Ada will get back to you**, in the menu where no call can be made.
  * @csspart call-back-form - The call-back form it opens: phone or email, an optional note, **Ask to be called back**.
  * @csspart message-call-back - In the visitor's own call-back request: "Call me back: …".
+ * @csspart meeting-view - The meeting, full page: opened by an invite link (`?meeting=<token>`), or a call the host moved into a meeting.
+ * @csspart meeting-join - The meeting's form: your name and the PIN.
+ * @csspart meeting-status - What the meeting waits for (the camera, a host to admit one), why it is closed, or that one is the first one here.
+ * @csspart meeting-error - Why joining was refused (wrong PIN, full, expired, ended, removed, the camera blocked), or why a screen could not be shared.
+ * @csspart meeting-grid - The meeting's tiles.
+ * @csspart meeting-tile - One participant of the meeting (also `meeting-tile-local` or `meeting-tile-speaking`).
+ * @csspart meeting-tile-local - One's own tile.
+ * @csspart meeting-tile-speaking - The tile of the participant speaking (the loudest, by audio level).
+ * @csspart meeting-tile-video - A participant's video.
+ * @csspart meeting-tile-name - A participant's name.
+ * @csspart meeting-tile-muted - Shown while a participant's microphone is off.
+ * @csspart meeting-tile-state - "Connecting…" or "Reconnecting…" over a tile.
+ * @csspart meeting-screen-tile - A screen shared in the meeting: a large tile above the others, its video and its label.
+ * @csspart meeting-screen-label - Whose screen a tile shows ("Ada's screen", "Your screen").
+ * @csspart meeting-controls - The meeting's Mute, camera, Share screen and Leave.
+ * @csspart meeting-mute - **Mute** / **Unmute** in the meeting.
+ * @csspart meeting-camera - **Camera off** / **Camera on** in the meeting.
+ * @csspart meeting-share-screen - **Share screen** / **Stop sharing** in the meeting (not on phones).
+ * @csspart meeting-leave - **Leave** the meeting.
+ * @csspart meeting-close - **Close**, once the meeting has closed for the visitor (left, removed, ended): back to the site.
  *
  * @cssprop --contact-me-accent - Accent colour (buttons, focus ring).
  * @cssprop --contact-me-on-accent - Text on the accent colour.
@@ -327,8 +350,7 @@ export class ContactMe extends LitElement {
       </div>
       ${unread ? html`<span id="unread" hidden>${format(s.unread, { n: unread })}</span>` : nothing}
       ${this.meeting
-        ? html`<contact-me-meeting class="meeting" room=${this.room} host=${this.host} party=${this.party} token=${this.meeting}
-            @contact-me-meeting-leave=${() => undefined}></contact-me-meeting>`
+        ? html`<contact-me-meeting class="meeting" part="meeting-view" exportparts=${MEETING_EXPORTS} room=${this.room} host=${this.host} party=${this.party} token=${this.meeting}></contact-me-meeting>`
         : nothing}
       ${this.session?.handover.render({ room: this.room, host: this.host, party: this.party, name: "", strings: this.strings }) ?? nothing}
       ${this.session && (this.open || call)

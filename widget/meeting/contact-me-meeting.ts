@@ -8,6 +8,7 @@ import { LitElement, css, html, nothing } from "lit";
 import { property, state } from "lit/decorators.js";
 import type { ErrorCode, MessageOf, ServerMessage } from "../../protocol/socket.ts";
 import { define } from "../define.ts";
+import { baseStyles } from "../styles.ts";
 import { addressOf } from "../room/address.ts";
 import { errorKey, errorStrings } from "../room/errors.ts";
 import { SignalingController } from "../room/signaling.ts";
@@ -47,6 +48,8 @@ export const meetingStrings = {
   closedDeleted: "This meeting no longer exists.",
   closedExpired: "This meeting link has expired.",
   left: "You left the meeting.",
+  /** Hides the meeting once it has closed for this participant. */
+  close: "Close",
   ...errorStrings,
 };
 export type MeetingStrings = typeof meetingStrings;
@@ -75,18 +78,24 @@ const FINAL: ErrorCode[] = ["meeting_full", "meeting_expired", "meeting_ended", 
  * @fires {CustomEvent<{participantId: string}>} contact-me-meeting-connected - The peer connection with participant `participantId` is up for the first time.
  *
  * @csspart form - The name and PIN form.
- * @csspart status - What is being waited for, or why the meeting is closed.
- * @csspart error - Why joining was refused (wrong PIN, full, expired, ended, removed).
+ * @csspart status - What is being waited for (the camera, a host to admit one), why the meeting is closed, or that one is the first one here.
+ * @csspart error - Why joining was refused (wrong PIN, full, expired, ended, removed, the camera blocked), or why a screen could not be shared.
  * @csspart grid - The tiles.
- * @csspart tile - One participant (also `tile-speaking` while they speak, `tile-local` for oneself).
+ * @csspart tile - One participant (also `tile-local` or `tile-speaking`).
+ * @csspart tile-local - One's own tile.
+ * @csspart tile-speaking - The tile of the participant speaking (the loudest, by audio level).
  * @csspart tile-video - A participant's video.
  * @csspart tile-name - A participant's name.
  * @csspart tile-muted - Shown while a participant's microphone is off.
  * @csspart tile-state - "Connecting…" or "Reconnecting…" over a tile.
- * @csspart controls - Mute, camera, Share screen and Leave.
- * @csspart share-screen - **Share screen** / **Stop sharing** (where the browser has `getDisplayMedia`: not on phones).
  * @csspart screen-tile - A shared screen: a large tile above the others, its video and its label.
  * @csspart screen-label - Whose screen a tile shows ("Ada's screen", "Your screen").
+ * @csspart controls - Mute, camera, Share screen and Leave.
+ * @csspart mute - **Mute** / **Unmute**.
+ * @csspart camera - **Camera off** / **Camera on**.
+ * @csspart share-screen - **Share screen** / **Stop sharing** (where the browser has `getDisplayMedia`: not on phones).
+ * @csspart leave - **Leave**.
+ * @csspart close - **Close**, once the meeting has closed for this participant: hides the element.
  *
  * @cssprop --contact-me-accent - Accent colour (buttons, the speaker's outline).
  * @cssprop --contact-me-background - Background.
@@ -94,27 +103,145 @@ const FINAL: ErrorCode[] = ["meeting_full", "meeting_expired", "meeting_ended", 
  * @cssprop --contact-me-danger-fill - Background of **Leave**.
  */
 export class ContactMeMeeting extends LitElement {
-  static override styles = css`
-    :host([hidden]) { display: none; }
-    :host { display: block; font-family: var(--contact-me-font, system-ui, sans-serif); color: var(--contact-me-foreground, #1b1b1f); background: var(--contact-me-background, #fff); }
-    form, [part="status"] { display: grid; gap: 0.5rem; padding: 1rem; max-width: 22rem; margin: auto; }
-    input, button { font: inherit; padding: 0.5rem 0.75rem; border-radius: 0.5rem; border: 1px solid var(--contact-me-border, #c4c4cc); }
-    button { background: var(--contact-me-accent, #2c5cc5); color: var(--contact-me-on-accent, #fff); border: none; cursor: pointer; }
-    [part="error"] { color: var(--contact-me-danger, #b3261e); }
-    [part="grid"] { display: grid; gap: 0.5rem; padding: 0.5rem; grid-template-columns: repeat(var(--columns, 2), minmax(0, 1fr)); }
-    [part~="tile"] { position: relative; aspect-ratio: 4 / 3; background: #202124; border-radius: 0.5rem; overflow: hidden; outline: 3px solid transparent; }
-    [part~="tile-speaking"] { outline-color: var(--contact-me-accent, #2c5cc5); }
-    video { width: 100%; height: 100%; object-fit: cover; }
-    [part="tile-name"] { position: absolute; left: 0.5rem; bottom: 0.5rem; color: #fff; background: rgb(0 0 0 / 55%); padding: 0.1rem 0.4rem; border-radius: 0.25rem; }
-    [part="tile-muted"] { margin-left: 0.35rem; }
-    [part="tile-state"] { position: absolute; inset: 0; display: grid; place-items: center; color: #fff; background: rgb(0 0 0 / 45%); text-align: center; padding: 0.5rem; }
-    [part="controls"] { display: flex; gap: 0.5rem; justify-content: center; padding: 0.5rem; }
-    [part="leave"] { background: var(--contact-me-danger-fill, #c62828); color: var(--contact-me-on-danger, #fff); }
-    [part="screen-tile"] { position: relative; grid-column: 1 / -1; background: #000; border-radius: 0.5rem; overflow: hidden; }
-    [part="screen-tile"] video { object-fit: contain; max-height: 70vh; }
-    [part="screen-label"] { position: absolute; left: 0.5rem; top: 0.5rem; color: #fff; background: rgb(0 0 0 / 55%); padding: 0.1rem 0.4rem; border-radius: 0.25rem; }
-    @media (max-width: 600px) { [part="grid"] { grid-template-columns: repeat(var(--phone-columns, 1), minmax(0, 1fr)); } }
-  `;
+  static override styles = [
+    baseStyles,
+    css`
+      /* A column that fills the box it is given: the title, the tiles sharing what height is left, the controls. */
+      :host {
+        display: flex;
+        flex-direction: column;
+        min-height: 0;
+        background: var(--_bg);
+      }
+      :host([hidden]) {
+        display: none;
+      }
+      h2 {
+        margin: 0;
+        padding: 0.75rem 1rem 0.25rem;
+        font-size: 1.05em;
+      }
+      form,
+      .closed {
+        display: grid;
+        gap: 0.75rem;
+        padding: 1.5rem 1rem;
+        width: min(22rem, 100% - 2rem);
+        margin: auto;
+        box-sizing: border-box;
+      }
+      form input {
+        color: var(--_fg);
+      }
+      form h2,
+      .closed h2 {
+        padding: 0;
+        font-size: 1.25em;
+      }
+      [part="status"] {
+        margin: 0;
+        padding: 0.25rem 1rem;
+        color: var(--_muted);
+      }
+      form [part="status"],
+      .closed [part="status"] {
+        padding: 0;
+      }
+      [part="error"] {
+        margin: 0;
+        padding: 0.25rem 1rem;
+        color: var(--_danger);
+      }
+      form [part="error"] {
+        padding: 0;
+      }
+      /* Every row of tiles shares the height left; a shared screen takes two rows and the whole width. */
+      [part="grid"] {
+        flex: 1;
+        min-height: 0;
+        display: grid;
+        gap: 0.5rem;
+        padding: 0.5rem;
+        grid-template-columns: repeat(var(--columns, 2), minmax(0, 1fr));
+        grid-auto-rows: minmax(0, 1fr);
+      }
+      [part~="tile"],
+      [part="screen-tile"] {
+        position: relative;
+        min-height: 0;
+        background: #202124;
+        border-radius: 0.5rem;
+        overflow: hidden;
+      }
+      [part~="tile"] {
+        outline: 3px solid transparent;
+        outline-offset: -3px;
+      }
+      [part~="tile-speaking"] {
+        outline-color: var(--_accent);
+      }
+      video {
+        display: block;
+        width: 100%;
+        height: 100%;
+        object-fit: cover;
+        border-radius: 0;
+      }
+      [part="tile-name"],
+      [part="screen-label"] {
+        position: absolute;
+        left: 0.5rem;
+        color: #fff;
+        background: rgb(0 0 0 / 60%);
+        padding: 0.1rem 0.4rem;
+        border-radius: 0.25rem;
+      }
+      [part="tile-name"] {
+        bottom: 0.5rem;
+      }
+      [part="tile-muted"] {
+        margin-left: 0.35rem;
+      }
+      [part="tile-state"] {
+        position: absolute;
+        inset: 0;
+        display: grid;
+        place-items: center;
+        color: #fff;
+        background: rgb(0 0 0 / 45%);
+        text-align: center;
+        padding: 0.5rem;
+      }
+      [part="screen-tile"] {
+        grid-column: 1 / -1;
+        grid-row: span 2;
+        background: #000;
+      }
+      [part="screen-tile"] video {
+        object-fit: contain;
+      }
+      [part="screen-label"] {
+        top: 0.5rem;
+      }
+      [part="controls"] {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.5rem;
+        justify-content: center;
+        padding: 0.5rem 0.5rem 0.75rem;
+      }
+      [part="leave"] {
+        background: var(--_danger-fill);
+        border-color: var(--_danger-fill);
+        color: var(--_on-danger);
+      }
+      @media (max-width: 600px) {
+        [part="grid"] {
+          grid-template-columns: repeat(var(--phone-columns, 1), minmax(0, 1fr));
+        }
+      }
+    `,
+  ];
 
   /** Room id. */
   @property() room = "default";
@@ -329,17 +456,25 @@ export class ContactMeMeeting extends LitElement {
     switch (this.phase) {
       case "form":
         return html`<form part="form" @submit=${this.join}>
+          <h2>${s.title}</h2>
           <label>${s.yourName} <input name="name" required maxlength="80" autocomplete="name" .value=${this.name} /></label>
           ${this.hostToken ? nothing : html`<label>${s.pin} <input name="pin" inputmode="numeric" autocomplete="off" maxlength="12" /></label>`}
           ${error}
-          <button type="submit">${s.join}</button>
+          <button type="submit" class="primary">${s.join}</button>
         </form>`;
       case "media":
       case "joining":
       case "waiting":
-        return html`<p part="status" role="status">${s[this.phase === "media" ? "camera" : this.phase]}</p>`;
+        return html`<div class="closed">
+          <h2>${this.roster?.title ?? s.title}</h2>
+          <p part="status" role="status">${s[this.phase === "media" ? "camera" : this.phase]}</p>
+        </div>`;
       case "closed":
-        return html`<p part="status" role="status">${this.problem ? s[this.problem] : s.left}</p>`;
+        return html`<div class="closed">
+          <h2>${this.roster?.title ?? s.title}</h2>
+          <p part="status" role="status">${this.problem ? s[this.problem] : s.left}</p>
+          <button part="close" @click=${() => (this.hidden = true)}>${s.close}</button>
+        </div>`;
       case "in":
         return this.renderMeeting();
     }
@@ -351,6 +486,7 @@ export class ContactMeMeeting extends LitElement {
     const count = peers.length + 1;
     const columns = count <= 1 ? 1 : count <= 4 ? 2 : 3;
     return html`
+      <h2>${this.roster?.title ?? s.title}</h2>
       ${this.signaling.status === "reconnecting" ? html`<p part="status" role="status">${s.roomReconnecting}</p>` : nothing}
       <div part="grid" style="--columns: ${columns}; --phone-columns: ${count <= 2 ? 1 : 2}">
         ${this.screen.stream
