@@ -48,7 +48,7 @@ export interface PageOptions {
 /**
  * Open `url` in a fresh context (camera and microphone granted), so two pages
  * behave like two different people. Every Playwright wait in it is bounded by
- * {@link WAIT_MS}.
+ * {@link WAIT_MS}, but the first load, by twice that.
  */
 export async function newPage(browser: Browser, url: string, options: PageOptions = {}): Promise<TestPage> {
   const context = await browser.newContext({ permissions: ["camera", "microphone"] });
@@ -57,7 +57,9 @@ export async function newPage(browser: Browser, url: string, options: PageOption
   const page = await context.newPage();
   const errors = collectErrors(page);
   const frames = collectFrames(page);
-  await page.goto(url);
+  // Loading (the page and its modules) gets two waits: a page opened while other pages' calls hold both
+  // cores can take longer than one to fire `load`, with nothing wrong.
+  await page.goto(url, { timeout: 2 * WAIT_MS });
   return {
     context,
     page,
