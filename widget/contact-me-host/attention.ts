@@ -49,8 +49,10 @@ export class AttentionController implements ReactiveController {
         this.shown.delete(id);
       }
     }
+    // Only for a call not notified yet, in a hidden tab: reading the permission asks the browser process, synchronously.
+    if (doc.visibilityState !== "hidden" || calls.every((c) => this.shown.has(c.callId))) return;
     const N = globalThis.Notification;
-    if (!N || N.permission !== "granted" || doc.visibilityState !== "hidden") return;
+    if (!N || N.permission !== "granted") return;
     for (const call of calls) {
       if (this.shown.has(call.callId)) continue;
       try {

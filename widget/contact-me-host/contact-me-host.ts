@@ -15,7 +15,7 @@ import { addressOf, storagePrefix, type RoomAddress } from "../room/address.ts";
 import { requestRoom } from "../room/http.ts";
 import { SignalingController } from "../room/signaling.ts";
 import { local } from "../room/storage.ts";
-import { format, problemText, stringsConverter, type Problem } from "../strings.ts";
+import { format, problemText, stringTable, stringsConverter, type Problem } from "../strings.ts";
 import { AttentionController } from "./attention.ts";
 import { hostStyles } from "./contact-me-host.styles.ts";
 import { hostStrings, type HostStrings } from "./contact-me-host.strings.ts";
@@ -253,6 +253,8 @@ function readSession(raw: string | null): SavedSession | undefined {
  * @cssprop --contact-me-font - Font family.
  */
 export class ContactMeHost extends LitElement {
+  /** Every string shown: the defaults beneath the element's `strings` (see `stringTable`). */
+  private readonly table = stringTable<AllStrings>({ ...errorStrings, ...callStrings, ...fileStrings, ...meetingsStrings, ...hostStrings });
   static override styles = hostStyles;
 
   /** Room id, the same as on the site's `<contact-me>`. */
@@ -349,7 +351,7 @@ export class ContactMeHost extends LitElement {
 
   /** The strings shown: defaults with {@link strings} on top. */
   private get text(): AllStrings {
-    return { ...errorStrings, ...callStrings, ...fileStrings, ...meetingsStrings, ...hostStrings, ...this.strings };
+    return this.table(this.strings);
   }
 
   /** Whether the ring is sounding (a call rings here, not silenced, not in a call). */

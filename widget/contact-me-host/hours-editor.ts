@@ -9,7 +9,7 @@
 import { html, nothing } from "lit";
 import * as v from "valibot";
 import { BusinessHours, WEEKDAYS, type MessageOf, type ServerMessage, type Weekday } from "../../protocol/socket.ts";
-import { format } from "../strings.ts";
+import { dateFormat, format } from "../strings.ts";
 import type { HostStrings } from "./contact-me-host.strings.ts";
 
 /** The room's hours as the last `hours` frame told them. */
@@ -32,12 +32,12 @@ const DEFAULT_CLOSE = "17:00";
 
 /** "Monday 9:00" in this browser's time zone and locale, for an instant in ms since the epoch. */
 function weekdayTime(at: number): string {
-  return new Intl.DateTimeFormat(undefined, { weekday: "long", hour: "numeric", minute: "2-digit" }).format(at);
+  return dateFormat({ weekday: "long", hour: "numeric", minute: "2-digit" }).format(at);
 }
 
 /** The browser's own IANA time zone, offered for hours not set yet. */
 function ownTimeZone(): string {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+  return dateFormat().resolvedOptions().timeZone || "UTC";
 }
 
 /**

@@ -9,7 +9,7 @@ import type { ConversationMessage, MessageOf, ServerMessage } from "../../protoc
 import { callLogText, type CallLogStrings } from "../call/call-log.ts";
 import { filesSummary } from "../files/file-view.ts";
 import type { FileStrings } from "../files/files.strings.ts";
-import { format } from "../strings.ts";
+import { dateFormat, format } from "../strings.ts";
 import type { HostStrings } from "./contact-me-host.strings.ts";
 
 /** A conversation as the room lists it to hosts. */
@@ -115,7 +115,7 @@ export function matches(c: Summary, query: string): boolean {
 /** The clock time at `now` in IANA time zone `timeZone`, e.g. "14:05"; undefined when the browser does not know the zone. */
 export function clockIn(timeZone: string, now: number): string | undefined {
   try {
-    return new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit", timeZone }).format(now);
+    return dateFormat({ hour: "numeric", minute: "2-digit", timeZone }).format(now);
   } catch {
     return undefined;
   }
@@ -137,12 +137,12 @@ function startOfDay(at: number): number {
 
 /** The clock time, e.g. "14:05" (or "2:05 PM", by locale). */
 export function clock(at: number): string {
-  return new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit" }).format(at);
+  return dateFormat({ hour: "numeric", minute: "2-digit" }).format(at);
 }
 
 /** Date and time in digits, e.g. "30/11/2026, 14:05": a time's full form, in its `title`. */
 export function fullDateTime(at: number): string {
-  return new Intl.DateTimeFormat(undefined, {
+  return dateFormat({
     year: "numeric",
     month: "2-digit",
     day: "2-digit",
@@ -154,7 +154,7 @@ export function fullDateTime(at: number): string {
 /** A short date, e.g. "28 Nov", with the year when not this year's. */
 function shortDate(at: number, now: number): string {
   const sameYear = new Date(at).getFullYear() === new Date(now).getFullYear();
-  return new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short", year: sameYear ? undefined : "numeric" }).format(at);
+  return dateFormat({ day: "numeric", month: "short", year: sameYear ? undefined : "numeric" }).format(at);
 }
 
 /**
@@ -167,7 +167,7 @@ export function relativeTime(at: number, now: number, s: Strings): string {
   if (ago < 60 * MINUTE) return format(s.minutesAgo, { n: Math.floor(ago / MINUTE) });
   const today = startOfDay(now);
   if (at >= today) return clock(at);
-  if (at >= today - 6 * DAY) return new Intl.DateTimeFormat(undefined, { weekday: "short" }).format(at);
+  if (at >= today - 6 * DAY) return dateFormat({ weekday: "short" }).format(at);
   return shortDate(at, now);
 }
 
@@ -198,7 +198,7 @@ export function byDay(messages: readonly ConversationMessage[], now: number, s: 
           ? s.today
           : start === startOfDay(today - 1)
             ? s.yesterday
-            : new Intl.DateTimeFormat(undefined, {
+            : dateFormat({
                 weekday: "long",
                 day: "numeric",
                 month: "long",

@@ -28,7 +28,7 @@
  */
 import { html, nothing, type ReactiveController, type ReactiveControllerHost } from "lit";
 import { MAX_DEVICE_LABEL_LENGTH, type HostMessage, type MessageOf, type PushSubscription as WirePushSubscription, type ServerMessage } from "../../protocol/socket.ts";
-import { format } from "../strings.ts";
+import { dateFormat, format } from "../strings.ts";
 import type { HostStrings } from "./contact-me-host.strings.ts";
 
 /** What the room last said of Web Push for this host (`push` frame). */
@@ -114,7 +114,7 @@ export function deviceLabel(userAgent: string): string {
 
 /** The day a device was added, e.g. "30 Nov 2026", in this browser's locale. */
 function addedOn(at: number): string {
-  return new Intl.DateTimeFormat(undefined, { dateStyle: "medium" }).format(at);
+  return dateFormat({ dateStyle: "medium" }).format(at);
 }
 
 /** What the section needs from the dashboard. */

@@ -17,7 +17,7 @@ import { define } from "../define.ts";
 import { RECORDER_PARTS } from "../files/recorder-parts.ts";
 import { ATTACHMENT_PARTS } from "../files/attachments.ts";
 import { FILE_PARTS, renderFiles } from "../files/file-view.ts";
-import { format, problemText } from "../strings.ts";
+import { dateFormat, format, problemText } from "../strings.ts";
 import { panelStyles } from "./contact-me-panel.styles.ts";
 import type { MessageState, PanelMessage } from "./conversation-controller.ts";
 import { VisitorSession, sessionContext, type EffectiveProfile } from "./visitor-session.ts";
@@ -369,7 +369,7 @@ export class ContactMePanel extends LitElement {
    * @param template the `backAt` string, with `{when}`
    */
   private renderBack(at: number, template: string) {
-    const when = new Intl.DateTimeFormat(undefined, { weekday: "long", hour: "numeric", minute: "2-digit" }).format(at);
+    const when = dateFormat({ weekday: "long", hour: "numeric", minute: "2-digit" }).format(at);
     return html`<span class="back">${format(template, { when })}</span>`;
   }
 

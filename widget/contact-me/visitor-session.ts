@@ -27,6 +27,7 @@ import { NoticeController, errorStrings, type ErrorStrings } from "../room/error
 import { SignalingController } from "../room/signaling.ts";
 import { local, session } from "../room/storage.ts";
 import { visitorStrings, type VisitorStrings } from "./contact-me.strings.ts";
+import { dateFormat, stringTable } from "../strings.ts";
 import { ConversationController, type Sender } from "./conversation-controller.ts";
 
 /** What the panel shows: the actions, the conversation, the call, or the recorder of a voice or video message. */
@@ -63,6 +64,8 @@ export interface SessionRoot extends ReactiveElement {
 export type EffectiveProfile = { name?: string; avatar?: string; tagline?: string; away?: string };
 
 export class VisitorSession {
+  /** Every string shown: the defaults beneath the element's `strings` (see `stringTable`). */
+  private readonly table = stringTable({ ...errorStrings, ...callStrings, ...fileStrings, ...recorderStrings, ...visitorStrings } as AllVisitorStrings);
   view: View = "menu";
   /**
    * Name and email as last sent, sent with each message; kept in
@@ -184,7 +187,7 @@ export class VisitorSession {
 
   /** Every string shown: call and error defaults beneath the element's strings. */
   get text(): AllVisitorStrings {
-    return { ...errorStrings, ...callStrings, ...fileStrings, ...recorderStrings, ...visitorStrings, ...this.root.strings } as AllVisitorStrings;
+    return this.table(this.root.strings as Partial<AllVisitorStrings>);
   }
 
   /** The modes the site offers. */
@@ -396,7 +399,7 @@ export class VisitorSession {
       name: this.sender.name || undefined,
       email: this.sender.email || undefined,
       page: globalThis.location?.href,
-      timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone || undefined,
+      timeZone: dateFormat().resolvedOptions().timeZone || undefined,
     };
   }
 

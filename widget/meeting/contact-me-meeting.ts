@@ -8,6 +8,7 @@ import { LitElement, css, html, nothing } from "lit";
 import { property, state } from "lit/decorators.js";
 import type { ErrorCode, MessageOf, ServerMessage } from "../../protocol/socket.ts";
 import { define } from "../define.ts";
+import { stringTable } from "../strings.ts";
 import { baseStyles } from "../styles.ts";
 import { addressOf } from "../room/address.ts";
 import { errorKey, errorStrings } from "../room/errors.ts";
@@ -284,8 +285,9 @@ export class ContactMeMeeting extends LitElement {
   /** Participants whose peer connection has been up: `contact-me-meeting-connected` went for each once. */
   private readonly announced = new Set<string>();
 
+  private readonly table = stringTable(meetingStrings);
   private get s(): MeetingStrings {
-    return { ...meetingStrings, ...this.strings };
+    return this.table(this.strings);
   }
 
   private get rejoinKey(): string {
