@@ -60,18 +60,24 @@ first frame of the other side's video presented on each page (\`requestVideoFram
 remote \`<video>\`; the direct pages show theirs in a \`<video>\` of the same kind).
 
 How the widget sets a call up: while a call rings, the dashboard starts its camera and microphone (only
-where the browser already allows both, as the benchmark's pages do; stopped once nothing rings there), so
-**Accept** sends \`accept\` without waiting for them; on **Accept** it builds its peer connection at once,
-with the ICE settings its \`welcome\` gave (TURN credentials minted for the connection, used while good for
-five more minutes), and makes its offer while \`accept\` is on its way, holding the offer and candidates
-until \`accepted\` comes back; the offer is made directly, not a task later on \`negotiationneeded\`. The
+where the browser already allows both, as the benchmark's pages do; stopped once nothing rings there) and
+builds the peer connection **Accept** would build with them, with the ICE settings its \`welcome\` gave (TURN
+credentials minted for the connection, used while good for five more minutes): its offer is made and its
+candidates gathered while it rings (the offer directly, not a task later on \`negotiationneeded\`). **Accept**
+sends \`accept\` carrying that offer, with the candidates gathered so far in its SDP; the room hands it to the
+visitor inside \`accepted\`, which answers it before rendering anything, and the host's later candidates
+follow once its own \`accepted\` comes back. (Without that peer connection, e.g. when the dashboard may not
+start the camera before Accept, the offer is made on **Accept** while \`accept\` is on its way.) The
 visitor's camera, stopped while ringing, starts again on \`accepted\`; its answer does not wait for it but
 takes the offer's video as send-and-receive with no track yet, and the camera fills that place when it
 starts (\`replaceTrack\`, no renegotiation). Both sides bundle everything on one transport from the first offer
 (\`bundlePolicy: "max-bundle"\`), so candidates are gathered and trickled once, not per m-line; the direct
-pages use the same \`PeerCall\`, so they gain that too. Because the dashboard's media start while it rings,
-the scripted host's reaction (Accept shown → clicked) hides them: phase 2 no longer holds the host's
-\`getUserMedia\`, while the direct pages still acquire it on "ring".
+pages use the same \`PeerCall\`, so they gain that too. Because the dashboard's media and offer are made
+while it rings, the scripted host's reaction (Accept shown → clicked) hides them: phase 2 holds neither
+the host's \`getUserMedia\` nor its offer, while the direct pages still do both on "ring". The dashboard
+also renders for less: its string table is merged once per \`strings\` value, not on every read, its date
+formats are made once, and it reads the notification permission only for a call not yet notified in a
+hidden tab (a synchronous question to the browser process).
 `,
 };
 

@@ -320,8 +320,17 @@ export const SetAvailable = v.object({ type: v.literal("available"), available: 
  * open). Every dashboard hears the new `hours`; visitors' presence follows.
  */
 export const SetHours = v.object({ type: v.literal("hours"), hours: v.nullable(BusinessHours) });
-/** Host → room: take the ringing call `callId`. */
-export const Accept = v.object({ type: v.literal("accept"), callId: CallId });
+/**
+ * Host → room: take the ringing call `callId`. `description`: the host's
+ * offer, made while the call rang; the room hands it to the visitor in
+ * `accepted`, so the visitor's answer does not wait for the host to hear
+ * `accepted` and make it then.
+ */
+export const Accept = v.object({
+  type: v.literal("accept"),
+  callId: CallId,
+  description: v.optional(v.pipe(SessionDescription, v.check((d) => d.type === "offer", "accept carries an offer"))),
+});
 /** Host → room: refuse the ringing call `callId`. */
 export const Decline = v.object({ type: v.literal("decline"), callId: CallId });
 /** Longest push endpoint URL a subscription may have, in characters. */
@@ -939,6 +948,12 @@ export const ServerMessage = v.variant("type", [
     peerName: v.optional(v.string()),
     /** To the host: the caller's conversation. */
     conversationId: v.optional(v.string()),
+    /**
+     * To the visitor: the host's offer, when the host made it while the call
+     * rang (`accept` carried it): the first signal of the call, to answer
+     * before anything else.
+     */
+    description: v.optional(SessionDescription),
     ...CallIceFields,
   }),
   /**

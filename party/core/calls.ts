@@ -389,8 +389,12 @@ export class CallDesk {
     return { iceServers: await iceServersFor(config.iceServers, config.turn, connId), iceTransportPolicy: config.iceTransportPolicy };
   }
 
-  /** `accept`: the first host to accept gets the call; the others hear who did. */
-  async accept(host: HostConn, callId: string): Promise<void> {
+  /**
+   * `accept`: the first host to accept gets the call; the others hear who
+   * did. `offer`, when the host made it while the call rang, reaches the
+   * visitor in its `accepted`, as the host's first signal.
+   */
+  async accept(host: HostConn, callId: string, offer?: MessageOf<ClientMessage, "accept">["description"]): Promise<void> {
     const [visitorIce, hostIce] = await Promise.all([this.iceFor(this.calls.find((c) => c.id === callId)?.visitorConn ?? ""), this.iceFor(host.id)]);
     const name = host.state!.name;
     if (this.calls.some((c) => c.state === "active" && c.host === name)) return this.conns.fail(host, "busy", "Hang up the current call first");
@@ -398,7 +402,8 @@ export class CallDesk {
     if (!call) return this.conns.fail(host, "not_found", "That call is no longer waiting");
     Object.assign(call, { state: "active", host: name, hostConn: host.id, acceptedAt: Date.now(), ringingSince: undefined, position: undefined });
     this.save();
-    this.conns.sendTo(call.visitorConn, { type: "accepted", callId, media: call.media, polite: true, peerName: name, ...visitorIce });
+    // The offer made while it rang goes with it, as the host's first signal.
+    this.conns.sendTo(call.visitorConn, { type: "accepted", callId, media: call.media, polite: true, peerName: name, ...(offer && { description: offer }), ...visitorIce });
     this.conns.send(host, { type: "accepted", callId, media: call.media, polite: false, peerName: call.name, conversationId: call.conversationId, ...hostIce });
     for (const other of this.conns.live("host")) {
       if (other.id !== host.id) this.conns.send(other, { type: "answered", callId, by: name });

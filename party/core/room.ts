@@ -394,7 +394,7 @@ export class ContactRoom {
       case "hours":
         return this.setHours(msg.hours);
       case "accept":
-        return this.calls.accept(sender, msg.callId);
+        return this.calls.accept(sender, msg.callId, msg.description);
       case "decline":
         return this.calls.decline(sender, msg.callId);
       case "signal":

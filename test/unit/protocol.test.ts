@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { MAX_FRAME_BYTES, MAX_TEXT_LENGTH, missingForCall, parseClientMessage, parseServerMessage } from "../../protocol/socket.ts";
+import { MAX_FRAME_BYTES, MAX_SDP_LENGTH, MAX_TEXT_LENGTH, missingForCall, parseClientMessage, parseServerMessage } from "../../protocol/socket.ts";
 
 const code = (raw: string) => {
   const r = parseClientMessage(raw);
@@ -38,12 +38,18 @@ describe("parseClientMessage", () => {
       { type: "hangup", callId: "x" },
       { type: "available", available: true },
       { type: "accept", callId: "x" },
+      { type: "accept", callId: "x", description: { type: "offer", sdp: "v=0" } },
       { type: "decline", callId: "x" },
       { type: "signal", callId: "x", description: { type: "offer", sdp: "v=0" } },
       { type: "signal", callId: "x", candidate: { candidate: "candidate:1 1 udp 1 127.0.0.1 5000 typ host", sdpMid: "0", sdpMLineIndex: 0 } },
     ]) {
       assert.equal(code(JSON.stringify(frame)), "ok", JSON.stringify(frame));
     }
+  });
+
+  it("refuses an accept whose description is not an offer, or too long", () => {
+    assert.equal(code(JSON.stringify({ type: "accept", callId: "x", description: { type: "answer", sdp: "v=0" } })), "bad_message");
+    assert.equal(code(JSON.stringify({ type: "accept", callId: "x", description: { type: "offer", sdp: "v".repeat(MAX_SDP_LENGTH + 1) } })), "bad_message");
   });
 
   it("trims text and refuses empty or over-long text", () => {

@@ -81,6 +81,19 @@ describe("the room (fake Room)", () => {
     assert.equal(second.last("accepted")?.callId, callIdOf(second));
   });
 
+  it("an offer made while it rang goes to the visitor inside accepted, from the host whose accept won only", async () => {
+    const ada = await availableHost(room, "Ada");
+    const grace = await availableHost(room, "Grace");
+    const v = await caller(room, "video");
+    const callId = callIdOf(v);
+    await room.send(grace, { type: "accept", callId, description: { type: "offer", sdp: "v=0 grace" } });
+    await room.send(ada, { type: "accept", callId, description: { type: "offer", sdp: "v=0 ada" } });
+    assert.deepEqual(v.of("accepted").map((a) => a.description), [{ type: "offer", sdp: "v=0 grace" }]);
+    assert.equal(grace.last("accepted")?.description, undefined, "the host is not sent its own offer");
+    assert.equal(v.of("signal").length, 0, "the offer is not sent a second time");
+    assert.equal(ada.last("error")?.code, "not_found");
+  });
+
   it("rings every free host; the first accept wins and the others are told who answered", async () => {
     const ada = await availableHost(room, "Ada");
     const grace = await availableHost(room, "Grace");

@@ -4,8 +4,11 @@
  * browser already allows them), so Accept does not wait for them; once
  * nothing rings there any more — the visitor hung up, or the host declined —
  * every track it started is stopped: no camera stays on for a call that
- * was not taken.
+ * was not taken. With them it makes the call's offer while it rings: Accept
+ * sends it in `accept`, the visitor gets it in `accepted`, and the call
+ * connects on that one peer connection; a declined call closes it.
  */
+import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Page } from "playwright-core";
 import { eventually, openHost, openVisitor, setAvailable, signIn, uniqueRoom, visible } from "../support/browser.ts";
@@ -23,6 +26,28 @@ const RECORD_MEDIA = `(() => {
     return stream;
   };
 })()`;
+
+/** Keeps every RTCPeerConnection the page makes in `window.__pcs`. */
+const RECORD_PEER_CONNECTIONS = `(() => {
+  const pcs = (window.__pcs = []);
+  const Native = window.RTCPeerConnection;
+  window.RTCPeerConnection = class extends Native {
+    constructor(...args) {
+      super(...args);
+      pcs.push(this);
+    }
+  };
+})()`;
+
+/** Each RTCPeerConnection the page made: its signaling, ICE gathering and connection states. */
+function peerConnections(page: Page): Promise<string[]> {
+  return page.evaluate("window.__pcs.map((pc) => [pc.signalingState, pc.iceGatheringState, pc.connectionState].join(' '))") as Promise<string[]>;
+}
+
+/** The first frame in `frames` (as `collectFrames` records them) sent (`>`) or received (`<`) whose JSON has `type`. */
+function frame(frames: string[], direction: ">" | "<", type: string): string | undefined {
+  return frames.find((f) => f.includes(` ${direction} {"type":"${type}"`));
+}
 
 /** The `readyState` of every track the page's `getUserMedia` gave, by kind. */
 function tracks(page: Page): Promise<string[]> {
@@ -59,4 +84,40 @@ test("the dashboard's camera and microphone start while a call rings and stop wh
     await host.page.getByRole("button", { name: "Decline" }).click();
     await visible(visitor.panel.getByText("Declined"));
     await eventually("every track the host started stopped once declined", () => tracks(host.page), allEnded);
+  }));
+
+test("the dashboard makes the offer while a call rings: accept carries it, accepted hands it to the visitor, the call connects on it; declined, it is closed", () =>
+  stack.run(async (pages) => {
+    const room = uniqueRoom("warm-offer");
+    const host = await openHost(pages, stack.server.origin, room, stack.hostKey);
+    await host.page.addInitScript(RECORD_PEER_CONNECTIONS);
+    await host.page.reload();
+    const key = host.page.getByRole("textbox", { name: "Host key" });
+    if (await key.isVisible({ timeout: 2_000 }).catch(() => false)) await signIn(host.page, stack.hostKey);
+    await setAvailable(host.page, true);
+    const visitor = await openVisitor(pages, stack.server.origin, room);
+    await visible(visitor.panel.getByText("Available", { exact: true }));
+
+    // Ringing: one peer connection, its offer made and its candidates gathered, nothing sent yet.
+    await visitor.panel.getByRole("button", { name: "Video call" }).click();
+    await visible(host.page.getByRole("button", { name: "Accept" }));
+    await eventually("the host's offer made while it rings", () => peerConnections(host.page), (pcs) => pcs.length === 1 && pcs[0] === "have-local-offer complete new");
+    assert.equal(frame(host.frames, ">", "signal"), undefined, "no signal leaves the dashboard before Accept");
+
+    await host.page.getByRole("button", { name: "Accept" }).click();
+    await visible(visitor.panel.getByText("Connected", { exact: true }));
+    await visible(host.page.getByText("Connected", { exact: true }));
+    assert.match(frame(host.frames, ">", "accept") ?? "(no accept sent)", /"description":\{"type":"offer","sdp":"v=0/, "accept carries the offer");
+    assert.match(frame(visitor.frames, "<", "accepted") ?? "(no accepted received)", /"description":\{"type":"offer","sdp":"v=0/, "the visitor's accepted carries it");
+    assert.deepEqual(await peerConnections(host.page), ["stable complete connected"], "the call connected on the peer connection made while it rang");
+    await visitor.panel.getByRole("button", { name: "Hang up" }).click();
+    await visible(visitor.panel.getByText("Call ended"));
+
+    // Declined: the peer connection made while it rang is closed.
+    await visitor.panel.getByRole("button", { name: "Done", exact: true }).click();
+    await visitor.panel.getByRole("button", { name: "Video call" }).click();
+    await eventually("a second offer made while it rings", () => peerConnections(host.page), (pcs) => pcs.length === 2 && pcs[1] === "have-local-offer complete new");
+    await host.page.getByRole("button", { name: "Decline" }).click();
+    await visible(visitor.panel.getByText("Declined"));
+    await eventually("the declined call's peer connection closed", () => peerConnections(host.page), (pcs) => pcs[1]?.startsWith("closed") === true);
   }));

@@ -20,7 +20,7 @@ import { errorKey, type ErrorStrings } from "../room/errors.ts";
 import type { SignalingController } from "../room/signaling.ts";
 import type { Problem } from "../strings.ts";
 import type { CallProblem, CallStrings } from "./call.strings.ts";
-import { PeerCall, PeerCallError, type PeerCallErrorCode, type RecoveryTiming } from "./peer-call.ts";
+import { PeerCall, PeerCallError, type PeerCallErrorCode, type RecoveryTiming, type Signal } from "./peer-call.ts";
 import { QualityMonitor, type Quality } from "./quality.ts";
 import { ScreenShare } from "./screen-share.ts";
 
@@ -134,6 +134,12 @@ export class CallController implements ReactiveController {
   private heldSignals: ClientMessage[] | undefined;
   /** Host: the camera and microphone started while a call rings (see {@link warmUp}). */
   private warm: { media: CallMedia; stream: Promise<MediaStream | undefined> } | undefined;
+  /**
+   * Host: the peer connection made with {@link warm}'s media while a call
+   * rings — its offer made and its ICE candidates gathered, its signals kept
+   * in `signals` — for {@link accept} to take (see {@link prepare}).
+   */
+  private prepared: { stream: MediaStream; peer: PeerCall; signals: Signal[]; route(send: (signal: Signal) => void): void } | undefined;
   /** Place in line (from 1) while `queued`. */
   position = 0;
   /**
@@ -410,13 +416,42 @@ export class CallController implements ReactiveController {
     const stream = Promise.all(names.map((name) => navigator.permissions.query({ name })))
       .then((states) => (states.every((s) => s.state === "granted") ? navigator.mediaDevices.getUserMedia({ audio: true, video: media === "video" }) : undefined))
       .catch(() => undefined);
-    this.warm = { media, stream };
+    const warm = { media, stream };
+    this.warm = warm;
+    void stream.then((s) => {
+      if (s && this.warm === warm && !this.live) this.prepare(s);
+    });
   }
 
-  /** Host: stop the camera and microphone {@link warmUp} started, if no call took them. */
+  /**
+   * Host, while a call rings with {@link warm} media: build the peer
+   * connection Accept would build, with this connection's ICE settings from
+   * `welcome` (when they will hold), so its offer is made and its candidates
+   * gathered before Accept. The offer then goes with `accept` (the room hands
+   * it to the visitor with `accepted`), and the visitor's answer is the
+   * first signal the call waits for. Closed by {@link coolDown}.
+   */
+  private prepare(stream: MediaStream): void {
+    if (!this.iceKnown) return;
+    const signals: Signal[] = [];
+    let send: (signal: Signal) => void = (signal) => void signals.push(signal);
+    const peer = new PeerCall({
+      polite: false,
+      iceServers: this.iceServers,
+      iceTransportPolicy: this.welcomePolicy,
+      timing: this.timing,
+      send: (signal) => send(signal),
+    });
+    peer.addStream(stream);
+    this.prepared = { stream, peer, signals, route: (next) => (send = next) };
+  }
+
+  /** Host: stop the camera and microphone {@link warmUp} started, and the peer connection made with them, if no call took them. */
   coolDown(): void {
     const warm = this.warm;
     this.warm = undefined;
+    this.prepared?.peer.close();
+    this.prepared = undefined;
     void warm?.stream.then((s) => s?.getTracks().forEach((t) => t.stop()));
   }
 
@@ -431,22 +466,40 @@ export class CallController implements ReactiveController {
     const stream = await warm.stream;
     if (stream?.getTracks().every((t) => t.readyState === "live")) return stream;
     stream?.getTracks().forEach((t) => t.stop());
+    this.prepared?.peer.close();
+    this.prepared = undefined;
     return undefined;
   }
 
   /**
    * Host: take the ringing call `callId`. The camera and microphone first
    * ({@link acquire}: at once when {@link warmUp} started them), then
-   * `accept`; and, when `welcome` gave this connection's ICE settings and
-   * their TURN credentials are fresh, the peer connection at once: its offer
-   * and ICE candidates are made while `accept` is on its way and sent as soon
-   * as `accepted` comes back (the visitor's answer no longer waits on the
-   * offer being made after it). Resolves false when the media was refused
-   * (status `blocked`). A refused `accept` (`error`) leaves the status
-   * `preparing` for the element to {@link reset}.
+   * `accept`. When the call rang with those media here, the peer connection
+   * {@link prepare} made is taken: `accept` carries its offer, with the ICE
+   * candidates gathered so far in its SDP. Otherwise, when `welcome` gave
+   * this connection's ICE settings and their TURN credentials are fresh, the
+   * peer connection starts at once: its offer and ICE candidates are made
+   * while `accept` is on its way. Either way, signals made before `accepted`
+   * comes back are held until then. Resolves false when the media was
+   * refused (status `blocked`). A refused `accept` (`error`) leaves the
+   * status `preparing` for the element to {@link reset}.
    */
   async accept(callId: string, media: CallMedia): Promise<boolean> {
-    if (!(await this.acquire(media))) return false;
+    const prepared = this.prepared;
+    this.prepared = undefined;
+    if (!(await this.acquire(media))) {
+      prepared?.peer.close();
+      return false;
+    }
+    const offer = prepared && prepared.stream === this.localStream ? prepared.peer.pc.localDescription : null;
+    if (prepared && offer?.type === "offer") {
+      this.send({ type: "accept", callId, description: offer.toJSON() as RTCSessionDescriptionInit & { type: "offer"; sdp: string } });
+      // The offer went with `accept`, with the candidates gathered so far; the end of gathering, if come, follows `accepted`.
+      this.heldSignals = prepared.signals.filter((signal) => signal.candidate === null).map((signal) => ({ type: "signal", callId, ...signal }) as ClientMessage);
+      this.openPeer(callId, false, this.iceServers, this.welcomePolicy!, prepared);
+      return true;
+    }
+    prepared?.peer.close();
     this.send({ type: "accept", callId });
     if (this.iceKnown) {
       this.heldSignals = [];
@@ -709,6 +762,8 @@ export class CallController implements ReactiveController {
     } else {
       this.peer?.close();
       this.openPeer(callId, polite, message.iceServers ?? this.iceServers, message.iceTransportPolicy ?? "all");
+      // The host's offer, made while it rang: answered now, before this page renders the call.
+      if (message.description) void this.peer!.receive({ description: message.description });
     }
     this.setStatus("connecting");
     this.giveUpConnecting(CONNECT_TIMEOUT_MS);
@@ -718,22 +773,32 @@ export class CallController implements ReactiveController {
    * Build the call's {@link PeerCall} and send this side's media on it. The
    * host's signals are held while {@link heldSignals} is set (see {@link accept}).
    */
-  private openPeer(callId: string, polite: boolean, iceServers: RTCIceServer[], iceTransportPolicy: RTCIceTransportPolicy): void {
+  private openPeer(
+    callId: string,
+    polite: boolean,
+    iceServers: RTCIceServer[],
+    iceTransportPolicy: RTCIceTransportPolicy,
+    prepared?: NonNullable<CallController["prepared"]>,
+  ): void {
     this.iceTransportPolicy = iceTransportPolicy;
-    const peer = new PeerCall({
-      polite,
-      // The host (impolite) opens negotiation; the visitor answers with its media.
-      awaitRemoteOffer: polite,
-      iceServers,
-      iceTransportPolicy,
-      timing: this.timing,
-      send: (signal) => {
-        if (this.peer !== peer) return;
-        const message = { type: "signal", callId, ...signal } as ClientMessage;
-        if (this.heldSignals) this.heldSignals.push(message);
-        else this.send(message);
-      },
-    });
+    const send = (signal: Signal) => {
+      if (this.peer !== peer) return;
+      const message = { type: "signal", callId, ...signal } as ClientMessage;
+      if (this.heldSignals) this.heldSignals.push(message);
+      else this.send(message);
+    };
+    const peer =
+      prepared?.peer ??
+      new PeerCall({
+        polite,
+        // The host (impolite) opens negotiation; the visitor answers with its media.
+        awaitRemoteOffer: polite,
+        iceServers,
+        iceTransportPolicy,
+        timing: this.timing,
+        send,
+      });
+    prepared?.route(send);
     this.peer = peer;
     this.remoteStream = peer.remoteStream;
     peer.addEventListener("track", () => {
@@ -774,7 +839,7 @@ export class CallController implements ReactiveController {
       if (this.callId) this.send({ type: "hangup", callId: this.callId, reason: "failed" });
       this.finish("failed");
     });
-    if (this.localStream) peer.addStream(this.localStream);
+    if (this.localStream && !prepared) peer.addStream(this.localStream);
     // The camera stopped while ringing starts again; the answer does not wait for it but keeps its place.
     if (this.parkedCamera !== undefined && this.localStream) {
       peer.expectVideo(this.localStream);
