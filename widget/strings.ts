@@ -1,5 +1,5 @@
 /**
- * How both elements localise (strings, and the dates they show): each has a table of default strings (in its
+ * How both elements localise: each has a table of default strings (in its
  * folder: `contact-me/contact-me.strings.ts`, `contact-me-host/contact-me-host.strings.ts`,
  * and the call view's `call/call.strings.ts` and the room's refusals in
  * `room/errors.ts`), and a `strings` property (as an attribute: JSON) whose
@@ -13,41 +13,6 @@
 /** Fill `{placeholders}` in `template` from `params`; unknown ones stay as written. */
 export function format(template: string, params: Record<string, string | number> = {}): string {
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
-}
-
-/** The formats made so far, by their options. */
-const formats = new Map<string, Intl.DateTimeFormat>();
-
-/**
- * The `Intl.DateTimeFormat` of the browser's locale for `options`, made once:
- * making one costs far more than formatting with it (tens of ms on a busy
- * machine), and a render of the dashboard formats the time of every message
- * shown.
- * @throws RangeError for a time zone the browser does not know
- */
-export function dateFormat(options: Intl.DateTimeFormatOptions = {}): Intl.DateTimeFormat {
-  const key = JSON.stringify(options);
-  let made = formats.get(key);
-  if (!made) formats.set(key, (made = new Intl.DateTimeFormat(undefined, options)));
-  return made;
-}
-
-/**
- * A string table: `defaults` with an element's overrides on top, merged once
- * per overrides object rather than on every read (a render reads it once per
- * item, and a long inbox has hundreds). A new `strings` value is a new object,
- * so the table follows it.
- */
-export function stringTable<T extends object>(defaults: T): (overrides: Partial<T>) => T {
-  let from: Partial<T> | undefined;
-  let table = defaults;
-  return (overrides) => {
-    if (overrides !== from) {
-      from = overrides;
-      table = { ...defaults, ...overrides };
-    }
-    return table;
-  };
 }
 
 /**

@@ -11,7 +11,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Page } from "playwright-core";
-import { eventually, openHost, openVisitor, setAvailable, signIn, uniqueRoom, visible } from "../support/browser.ts";
+import { eventually, openHost, openVisitor, setAvailable, signIn, uniqueRoom, visible, type Pages } from "../support/browser.ts";
 import { useStack } from "../support/stack.ts";
 
 const stack = useStack();
@@ -49,6 +49,20 @@ function frame(frames: string[], direction: ">" | "<", type: string): string | u
   return frames.find((f) => f.includes(` ${direction} {"type":"${type}"`));
 }
 
+/** An available dashboard with `init` run before its scripts, and a visitor with the panel open, in a new room. */
+async function hostWith(pages: Pages, prefix: string, init: string) {
+  const room = uniqueRoom(prefix);
+  const host = await openHost(pages, stack.server.origin, room, stack.hostKey);
+  await host.page.addInitScript(init);
+  await host.page.reload();
+  const key = host.page.getByRole("textbox", { name: "Host key" });
+  if (await key.isVisible({ timeout: 2_000 }).catch(() => false)) await signIn(host.page, stack.hostKey);
+  await setAvailable(host.page, true);
+  const visitor = await openVisitor(pages, stack.server.origin, room);
+  await visible(visitor.panel.getByText("Available", { exact: true }));
+  return { host, visitor };
+}
+
 /** The `readyState` of every track the page's `getUserMedia` gave, by kind. */
 function tracks(page: Page): Promise<string[]> {
   return page.evaluate("window.__streams.flatMap((s) => s.getTracks().map((t) => t.kind + ':' + t.readyState))") as Promise<string[]>;
@@ -56,15 +70,7 @@ function tracks(page: Page): Promise<string[]> {
 
 test("the dashboard's camera and microphone start while a call rings and stop when it stops ringing (hung up, declined)", () =>
   stack.run(async (pages) => {
-    const room = uniqueRoom("warm");
-    const host = await openHost(pages, stack.server.origin, room, stack.hostKey);
-    await host.page.addInitScript(RECORD_MEDIA);
-    await host.page.reload();
-    const key = host.page.getByRole("textbox", { name: "Host key" });
-    if (await key.isVisible({ timeout: 2_000 }).catch(() => false)) await signIn(host.page, stack.hostKey);
-    await setAvailable(host.page, true);
-    const visitor = await openVisitor(pages, stack.server.origin, room);
-    await visible(visitor.panel.getByText("Available", { exact: true }));
+    const { host, visitor } = await hostWith(pages, "warm", RECORD_MEDIA);
 
     const live = (states: string[]) => states.includes("audio:live") && states.includes("video:live");
     const allEnded = (states: string[]) => states.length > 0 && states.every((s) => s.endsWith(":ended"));
@@ -88,15 +94,7 @@ test("the dashboard's camera and microphone start while a call rings and stop wh
 
 test("the dashboard makes the offer while a call rings: accept carries it, accepted hands it to the visitor, the call connects on it; declined, it is closed", () =>
   stack.run(async (pages) => {
-    const room = uniqueRoom("warm-offer");
-    const host = await openHost(pages, stack.server.origin, room, stack.hostKey);
-    await host.page.addInitScript(RECORD_PEER_CONNECTIONS);
-    await host.page.reload();
-    const key = host.page.getByRole("textbox", { name: "Host key" });
-    if (await key.isVisible({ timeout: 2_000 }).catch(() => false)) await signIn(host.page, stack.hostKey);
-    await setAvailable(host.page, true);
-    const visitor = await openVisitor(pages, stack.server.origin, room);
-    await visible(visitor.panel.getByText("Available", { exact: true }));
+    const { host, visitor } = await hostWith(pages, "warm-offer", RECORD_PEER_CONNECTIONS);
 
     // Ringing: one peer connection, its offer made and its candidates gathered, nothing sent yet.
     await visitor.panel.getByRole("button", { name: "Video call" }).click();

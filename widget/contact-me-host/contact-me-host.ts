@@ -15,14 +15,14 @@ import { addressOf, storagePrefix, type RoomAddress } from "../room/address.ts";
 import { requestRoom } from "../room/http.ts";
 import { SignalingController } from "../room/signaling.ts";
 import { local } from "../room/storage.ts";
-import { format, problemText, stringTable, stringsConverter, type Problem } from "../strings.ts";
+import { format, problemText, stringsConverter, type Problem } from "../strings.ts";
+import { stringTable } from "../locale.ts";
 import { AttentionController } from "./attention.ts";
 import { hostStyles } from "./contact-me-host.styles.ts";
 import { hostStrings, type HostStrings } from "./contact-me-host.strings.ts";
 import { Drafts, ReadMarks } from "./device-store.ts";
 import { HoursEditor } from "./hours-editor.ts";
 import { CallHandover } from "../meeting/handover.ts";
-import { MEETING_EXPORTS } from "../meeting/parts.ts";
 import { MeetingsEditor, meetingsStrings, type MeetingsStrings } from "./meetings-editor.ts";
 import { InboxView } from "./inbox.ts";
 import { PushSettings } from "./push-settings.ts";
@@ -560,7 +560,7 @@ export class ContactMeHost extends LitElement {
       ${this.renderMissed()}
       ${this.handover.render({ room: this.room, host: this.host, party: this.party, name: this.hostName, hostToken: this.token ?? "", strings: this.strings })}
       ${this.meetingJoined
-        ? html`<contact-me-meeting part="meeting-view" exportparts=${MEETING_EXPORTS} autojoin room=${this.room} host=${this.host} party=${this.party} token=${this.meetingJoined}
+        ? html`<contact-me-meeting part="meeting-view" autojoin room=${this.room} host=${this.host} party=${this.party} token=${this.meetingJoined}
             name=${this.hostName} .hostToken=${this.token ?? ""} .strings=${this.strings}
             @contact-me-meeting-leave=${() => (this.meetingJoined = undefined)}></contact-me-meeting>`
         : nothing}

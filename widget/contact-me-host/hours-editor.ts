@@ -9,7 +9,8 @@
 import { html, nothing } from "lit";
 import * as v from "valibot";
 import { BusinessHours, WEEKDAYS, type MessageOf, type ServerMessage, type Weekday } from "../../protocol/socket.ts";
-import { dateFormat, format } from "../strings.ts";
+import { format } from "../strings.ts";
+import { dateFormat } from "../locale.ts";
 import type { HostStrings } from "./contact-me-host.strings.ts";
 
 /** The room's hours as the last `hours` frame told them. */

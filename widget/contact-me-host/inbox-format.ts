@@ -9,7 +9,8 @@ import type { ConversationMessage, MessageOf, ServerMessage } from "../../protoc
 import { callLogText, type CallLogStrings } from "../call/call-log.ts";
 import { filesSummary } from "../files/file-view.ts";
 import type { FileStrings } from "../files/files.strings.ts";
-import { dateFormat, format } from "../strings.ts";
+import { format } from "../strings.ts";
+import { dateFormat } from "../locale.ts";
 import type { HostStrings } from "./contact-me-host.strings.ts";
 
 /** A conversation as the room lists it to hosts. */

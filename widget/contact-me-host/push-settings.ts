@@ -28,7 +28,8 @@
  */
 import { html, nothing, type ReactiveController, type ReactiveControllerHost } from "lit";
 import { MAX_DEVICE_LABEL_LENGTH, type HostMessage, type MessageOf, type PushSubscription as WirePushSubscription, type ServerMessage } from "../../protocol/socket.ts";
-import { dateFormat, format } from "../strings.ts";
+import { format } from "../strings.ts";
+import { dateFormat } from "../locale.ts";
 import type { HostStrings } from "./contact-me-host.strings.ts";
 
 /** What the room last said of Web Push for this host (`push` frame). */

@@ -9,7 +9,6 @@ import { local } from "../room/storage.ts";
 import { format, stringsConverter } from "../strings.ts";
 import type { FileStrings } from "../files/files.strings.ts";
 import type { RecorderStrings } from "../files/recorder.strings.ts";
-import { MEETING_EXPORTS } from "../meeting/parts.ts";
 import type { VisitorSession } from "./visitor-session.ts";
 import { launcherStyles } from "./contact-me.styles.ts";
 import { visitorStrings, type VisitorStrings } from "./contact-me.strings.ts";
@@ -350,7 +349,7 @@ export class ContactMe extends LitElement {
       </div>
       ${unread ? html`<span id="unread" hidden>${format(s.unread, { n: unread })}</span>` : nothing}
       ${this.meeting
-        ? html`<contact-me-meeting class="meeting" part="meeting-view" exportparts=${MEETING_EXPORTS} room=${this.room} host=${this.host} party=${this.party} token=${this.meeting}></contact-me-meeting>`
+        ? html`<contact-me-meeting class="meeting" part="meeting-view" room=${this.room} host=${this.host} party=${this.party} token=${this.meeting}></contact-me-meeting>`
         : nothing}
       ${this.session?.handover.render({ room: this.room, host: this.host, party: this.party, name: "", strings: this.strings }) ?? nothing}
       ${this.session && (this.open || call)

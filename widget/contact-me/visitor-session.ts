@@ -27,7 +27,7 @@ import { NoticeController, errorStrings, type ErrorStrings } from "../room/error
 import { SignalingController } from "../room/signaling.ts";
 import { local, session } from "../room/storage.ts";
 import { visitorStrings, type VisitorStrings } from "./contact-me.strings.ts";
-import { dateFormat, stringTable } from "../strings.ts";
+import { dateFormat, stringTable } from "../locale.ts";
 import { ConversationController, type Sender } from "./conversation-controller.ts";
 
 /** What the panel shows: the actions, the conversation, the call, or the recorder of a voice or video message. */

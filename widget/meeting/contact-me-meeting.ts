@@ -8,7 +8,7 @@ import { LitElement, css, html, nothing } from "lit";
 import { property, state } from "lit/decorators.js";
 import type { ErrorCode, MessageOf, ServerMessage } from "../../protocol/socket.ts";
 import { define } from "../define.ts";
-import { stringTable } from "../strings.ts";
+import { stringTable } from "../locale.ts";
 import { baseStyles } from "../styles.ts";
 import { addressOf } from "../room/address.ts";
 import { errorKey, errorStrings } from "../room/errors.ts";
@@ -54,6 +54,44 @@ export const meetingStrings = {
   ...errorStrings,
 };
 export type MeetingStrings = typeof meetingStrings;
+
+/**
+ * Each part of the meeting view, and the name under which `<contact-me>` and
+ * `<contact-me-host>` export it: `meeting-` before it, so it meets none of the
+ * call view's (`mute`, `controls`, `screen-tile`…). The join form is
+ * `meeting-join`, since the dashboard's `meeting-form` creates meetings.
+ */
+export const MEETING_PARTS = {
+  form: "meeting-join",
+  status: "meeting-status",
+  error: "meeting-error",
+  grid: "meeting-grid",
+  tile: "meeting-tile",
+  "tile-local": "meeting-tile-local",
+  "tile-speaking": "meeting-tile-speaking",
+  "tile-video": "meeting-tile-video",
+  "tile-name": "meeting-tile-name",
+  "tile-muted": "meeting-tile-muted",
+  "tile-state": "meeting-tile-state",
+  "screen-tile": "meeting-screen-tile",
+  "screen-label": "meeting-screen-label",
+  controls: "meeting-controls",
+  mute: "meeting-mute",
+  camera: "meeting-camera",
+  "share-screen": "meeting-share-screen",
+  leave: "meeting-leave",
+  close: "meeting-close",
+} as const;
+
+/**
+ * The `exportparts` the element sets on itself (`inner: outer, …`), unless
+ * the page set one: inside `<contact-me>` or `<contact-me-host>` its parts are
+ * theirs under the names of {@link MEETING_PARTS}. (On a page of its own it
+ * changes nothing: `contact-me-meeting::part(tile)`.)
+ */
+const MEETING_EXPORTS = Object.entries(MEETING_PARTS)
+  .map(([inner, outer]) => `${inner}: ${outer}`)
+  .join(", ");
 
 type Phase = "form" | "media" | "joining" | "waiting" | "in" | "closed";
 type Roster = MessageOf<ServerMessage, "meeting">;
@@ -296,6 +334,7 @@ export class ContactMeMeeting extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    if (!this.hasAttribute("exportparts")) this.setAttribute("exportparts", MEETING_EXPORTS);
     if (this.autojoin && this.phase === "form") void this.start();
     this.signaling.on("meeting", (frame) => this.onRoster(frame));
     this.signaling.on("meeting-signal", (frame) => {

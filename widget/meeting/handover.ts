@@ -22,7 +22,6 @@ import { html, nothing, type ReactiveController, type ReactiveControllerHost } f
 import type { MessageOf, ServerMessage } from "../../protocol/socket.ts";
 import type { CallController } from "../call/call-controller.ts";
 import type { SignalingController } from "../room/signaling.ts";
-import { MEETING_EXPORTS } from "./parts.ts";
 
 type Invite = MessageOf<ServerMessage, "meeting-invite">;
 
@@ -180,7 +179,7 @@ export class CallHandover implements ReactiveController {
   render(to: HandoverTarget) {
     const invite = this.invite;
     if (!invite || !this.stream) return nothing;
-    return html`<contact-me-meeting class="meeting" part="meeting-view" exportparts=${MEETING_EXPORTS} ?hidden=${!this.moved} autojoin
+    return html`<contact-me-meeting class="meeting" part="meeting-view" ?hidden=${!this.moved} autojoin
       room=${to.room} host=${to.host} party=${to.party} token=${invite.token} name=${to.name}
       .hostToken=${to.hostToken ?? ""} .stream=${this.stream} .rejoin=${invite.rejoin ?? ""} .strings=${to.strings ?? {}}
       @contact-me-meeting-connected=${(e: CustomEvent<{ participantId: string }>) => this.connected(e.detail.participantId)}

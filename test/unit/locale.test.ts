@@ -1,7 +1,8 @@
-// The string tables and date formats both elements render with (widget/strings.ts).
+// The string tables and date formats the views after the launcher render with (widget/locale.ts).
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { dateFormat, format, stringTable } from "../../widget/strings.ts";
+import { format } from "../../widget/strings.ts";
+import { dateFormat, stringTable } from "../../widget/locale.ts";
 
 describe("stringTable", () => {
   const table = stringTable({ hello: "Hello", bye: "Bye {name}" });
