@@ -485,6 +485,25 @@ export class ContactMeMeeting extends LitElement {
     }
   }
 
+  /**
+   * Resolves once the tile of participant `participantId` has presented a
+   * video frame (`requestVideoFrameCallback`, HTML §4.8.11), or after
+   * `timeoutMs` in ms: its camera off, no such tile, or a browser without it.
+   * Never rejects.
+   */
+  async videoShown(participantId: string, timeoutMs: number): Promise<void> {
+    await this.updateComplete;
+    const video = [...this.renderRoot.querySelectorAll<HTMLVideoElement>("video[data-peer]")].find((v) => v.dataset.peer === participantId);
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      if (video && !video.hidden && "requestVideoFrameCallback" in video)
+        video.requestVideoFrameCallback(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+    });
+  }
+
   private toggle(what: "audio" | "video"): void {
     if (what === "audio") this.muted = !this.muted;
     else this.cameraOff = !this.cameraOff;

@@ -19,18 +19,21 @@
  * @module
  */
 import { html, nothing, type ReactiveController, type ReactiveControllerHost } from "lit";
+import { createRef, ref } from "lit/directives/ref.js";
 import type { MessageOf, ServerMessage } from "../../protocol/socket.ts";
 import type { CallController } from "../call/call-controller.ts";
 import type { SignalingController } from "../room/signaling.ts";
+import type { ContactMeMeeting } from "./contact-me-meeting.ts";
 
 type Invite = MessageOf<ServerMessage, "meeting-invite">;
 
 /**
- * How long the call goes on once the meeting shows, in ms: its video keeps
- * playing while the meeting's tiles, hidden until then, paint their first
- * frames.
+ * The longest the call goes on once the meeting shows, in ms: until the
+ * meeting's tile of the call's other side presents its first video frame,
+ * which on a busy machine can take over a second after the connection is up,
+ * and no longer than this (a camera off never presents one).
  */
-export const HANDOVER_OVERLAP_MS = 1000;
+export const HANDOVER_OVERLAP_MS = 3000;
 
 /**
  * How long the meeting's connection with the call's other side may take
@@ -66,6 +69,8 @@ export class CallHandover implements ReactiveController {
   /** The call whose move was given up (the note says so while it lasts). */
   private failedCallId: string | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** The meeting {@link render} shows. */
+  private readonly meeting = createRef<ContactMeMeeting>();
 
   /**
    * @param onInvite called once the meeting chunk is loaded for a new invite (the dashboard rings its teammates then)
@@ -141,16 +146,18 @@ export class CallHandover implements ReactiveController {
 
   /**
    * The meeting's peer connection with participant `id` is up: when it is
-   * the call's other side, the meeting shows, and the call goes
-   * {@link HANDOVER_OVERLAP_MS} later.
+   * the call's other side, the meeting shows, and the call goes once the
+   * meeting shows that side's video (at most {@link HANDOVER_OVERLAP_MS}
+   * later).
    */
   private connected(id: string): void {
     if (!this.moving || id !== this.invite!.peer) return;
     const callId = this.invite!.callId;
-    setTimeout(() => {
-      if (this.call.callId === callId) this.call.moveOut();
-    }, HANDOVER_OVERLAP_MS);
+    const meeting = this.meeting.value;
     this.done();
+    void (meeting ? meeting.videoShown(id, HANDOVER_OVERLAP_MS) : Promise.resolve()).then(() => {
+      if (this.call.callId === callId) this.call.moveOut();
+    });
   }
 
   private done(): void {
@@ -179,7 +186,7 @@ export class CallHandover implements ReactiveController {
   render(to: HandoverTarget) {
     const invite = this.invite;
     if (!invite || !this.stream) return nothing;
-    return html`<contact-me-meeting class="meeting" part="meeting-view" ?hidden=${!this.moved} autojoin
+    return html`<contact-me-meeting ${ref(this.meeting)} class="meeting" part="meeting-view" ?hidden=${!this.moved} autojoin
       room=${to.room} host=${to.host} party=${to.party} token=${invite.token} name=${to.name}
       .hostToken=${to.hostToken ?? ""} .stream=${this.stream} .rejoin=${invite.rejoin ?? ""} .strings=${to.strings ?? {}}
       @contact-me-meeting-connected=${(e: CustomEvent<{ participantId: string }>) => this.connected(e.detail.participantId)}
