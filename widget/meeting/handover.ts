@@ -19,7 +19,6 @@
  * @module
  */
 import { html, nothing, type ReactiveController, type ReactiveControllerHost } from "lit";
-import { createRef, ref } from "lit/directives/ref.js";
 import type { MessageOf, ServerMessage } from "../../protocol/socket.ts";
 import type { CallController } from "../call/call-controller.ts";
 import type { SignalingController } from "../room/signaling.ts";
@@ -69,9 +68,6 @@ export class CallHandover implements ReactiveController {
   /** The call whose move was given up (the note says so while it lasts). */
   private failedCallId: string | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
-  /** The meeting {@link render} shows. */
-  private readonly meeting = createRef<ContactMeMeeting>();
-
   /**
    * @param onInvite called once the meeting chunk is loaded for a new invite (the dashboard rings its teammates then)
    * @param onMoved called when the meeting takes the call's place
@@ -153,7 +149,9 @@ export class CallHandover implements ReactiveController {
   private connected(id: string): void {
     if (!this.moving || id !== this.invite!.peer) return;
     const callId = this.invite!.callId;
-    const meeting = this.meeting.value;
+    // The meeting render() shows (a dashboard may show another, joined from its list).
+    const root = (this.host as ReactiveControllerHost & { renderRoot?: ParentNode }).renderRoot;
+    const meeting = root?.querySelector<ContactMeMeeting>("contact-me-meeting[data-handover]");
     this.done();
     void (meeting ? meeting.videoShown(id, HANDOVER_OVERLAP_MS) : Promise.resolve()).then(() => {
       if (this.call.callId === callId) this.call.moveOut();
@@ -186,7 +184,7 @@ export class CallHandover implements ReactiveController {
   render(to: HandoverTarget) {
     const invite = this.invite;
     if (!invite || !this.stream) return nothing;
-    return html`<contact-me-meeting ${ref(this.meeting)} class="meeting" part="meeting-view" ?hidden=${!this.moved} autojoin
+    return html`<contact-me-meeting data-handover class="meeting" part="meeting-view" ?hidden=${!this.moved} autojoin
       room=${to.room} host=${to.host} party=${to.party} token=${invite.token} name=${to.name}
       .hostToken=${to.hostToken ?? ""} .stream=${this.stream} .rejoin=${invite.rejoin ?? ""} .strings=${to.strings ?? {}}
       @contact-me-meeting-connected=${(e: CustomEvent<{ participantId: string }>) => this.connected(e.detail.participantId)}
