@@ -68,9 +68,11 @@ sends \`accept\` carrying that offer, with the candidates gathered so far in its
 visitor inside \`accepted\`, which answers it before rendering anything, and the host's later candidates
 follow once its own \`accepted\` comes back. (Without that peer connection, e.g. when the dashboard may not
 start the camera before Accept, the offer is made on **Accept** while \`accept\` is on its way.) The
-visitor's camera, stopped while ringing, starts again on \`accepted\`; its answer does not wait for it but
-takes the offer's video as send-and-receive with no track yet, and the camera fills that place when it
-starts (\`replaceTrack\`, no renegotiation). Both sides bundle everything on one transport from the first offer
+visitor's camera runs while the call rings, its self view shown, as in a phone's video call (it stops only
+while the call waits in line, and starts again once it rings), so the answer sends it at once; a camera
+still starting when \`accepted\` comes does not hold the answer back, which takes the offer's video as
+send-and-receive with no track yet, the camera filling that place when it starts (\`replaceTrack\`, no
+renegotiation). Both sides bundle everything on one transport from the first offer
 (\`bundlePolicy: "max-bundle"\`), so candidates are gathered and trickled once, not per m-line; the direct
 pages use the same \`PeerCall\`, so they gain that too. Because the dashboard's media and offer are made
 while it rings, the scripted host's reaction (Accept shown → clicked) hides them: phase 2 holds neither

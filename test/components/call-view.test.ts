@@ -11,10 +11,13 @@ import { provideCall, type CallContext } from "../../widget/call/context.ts";
 import { define } from "../../widget/define.ts";
 import { SignalingController } from "../../widget/room/signaling.ts";
 import { errorStrings } from "../../widget/room/errors.ts";
+import type { ServerMessage } from "../../protocol/socket.ts";
 
 /** An element that owns a call (never connected to a room) and shows it, as both widgets do. */
 class CallHost extends LitElement {
   readonly call: CallController;
+  /** Never connected: {@link roomSays} hands the call the room's frames. */
+  readonly signaling = new SignalingController(this);
   /** Fields of the context given to the view besides the call and strings. */
   extra: Partial<CallContext> = {};
   /** Escape presses that reached this element (the widget's panel closes on them). */
@@ -22,7 +25,7 @@ class CallHost extends LitElement {
 
   constructor() {
     super();
-    this.call = new CallController(this, new SignalingController(this));
+    this.call = new CallController(this, this.signaling);
     provideCall(this, () => ({
       call: this.call,
       strings: { ...errorStrings, ...callStrings, peerReconnecting: "Host reconnecting…", remoteVideo: "Host's video" },
@@ -63,6 +66,11 @@ async function inCall(t: Awaited<ReturnType<typeof setUp>>) {
   t.call.status = "connected";
   await waitUntil(() => t.call.microphones.length > 0, "no microphone listed");
   await t.settle();
+}
+
+/** A frame from the room, given to the call's handlers as the socket would. */
+function roomSays(t: Awaited<ReturnType<typeof setUp>>, message: ServerMessage): void {
+  (t.host.signaling as unknown as { dispatch(message: ServerMessage): void }).dispatch(message);
 }
 
 afterEach(() => hosts.splice(0).forEach((h) => h.call.reset()));
@@ -117,18 +125,31 @@ describe("<contact-me-call>", () => {
     expect(t.$('[part="avatar"]')!.textContent!.trim()).to.equal("AL");
   });
 
-  it("keeps the camera off while a video call rings: no live video track, no self view", async () => {
+  it("rings a video call with the self view; in line the camera stops, and starts again once it rings", async () => {
     const t = await setUp();
     expect(await t.call.acquire("video")).to.equal(true);
     const camera = t.call.localStream!.getVideoTracks()[0]!;
+    const liveVideo = () => t.call.localStream!.getTracks().filter((tr) => tr.kind === "video" && tr.readyState === "live");
     t.call.ring("video", { capabilities: { webrtc: true, audio: true, video: true } });
     await t.settle();
-    expect(camera.readyState).to.equal("ended");
-    expect(t.call.localStream!.getTracks().filter((tr) => tr.kind === "video" && tr.readyState === "live")).to.have.length(0);
-    expect(t.call.localStream!.getAudioTracks()).to.have.length(1);
-    expect(t.$('[part="local-video"]')).to.equal(null);
+    expect(camera.readyState).to.equal("live");
+    expect(t.$('[part="local-video"]')).to.exist;
     expect(t.$('[part="avatar"]')).to.exist;
     expect(t.$('[part="remote-video"]')).to.exist; // the host's sound plays through it once connected
+
+    roomSays(t, { type: "queued", callId: "c1", media: "video", position: 1 });
+    await t.settle();
+    expect(t.$('[part="call-status"]')!.textContent).to.equal("Position 1 in line");
+    expect(camera.readyState).to.equal("ended");
+    expect(liveVideo()).to.have.length(0);
+    expect(t.call.localStream!.getAudioTracks()).to.have.length(1);
+    expect(t.$('[part="local-video"]')).to.equal(null);
+
+    roomSays(t, { type: "ringing", callId: "c1", media: "video" });
+    await waitUntil(() => liveVideo().length === 1, "the camera did not start again once the call rang");
+    await t.settle();
+    expect(t.$('[part="call-status"]')!.textContent).to.equal("Calling…");
+    expect(t.$('[part="local-video"]')).to.exist;
   });
 
   it("names every icon button, and marks the toggles pressed", async () => {

@@ -1,8 +1,9 @@
 /// <reference types="node" />
 /**
- * The call screen as people meet it. Nobody is filmed while waiting: a video
- * call rings and waits in line with the camera off, and the camera starts
- * when the host accepts, so video then plays on both sides. **Hang up** stays
+ * The call screen as people meet it. A video call rings with the camera on
+ * and the caller's self view shown, as a phone's does; nobody is filmed while
+ * waiting in line, and the camera starts again once the call rings, so video
+ * then plays on both sides. **Hang up** stays
  * readable in the dark scheme (WCAG contrast ≥ 4.5:1), and **Full screen**
  * toggles.
  */
@@ -48,16 +49,16 @@ async function videoPlays(page: Page, selector: "contact-me" | "contact-me-host"
   await eventually(`${who}: the other side's video plays`, () => remoteVideoFrames(page, selector), (n) => n > before);
 }
 
-test("a video call rings and waits in line with the camera off; accepted, video plays on both sides", () =>
+test("a video call rings with the camera on and the self view shown, waits in line with it off; accepted, video plays on both sides", () =>
   stack.run(async (pages) => {
     const { room, host, visitor } = await availableHostAndVisitor(stack, pages, "camera-off");
     await recordTracks(visitor.page);
     await visitor.panel.getByRole("button", { name: "Video call" }).click();
     await visible(visitor.panel.getByText("Calling…"));
-    // The permission was asked for before ringing (a blocked camera shows at once), then the camera stopped.
-    assert.ok((await visitor.page.evaluate(`window.__tracks.filter((t) => t.kind === "video").length`)) as number > 0, "the camera was asked for");
-    assert.equal(await liveCameras(visitor.page), 0, "no camera capturing while ringing");
-    assert.equal(await sentCameras(visitor.page), 0, "no live video track while ringing");
+    // Ringing, as in a phone's video call: the camera runs and the caller sees what it will send.
+    assert.equal(await liveCameras(visitor.page), 1, "one camera capturing while ringing");
+    assert.equal(await sentCameras(visitor.page), 1, "the camera is in the call's stream while ringing");
+    await visible(visitor.panel.locator('[part="local-video"]'));
     await visible(visitor.panel.locator('[part="avatar"]'));
 
     await host.page.getByRole("button", { name: "Accept" }).click();
@@ -73,11 +74,16 @@ test("a video call rings and waits in line with the camera off; accepted, video 
     await recordTracks(second.page);
     await second.panel.getByRole("button", { name: "Video call" }).click();
     await visible(second.panel.getByText("Position 1 in line"));
-    assert.equal(await liveCameras(second.page), 0, "no camera capturing while in line");
+    // The permission was asked for before ringing (a blocked camera shows at once), then the camera stopped.
+    assert.ok((await second.page.evaluate(`window.__tracks.filter((t) => t.kind === "video").length`)) as number > 0, "the camera was asked for");
+    await eventually("no camera capturing while in line", () => liveCameras(second.page), (n) => n === 0);
     assert.equal(await sentCameras(second.page), 0, "no live video track while in line");
+    assert.equal(await second.panel.locator('[part="local-video"]').count(), 0, "no self view while in line");
     await visitor.panel.getByRole("button", { name: "Hang up" }).click();
     await visible(second.panel.getByText("Calling…"));
-    assert.equal(await liveCameras(second.page), 0, "no camera capturing while ringing after the line");
+    // Out of the line it rings: the same camera starts again, before anyone accepts.
+    await eventually("the camera starts again once it rings", () => liveCameras(second.page), (n) => n === 1);
+    await visible(second.panel.locator('[part="local-video"]'));
     await host.page.getByRole("button", { name: "Accept" }).click();
     await visible(second.panel.getByText("Connected", CONNECTED));
     await videoPlays(host.page, "contact-me-host", "host, second call");

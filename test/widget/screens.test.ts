@@ -217,6 +217,7 @@ test("every state at desktop and phone sizes, light and dark: axe WCAG 2.2 AA, t
     await panel.getByRole("button", { name: "Video call" }).click();
     await visible(host.page.getByRole("button", { name: "Accept" }));
     await visible(panel.locator('[part="call-status"]', { hasText: /Calling/ }));
+    await visible(panel.locator('[part="local-video"]'));
     await capture(page, "calling", true);
 
     await host.page.getByRole("button", { name: "Accept" }).click();

@@ -184,11 +184,13 @@ export class CallController implements ReactiveController {
   /** The local stream went to a meeting ({@link handOver}): the call's end leaves its tracks running. */
   private handedOver = false;
   /**
-   * While a video call waits for the host (ringing or in line), the camera
-   * is stopped: the device id to start it again with once accepted ("" for
-   * the default camera). Undefined when no camera is waiting.
+   * While a video call waits in line, the camera is stopped: the device id
+   * to start it again with once it rings or is accepted ("" for the default
+   * camera). Undefined when no camera is waiting.
    */
   private parkedCamera: string | undefined;
+  /** The parked camera starting again ({@link unparkCamera}), while it does. */
+  private unparking: Promise<void> | undefined;
   private readonly monitor = new QualityMonitor();
   private ticker: ReturnType<typeof setInterval> | undefined;
   private ticks = 0;
@@ -603,14 +605,18 @@ export class CallController implements ReactiveController {
    * what this browser can do (`call/capabilities.ts`), which the room checks.
    */
   ring(media: CallMedia, caller: Omit<MessageOf<ClientMessage, "call">, "type" | "media">): void {
-    this.parkCamera();
     this.setStatus("calling");
     const { capabilities, ...rest } = caller;
     const given = Object.fromEntries(Object.entries(rest).filter(([, value]) => value));
     this.send({ type: "call", media, capabilities, ...given });
   }
 
-  /** Stop and remove the local video track, remembering its device for {@link unparkCamera}. */
+  /**
+   * In line: stop and remove the local video track, remembering its device
+   * for {@link unparkCamera}. While the call rings the camera runs, as in a
+   * phone's video call: the caller sees what it will send, and it is live
+   * when the host accepts.
+   */
   private parkCamera(): void {
     const stream = this.localStream;
     const tracks = stream?.getVideoTracks() ?? [];
@@ -623,13 +629,18 @@ export class CallController implements ReactiveController {
   }
 
   /**
-   * The call was accepted: start the camera stopped by {@link parkCamera} and
-   * send it: with the answer when it is ready before the host's offer, else
-   * in the place the answer kept for it ({@link PeerCall.expectVideo}). On
-   * failure the call goes on without this side's video, and {@link warning}
-   * says so.
+   * Start the camera stopped by {@link parkCamera} again (the call rings, or
+   * was accepted) and send it once there is a peer connection: in the place
+   * its answer kept for it ({@link PeerCall.expectVideo}), else with the
+   * local stream when the connection is made. One start at a time; a call
+   * back in line meanwhile keeps it parked. On failure the call goes on
+   * without this side's video, and {@link warning} says so.
    */
-  private async unparkCamera(peer: PeerCall): Promise<void> {
+  private unparkCamera(): Promise<void> {
+    return (this.unparking ??= this.restartCamera().finally(() => (this.unparking = undefined)));
+  }
+
+  private async restartCamera(): Promise<void> {
     const deviceId = this.parkedCamera;
     const stream = this.localStream;
     if (deviceId === undefined || !stream) return;
@@ -637,16 +648,17 @@ export class CallController implements ReactiveController {
       const camera = await navigator.mediaDevices.getUserMedia({ video: deviceId ? { deviceId } : true });
       const track = camera.getVideoTracks()[0];
       if (!track) throw new Error("no video track");
-      if (this.peer !== peer || this.localStream !== stream) return track.stop(); // the call ended meanwhile
+      // The call ended, or went back in line, meanwhile.
+      if (this.localStream !== stream || this.status === "queued") return track.stop();
+      this.parkedCamera = undefined;
       track.enabled = !this.cameraOff;
       stream.addTrack(track);
-      peer.addTrack(track, stream);
+      this.peer?.addTrack(track, stream);
     } catch (err) {
-      if (this.peer !== peer) return;
+      if (this.localStream !== stream) return;
       console.warn("contact-me: could not start the camera", err);
+      this.parkedCamera = undefined;
       this.warning = { key: "videoFailed" };
-    } finally {
-      if (this.peer === peer) this.parkedCamera = undefined;
     }
     this.host.requestUpdate();
   }
@@ -657,6 +669,8 @@ export class CallController implements ReactiveController {
     this.position = position;
     this.ringingVia = via;
     this.setStatus(status);
+    if (status === "queued") this.parkCamera();
+    else void this.unparkCamera();
     this.host.requestUpdate();
   }
 
@@ -840,10 +854,10 @@ export class CallController implements ReactiveController {
       this.finish("failed");
     });
     if (this.localStream && !prepared) peer.addStream(this.localStream);
-    // The camera stopped while ringing starts again; the answer does not wait for it but keeps its place.
+    // A camera stopped in line and not yet started again: the answer does not wait for it but keeps its place.
     if (this.parkedCamera !== undefined && this.localStream) {
       peer.expectVideo(this.localStream);
-      void this.unparkCamera(peer);
+      void this.unparkCamera();
     }
   }
 
