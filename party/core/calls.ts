@@ -77,8 +77,8 @@ export class CallDesk {
   private seq = 0;
   /** Last presence pushed (hosts' and visitors' frames), to send only changes; rebuilt after a wake-up. */
   private lastPresence: string | undefined;
-  /** Last queue snapshot pushed to each host connection. */
-  private readonly lastSent = new Map<string, string>();
+  /** Last `hosts` and `queue` frames pushed to each host connection: each is sent again only when it changed. */
+  private readonly lastSent = new Map<string, { hosts: string; queue: string }>();
 
   /**
    * @param schedule asks the room to set its alarm again (calls changed); `exclude` is a closing connection
@@ -575,11 +575,10 @@ export class CallDesk {
           ringsHere: p.kind === "ringing" && p.hosts.includes(me),
         })),
       } satisfies ServerMessage);
-      const snapshot = `${hostsFrame}\n${queue}`;
-      if (this.lastSent.get(conn.id) === snapshot) continue;
-      this.lastSent.set(conn.id, snapshot);
-      this.conns.sendRaw(conn, hostsFrame);
-      this.conns.sendRaw(conn, queue);
+      const last = this.lastSent.get(conn.id);
+      this.lastSent.set(conn.id, { hosts: hostsFrame, queue });
+      if (last?.hosts !== hostsFrame) this.conns.sendRaw(conn, hostsFrame);
+      if (last?.queue !== queue) this.conns.sendRaw(conn, queue);
     }
   }
 

@@ -115,6 +115,20 @@ describe("the room (fake Room)", () => {
     ]);
   });
 
+  it("sends a dashboard `hosts` and `queue` each only when it changed", async () => {
+    const ada = await availableHost(room, "Ada");
+    const sent = (type: "hosts" | "queue") => ada.of(type).length;
+    const [hosts, queue] = [sent("hosts"), sent("queue")];
+    assert.ok(hosts > 0 && queue > 0, "both on becoming available");
+    const v = await caller(room, "video");
+    assert.equal(sent("queue"), queue + 1, "the call rings: a new queue");
+    assert.equal(sent("hosts"), hosts, "no host changed: no hosts frame");
+    await room.send(ada, { type: "accept", callId: callIdOf(v) });
+    assert.equal(sent("queue"), queue + 2, "accepted: the queue is empty again");
+    assert.equal(sent("hosts"), hosts + 1, "accepted: Ada is in a call");
+    assert.equal(ada.last("hosts")!.hosts[0].inCall, true);
+  });
+
   it("keeps ringing at the other host after one declines; declined when both have", async () => {
     const ada = await availableHost(room, "Ada");
     const grace = await availableHost(room, "Grace");
