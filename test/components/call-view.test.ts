@@ -152,6 +152,23 @@ describe("<contact-me-call>", () => {
     expect(t.$('[part="local-video"]')).to.exist;
   });
 
+  it("gives the other side's stream to its video once connected, not while connecting", async () => {
+    const t = await setUp();
+    await t.call.acquire("video");
+    const canvas = Object.assign(document.createElement("canvas"), { width: 64, height: 48 });
+    canvas.getContext("2d")!.fillRect(0, 0, 64, 48);
+    const remote = canvas.captureStream();
+    Object.assign(t.call, { callId: "c1", status: "connecting", remoteStream: remote });
+    await t.settle();
+    const video = t.$<HTMLVideoElement>('[part="remote-video"]')!;
+    // Booleans: a failed comparison of MediaStreams is too deep for the runner to report.
+    expect(video.srcObject === null, "connecting: no stream given to the video yet").to.equal(true);
+    t.call.status = "connected";
+    await t.settle();
+    expect(video.srcObject === remote, "connected: the other side's stream given to the video").to.equal(true);
+    remote.getTracks().forEach((track) => track.stop());
+  });
+
   it("names every icon button, and marks the toggles pressed", async () => {
     const t = await setUp();
     await t.call.acquire("video");

@@ -421,9 +421,13 @@ export class CallView extends LitElement {
     if (!call?.live && this.playBlocked) this.playBlocked = false;
     if (!call?.live && this.devicesOpen) this.closeDevices(false);
     const root = this.renderRoot;
+    // Attached once connected: a media element given the stream (or a track added to the stream it
+    // plays) builds its player there and then, on the main thread, within the remote description's
+    // `track` event; before the connection is up that only holds back its `connected` (no media flows yet).
+    const remote = call?.status === "connected" || call?.status === "reconnecting" ? call.remoteStream : undefined;
     for (const part of ["remote-video", "remote-audio"]) {
       const media = root.querySelector<HTMLMediaElement>(`[part="${part}"]`);
-      if (media && attach(media, call?.remoteStream)) this.play(media);
+      if (media && attach(media, remote)) this.play(media);
     }
     attach(root.querySelector<HTMLVideoElement>('[part="local-video"]'), call?.localStream);
     const screen = root.querySelector<HTMLVideoElement>('[part="remote-screen"]');
