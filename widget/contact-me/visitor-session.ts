@@ -91,9 +91,12 @@ export class VisitorSession {
   }
   /**
    * Whether this browser can make calls (`call/capabilities.ts`): found out
-   * when the panel opens and again before each call; undefined before.
+   * when the panel opens, and again before a call it does not allow;
+   * undefined before.
    */
   support: CallSupport | undefined;
+  /** The last finding of {@link support} with the devices listed (not only what is known at once). */
+  private detected: Promise<CallSupport> | undefined;
   /**
    * Whether a voice (`audio`) or video message can be recorded here
    * (`MediaRecorder`, and the devices {@link support} finds); found out with it.
@@ -226,7 +229,7 @@ export class VisitorSession {
     // Calls are offered only where they can connect: what is known at once, then the devices.
     this.support ??= staticCallSupport(browserGlobals());
     this.recordable = recordability(this.support);
-    void this.detectSupport();
+    this.detected = this.detectSupport();
     const prefix = this.prefix;
     this.restoreSender();
     // Messages a previous page could not send go out with this connection.
@@ -287,8 +290,12 @@ export class VisitorSession {
    * `media` call (the panel says why).
    */
   async startCall(media: CallMedia): Promise<void> {
-    const support = await this.detectSupport();
-    if (media === "video" ? support.videoReason : support.reason) return;
+    // What the panel found on opening, when it allows this call (listing the devices again is a round
+    // trip to the browser before getUserMedia); afresh when it does not, e.g. for a camera plugged in since.
+    const known = await this.detected;
+    const allows = (s: CallSupport | undefined): s is CallSupport => !!s && !(media === "video" ? s.videoReason : s.reason);
+    const support = allows(known) ? known : await (this.detected = this.detectSupport());
+    if (!allows(support)) return;
     this.show("call");
     if (await this.call.acquire(media)) this.call.ring(media, { ...this.senderDetails(), capabilities: support.capabilities });
   }
