@@ -19,6 +19,7 @@ import type { Page } from "playwright-core";
 import { assertAccessible } from "../support/axe.ts";
 import { eventually, hidden, openHost, openVisitor, setAvailable, uniqueRoom, visible, type Pages } from "../support/browser.ts";
 import { RawSocket, hostSocketUrl, roomSocketUrl, type Frame } from "../support/raw-socket.ts";
+import { stillTiles } from "../support/meeting.ts";
 import { REPO_ROOT } from "../support/server.ts";
 import { useStack } from "../support/stack.ts";
 import { HANDOVER_TIMEOUT_MS } from "../../widget/meeting/handover.ts";
@@ -173,17 +174,7 @@ test("a host rings a teammate into a video call: it becomes a meeting of three, 
     await assertAccessible(ada.page, "(dashboard) a call become a meeting of three");
     await ada.page.setViewportSize({ width: 1000, height: 900 });
     await ada.page.locator('[part="meeting-view"]').scrollIntoViewIfNeeded();
-    const still = await ada.page.locator('[part="meeting-view"]').evaluate((meeting) =>
-      Promise.all(
-        [...(meeting.shadowRoot?.querySelectorAll("video") ?? [])].map(
-          (v) =>
-            new Promise<string>((resolve) => {
-              const timer = setTimeout(() => resolve(`${v.closest("[part]")?.textContent?.trim()}${v.paused ? " (paused)" : ""}`), 5000);
-              v.requestVideoFrameCallback(() => (clearTimeout(timer), resolve("")));
-            }),
-        ),
-      ).then((names) => names.filter(Boolean)),
-    );
+    const still = await ada.page.locator('[part="meeting-view"]').evaluate(stillTiles, 5000);
     assert.deepEqual(still, [], "tiles of Ada's meeting showing no new frame");
     await ada.page.screenshot({ path: join(REPO_ROOT, "docs", "dashboard-meeting.png") });
 

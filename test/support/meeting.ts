@@ -95,6 +95,28 @@ export const REMOTE_TILE_FRAMES = `(async () => {
   return JSON.stringify(out);
 })()`;
 
+/**
+ * For `locator.evaluate` on a `<contact-me-meeting>`: the tiles whose video
+ * presents no new frame within `timeoutMs` (`requestVideoFrameCallback`,
+ * WICG video-rvfc), each named by its tile's text, with " (paused)" when the
+ * video is paused; hidden videos are left out. Empty when every video plays.
+ */
+export function stillTiles(meeting: Element, timeoutMs: number): Promise<string[]> {
+  const videos = [...(meeting.shadowRoot?.querySelectorAll("video") ?? [])].filter((v) => !v.hidden);
+  return Promise.all(
+    videos.map(
+      (v) =>
+        new Promise<string>((resolve) => {
+          const timer = setTimeout(() => resolve(`${v.closest("[part]")?.textContent?.trim() ?? ""}${v.paused ? " (paused)" : ""}`), timeoutMs);
+          v.requestVideoFrameCallback(() => {
+            clearTimeout(timer);
+            resolve("");
+          });
+        }),
+    ),
+  ).then((names) => names.filter(Boolean));
+}
+
 /** One participant's page, as {@link assertEveryoneSeesEveryone} reads it. */
 export interface MeetingSeat {
   /** The name it joined with (what the others' tiles show). */

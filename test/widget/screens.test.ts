@@ -13,7 +13,7 @@ import { test } from "node:test";
 import type { Page } from "playwright-core";
 import { assertAccessible } from "../support/axe.ts";
 import { WAIT_MS, eventually, openHost, remoteVideoWidth, setAvailable, uniqueRoom, visible } from "../support/browser.ts";
-import { assertEveryoneSeesEveryone, createMeeting, joinFromLink, remoteFrames } from "../support/meeting.ts";
+import { assertEveryoneSeesEveryone, createMeeting, joinFromLink, remoteFrames, stillTiles } from "../support/meeting.ts";
 import { REPO_ROOT } from "../support/server.ts";
 import { useStack } from "../support/stack.ts";
 
@@ -116,23 +116,6 @@ const MEETING_BOXES = `(() => {
 
 type Box = { what: string; x: number; y: number; width: number; height: number };
 
-/**
- * Resolves with the videos of the meeting that presented no new frame within
- * 5 s (`requestVideoFrameCallback`): none, when every tile plays after the
- * page changed size or scheme.
- */
-const MEETING_STILL_VIDEOS = `(async () => {
-  const root = document.querySelector("contact-me")?.shadowRoot?.querySelector("contact-me-meeting")?.shadowRoot;
-  const videos = Array.from(root ? root.querySelectorAll("video") : []).filter((v) => !v.hidden);
-  const still = await Promise.all(
-    videos.map((v) => new Promise((resolve) => {
-      const timer = setTimeout(() => resolve((v.closest("[part]")?.textContent || "").trim() + (v.paused ? " (paused)" : "")), 5000);
-      v.requestVideoFrameCallback(() => { clearTimeout(timer); resolve(""); });
-    })),
-  );
-  return still.filter(Boolean);
-})()`;
-
 /** The meeting fits the page: every tile and control inside the viewport, no two tiles overlapping, every tile big enough to see a face. */
 async function assertMeetingFits(page: Page, state: string, size: Size): Promise<void> {
   const { tiles, controls } = (await page.evaluate(MEETING_BOXES)) as { tiles: Box[]; controls: Box[] };
@@ -162,7 +145,7 @@ async function capture(page: Page, state: keyof typeof STATES, phoneChecks: bool
       if (size === "phone" && phoneChecks) await assertPhoneSheet(page, label);
       if (state === "meeting" || state === "meeting-screen") {
         await assertMeetingFits(page, label, size);
-        assert.deepEqual(await page.evaluate(MEETING_STILL_VIDEOS), [], `${label}: tiles whose video shows no new frame`);
+        assert.deepEqual(await page.locator("contact-me-meeting").evaluate(stillTiles, 5000), [], `${label}: tiles whose video shows no new frame`);
       }
       const { width, height } = SIZES[size];
       const clip = size === "desktop" && !WHOLE_PAGE.has(state) ? { x: width - DESKTOP_CLIP_WIDTH, y: 0, width: DESKTOP_CLIP_WIDTH, height } : undefined;
