@@ -58,8 +58,18 @@ export async function newPage(browser: Browser, url: string, options: PageOption
   const errors = collectErrors(page);
   const frames = collectFrames(page);
   // Loading (the page and its modules) gets two waits: a page opened while other pages' calls hold both
-  // cores can take longer than one to fire `load`, with nothing wrong.
-  await page.goto(url, { timeout: 2 * WAIT_MS });
+  // cores can take longer than one to fire `load`, with nothing wrong. A load that stalls even so (a
+  // request with no answer) is said, with the requests still open, and tried once more afresh.
+  const open = pendingRequests(page);
+  try {
+    await page.goto(url, { timeout: 2 * WAIT_MS });
+  } catch (err) {
+    const stalled = `${url} did not load within ${2 * WAIT_MS} ms; requests still open: ${[...open].join(", ") || "none"}`;
+    console.error(`newPage: ${stalled}; loading it once more`);
+    await page.goto(url, { timeout: 2 * WAIT_MS }).catch((again: Error) => {
+      throw new Error(`${stalled}; again: ${again.message.split("\n")[0]}; requests still open: ${[...open].join(", ") || "none"}`, { cause: err });
+    });
+  }
   return {
     context,
     page,
@@ -73,6 +83,15 @@ export async function newPage(browser: Browser, url: string, options: PageOption
         ...frames.slice(-FRAMES_SHOWN),
       ].join("\n"),
   };
+}
+
+/** The URLs of the page's requests sent and not yet finished or failed (kept up to date). */
+function pendingRequests(page: Page): Set<string> {
+  const open = new Set<string>();
+  page.on("request", (req) => void open.add(req.url()));
+  page.on("requestfinished", (req) => void open.delete(req.url()));
+  page.on("requestfailed", (req) => void open.delete(req.url()));
+  return open;
 }
 
 /** Record the page's console errors and warnings, uncaught exceptions and failed requests. */
