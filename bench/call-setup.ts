@@ -56,6 +56,8 @@ process (\`exposeFunction\` → \`evaluate\`), no server; from the start until b
 \`connected\`. What the room adds is: the visitor's \`call\` → a \`queue\` snapshot ringing at the host, the host's
 \`accept\` → \`accepted\` on both sides, every signal relayed through the room, and the UI rendering.
 (The direct pages are not rate limited and make all their calls on one page load, with one warm-up.)
+The two kinds of call are made in turn, each counted widget call followed by a direct one, all four pages
+open in the same browser, so whatever else loads the machine meanwhile weighs on both alike.
 The phase rows split each call at the host learning of the call and at the visitor learning it was
 accepted (for the widget: **Accept** appearing, **Accept** clicked, the visitor's status turning
 **Connecting…**; for the direct pages: the "ring" and "accept" messages arriving); the phases of the
@@ -254,7 +256,15 @@ interface WidgetSample extends Phases {
   reaction: number;
 }
 
-async function widgetCalls(ctx: BenchContext, browser: Browser, calls: number): Promise<WidgetSample[]> {
+/** One side of the comparison: its pages open, a call at a time. */
+interface Rig<S> {
+  /** Make one call; undefined for a warm-up call, which is not counted. */
+  next(): Promise<S | undefined>;
+  close(): Promise<void>;
+}
+
+/** The widget's pages: the visitor's page and the dashboard, in the same room. */
+async function widgetRig(ctx: BenchContext, browser: Browser): Promise<Rig<WidgetSample>> {
   const pages = new Pages(browser);
   try {
     const room = roomName("bench-call");
@@ -275,11 +285,10 @@ async function widgetCalls(ctx: BenchContext, browser: Browser, calls: number): 
     const hostHangUp = host.page.getByRole("button", { name: "Hang up" });
     const dismiss = host.page.getByRole("button", { name: "Dismiss" });
 
-    const samples: WidgetSample[] = [];
     let onThisSocket = 0;
     let load = 0;
-    while (samples.length < calls) {
-      ctx.deadline.check("call setup");
+    let counted = 0;
+    const next = async (): Promise<WidgetSample | undefined> => {
       if (onThisSocket === CALLS_PER_SOCKET) {
         // A new socket from a new address, with fresh call-request allowances (per socket and per address).
         await visitor.page.setExtraHTTPHeaders({ "cf-connecting-ip": visitorAddress() });
@@ -316,8 +325,8 @@ async function widgetCalls(ctx: BenchContext, browser: Browser, calls: number): 
         frameVisitor: vFrame === undefined ? NaN : vFrame - t0,
         frameHost: hFrame === undefined ? NaN : hFrame - t0,
       };
-      if (!warmUp) samples.push(sample);
-      ctx.log(`  call ${warmUp ? `(warm-up, page load ${load})` : samples.length}: ${sample.total.toFixed(1)} ms (host reaction ${sample.reaction.toFixed(1)} ms)`);
+      if (!warmUp) counted++;
+      ctx.log(`  call ${warmUp ? `(warm-up, page load ${load})` : counted}: ${sample.total.toFixed(1)} ms (host reaction ${sample.reaction.toFixed(1)} ms)`);
       // Name the step when one stalls.
       const step = (what: string, action: Promise<unknown>) =>
         action.catch((err: Error) => {
@@ -327,14 +336,17 @@ async function widgetCalls(ctx: BenchContext, browser: Browser, calls: number): 
       await step("the visitor's Done", done.click());
       await step("the host leaving the call", hidden(hostHangUp));
       await step("the host's Dismiss", dismiss.click());
-    }
-    return samples;
-  } finally {
+      return warmUp ? undefined : sample;
+    };
+    return { next, close: () => pages.closeAll() };
+  } catch (err) {
     await pages.closeAll();
+    throw err;
   }
 }
 
-async function directCalls(ctx: BenchContext, browser: Browser, calls: number): Promise<Phases[]> {
+/** The direct baseline's pages: the same two kinds of page, signals handed between them by this process. */
+async function directRig(ctx: BenchContext, browser: Browser): Promise<Rig<Phases>> {
   const pages = new Pages(browser);
   try {
     const room = roomName("bench-direct");
@@ -352,9 +364,8 @@ async function directCalls(ctx: BenchContext, browser: Browser, calls: number): 
     await visitor.page.evaluate(DIRECT_PROBE);
     await host.page.evaluate(DIRECT_PROBE);
 
-    const samples: Phases[] = [];
-    for (let i = 0; i <= calls; i++) {
-      ctx.deadline.check("direct call setup");
+    let i = 0;
+    const next = async (): Promise<Phases | undefined> => {
       await Promise.all([visitor.page.evaluate("window.__direct.reset()"), host.page.evaluate("window.__direct.reset()")]);
       await visitor.page.evaluate("void window.__direct.start()");
       const [v, h] = await Promise.all([until(visitor.page, "__direct", ["start", "accept", "connected"]), until(host.page, "__direct", ["ring", "connected"])]);
@@ -368,29 +379,67 @@ async function directCalls(ctx: BenchContext, browser: Browser, calls: number): 
         frameVisitor: vFrame === undefined ? NaN : vFrame - v.start!,
         frameHost: hFrame === undefined ? NaN : hFrame - v.start!,
       };
-      if (i > 0) samples.push(sample);
       ctx.log(`  direct ${i}${i === 0 ? " (warm-up)" : ""}: ${sample.total.toFixed(1)} ms`);
-    }
-    await Promise.all([visitor.page.evaluate("window.__direct.reset()"), host.page.evaluate("window.__direct.reset()")]);
-    return samples;
-  } finally {
+      await Promise.all([visitor.page.evaluate("window.__direct.reset()"), host.page.evaluate("window.__direct.reset()")]);
+      return i++ === 0 ? undefined : sample;
+    };
+    return { next, close: () => pages.closeAll() };
+  } catch (err) {
     await pages.closeAll();
+    throw err;
+  }
+}
+
+/**
+ * `calls` counted calls of each kind, in turn: each counted widget call is
+ * followed by a direct call (the direct pages' one warm-up comes before the
+ * first), so whatever else loads the machine meanwhile weighs on both alike.
+ * Driving a UI through a 2-core machine under other load can stall a click;
+ * one fresh attempt (new pages, new room) tells a stall from a broken path,
+ * and the first failure is logged.
+ */
+async function interleaved(ctx: BenchContext, browsers: { widget: Browser; direct: Browser }, calls: number): Promise<{ widget: WidgetSample[]; direct: Phases[] }> {
+  const widget: WidgetSample[] = [];
+  const direct: Phases[] = [];
+  let w = await widgetRig(ctx, browsers.widget);
+  const d = await directRig(ctx, browsers.direct).catch(async (err) => {
+    await w.close();
+    throw err;
+  });
+  let retried = false;
+  try {
+    while (widget.length < calls) {
+      ctx.deadline.check("call setup");
+      const sample = await w.next().catch(async (err: Error) => {
+        if (retried) throw err;
+        retried = true;
+        ctx.log(`  a widget call failed (${err.message.split("\n")[0]}); one more attempt on fresh pages`);
+        await w.close();
+        w = await widgetRig(ctx, browsers.widget);
+        return undefined;
+      });
+      if (!sample) continue;
+      widget.push(sample);
+      for (let made = direct.length; direct.length === made; ) {
+        const baseline = await d.next();
+        if (baseline) direct.push(baseline);
+      }
+    }
+    return { widget, direct };
+  } finally {
+    await Promise.all([w.close(), d.close()]);
   }
 }
 
 export async function benchCallSetup(ctx: BenchContext): Promise<Figure[]> {
   const calls = ctx.quick ? 3 : 20;
   let browser: Browser | undefined;
+  let directBrowser: Browser | undefined;
   try {
     browser = await launchChromium();
-    ctx.log(`call setup: ${calls} widget calls, then ${calls} direct (+1 warm-up each), Chromium ${browser.version()}`);
-    // Driving a UI through a 2-core machine under other load can stall a click; one fresh
-    // attempt (new pages, new room) tells a stall from a broken path, and the first failure is logged.
-    const widget = await widgetCalls(ctx, browser, calls).catch((err: Error) => {
-      ctx.log(`  widget calls failed (${err.message.split("\n")[0]}); one more attempt on fresh pages`);
-      return widgetCalls(ctx, browser!, calls);
-    });
-    const direct = await directCalls(ctx, browser, calls);
+    directBrowser = await launchChromium();
+    ctx.log(`call setup: ${calls} widget calls and ${calls} direct, in turn (+ warm-ups), Chromium ${browser.version()}`);
+    const { widget, direct } = await interleaved(ctx, { widget: browser, direct: directBrowser }, calls);
     const d = summarize(direct.map((x) => x.total));
     const baseline = { label: "same two pages, direct (no server)", median: d.median, p99: d.p99 };
     const total = summarize(widget.map((x) => x.total));
@@ -460,6 +509,6 @@ export async function benchCallSetup(ctx: BenchContext): Promise<Figure[]> {
   } catch (err) {
     return [failed("call.total", SECTION, "Video call: click → Connected on both sides", "ms", err)];
   } finally {
-    await browser?.close();
+    await Promise.all([browser?.close(), directBrowser?.close()]);
   }
 }
