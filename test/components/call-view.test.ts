@@ -5,13 +5,14 @@
 import { expect, fixture, html, waitUntil } from "@open-wc/testing";
 import { LitElement } from "lit";
 import { CallController } from "../../widget/call/call-controller.ts";
+import { PeerCallError } from "../../widget/call/peer-call.ts";
 import { initials, type CallView } from "../../widget/call/call-view.ts";
 import { callStrings } from "../../widget/call/call.strings.ts";
 import { provideCall, type CallContext } from "../../widget/call/context.ts";
 import { define } from "../../widget/define.ts";
 import { SignalingController } from "../../widget/room/signaling.ts";
 import { errorStrings } from "../../widget/room/errors.ts";
-import type { ServerMessage } from "../../protocol/socket.ts";
+import type { ClientMessage, ServerMessage } from "../../protocol/socket.ts";
 
 /** An element that owns a call (never connected to a room) and shows it, as both widgets do. */
 class CallHost extends LitElement {
@@ -167,6 +168,25 @@ describe("<contact-me-call>", () => {
     await t.settle();
     expect(video.srcObject === remote, "connected: the other side's stream given to the video").to.equal(true);
     remote.getTracks().forEach((track) => track.stop());
+  });
+
+  it("a host whose peer connection fails before the room's accepted tells the room failed, once", async () => {
+    const t = await setUp();
+    const sent: ClientMessage[] = [];
+    Object.assign(t.host.signaling, { send: (message: ClientMessage) => (sent.push(message), true) });
+    const hangups = () => sent.filter((m) => m.type === "hangup");
+    roomSays(t, { type: "welcome", protocol: 1, role: "host", id: "h1", iceServers: [], iceTransportPolicy: "relay" });
+    expect(await t.call.accept("c1", "audio")).to.equal(true);
+    // Its peer connection (started on Accept) fails before the room's accepted comes back; Chromium gets
+    // there by itself (relay only, no TURN server: ERR_NO_CANDIDATES), Firefox may keep gathering for long.
+    const failure = new PeerCallError("ERR_NO_CANDIDATES", "Could not get a relay address from the TURN server");
+    t.call.peerCall!.dispatchEvent(new CustomEvent("error", { detail: failure }));
+    await waitUntil(() => t.call.status === "failed", "the call did not fail", { timeout: 10000 });
+    expect(JSON.stringify(hangups())).to.equal(JSON.stringify([{ type: "hangup", callId: "c1", reason: "failed" }]));
+    // The room's accepted, sent before it had the hangup, changes nothing here.
+    roomSays(t, { type: "accepted", callId: "c1", media: "audio", polite: false, iceServers: [], iceTransportPolicy: "relay" });
+    expect(hangups().length).to.equal(1);
+    expect(t.call.status).to.equal("failed");
   });
 
   it("names every icon button, and marks the toggles pressed", async () => {

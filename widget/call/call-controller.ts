@@ -132,6 +132,12 @@ export class CallController implements ReactiveController {
    * `accepted` says the room made the call active; undefined otherwise.
    */
   private heldSignals: ClientMessage[] | undefined;
+  /**
+   * Host: a call whose peer connection failed between Accept and the room's
+   * `accepted` (see {@link openPeer}): already hung up as failed, so its
+   * `accepted` is let go, not answered with a second, plain hangup.
+   */
+  private failedBeforeAccepted: string | undefined;
   /** Host: the camera and microphone started while a call rings (see {@link warmUp}). */
   private warm: { media: CallMedia; stream: Promise<MediaStream | undefined> } | undefined;
   /**
@@ -215,6 +221,7 @@ export class CallController implements ReactiveController {
     signaling.on("ringing", (m) => this.onRinging(m.callId, "calling", 0, m.via));
     signaling.on("queued", (m) => this.onRinging(m.callId, "queued", m.position, undefined));
     signaling.on("accepted", (m) => {
+      if (m.callId === this.failedBeforeAccepted) return;
       if (this.adopt(m.callId, ["calling", "queued", "preparing"])) this.start(m);
     });
     signaling.on("resumed", (m) => this.onResumed(m));
@@ -850,7 +857,10 @@ export class CallController implements ReactiveController {
       console.warn(`contact-me: ${error.code}: ${error.message}`, error.cause ?? "");
       if (this.peer !== peer || error.code === "ERR_ADD_ICE_CANDIDATE") return;
       this.error = { key: peerErrorKey(error.code, this.iceTransportPolicy) };
-      if (this.callId) this.send({ type: "hangup", callId: this.callId, reason: "failed" });
+      // The call's id, also before `accepted` names it (a host whose peer connection fails while `accept` is on its way):
+      // the other side is told this side could not connect, not that it hung up.
+      this.send({ type: "hangup", callId, reason: "failed" });
+      if (this.callId !== callId) this.failedBeforeAccepted = callId;
       this.finish("failed");
     });
     if (this.localStream && !prepared) peer.addStream(this.localStream);
