@@ -7,7 +7,8 @@
  * side, each in its own `node --test` process with its own servers and
  * browsers. Files in {@link SOLO} keep many
  * browser pages with live video busy (they alone saturate two cores) and run
- * with nothing beside them, after the others.
+ * with nothing beside them, after the others; files in {@link LONG} start
+ * first.
  *
  * Usage:
  *
@@ -27,6 +28,19 @@ import { relative } from "node:path";
 
 /** Files that run alone: meetings of five Chromium pages, each sending and decoding four videos. */
 const SOLO = new Set(["test/e2e/meeting-mesh.test.ts"]);
+
+/**
+ * Files that take minutes, started before the others (in this order) so that
+ * they run beside the short ones rather than after them, alone.
+ */
+const LONG = [
+  "test/widget/screens.test.ts",
+  "test/widget/unreachable.test.ts",
+  "test/widget/manifest.test.ts",
+  "test/e2e/meeting-rejoin.test.ts",
+  "test/widget/host-inbox.test.ts",
+  "test/e2e/teammate.test.ts",
+];
 
 /** A whole file's time limit per test (ms), as the runner's `--test-timeout`. */
 const TEST_TIMEOUT_MS = 600_000;
@@ -100,7 +114,9 @@ function runFile(job: Job): Promise<Outcome> {
 async function main(): Promise<void> {
   const { concurrency, jobs } = parseArgs(process.argv.slice(2));
   if (jobs.length === 0) throw new Error("no test files given");
-  const shared = jobs.filter((j) => !SOLO.has(j.file));
+  const rank = (job: Job) => (LONG.includes(job.file) ? LONG.indexOf(job.file) : LONG.length);
+  // Array.prototype.sort is stable: the rest keep the order they were given in.
+  const shared = jobs.filter((j) => !SOLO.has(j.file)).sort((a, b) => rank(a) - rank(b));
   const solo = jobs.filter((j) => SOLO.has(j.file));
   const failedFiles: string[] = [];
   let passed = 0;
