@@ -21,7 +21,7 @@ import type { Browser, Page } from "playwright-core";
 import { MAX_MEETING_SIZE } from "../protocol/socket.ts";
 import { eventually, launchChromium, Pages, WAIT_MS, type TestPage } from "../test/support/browser.ts";
 import { assertEveryoneSeesEveryone, createMeeting, joinFromLink, latestMeetings, REMOTE_TILE_FRAMES, remoteFrames, type MeetingSeat } from "../test/support/meeting.ts";
-import { videoBitrateFor } from "../widget/meeting/mesh.ts";
+import { videoCapFor } from "../widget/meeting/mesh.ts";
 import { roomName, type BenchContext } from "./lib/context.ts";
 import { failed, withRatio, type Figure } from "./lib/figures.ts";
 import type { Section } from "./lib/markdown.ts";
@@ -74,8 +74,8 @@ Only this meeting's pages are open meanwhile. Beside it, the room server's (\`wo
 
 Baseline: the same number of pages, each the demo page \`/?room=R\` (a room of its own, no meeting), forming a
 full mesh directly with the widget's own \`PeerCall\`: one per pair, the participant whose random id sorts first
-polite (waiting for the other's offer), as the widget's mesh does, each video capped at the widget's
-bitrate for the meeting's size once connected, signals handed between the pages by the benchmark process
+polite (waiting for the other's offer), as the widget's mesh does, each video capped as the widget caps it
+(bitrate, frame rate and size, for the meeting's size) once connected, signals handed between the pages by the benchmark process
 (\`exposeFunction\` → \`evaluate\`). N − 1 pages form the mesh first; then the last page starts (camera and microphone,
 then a "hello" to each other page, which opens its side of the pair on it), timed from that start until its page
 has frames from all others (and, for the **everyone** row, until all others have its frames), each remote video
@@ -129,7 +129,7 @@ ${UNTIL_FRAMES}`;
  */
 const DIRECT_PROBE = `(async () => {
   const { PeerCall } = await (await import("/dist/index.js")).loadPeerCall();
-  const m = (window.__mesh = { name: "", id: "", stream: null, peers: new Map(), maxBitrate: 0 });
+  const m = (window.__mesh = { name: "", id: "", stream: null, peers: new Map(), cap: {} });
   const send = (to, message) => window.__benchSend(to, JSON.stringify(message));
   const open = (other) => {
     const polite = m.id < other.id;
@@ -149,7 +149,7 @@ const DIRECT_PROBE = `(async () => {
         if (sender.track?.kind !== "video") continue;
         const params = sender.getParameters();
         if (!params.encodings?.length) continue;
-        params.encodings[0].maxBitrate = m.maxBitrate;
+        Object.assign(params.encodings[0], m.cap);
         sender.setParameters(params).catch(() => {});
       }
     });
@@ -168,9 +168,9 @@ const DIRECT_PROBE = `(async () => {
     return JSON.stringify(out);
   };
   /** Join the mesh of \`others\` ({name, id}); resolves with the start time. */
-  m.join = async (name, id, others, maxBitrate) => {
+  m.join = async (name, id, others, cap) => {
     const start = performance.timeOrigin + performance.now();
-    Object.assign(m, { name, id, maxBitrate });
+    Object.assign(m, { name, id, cap });
     m.stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: true });
     for (const other of others) {
       send(other.name, { kind: "hello", from: { name, id } });
@@ -337,7 +337,7 @@ async function directMesh(ctx: BenchContext, b: BenchBrowser, size: number, { jo
   const pages = new Pages(b.browser);
   const room = roomName(`bench-mesh-${size}`);
   const byName = new Map<string, Page>();
-  const maxBitrate = videoBitrateFor(size);
+  const cap = videoCapFor(size);
   /** Deliveries to each page, queued so they arrive in the order sent. */
   const queues = new Map<string, Promise<unknown>>();
   const deliver = (to: string, raw: string): void => {
@@ -356,7 +356,7 @@ async function directMesh(ctx: BenchContext, b: BenchBrowser, size: number, { jo
     return p;
   };
   const join = (p: TestPage, name: string, id: string, others: Array<{ name: string; id: string }>): Promise<number> =>
-    p.page.evaluate(`window.__mesh.join(${JSON.stringify(name)}, ${JSON.stringify(id)}, ${JSON.stringify(others)}, ${maxBitrate})`) as Promise<number>;
+    p.page.evaluate(`window.__mesh.join(${JSON.stringify(name)}, ${JSON.stringify(id)}, ${JSON.stringify(others)}, ${JSON.stringify(cap)})`) as Promise<number>;
   const frames = async (page: Page): Promise<Record<string, number>> => JSON.parse((await page.evaluate("window.__meetFrames()")) as string) as Record<string, number>;
   try {
     const seated: Array<{ name: string; id: string; page: TestPage }> = [];

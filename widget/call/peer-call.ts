@@ -415,6 +415,21 @@ export class PeerCall extends EventTarget {
   }
 
   /**
+   * Start over on a fresh RTCPeerConnection (the next {@link generation}),
+   * whether or not the call ever connected: for a meeting's pair whose
+   * signals went astray (e.g. an offer sent while the other side's socket was
+   * being replaced), so that it would otherwise wait for ever. Only the
+   * impolite peer starts over; the polite one follows when the new
+   * generation's offer arrives. No-op when closed, polite or connected.
+   */
+  restart(): void {
+    if (this.closed || this.polite || this.lastState === "connected") return;
+    this.clearTimers();
+    this.recovery = "none";
+    this.rebuild(this.generation + 1, false);
+  }
+
+  /**
    * Stop negotiating and close the connection. Idempotent.
    * @param lingerMs keep the transport open this long (ms) so a last control
    *   message (hang-up) can leave; nothing is received or sent meanwhile
@@ -642,8 +657,8 @@ export class PeerCall extends EventTarget {
     const generation = signal.generation ?? 0;
     if (generation < this.generation) return; // for a connection already replaced
     if (generation > this.generation) {
-      // The other peer started a full renegotiation.
-      if (this.recovery !== "renegotiation") this.enterRenegotiation();
+      // The other peer started a full renegotiation (recovering), or started over before any connection ({@link restart}).
+      if (this.everConnected && this.recovery !== "renegotiation") this.enterRenegotiation();
       this.rebuild(generation, true);
     }
     if (signal.description) return this.applyDescription(signal.description);

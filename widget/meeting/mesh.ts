@@ -8,14 +8,24 @@
  * glare and waits for the other's first offer, so a new pair starts with one
  * offer and no rollback).
  *
- * Bandwidth: each sender's video is capped with `RTCRtpSender.setParameters`
- * (`encodings[0].maxBitrate`, W3C webrtc-pc §5.2) as the meeting grows — see
- * {@link videoBitrateFor} — since in a mesh every participant uploads one copy
- * per other participant.
+ * Bandwidth and CPU: each sender's video is capped with
+ * `RTCRtpSender.setParameters` (W3C webrtc-pc §5.2) as the meeting grows —
+ * see {@link videoCapFor} — since in a mesh every participant encodes and
+ * uploads one copy per other participant, and decodes one from each.
+ *
+ * A pair that does not connect within {@link PAIR_CONNECT_MS} (a signal lost
+ * while a socket was being replaced, an ICE failure) is started over on a
+ * fresh peer connection by its impolite peer (`PeerCall.restart`), again
+ * after twice as long each time, up to {@link PAIR_RETRY_MAX_MS} apart: no
+ * tile stays "Connecting…" for good while both are in the meeting.
  *
  * Active speaker: every {@link SPEAKER_POLL_MS} the mesh reads the
- * `audioLevel` of each pair's inbound audio (`inbound-rtp` stats, W3C
- * webrtc-stats §7.3; 0 … 1) and names the loudest above {@link SPEAKING_LEVEL}.
+ * `audioLevel` (0 … 1) of the last packet each pair's audio receiver got
+ * (`RTCRtpReceiver.getSynchronizationSources()`, W3C webrtc-pc §5.3.4; the
+ * level the sender put in the RFC 6464 header extension) and names the
+ * loudest above {@link SPEAKING_LEVEL}. Unlike a stats report (`getStats`),
+ * it is read at once, without gathering every statistic of the connection,
+ * which in a meeting of five would be ten reports a second per page.
  * @module
  */
 import type { IceServer } from "../../protocol/socket.ts";
@@ -25,17 +35,34 @@ import { PeerCall, type Signal } from "../call/peer-call.ts";
 export const SPEAKER_POLL_MS = 400;
 /** `audioLevel` (0 … 1) above which a participant counts as speaking. */
 export const SPEAKING_LEVEL = 0.01;
+/** How long a pair may take to connect before its impolite peer starts it over, in ms. */
+export const PAIR_CONNECT_MS = 20_000;
+/** The longest wait between two starts of a pair that will not connect, in ms. */
+export const PAIR_RETRY_MAX_MS = 80_000;
+
+/** Fields of `RTCRtpEncodingParameters` (W3C webrtc-pc §5.2.1) a meeting sets on each camera sender. */
+export interface VideoCap {
+  /** Bits per second. */
+  maxBitrate: number;
+  /** Frames per second. */
+  maxFramerate: number;
+  /** The camera's width and height are divided by this (1: full size). */
+  scaleResolutionDownBy: number;
+}
 
 /**
- * The video bitrate cap per sender for a meeting of `size` people, in bits
- * per second: 1.5 Mbps between two, then less as each participant sends more
- * copies (1 Mbps at 3, 700 kbps at 4, 500 kbps at 5).
+ * What each camera sender of a meeting of `size` people is held to. Each
+ * participant sends and receives one copy per other participant, so the caps
+ * come down as the meeting grows: full size at 30 fps up to three people
+ * (1.5 Mbps between two, 1 Mbps at three), then 700 kbps at two thirds of
+ * the size and 20 fps at four, 500 kbps at half the size and 15 fps at five.
+ * A shared screen keeps its size and rate and is held to `maxBitrate` only.
  */
-export function videoBitrateFor(size: number): number {
-  if (size <= 2) return 1_500_000;
-  if (size === 3) return 1_000_000;
-  if (size === 4) return 700_000;
-  return 500_000;
+export function videoCapFor(size: number): VideoCap {
+  if (size <= 2) return { maxBitrate: 1_500_000, maxFramerate: 30, scaleResolutionDownBy: 1 };
+  if (size === 3) return { maxBitrate: 1_000_000, maxFramerate: 30, scaleResolutionDownBy: 1 };
+  if (size === 4) return { maxBitrate: 700_000, maxFramerate: 20, scaleResolutionDownBy: 1.5 };
+  return { maxBitrate: 500_000, maxFramerate: 15, scaleResolutionDownBy: 2 };
 }
 
 /** One other participant as the mesh tracks it. */
@@ -59,6 +86,8 @@ export interface MeshOptions {
   send: (to: string, signal: Signal) => void;
   /** Something changed: a peer came or went, its media, state or the speaker. */
   changed: () => void;
+  /** The first wait before a pair that has not connected is started over, in ms. Default {@link PAIR_CONNECT_MS}. */
+  connectTimeoutMs?: number;
 }
 
 /** A full mesh of {@link PeerCall}s, driven by the room's `meeting` rosters. */
@@ -78,7 +107,7 @@ export class MeetingMesh {
     private readonly local: MediaStream,
     private readonly options: MeshOptions,
   ) {
-    this.timer = setInterval(() => void this.pollSpeaker(), SPEAKER_POLL_MS);
+    this.timer = setInterval(() => this.pollSpeaker(), SPEAKER_POLL_MS);
   }
 
   /**
@@ -132,9 +161,11 @@ export class MeetingMesh {
     });
     call.addStream(this.local);
     const changed = () => this.options.changed();
+    const stopWatching = polite ? () => {} : this.watch(id, call);
     call.addEventListener("track", changed);
     call.addEventListener("statechange", () => {
       if (call.state === "connected") this.capBitrates();
+      if (call.state === "closed") stopWatching();
       changed();
     });
     call.addEventListener("screen", changed);
@@ -154,6 +185,42 @@ export class MeetingMesh {
     });
     call.addEventListener("error", (event) => console.warn(`contact-me: meeting peer ${id.slice(0, 8)}:`, (event as CustomEvent).detail));
     return call;
+  }
+
+  /**
+   * As the impolite peer of the pair with `id`: start the pair over each
+   * time it has gone unconnected for the current wait ({@link PAIR_CONNECT_MS},
+   * doubling up to {@link PAIR_RETRY_MAX_MS}) while the other is in the
+   * meeting, from its opening until it connects, and again from an `error`
+   * (e.g. the call's own recovery giving up).
+   * @returns stops watching
+   */
+  private watch(id: string, call: PeerCall): () => void {
+    const first = this.options.connectTimeoutMs ?? PAIR_CONNECT_MS;
+    let wait = first;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const arm = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        timer = undefined;
+        if (call.closed || call.state === "connected") return;
+        if (this.peers.get(id)?.connected) call.restart();
+        wait = Math.min(wait * 2, PAIR_RETRY_MAX_MS);
+        arm();
+      }, wait);
+    };
+    call.addEventListener("statechange", () => {
+      if (call.state !== "connected") return;
+      clearTimeout(timer);
+      timer = undefined;
+      wait = first;
+    });
+    // Once connected, the call's own recovery runs; when that gives up, the pair is watched again.
+    call.addEventListener("error", () => {
+      if (timer === undefined && !call.closed) arm();
+    });
+    arm();
+    return () => clearTimeout(timer);
   }
 
   /** A `meeting-signal` from participant `from`. */
@@ -192,36 +259,36 @@ export class MeetingMesh {
 
   /** Cap each video sender for the meeting's size (this participant and its peers). */
   private capBitrates(): void {
-    const maxBitrate = videoBitrateFor(this.peers.size + 1);
+    const cap = videoCapFor(this.peers.size + 1);
     for (const peer of this.peers.values()) {
       // Capped once connected (and again on each size change): mid-negotiation the parameters read may be stale when set.
       if (peer.call.state !== "connected" || peer.call.pc.signalingState !== "stable") continue;
       for (const sender of peer.call.pc.getSenders()) {
         if (sender.track?.kind !== "video") continue;
         const params = sender.getParameters();
-        if (!params.encodings?.length) continue;
-        if (params.encodings[0].maxBitrate === maxBitrate) continue;
-        params.encodings[0].maxBitrate = maxBitrate;
-        sender.setParameters(params).catch((err: unknown) => console.warn("contact-me: could not cap the video bitrate", err));
+        const encoding = params.encodings?.[0];
+        if (!encoding) continue;
+        const want: Partial<VideoCap> = sender.track === this.screen ? { maxBitrate: cap.maxBitrate } : cap;
+        if (Object.entries(want).every(([key, value]) => encoding[key as keyof VideoCap] === value)) continue;
+        Object.assign(encoding, want);
+        sender.setParameters(params).catch((err: unknown) => console.warn("contact-me: could not cap the video", err));
       }
     }
   }
 
-  private async pollSpeaker(): Promise<void> {
+  private pollSpeaker(): void {
     let loudest: string | undefined;
     let level = SPEAKING_LEVEL;
     for (const [id, peer] of this.peers) {
       if (peer.muted || peer.call.state !== "connected") continue;
-      try {
-        const stats = await peer.call.getStats();
-        stats.forEach((s: { type: string; kind?: string; audioLevel?: number }) => {
-          if (s.type === "inbound-rtp" && s.kind === "audio" && (s.audioLevel ?? 0) > level) {
-            level = s.audioLevel ?? 0;
+      for (const receiver of peer.call.pc.getReceivers()) {
+        if (receiver.track.kind !== "audio") continue;
+        for (const source of receiver.getSynchronizationSources()) {
+          if ((source.audioLevel ?? 0) > level) {
+            level = source.audioLevel ?? 0;
             loudest = id;
           }
-        });
-      } catch {
-        // A connection closing meanwhile: no level.
+        }
       }
     }
     if (loudest !== this.speaker) {
@@ -229,6 +296,7 @@ export class MeetingMesh {
       this.options.changed();
     }
   }
+
 
   /** Close every peer connection (the local tracks are the owner's to stop). */
   close(): void {
