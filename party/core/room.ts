@@ -510,7 +510,7 @@ export class ContactRoom {
     for (const conn of watched) {
       const state = conn.state!;
       if (now - state.lastSeen > LIVENESS_TIMEOUT_MS) {
-        this.drop(conn, CloseCode.noHeartbeat, "No heartbeat");
+        this.drop(conn, CloseCode.noHeartbeat, `No heartbeat for ${((now - state.lastSeen) / 1000).toFixed(1)} s`);
       } else if (state.role === "host" && (await verifyHostToken(state.token, this.config.hosts, this.id, now)) !== state.name) {
         this.drop(conn, CloseCode.signedOut, "Signed out: the session expired or the host key changed");
       } else {
@@ -524,6 +524,7 @@ export class ContactRoom {
 
   /** The room lets go of a socket: its calls wait out the grace, and it is closed with `code`. */
   private drop(conn: Connection<State>, code: number, reason: string): void {
+    console.warn(`room ${this.id}: closed a ${conn.state!.role}'s socket (${code}): ${reason}`);
     conn.setState({ ...conn.state!, gone: true });
     this.calls.leave(conn, Date.now());
     void this.meetings.dropped(conn, Date.now());

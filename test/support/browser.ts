@@ -146,6 +146,28 @@ export async function eventually<T>(
   }
 }
 
+/**
+ * In-page JavaScript: the state of each peer connection of the page's meeting
+ * (its mesh is a private field of `<contact-me-meeting>`, read here for a
+ * failure report only), or "" when the page has no meeting.
+ */
+const MEETING_PAIRS = `(() => {
+  const find = (root) => {
+    for (const el of root.querySelectorAll("*")) {
+      if (el.localName === "contact-me-meeting") return el;
+      const inner = el.shadowRoot && find(el.shadowRoot);
+      if (inner) return inner;
+    }
+    return undefined;
+  };
+  const mesh = find(document)?.mesh;
+  if (!mesh) return "";
+  return [...mesh.peers.values()].map((p) => {
+    const c = p.call;
+    return p.name + ": " + c.state + " (generation " + c.generation + ", " + (c.polite ? "polite" : "impolite") + ", connection " + c.connectionState + ", ICE " + c.pc.iceConnectionState + ", signaling " + c.pc.signalingState + ", restarts " + JSON.stringify(c.restarts) + ")";
+  }).join("; ");
+})()`;
+
 /** Pages opened for one test, closed together, reported together on failure. */
 export class Pages {
   readonly #browser: Browser;
@@ -168,7 +190,8 @@ export class Pages {
       this.#opened.map(async (p) => {
         const timeout = new Promise<string>((resolve) => setTimeout(() => resolve("(page did not answer)"), 5_000).unref());
         const shown = await Promise.race([shownText(p.page), timeout]).catch((err: Error) => `(unreadable: ${err.message})`);
-        return `${p.diagnostics()}\nshows: ${shown}`;
+        const pairs = await Promise.race([p.page.evaluate<string>(MEETING_PAIRS), timeout]).catch(() => "");
+        return `${p.diagnostics()}\nshows: ${shown}${pairs ? `\nmeeting pairs: ${pairs}` : ""}`;
       }),
     );
     return parts.join("\n\n");
@@ -195,7 +218,7 @@ export async function withPages(
   } catch (err) {
     if (err instanceof Error) {
       // The spec reporter prints `stack`, which already holds the original message.
-      const extra = `\n--- pages ---\n${await pages.diagnostics()}\n--- server: ${runtimeName()} (tail) ---\n${serverLogs().slice(-4000)}`;
+      const extra = `\n--- pages ---\n${await pages.diagnostics()}\n--- server: ${runtimeName()} (tail, requests left out) ---\n${serverNotes(serverLogs()).slice(-4000)}`;
       err.message += extra;
       if (err.stack) err.stack += extra;
     }
@@ -203,6 +226,14 @@ export async function withPages(
   } finally {
     await pages.closeAll();
   }
+}
+
+/** A server's log without its lines for single requests (`[wrangler:info] GET / 200 OK`, partykit's own), which bury the rest. */
+function serverNotes(log: string): string {
+  return log
+    .split("\n")
+    .filter((line) => !/^\s*(\[wrangler:info\] )?(GET|POST|PUT|DELETE|HEAD|OPTIONS|PATCH) \S+ \d{3}\b/.test(line))
+    .join("\n");
 }
 
 // ------------------------------------------------------------ contact-me pages

@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { test } from "node:test";
+import { before, test } from "node:test";
 import type { Page } from "playwright-core";
 import { assertAccessible } from "../support/axe.ts";
 import { WAIT_MS, eventually, openHost, remoteVideoWidth, setAvailable, uniqueRoom, visible } from "../support/browser.ts";
@@ -169,9 +169,14 @@ function writeIndex(): void {
   );
 }
 
-test("every state at desktop and phone sizes, light and dark: axe WCAG 2.2 AA, the phone sheet, screenshots", () =>
+before(() => {
+  mkdirSync(SCREENS, { recursive: true });
+  writeIndex();
+});
+
+// Two tests, each within the runner's time limit per test: the visitor's own states, then a meeting's.
+test("the visitor's states at desktop and phone sizes, light and dark: axe WCAG 2.2 AA, the phone sheet, screenshots", () =>
   stack.run(async (pages) => {
-    mkdirSync(SCREENS, { recursive: true });
     const room = uniqueRoom("screens");
     const host = await openHost(pages, stack.server.origin, room, stack.hostKey);
     await setAvailable(host.page, true);
@@ -216,8 +221,12 @@ test("every state at desktop and phone sizes, light and dark: axe WCAG 2.2 AA, t
     await visible(panel.getByText("Away", { exact: true }));
     await panel.getByRole("button", { name: "Done" }).click();
     await capture(page, "away", true);
+  }));
 
+test("a meeting's states at desktop and phone sizes, light and dark: axe WCAG 2.2 AA, the layout, screenshots", () =>
+  stack.run(async (pages) => {
     // A meeting from its invite link: three guests (the PIN admits them), then one shares a screen.
+    const room = uniqueRoom("screens-meeting");
     const { host: creator, token } = await createMeeting(stack.server.origin, room, stack.hostKey, { title: "Project kick-off", pin: "2468" });
     await creator.close();
     const grace = await pages.open(`${stack.server.origin}/?room=${room}&meeting=${token}`);
@@ -236,5 +245,4 @@ test("every state at desktop and phone sizes, light and dark: axe WCAG 2.2 AA, t
     await visible(grace.page.getByText("Alan's screen"));
     await eventually("Alan's screen playing on Grace's page", () => grace.page.locator('[data-screen-of] video').evaluate((v: HTMLVideoElement) => v.videoWidth), (w) => w > 0);
     await capture(grace.page, "meeting-screen", false);
-    writeIndex();
   }));
