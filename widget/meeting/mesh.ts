@@ -13,11 +13,12 @@
  * see {@link videoCapFor} — since in a mesh every participant encodes and
  * uploads one copy per other participant, and decodes one from each.
  *
- * A pair that does not connect within {@link PAIR_CONNECT_MS} (a signal lost
- * while a socket was being replaced, an ICE failure) is started over on a
- * fresh peer connection by its impolite peer (`PeerCall.restart`), again
- * after twice as long each time, up to {@link PAIR_RETRY_MAX_MS} apart: no
- * tile stays "Connecting…" for good while both are in the meeting.
+ * A pair not connected within {@link PAIR_CONNECT_MS} that is stuck (a
+ * signal lost while a socket was being replaced, ICE failing) is started over
+ * on a fresh peer connection by its impolite peer (`PeerCall.restart`), and
+ * looked at again after twice as long each time, up to
+ * {@link PAIR_RETRY_MAX_MS} apart: no tile stays "Connecting…" for good
+ * while both are in the meeting.
  *
  * Active speaker: every {@link SPEAKER_POLL_MS} the mesh reads the
  * `audioLevel` (0 … 1) of the last packet each pair's audio receiver got
@@ -35,7 +36,7 @@ import { PeerCall, type Signal } from "../call/peer-call.ts";
 export const SPEAKER_POLL_MS = 400;
 /** `audioLevel` (0 … 1) above which a participant counts as speaking. */
 export const SPEAKING_LEVEL = 0.01;
-/** How long a pair may take to connect before its impolite peer starts it over, in ms. */
+/** How long a pair may take to connect before its impolite peer looks whether it is stuck, in ms. */
 export const PAIR_CONNECT_MS = 20_000;
 /** The longest wait between two starts of a pair that will not connect, in ms. */
 export const PAIR_RETRY_MAX_MS = 80_000;
@@ -188,24 +189,35 @@ export class MeetingMesh {
   }
 
   /**
-   * As the impolite peer of the pair with `id`: start the pair over each
-   * time it has gone unconnected for the current wait ({@link PAIR_CONNECT_MS},
-   * doubling up to {@link PAIR_RETRY_MAX_MS}) while the other is in the
-   * meeting, from its opening until it connects, and again from an `error`
-   * (e.g. the call's own recovery giving up).
+   * As the impolite peer of the pair with `id`: look at the pair each time it
+   * has gone unconnected for the current wait ({@link PAIR_CONNECT_MS},
+   * doubling up to {@link PAIR_RETRY_MAX_MS} after each start), from its
+   * opening until it connects, and start it over while the other is in the
+   * meeting when it is stuck: no answer to its offer, ICE or DTLS failed, or
+   * the call reported an `error` (e.g. its own recovery gave up). A pair
+   * still checking ICE candidates with an answer in hand is left to finish:
+   * on a busy machine that can take longer than the wait, and the browser
+   * fails it by itself if it cannot connect.
    * @returns stops watching
    */
   private watch(id: string, call: PeerCall): () => void {
     const first = this.options.connectTimeoutMs ?? PAIR_CONNECT_MS;
     let wait = first;
+    let errored = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const arm = () => {
       clearTimeout(timer);
       timer = setTimeout(() => {
         timer = undefined;
         if (call.closed || call.state === "connected") return;
-        if (this.peers.get(id)?.connected) call.restart();
-        wait = Math.min(wait * 2, PAIR_RETRY_MAX_MS);
+        const pc = call.pc;
+        const checking =
+          pc.signalingState === "stable" && ["checking", "connected", "completed"].includes(pc.iceConnectionState) && ["new", "connecting"].includes(pc.connectionState);
+        if (this.peers.get(id)?.connected && (errored || !checking)) {
+          errored = false;
+          call.restart();
+          wait = Math.min(wait * 2, PAIR_RETRY_MAX_MS);
+        }
         arm();
       }, wait);
     };
@@ -214,9 +226,11 @@ export class MeetingMesh {
       clearTimeout(timer);
       timer = undefined;
       wait = first;
+      errored = false;
     });
     // Once connected, the call's own recovery runs; when that gives up, the pair is watched again.
     call.addEventListener("error", () => {
+      errored = true;
       if (timer === undefined && !call.closed) arm();
     });
     arm();
