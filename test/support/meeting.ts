@@ -98,7 +98,7 @@ export const REMOTE_TILE_FRAMES = `(async () => {
 /**
  * For `locator.evaluate` on a `<contact-me-meeting>`: the tiles whose video
  * presents no new frame within `timeoutMs` (`requestVideoFrameCallback`,
- * WICG video-rvfc), each named by its tile's text, with " (paused)" when the
+ * WICG video-rvfc), each named by its tile's text (else its own markup), with " (paused)" when the
  * video is paused; hidden videos are left out. Empty when every video plays.
  */
 export function stillTiles(meeting: Element, timeoutMs: number): Promise<string[]> {
@@ -107,7 +107,8 @@ export function stillTiles(meeting: Element, timeoutMs: number): Promise<string[
     videos.map(
       (v) =>
         new Promise<string>((resolve) => {
-          const timer = setTimeout(() => resolve(`${v.closest("[part]")?.textContent?.trim() ?? ""}${v.paused ? " (paused)" : ""}`), timeoutMs);
+          const tile = v.closest('[part~="tile"], [part="screen-tile"]');
+          const timer = setTimeout(() => resolve(`${tile?.textContent?.trim() || v.outerHTML}${v.paused ? " (paused)" : ""}`), timeoutMs);
           v.requestVideoFrameCallback(() => {
             clearTimeout(timer);
             resolve("");
