@@ -48,4 +48,28 @@ describe("<contact-me-meeting>", () => {
     expect(remoteTiles(el)).to.deep.equal(["p-b"]);
     el.remove();
   });
+
+  it("a re-render leaves the self view playing: its stream is not set again", async () => {
+    stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: true });
+    const el = await fixture<ContactMeMeeting>(
+      html`<contact-me-meeting host=${NOWHERE} token=${TOKEN} name="Ada" autojoin .stream=${stream}></contact-me-meeting>`,
+    );
+    receive(el, roster("p-a", ["p-a", "p-b"]));
+    await waitUntil(() => deepAll(el, '[part~="tile-local"] video')[0], "no self view");
+    const self = deepAll(el, '[part~="tile-local"] video')[0] as HTMLVideoElement;
+    // Every srcObject assignment restarts the element's load, each with a `loadstart` (the first
+    // one's may come before or after this listener).
+    let loads = 0;
+    self.addEventListener("loadstart", () => loads++);
+    await waitUntil(() => self.videoWidth > 0, "the self view never showed a picture", { timeout: 5000 });
+    // Five renders, each in its own task (assignments within one task start a single load).
+    for (let i = 0; i < 5; i++) {
+      el.requestUpdate();
+      await el.updateComplete;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(deepAll(el, '[part~="tile-local"] video')[0], "the same <video>").to.equal(self);
+    expect(loads, "self-view loads, 5 renders later").to.be.at.most(1);
+    el.remove();
+  });
 });

@@ -146,6 +146,23 @@ export async function eventually<T>(
   }
 }
 
+/** The seconds of a clock's `m:ss` (or `h:mm:ss`) text at its start, e.g. 34 for "0:34 / 2:00"; NaN when it shows none. */
+export function clockSeconds(text: string): number {
+  const m = /^\s*(?:(\d+):)?(\d+):(\d\d)\b/.exec(text);
+  return m ? Number(m[1] ?? 0) * 3600 + Number(m[2]) * 60 + Number(m[3]) : NaN;
+}
+
+/**
+ * Wait until the clock `timer` shows (a call's time, a recorder's running
+ * time) is past 0:00, and return its seconds. Any time past 0:00 counts: on a
+ * busy machine the steps before this wait can take longer than a clock's
+ * first ten seconds, and a recorder may already have stopped at its limit.
+ */
+export async function clockRuns(timer: Locator, what: string): Promise<number> {
+  const text = await eventually(`${what} past 0:00`, () => timer.innerText(), (t) => clockSeconds(t) > 0);
+  return clockSeconds(text);
+}
+
 /**
  * In-page JavaScript: the state of each peer connection of the page's meeting
  * (its mesh is a private field of `<contact-me-meeting>`, read here for a

@@ -12,7 +12,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Locator, Page } from "playwright-core";
-import { eventually, hidden, setAvailable, visible, WAIT_MS } from "../support/browser.ts";
+import { clockRuns, eventually, hidden, setAvailable, visible, WAIT_MS } from "../support/browser.ts";
 import { BOT_TOKEN, CHANNEL_ID } from "../support/slack.ts";
 import { availableHostAndVisitor, useStack } from "../support/stack.ts";
 
@@ -155,14 +155,14 @@ test("a video message from the conversation: camera shown while recording, Stop,
     const camera = panel.locator('video[part="recorder-camera"]');
     await visible(camera);
     await eventually("the live camera picture", () => camera.evaluate((v: HTMLVideoElement) => v.videoWidth), (w) => w > 0);
-    await visible(panel.getByText(/^0:0[1-9] \//));
+    await clockRuns(panel.locator('[part="recorder-time"]'), "the recorder's running time");
     await panel.getByRole("button", { name: "Stop" }).click();
     const preview = panel.locator('video[part="recorder-preview"]');
     const previewS = await duration(preview, "the preview");
     // Re-record throws it away and records afresh.
     await panel.getByRole("button", { name: "Re-record" }).click();
     await visible(camera);
-    await visible(panel.getByText(/^0:0[1-9] \//));
+    await clockRuns(panel.locator('[part="recorder-time"]'), "the recorder's running time");
     await panel.getByRole("button", { name: "Stop" }).click();
     await panel.getByRole("button", { name: "Send", exact: true }).click();
     await visible(panel.getByRole("textbox", { name: "Message" }));

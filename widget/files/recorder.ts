@@ -8,6 +8,7 @@
  */
 import { LitElement, css, html, nothing } from "lit";
 import { property } from "lit/decorators.js";
+import { live } from "lit/directives/live.js";
 import type { CallMedia } from "../../protocol/socket.ts";
 import { formatDuration } from "../call/call-log.ts";
 import { define } from "../define.ts";
@@ -166,9 +167,11 @@ export class ContactMeRecorder extends LitElement {
       return html`${title}<p part="recorder-status" role="status">${s.recorderStarting}</p><div class="row">${cancel}</div>`;
     }
     if (r.state === "recording") {
+      // live(): Lit sets an object-valued property on every render, and every srcObject assignment
+      // restarts the video's load; while recording this renders once a frame.
       const percent = Math.round(r.level * 100);
       return html`${title}
-        ${video ? html`<video part="recorder-camera" aria-label=${s.recorderCamera} autoplay playsinline .muted=${true} .srcObject=${r.stream ?? null}></video>` : nothing}
+        ${video ? html`<video part="recorder-camera" aria-label=${s.recorderCamera} autoplay playsinline .muted=${true} .srcObject=${live(r.stream ?? null)}></video>` : nothing}
         <div class="row">
           <div part="recorder-level" role="meter" aria-label=${s.recorderLevel} aria-valuemin="0" aria-valuemax="100" aria-valuenow=${percent}>
             <span style="width: ${percent}%"></span>

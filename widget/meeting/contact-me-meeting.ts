@@ -6,6 +6,7 @@
  */
 import { LitElement, css, html, nothing } from "lit";
 import { property, state } from "lit/decorators.js";
+import { live } from "lit/directives/live.js";
 import type { ErrorCode, MessageOf, ServerMessage } from "../../protocol/socket.ts";
 import { define } from "../define.ts";
 import { stringTable } from "../locale.ts";
@@ -545,13 +546,15 @@ export class ContactMeMeeting extends LitElement {
     const peers = [...(this.mesh?.peers.values() ?? [])];
     const count = peers.length + 1;
     const columns = count <= 1 ? 1 : count <= 4 ? 2 : 3;
+    // live() on the srcObject bindings: Lit sets an object-valued property on every render, and every
+    // srcObject assignment restarts the video's load (a blank tile until it presents a frame again).
     return html`
       <h2>${this.roster?.title ?? s.title}</h2>
       ${this.signaling.status === "reconnecting" ? html`<p part="status" role="status">${s.roomReconnecting}</p>` : nothing}
       <div part="grid" style="--columns: ${columns}; --phone-columns: ${count <= 2 ? 1 : 2}">
         ${this.screen.stream
           ? html`<div part="screen-tile" data-screen-of="you">
-              <video .srcObject=${this.screen.stream} autoplay playsinline muted></video>
+              <video .srcObject=${live(this.screen.stream)} autoplay playsinline muted></video>
               <span part="screen-label">${s.yourScreen}</span>
             </div>`
           : nothing}
@@ -564,7 +567,7 @@ export class ContactMeMeeting extends LitElement {
             </div>`,
           )}
         <div part="tile tile-local" data-participant=${this.roster?.you ?? ""}>
-          <video part="tile-video" .srcObject=${this.local ?? null} autoplay playsinline muted></video>
+          <video part="tile-video" .srcObject=${live(this.local ?? null)} autoplay playsinline muted></video>
           <span part="tile-name">${s.you}${this.muted ? html`<span part="tile-muted">${s.muted}</span>` : nothing}</span>
         </div>
         ${peers.map((p) => {
