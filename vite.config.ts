@@ -16,6 +16,7 @@
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { transform } from "esbuild";
 import { defineConfig, type Plugin, type UserConfig } from "vite";
 
 const pkg = JSON.parse(readFileSync(new URL("package.json", import.meta.url), "utf8")) as {
@@ -40,6 +41,27 @@ const ownModulesHaveEffects: Plugin = {
   name: "contact-me:own-modules-have-effects",
   transform(code, id) {
     return id.startsWith(ROOT) && !id.includes("/node_modules/") ? { code, map: null, moduleSideEffects: true } : null;
+  },
+};
+
+/**
+ * The minified builds' Lit `css` templates, minified by esbuild's CSS minifier: Rolldown minifies the
+ * code around a template, not its text, which would ship with every space and newline as written.
+ * A template with a `${}` or a backslash in it is left as it is (its cooked text is not its source).
+ */
+const minifyCssTemplates: Plugin = {
+  name: "contact-me:minify-css-templates",
+  enforce: "pre",
+  async transform(code, id) {
+    if (!id.startsWith(ROOT) || id.includes("/node_modules/") || !code.includes("css`")) return null;
+    let out = "";
+    let last = 0;
+    for (const m of code.matchAll(/\bcss`([^`\\$]*)`/g)) {
+      const minified = (await transform(m[1]!, { loader: "css", minify: true, sourcefile: id })).code.trim();
+      out += `${code.slice(last, m.index)}css\`${minified}\``;
+      last = m.index + m[0].length;
+    }
+    return last ? { code: out + code.slice(last), map: null } : null;
   },
 };
 
@@ -103,5 +125,6 @@ export default defineConfig(({ command, mode }) => {
   }
   const build = builds[mode];
   if (!build) throw new Error(`vite build --mode <${Object.keys(builds).join("|")}>, not "${mode}"`);
-  return { ...common, plugins: [ownModulesHaveEffects], build };
+  // The npm build stays readable: its users' bundlers minify it.
+  return { ...common, plugins: mode === "lib" ? [ownModulesHaveEffects] : [ownModulesHaveEffects, minifyCssTemplates], build };
 });
