@@ -580,6 +580,15 @@ export const CloseCode = {
 /** Seconds a visitor's or host's dropped socket may take to come back before its call or queue place ends. */
 export const RESUME_GRACE_S = 30;
 
+/**
+ * Seconds the visitor's dropped socket may take to come back when the call was
+ * accepted but the visitor had not signaled yet (no answer, no ICE candidate:
+ * nothing can have connected). Long enough for a reconnect (the widget retries
+ * after 1 s), short enough that a host whose visitor's page is gone is told
+ * within seconds: the call then ends as `failed`, not after {@link RESUME_GRACE_S}.
+ */
+export const UNSIGNALED_GRACE_S = 5;
+
 // ---------------------------------------------------------------- room → client
 
 /** Stable error codes in `error` frames. */
@@ -616,7 +625,8 @@ export type ErrorCode = v.InferOutput<typeof ErrorCode>;
  * Why a call ended, as told to each peer. `failed`: one side could not
  * connect — it hung up with `reason: "failed"` (no ICE path, gave up
  * connecting, its page closed before the call connected), or the visitor's
- * socket went before it ever signaled for the accepted call. `moved`: the
+ * socket went before it ever signaled for the accepted call and did not come
+ * back within `UNSIGNALED_GRACE_S`. `moved`: the
  * call goes on in a meeting (a peer hung up with `reason: "moved"`); nothing
  * to show, the media has moved.
  */

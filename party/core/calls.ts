@@ -13,6 +13,7 @@
 import {
   CloseCode,
   RESUME_GRACE_S,
+  UNSIGNALED_GRACE_S,
   missingForCall,
   type CallState,
   type ClientMessage,
@@ -292,18 +293,13 @@ export class CallDesk {
   }
 
   /**
-   * A socket is gone: its calls wait out the grace; a host's availability
-   * goes with it. An accepted call whose visitor goes before it ever
-   * signaled (no answer, no candidate: nothing could have connected) ends at
-   * once as `failed`: the host sees that the visitor could not connect.
+   * A socket is gone: its calls wait out the grace (see {@link visitorGraceMs}),
+   * the other peer told with `peer` `connected: false`; a host's availability
+   * goes with it.
    */
   leave(conn: Connection<State>, now: number): void {
     const visitor = isVisitor(conn);
     for (const call of this.calls) {
-      if (visitor && call.visitorConn === conn.id && call.state === "active" && !call.visitorSignaled) {
-        this.end(call, "failed");
-        continue;
-      }
       if (visitor && call.visitorConn === conn.id && call.visitorGoneAt === undefined) {
         call.visitorGoneAt = now;
         if (call.state === "active" && call.hostConn) this.conns.sendTo(call.hostConn, { type: "peer", callId: call.id, connected: false });
@@ -592,18 +588,32 @@ export class CallDesk {
 
   // ------------------------------------------------------------------ time
 
+  /**
+   * How long (ms) a call waits for its visitor's dropped socket: `RESUME_GRACE_S`;
+   * `UNSIGNALED_GRACE_S` for an accepted call whose visitor never signaled
+   * (nothing can have connected: a page that closed is told to the host
+   * within seconds, while a reconnect still finds its call).
+   */
+  private visitorGraceMs(call: CallRecord): number {
+    return (call.state === "active" && !call.visitorSignaled ? UNSIGNALED_GRACE_S : RESUME_GRACE_S) * 1000;
+  }
+
   /** When the calls next need the alarm: ring timeouts and grace expiries (ms since the epoch). */
   deadlines(): number[] {
     const out: number[] = [];
     for (const c of this.calls) {
       if (c.ringingSince !== undefined) out.push(c.ringingSince + this.ringTimeout(c));
-      if (c.visitorGoneAt !== undefined) out.push(c.visitorGoneAt + RESUME_GRACE_S * 1000);
+      if (c.visitorGoneAt !== undefined) out.push(c.visitorGoneAt + this.visitorGraceMs(c));
       if (c.hostGoneAt !== undefined) out.push(c.hostGoneAt + RESUME_GRACE_S * 1000);
     }
     return out;
   }
 
-  /** Rings that timed out become missed calls; calls whose socket did not come back within the grace end. */
+  /**
+   * Rings that timed out become missed calls; calls whose socket did not come
+   * back within the grace end: `failed` when the visitor never signaled,
+   * else `disconnected`.
+   */
   expire(now: number): void {
     for (const call of this.calls.filter((c) => c.ringingSince !== undefined && now - c.ringingSince >= this.ringTimeout(c))) {
       this.remove(call);
@@ -616,10 +626,10 @@ export class CallDesk {
     }
     const graceMs = RESUME_GRACE_S * 1000;
     for (const call of [...this.calls]) {
-      const visitorLost = call.visitorGoneAt !== undefined && now - call.visitorGoneAt >= graceMs;
+      const visitorLost = call.visitorGoneAt !== undefined && now - call.visitorGoneAt >= this.visitorGraceMs(call);
       const hostLost = call.hostGoneAt !== undefined && now - call.hostGoneAt >= graceMs;
       if (visitorLost || hostLost) {
-        if (call.state === "active") this.end(call, "disconnected");
+        if (call.state === "active") this.end(call, visitorLost && !call.visitorSignaled ? "failed" : "disconnected");
         else {
           this.remove(call);
           this.logged(call, "cancelled", now);

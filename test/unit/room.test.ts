@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { beforeEach, describe, it, type TestContext } from "node:test";
 import { FakeRoom, type FakeConnection } from "../support/fake-room.ts";
 import { LIVENESS_TIMEOUT_MS, PING_INTERVAL_MS } from "../../party/core/connections.ts";
-import { RESUME_GRACE_S } from "../../protocol/socket.ts";
+import { RESUME_GRACE_S, UNSIGNALED_GRACE_S } from "../../protocol/socket.ts";
 import { HOST_SESSION } from "../../protocol/http.ts";
 
 let clock = Date.UTC(2026, 0, 1, 12);
@@ -200,15 +200,35 @@ describe("the room (fake Room)", () => {
     assert.equal(late.last("queued") ?? late.last("ringing"), undefined);
   });
 
-  it("ends an accepted call as failed, at once, when its visitor goes before it ever signaled", async (t) => {
+  it("ends an accepted call as failed UNSIGNALED_GRACE_S after its visitor went before it ever signaled", async (t) => {
     useClock(t);
     const ada = await availableHost(room, "Ada");
     const v = await caller(room);
     const callId = callIdOf(v);
     await room.send(ada, { type: "accept", callId });
     await room.drop(v);
+    assert.deepEqual(ada.last("peer"), { type: "peer", callId, connected: false });
+    await tick(room, UNSIGNALED_GRACE_S * 1000 - 500, [ada]);
+    assert.equal(ada.last("ended"), undefined, "still waiting for the visitor");
+    await tick(room, 500, [ada]);
     assert.deepEqual(ada.last("ended"), { type: "ended", callId, reason: "failed" });
-    assert.equal(ada.last("peer"), undefined, "no reconnect wait for a visitor that never answered");
+  });
+
+  it("a visitor whose socket blips before it ever signaled gets its accepted call back, and its answer reaches the host", async (t) => {
+    useClock(t);
+    const ada = await availableHost(room, "Ada");
+    const v = await caller(room);
+    const callId = callIdOf(v);
+    await room.send(ada, { type: "accept", callId });
+    await room.drop(v);
+    await tick(room, 1_500, [ada]);
+    const back = await room.connect({ resume: v.last("welcome")!.resumeToken! });
+    assert.equal(back.last("resumed")?.callId, callId);
+    assert.deepEqual(ada.last("peer"), { type: "peer", callId, connected: true });
+    await room.send(back, { type: "signal", callId, description: { type: "answer", sdp: "v=0" } });
+    assert.equal(ada.last("signal")?.description?.type, "answer");
+    await tick(room, UNSIGNALED_GRACE_S * 1000, [ada, back]);
+    assert.equal(ada.last("ended"), undefined, "the call goes on");
   });
 
   it("keeps an active call through a visitor's reconnect, telling the host", async (t) => {

@@ -4,11 +4,13 @@
  * within seconds, not left on "Connecting…" (Chromium): the visitor's page
  * closes right after the host accepts; or the visitor's browser never
  * answers (its `setRemoteDescription` never settles), and the call gives up
- * after `CONNECT_TIMEOUT_MS`.
+ * after `CONNECT_TIMEOUT_MS`. A visitor whose socket only blips at that moment
+ * keeps the call.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { CONNECT_TIMEOUT_MS } from "../../widget/call/call-controller.ts";
+import { UNSIGNALED_GRACE_S } from "../../protocol/socket.ts";
 import { WAIT_MS, openHost, setAvailable, uniqueRoom, visible } from "../support/browser.ts";
 import { availableHostAndVisitor, useStack } from "../support/stack.ts";
 
@@ -61,4 +63,51 @@ test("a visitor whose browser never answers: the dashboard gives up connecting w
     const waited = Date.now() - accepted;
     assert.ok(waited >= CONNECT_TIMEOUT_MS - 2_000 && waited < CONNECT_TIMEOUT_MS + 5_000, `told after ${waited} ms`);
     await visible(panel.getByText("The host could not connect."));
+  }));
+
+/**
+ * In-page, before the widget loads: the first room socket to receive an
+ * `accepted` is closed at once, as a network drop would (the widget still
+ * handles that frame; its answer waits in partysocket's queue).
+ */
+const DROP_ON_ACCEPTED = `
+  (() => {
+    const Native = window.WebSocket;
+    window.__dropped = 0;
+    window.WebSocket = class extends Native {
+      constructor(url, protocols) {
+        super(url, protocols);
+        if (!String(url).includes("/parties/")) return;
+        this.addEventListener("message", (e) => {
+          if (window.__dropped === 0 && typeof e.data === "string" && e.data.includes('"type":"accepted"')) {
+            window.__dropped++;
+            this.close(3000, "network lost");
+          }
+        });
+      }
+    };
+  })();
+`;
+
+test("the visitor's socket drops as the host's accept arrives, before its answer: it comes back within UNSIGNALED_GRACE_S and the call connects", () =>
+  stack.run(async (pages) => {
+    const room = uniqueRoom("gone-blip");
+    const host = await openHost(pages, stack.server.origin, room, stack.hostKey);
+    await setAvailable(host.page, true);
+    const visitor = await pages.open("about:blank");
+    await visitor.page.addInitScript(DROP_ON_ACCEPTED);
+    await visitor.page.goto(`${stack.server.origin}/?room=${encodeURIComponent(room)}`);
+    await visitor.page.getByRole("button", { name: "Contact me" }).click({ timeout: WAIT_MS });
+    const panel = visitor.page.getByRole("dialog", { name: "Contact" });
+    await visible(panel.getByText("Available", { exact: true }));
+    await panel.getByRole("button", { name: "Audio call" }).click({ timeout: WAIT_MS });
+    await host.page.getByRole("button", { name: "Accept" }).click({ timeout: WAIT_MS });
+    const accepted = Date.now();
+    await visible(panel.getByText("Connected", { exact: true }));
+    await visible(host.page.getByText("Connected", { exact: true }));
+    const waited = Date.now() - accepted;
+    assert.equal(await visitor.page.evaluate(() => (window as unknown as { __dropped: number }).__dropped), 1, "the socket dropped once, on accepted");
+    assert.equal(await host.page.getByText(COULD_NOT_CONNECT).count(), 0);
+    assert.ok(waited < UNSIGNALED_GRACE_S * 1000 + 5_000, `connected ${waited} ms after Accept`);
+    console.log(`# connected ${waited} ms after Accept, through a socket drop`);
   }));

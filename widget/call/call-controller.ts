@@ -15,7 +15,7 @@
  * @module
  */
 import type { ReactiveController, ReactiveControllerHost } from "lit";
-import type { CallMedia, ClientMessage, ErrorCode, MessageOf, PeerMessage, ServerMessage } from "../../protocol/socket.ts";
+import { UNSIGNALED_GRACE_S, type CallMedia, type ClientMessage, type ErrorCode, type MessageOf, type PeerMessage, type ServerMessage } from "../../protocol/socket.ts";
 import { errorKey, type ErrorStrings } from "../room/errors.ts";
 import type { SignalingController } from "../room/signaling.ts";
 import type { Problem } from "../strings.ts";
@@ -86,9 +86,10 @@ export const CONNECT_TIMEOUT_MS = 20_000;
 /**
  * How long an accepted call that has not connected yet waits for the other
  * side's signaling socket to come back (`peer` `connected: false`) before
- * giving up the same way, in ms: a page that closed cannot answer.
+ * giving up the same way, in ms: a page that closed cannot answer. The room
+ * waits as long for a visitor that never signaled (`UNSIGNALED_GRACE_S`).
  */
-export const PEER_GONE_CONNECTING_MS = 5_000;
+export const PEER_GONE_CONNECTING_MS = UNSIGNALED_GRACE_S * 1000;
 
 /** What the person is told when the {@link PeerCall} fails with `code`. */
 function peerErrorKey(code: PeerCallErrorCode, policy: RTCIceTransportPolicy): keyof CallStrings {

@@ -98,6 +98,9 @@ export class SignalingController implements ReactiveController {
       protocol: scheme(address.host, "wss", "ws"),
       query,
       maxEnqueuedMessages: 100,
+      // The first retry after a drop comes 1 s later (partysocket's default is 3 s), growing ×1.3
+      // up to 10 s: a call whose visitor had not signaled yet waits only UNSIGNALED_GRACE_S for it.
+      minReconnectionDelay: 1000,
     });
     socket.addEventListener("open", () => {
       this.everOpened = true;
