@@ -27,14 +27,14 @@ async function caller(room: FakeRoom, media: "audio" | "video" = "audio") {
   return v;
 }
 
-/** A call Ada accepted: the host, the visitor, the call's id. */
-async function acceptedCall(room: FakeRoom) {
+/** A call Ada accepted (and the visitor signaled for, unless `signaled: false`): the host, the visitor, the call's id. */
+async function acceptedCall(room: FakeRoom, { signaled = true } = {}) {
   const ada = await availableHost(room, "Ada");
   const v = await caller(room);
   const callId = callIdOf(v);
   await room.send(ada, { type: "accept", callId });
-  // The visitor answers, as a browser does once accepted.
-  await room.send(v, { type: "signal", callId, candidate: { candidate: "a", sdpMid: "0", sdpMLineIndex: 0 } });
+  // The visitor answers, as a browser does once accepted (unless `signaled: false`).
+  if (signaled) await room.send(v, { type: "signal", callId, candidate: { candidate: "a", sdpMid: "0", sdpMLineIndex: 0 } });
   return { ada, v, callId };
 }
 
@@ -202,10 +202,7 @@ describe("the room (fake Room)", () => {
 
   it("ends an accepted call as failed UNSIGNALED_GRACE_S after its visitor went before it ever signaled", async (t) => {
     useClock(t);
-    const ada = await availableHost(room, "Ada");
-    const v = await caller(room);
-    const callId = callIdOf(v);
-    await room.send(ada, { type: "accept", callId });
+    const { ada, v, callId } = await acceptedCall(room, { signaled: false });
     await room.drop(v);
     assert.deepEqual(ada.last("peer"), { type: "peer", callId, connected: false });
     await tick(room, UNSIGNALED_GRACE_S * 1000 - 500, [ada]);
@@ -216,10 +213,7 @@ describe("the room (fake Room)", () => {
 
   it("a visitor whose socket blips before it ever signaled gets its accepted call back, and its answer reaches the host", async (t) => {
     useClock(t);
-    const ada = await availableHost(room, "Ada");
-    const v = await caller(room);
-    const callId = callIdOf(v);
-    await room.send(ada, { type: "accept", callId });
+    const { ada, v, callId } = await acceptedCall(room, { signaled: false });
     await room.drop(v);
     await tick(room, 1_500, [ada]);
     const back = await room.connect({ resume: v.last("welcome")!.resumeToken! });

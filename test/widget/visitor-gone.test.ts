@@ -11,11 +11,30 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { CONNECT_TIMEOUT_MS } from "../../widget/call/call-controller.ts";
 import { UNSIGNALED_GRACE_S } from "../../protocol/socket.ts";
-import { WAIT_MS, openHost, setAvailable, uniqueRoom, visible } from "../support/browser.ts";
+import { WAIT_MS, openHost, setAvailable, uniqueRoom, visible, type Pages } from "../support/browser.ts";
 import { availableHostAndVisitor, useStack } from "../support/stack.ts";
 
 const stack = useStack();
 const COULD_NOT_CONNECT = "The visitor could not connect.";
+
+/**
+ * An available host, and a visitor page with `script` run before the widget
+ * loads, in an audio call the host has just accepted (`accepted`: when, ms).
+ */
+async function acceptedCall(pages: Pages, prefix: string, script: string) {
+  const room = uniqueRoom(prefix);
+  const host = await openHost(pages, stack.server.origin, room, stack.hostKey);
+  await setAvailable(host.page, true);
+  const visitor = await pages.open("about:blank");
+  await visitor.page.addInitScript(script);
+  await visitor.page.goto(`${stack.server.origin}/?room=${encodeURIComponent(room)}`);
+  await visitor.page.getByRole("button", { name: "Contact me" }).click({ timeout: WAIT_MS });
+  const panel = visitor.page.getByRole("dialog", { name: "Contact" });
+  await visible(panel.getByText("Available", { exact: true }));
+  await panel.getByRole("button", { name: "Audio call" }).click({ timeout: WAIT_MS });
+  await host.page.getByRole("button", { name: "Accept" }).click({ timeout: WAIT_MS });
+  return { host, visitor, panel, accepted: Date.now() };
+}
 
 test("the visitor's page closes right after the host accepts: the dashboard says the visitor could not connect within seconds", () =>
   stack.run(async (pages) => {
@@ -43,21 +62,8 @@ test("the visitor's page closes right after the host accepts: the dashboard says
 
 test("a visitor whose browser never answers: the dashboard gives up connecting within CONNECT_TIMEOUT_MS and says the visitor could not connect", () =>
   stack.run(async (pages) => {
-    const room = uniqueRoom("gone-silent");
-    const host = await openHost(pages, stack.server.origin, room, stack.hostKey);
-    await setAvailable(host.page, true);
-    const visitor = await pages.open("about:blank");
-    await visitor.page.addInitScript(() => {
-      // The offer is taken, and nothing comes of it: no answer, no ICE.
-      RTCPeerConnection.prototype.setRemoteDescription = () => new Promise<void>(() => {});
-    });
-    await visitor.page.goto(`${stack.server.origin}/?room=${encodeURIComponent(room)}`);
-    await visitor.page.getByRole("button", { name: "Contact me" }).click({ timeout: WAIT_MS });
-    const panel = visitor.page.getByRole("dialog", { name: "Contact" });
-    await visible(panel.getByText("Available", { exact: true }));
-    await panel.getByRole("button", { name: "Audio call" }).click({ timeout: WAIT_MS });
-    await host.page.getByRole("button", { name: "Accept" }).click({ timeout: WAIT_MS });
-    const accepted = Date.now();
+    // The offer is taken, and nothing comes of it: no answer, no ICE.
+    const { host, panel, accepted } = await acceptedCall(pages, "gone-silent", "RTCPeerConnection.prototype.setRemoteDescription = () => new Promise(() => {});");
     await visible(host.page.getByText("Connecting…"));
     await host.page.getByText(COULD_NOT_CONNECT).waitFor({ state: "visible", timeout: CONNECT_TIMEOUT_MS + 10_000 });
     const waited = Date.now() - accepted;
@@ -91,18 +97,7 @@ const DROP_ON_ACCEPTED = `
 
 test("the visitor's socket drops as the host's accept arrives, before its answer: it comes back within UNSIGNALED_GRACE_S and the call connects", () =>
   stack.run(async (pages) => {
-    const room = uniqueRoom("gone-blip");
-    const host = await openHost(pages, stack.server.origin, room, stack.hostKey);
-    await setAvailable(host.page, true);
-    const visitor = await pages.open("about:blank");
-    await visitor.page.addInitScript(DROP_ON_ACCEPTED);
-    await visitor.page.goto(`${stack.server.origin}/?room=${encodeURIComponent(room)}`);
-    await visitor.page.getByRole("button", { name: "Contact me" }).click({ timeout: WAIT_MS });
-    const panel = visitor.page.getByRole("dialog", { name: "Contact" });
-    await visible(panel.getByText("Available", { exact: true }));
-    await panel.getByRole("button", { name: "Audio call" }).click({ timeout: WAIT_MS });
-    await host.page.getByRole("button", { name: "Accept" }).click({ timeout: WAIT_MS });
-    const accepted = Date.now();
+    const { host, visitor, panel, accepted } = await acceptedCall(pages, "gone-blip", DROP_ON_ACCEPTED);
     await visible(panel.getByText("Connected", { exact: true }));
     await visible(host.page.getByText("Connected", { exact: true }));
     const waited = Date.now() - accepted;
