@@ -53,12 +53,13 @@ const minifyCssTemplates: Plugin = {
   name: "contact-me:minify-css-templates",
   enforce: "pre",
   async transform(code, id) {
-    if (!id.startsWith(ROOT) || id.includes("/node_modules/") || !code.includes("css`")) return null;
+    // \x60 is the backtick: the css tag, its template's text (group 1), the closing backtick.
+    if (!id.startsWith(ROOT) || id.includes("/node_modules/") || !code.includes("css\x60")) return null;
     let out = "";
     let last = 0;
-    for (const m of code.matchAll(/\bcss`([^`\\$]*)`/g)) {
+    for (const m of code.matchAll(/\bcss\x60([^\x60\\$]*)\x60/g)) {
       const minified = (await transform(m[1]!, { loader: "css", minify: true, sourcefile: id })).code.trim();
-      out += `${code.slice(last, m.index)}css\`${minified}\``;
+      out += code.slice(last, m.index) + "css\x60" + minified + "\x60";
       last = m.index + m[0].length;
     }
     return last ? { code: out + code.slice(last), map: null } : null;
