@@ -45,8 +45,9 @@ const ownModulesHaveEffects: Plugin = {
 };
 
 /**
- * The minified builds' Lit `css` templates, minified by esbuild's CSS minifier: Rolldown minifies the
- * code around a template, not its text, which would ship with every space and newline as written.
+ * Every build's Lit `css` templates, minified by esbuild's CSS minifier: Rolldown minifies the code
+ * around a template, not its text, which would ship with every space and newline as written; nor do
+ * the bundlers of the sites that install the npm build (whose code is otherwise left readable).
  * A template with a `${}` or a backslash in it is left as it is (its cooked text is not its source).
  */
 const minifyCssTemplates: Plugin = {
@@ -126,6 +127,5 @@ export default defineConfig(({ command, mode }) => {
   }
   const build = builds[mode];
   if (!build) throw new Error(`vite build --mode <${Object.keys(builds).join("|")}>, not "${mode}"`);
-  // The npm build stays readable: its users' bundlers minify it.
-  return { ...common, plugins: mode === "lib" ? [ownModulesHaveEffects] : [ownModulesHaveEffects, minifyCssTemplates], build };
+  return { ...common, plugins: [ownModulesHaveEffects, minifyCssTemplates], build };
 });
