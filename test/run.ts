@@ -5,7 +5,7 @@
  * Many files spend much of their time waiting (a grace period running out,
  * the next minute's opening hours, a retry's back-off), so files run side by
  * side, each in its own `node --test` process with its own servers and
- * browsers. Files in {@link SOLO} keep many
+ * browsers; at most one of the {@link HEAVY} files at a time. Files in {@link SOLO} keep many
  * browser pages with live video busy (they alone saturate two cores) and run
  * with nothing beside them, after the others; files in {@link LONG} start
  * first.
@@ -33,6 +33,22 @@ import { relative } from "node:path";
  * beside them (a tile's video paused, or a still shared screen), never alone.
  */
 const SOLO = new Set(["test/e2e/meeting-mesh.test.ts", "test/widget/screens.test.ts"]);
+
+/**
+ * Files that keep three or more pages with live video busy for minutes
+ * (meetings, a call handed over to a meeting, a meeting with Firefox, the
+ * manifest's walk): at most one of them runs at a time, beside lighter files.
+ * Two of them side by side saturate both cores: pages stopped answering the
+ * room's heartbeat for 7 s and the room closed their sockets (both runtimes
+ * of `meeting-rejoin` at once), or a shared screen was not decoded within 20 s
+ * (`teammate` beside `manifest`).
+ */
+const HEAVY = new Set([
+  "test/widget/manifest.test.ts",
+  "test/e2e/meeting-rejoin.test.ts",
+  "test/e2e/teammate.test.ts",
+  "test/widget/cross-engine.test.ts",
+]);
 
 /**
  * Files that take minutes, started before the others (in this order) so that
@@ -134,11 +150,20 @@ async function main(): Promise<void> {
     if (o.failed > 0) failedFiles.push(`${job.file} (${job.runtime})`);
   };
   process.stdout.write(`${shared.length} files, ${concurrency} at a time, then ${solo.length} alone\n`);
-  let next = 0;
+  const pending = [...shared];
+  let heavyRunning = false;
+  // Each lane takes the first file it may run. With only heavy files left while one runs, the lane
+  // ends: the lane running it takes the rest.
   const lane = async () => {
-    while (next < shared.length) {
-      const job = shared[next++]!;
-      record(job, await runFile(job));
+    for (;;) {
+      const i = pending.findIndex((j) => !(heavyRunning && HEAVY.has(j.file)));
+      if (i < 0) return;
+      const job = pending.splice(i, 1)[0]!;
+      const heavy = HEAVY.has(job.file);
+      if (heavy) heavyRunning = true;
+      const outcome = await runFile(job);
+      if (heavy) heavyRunning = false;
+      record(job, outcome);
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, shared.length) }, lane));

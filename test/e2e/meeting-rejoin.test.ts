@@ -117,8 +117,9 @@ describe("a dropped guest in a meeting", () => {
         const backAfter = Date.now() - droppedAt;
         assert.ok(backAfter < RESUME_GRACE_S * 1000, `back within the grace (${backAfter} ms)`);
         const sockets = await guests[2].page.evaluate(() => window.__roomSockets!.map((ws) => ws.readyState));
-        // `WebSocket.readyState`: 3 closed, 1 open.
-        assert.deepEqual(sockets, [3, 1], "Guest 3 came back over a second socket");
+        // `WebSocket.readyState`: 3 closed, 1 open. On a busy machine the room may also close a socket
+        // that missed its heartbeat (and the page open another): any number of closed, then one open.
+        assert.ok(sockets.length >= 2 && sockets.at(-1) === 1 && sockets.slice(0, -1).every((s) => s === 3), `Guest 3 came back over a new socket: ${JSON.stringify(sockets)}`);
 
         // Wait until the grace of the drop has run out (the room's alarm for it has fired), then check
         // that the media still flows both ways, and that nobody ever lost Guest 3 meanwhile.
