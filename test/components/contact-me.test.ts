@@ -54,6 +54,34 @@ describe("<contact-me>", () => {
     }
   });
 
+  it("keeps Audio call where it is when the camera is found (Video call waits, disabled, below it)", async () => {
+    const devices = navigator.mediaDevices;
+    const original = devices.enumerateDevices;
+    let release!: () => void;
+    const listed = new Promise<void>((resolve) => (release = resolve));
+    let found: Promise<MediaDeviceInfo[]> | undefined;
+    devices.enumerateDevices = () => (found = listed.then(() => original.call(devices)));
+    try {
+      const el = await fixture<ContactMe>(html`<contact-me host=${NOWHERE}></contact-me>`);
+      byText(el, "Contact me")!.click();
+      await el.updateComplete;
+      const before = byText(el, "Audio call")!.getBoundingClientRect();
+      expect(byText(el, "Video call"), "Video call is there while the devices are listed").to.exist;
+      expect(byText(el, "Video call")!.disabled).to.equal(true);
+      release();
+      await waitUntil(() => found, "enumerateDevices was not called");
+      expect((await found!).some((d) => d.kind === "videoinput"), "the fake camera is listed").to.equal(true);
+      await new Promise((r) => requestAnimationFrame(r));
+      await el.updateComplete;
+      // The panel grows upwards from its launcher: a row added under Audio call would move it up.
+      const after = byText(el, "Audio call")!.getBoundingClientRect();
+      expect({ top: after.top, left: after.left }).to.deep.equal({ top: before.top, left: before.left });
+      expect(byText(el, "Video call")).to.exist;
+    } finally {
+      devices.enumerateDevices = original;
+    }
+  });
+
   it("offers only the modes asked for", async () => {
     const el = await fixture<ContactMe>(html`<contact-me host=${NOWHERE} modes="text audio"></contact-me>`);
     byText(el, "Contact me")!.click();

@@ -29,7 +29,11 @@ export type Engine = "chromium" | "firefox";
 interface Driver {
   /** Evaluate a JavaScript expression in the page (a promise is awaited). */
   evaluate(expression: string): Promise<unknown>;
-  /** Click the element `expression` evaluates to; false if it is null. */
+  /**
+   * Click the element `expression` evaluates to; false if it is null (or not
+   * yet still). Throws {@link MisdirectedClick} when the click reached
+   * another element.
+   */
   click(expression: string): Promise<boolean>;
   /** Focus the element `expression` evaluates to and type `text` into it; false if it is null. */
   type(expression: string, text: string): Promise<boolean>;
@@ -110,7 +114,15 @@ export class EnginePage {
 
   /** Click the visible, enabled button or switch named `name` once it is there (a real pointer click). */
   async click(name: string): Promise<void> {
-    await eventually(`a button "${name}" to click in ${this.engine}`, () => this.driver.click(buttonNamed(name)), (done) => done);
+    let misdirected: MisdirectedClick | undefined;
+    const attempt = () =>
+      this.driver.click(buttonNamed(name)).catch((err: unknown) => {
+        if (!(err instanceof MisdirectedClick)) throw err;
+        misdirected = err; // not to be retried: whatever it hit has acted
+        return true;
+      });
+    await eventually(`a button "${name}" to click in ${this.engine}`, attempt, (done) => done);
+    if (misdirected) throw misdirected;
   }
 
   /** Type `value` into the text field labelled `label` (still empty) once it is there. */
@@ -249,6 +261,33 @@ function chromiumBrowser(browser: PlaywrightBrowser): EngineBrowser {
   };
 }
 
+/** A pointer click that reached another element than the one aimed at. */
+class MisdirectedClick extends Error {}
+
+/** Where {@link armClick} leaves the element to click, and the flag its click sets. */
+const CLICK_TARGET = "window.__contactMeClickTarget";
+const CLICKED = "__contactMeClicked";
+
+/**
+ * Page source: find `expression`'s element; false if there is none or it
+ * moved between two animation frames; else keep it as {@link CLICK_TARGET},
+ * with a listener that marks it {@link CLICKED} when a click reaches it.
+ */
+function armClick(expression: string): string {
+  return `(async () => {
+    const el = ${expression};
+    if (!el) return false;
+    const box = () => JSON.stringify(el.getBoundingClientRect());
+    const first = box();
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    if (box() !== first) return false;
+    el.${CLICKED} = false;
+    el.addEventListener("click", () => { el.${CLICKED} = true; }, { once: true, capture: true });
+    ${CLICK_TARGET} = el;
+    return true;
+  })()`;
+}
+
 function firefoxBrowser(browser: PuppeteerBrowser): EngineBrowser {
   return {
     engine: "firefox",
@@ -266,9 +305,14 @@ function firefoxBrowser(browser: PuppeteerBrowser): EngineBrowser {
       return new EnginePage("firefox", url, {
         evaluate: (expression) => page.evaluate(expression),
         async click(expression) {
-          const el = await element(expression);
+          // Puppeteer clicks at the point it measured, without Playwright's checks that the element stands still and takes the click.
+          if (!(await page.evaluate(armClick(expression)))) return false;
+          const el = await element(CLICK_TARGET);
           if (!el) return false;
           await el.click();
+          if (!(await page.evaluate(`${CLICK_TARGET}.${CLICKED} === true`))) {
+            throw new MisdirectedClick(`a click meant for ${await page.evaluate(`${CLICK_TARGET}.outerHTML.slice(0, 120)`)} landed elsewhere: the page moved under the pointer`);
+          }
           return true;
         },
         async type(expression, text) {

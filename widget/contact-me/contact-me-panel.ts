@@ -283,6 +283,11 @@ export class ContactMePanel extends LitElement {
   /**
    * **Audio call** and **Video call**, as the site's modes allow (video only
    * with a camera), enabled while the host is available.
+   *
+   * While the devices are still being listed, **Video call** is there but
+   * disabled: the panel grows upwards from its launcher, so a button that
+   * appeared below **Audio call** would move it up, and a click aimed at
+   * **Audio call** would land on **Video call** and turn the camera on.
    */
   private renderCallButtons(session: VisitorSession) {
     const s = session.text;
@@ -290,10 +295,11 @@ export class ContactMePanel extends LitElement {
     const canCall = session.canCall;
     if (session.support?.reason || (session.available && !canCall)) return nothing;
     const videoOff = session.support?.videoReason !== undefined;
+    const hasCamera = session.call.hasCamera;
     return html`${modes.has("audio")
       ? html`<button ?disabled=${!canCall} @click=${() => void session.startCall("audio")}>${s.audioCall}</button>`
-      : nothing}${modes.has("video") && session.call.hasCamera && !videoOff
-      ? html`<button ?disabled=${!canCall} @click=${() => void session.startCall("video")}>${s.videoCall}</button>`
+      : nothing}${modes.has("video") && hasCamera !== false && !videoOff
+      ? html`<button ?disabled=${!canCall || hasCamera === undefined} @click=${() => void session.startCall("video")}>${s.videoCall}</button>`
       : nothing}`;
   }
 
