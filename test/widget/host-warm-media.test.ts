@@ -39,6 +39,24 @@ const RECORD_PEER_CONNECTIONS = `(() => {
   };
 })()`;
 
+/**
+ * {@link RECORD_PEER_CONNECTIONS}, and the first peer connection's first
+ * `setLocalDescription` (the offer made while a call rings) held until the
+ * page calls `window.__releaseOffer()`: a machine slow to make it.
+ */
+const HOLD_FIRST_OFFER = `${RECORD_PEER_CONNECTIONS};(() => {
+  const native = RTCPeerConnection.prototype.setLocalDescription;
+  let held = false;
+  const released = new Promise((resolve) => (window.__releaseOffer = resolve));
+  RTCPeerConnection.prototype.setLocalDescription = async function (...args) {
+    if (!held) {
+      held = true;
+      await released;
+    }
+    return native.apply(this, args);
+  };
+})()`;
+
 /** Each RTCPeerConnection the page made: its signaling, ICE gathering and connection states. */
 function peerConnections(page: Page): Promise<string[]> {
   return page.evaluate("window.__pcs.map((pc) => [pc.signalingState, pc.iceGatheringState, pc.connectionState].join(' '))") as Promise<string[]>;
@@ -118,4 +136,20 @@ test("the dashboard makes the offer while a call rings: accept carries it, accep
     await host.page.getByRole("button", { name: "Decline" }).click();
     await visible(visitor.panel.getByText("Declined"));
     await eventually("the declined call's peer connection closed", () => peerConnections(host.page), (pcs) => pcs[1]?.startsWith("closed") === true);
+  }));
+
+test("Accept clicked while the ringing offer is still being made waits for it: accept carries it, and no second peer connection is made", () =>
+  stack.run(async (pages) => {
+    const { host, visitor } = await hostWith(pages, "warm-slow-offer", HOLD_FIRST_OFFER);
+
+    await visitor.panel.getByRole("button", { name: "Video call" }).click();
+    await visible(host.page.getByRole("button", { name: "Accept" }));
+    await eventually("the ringing peer connection made, its offer held", () => peerConnections(host.page), (pcs) => pcs.length === 1 && pcs[0]!.startsWith("stable"));
+    await host.page.getByRole("button", { name: "Accept" }).click();
+    await host.page.evaluate("window.__releaseOffer()");
+
+    await visible(visitor.panel.getByText("Connected", { exact: true }));
+    await visible(host.page.getByText("Connected", { exact: true }));
+    assert.match(frame(host.frames, ">", "accept") ?? "(no accept sent)", /"description":\{"type":"offer","sdp":"v=0/, "accept carries the offer made while it rang");
+    assert.deepEqual(await peerConnections(host.page), ["stable complete connected"], "the call connected on the one peer connection made while it rang");
   }));

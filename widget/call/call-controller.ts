@@ -76,6 +76,16 @@ const ERROR_STATUS: Partial<Record<ErrorCode, CallStatus>> = {
 export const PROMPT_HINT_MS = 3000;
 
 /**
+ * Host: how long **Accept** waits for the offer of the peer connection made
+ * while the call rang, when it is still being made (ms); then a new
+ * connection is made instead.
+ */
+const PREPARED_OFFER_WAIT_MS = 1000;
+
+/** Resolves `value` after `ms` milliseconds. */
+const sleep = <T>(ms: number, value: T) => new Promise<T>((resolve) => setTimeout(() => resolve(value), ms));
+
+/**
  * How long an accepted call may stay `connecting` (no media path yet: no
  * answer, no ICE) before this side gives up, in ms: it hangs up with
  * `reason: "failed"` and both sides see `peerFailed` ("The visitor could not
@@ -146,7 +156,16 @@ export class CallController implements ReactiveController {
    * rings — its offer made and its ICE candidates gathered, its signals kept
    * in `signals` — for {@link accept} to take (see {@link prepare}).
    */
-  private prepared: { stream: MediaStream; peer: PeerCall; signals: Signal[]; route(send: (signal: Signal) => void): void } | undefined;
+  private prepared:
+    | {
+        stream: MediaStream;
+        peer: PeerCall;
+        signals: Signal[];
+        /** Resolves true once the offer is made (in `signals` and the connection's local description), false if making it failed. */
+        offered: Promise<boolean>;
+        route(send: (signal: Signal) => void): void;
+      }
+    | undefined;
   /** Place in line (from 1) while `queued`. */
   position = 0;
   /**
@@ -444,7 +463,12 @@ export class CallController implements ReactiveController {
   private prepare(stream: MediaStream): void {
     if (!this.iceKnown) return;
     const signals: Signal[] = [];
-    let send: (signal: Signal) => void = (signal) => void signals.push(signal);
+    let offerMade!: (made: boolean) => void;
+    const offered = new Promise<boolean>((resolve) => (offerMade = resolve));
+    let send: (signal: Signal) => void = (signal) => {
+      signals.push(signal);
+      if (signal.description) offerMade(true);
+    };
     const peer = new PeerCall({
       polite: false,
       iceServers: this.iceServers,
@@ -452,8 +476,9 @@ export class CallController implements ReactiveController {
       timing: this.timing,
       send: (signal) => send(signal),
     });
+    peer.addEventListener("error", () => offerMade(false), { once: true });
     peer.addStream(stream);
-    this.prepared = { stream, peer, signals, route: (next) => (send = next) };
+    this.prepared = { stream, peer, signals, offered, route: (next) => (send = next) };
   }
 
   /** Host: stop the camera and microphone {@link warmUp} started, and the peer connection made with them, if no call took them. */
@@ -486,7 +511,9 @@ export class CallController implements ReactiveController {
    * ({@link acquire}: at once when {@link warmUp} started them), then
    * `accept`. When the call rang with those media here, the peer connection
    * {@link prepare} made is taken: `accept` carries its offer, with the ICE
-   * candidates gathered so far in its SDP. Otherwise, when `welcome` gave
+   * candidates gathered so far in its SDP (an offer still being made is
+   * waited for, up to {@link PREPARED_OFFER_WAIT_MS}: far sooner than a new
+   * connection's). Otherwise, when `welcome` gave
    * this connection's ICE settings and their TURN credentials are fresh, the
    * peer connection starts at once: its offer and ICE candidates are made
    * while `accept` is on its way. Either way, signals made before `accepted`
@@ -501,7 +528,12 @@ export class CallController implements ReactiveController {
       prepared?.peer.close();
       return false;
     }
-    const offer = prepared && prepared.stream === this.localStream ? prepared.peer.pc.localDescription : null;
+    const made = !!prepared && prepared.stream === this.localStream && (await Promise.race([prepared.offered, sleep(PREPARED_OFFER_WAIT_MS, false)]));
+    if (this.status !== "preparing") {
+      prepared?.peer.close(); // hung up meanwhile
+      return false;
+    }
+    const offer = made ? prepared!.peer.pc.localDescription : null;
     if (prepared && offer?.type === "offer") {
       this.send({ type: "accept", callId, description: offer.toJSON() as RTCSessionDescriptionInit & { type: "offer"; sdp: string } });
       // The offer went with `accept`, with the candidates gathered so far; the end of gathering, if come, follows `accepted`.
