@@ -72,7 +72,8 @@ credentials minted for the connection, used while good for five more minutes): i
 candidates gathered while it rings (the offer directly, not a task later on \`negotiationneeded\`). **Accept**
 sends \`accept\` carrying that offer, with the candidates gathered so far in its SDP; the room hands it to the
 visitor inside \`accepted\`, which answers it before rendering anything, and the host's later candidates
-follow once its own \`accepted\` comes back. (Without that peer connection, e.g. when the dashboard may not
+follow once its own \`accepted\` comes back; an **Accept** that comes while that offer is still being made waits
+for it rather than starting over. (Without that peer connection, e.g. when the dashboard may not
 start the camera before Accept, the offer is made on **Accept** while \`accept\` is on its way.) The
 visitor's camera runs while the call rings, its self view shown, as in a phone's video call (it stops only
 while the call waits in line, and starts again once it rings), so the answer sends it at once; a camera
@@ -85,7 +86,11 @@ while it rings, the scripted host's reaction (Accept shown → clicked) hides th
 the host's \`getUserMedia\` nor its offer, while the direct pages still do both on "ring". The dashboard
 also renders for less: its string table is merged once per \`strings\` value, not on every read, its date
 formats are made once, and it reads the notification permission only for a call not yet notified in a
-hidden tab (a synchronous question to the browser process).
+hidden tab (a synchronous question to the browser process). The accepting host's self view starts once
+the call is connected, not on **Accept**: a \`<video>\` given a stream builds its player on the main thread,
+and on this machine the self view's player and frames, started while the host negotiated, held phase 3
+back by about a third (the remote media already waited for **Connected** for the same reason). The
+direct pages show no self view.
 `,
 };
 

@@ -170,6 +170,32 @@ describe("<contact-me-call>", () => {
     remote.getTracks().forEach((track) => track.stop());
   });
 
+  it("starts the self view once connected when the camera started on accepting, and keeps one shown while ringing through connecting", async () => {
+    const t = await setUp();
+    await t.call.acquire("video");
+    // The host: its camera started on Accept; while it connects, its video element would build a player on the main thread.
+    Object.assign(t.call, { callId: "c1", status: "connecting" });
+    await t.settle();
+    // Booleans: a failed comparison of elements is too deep for the runner to report.
+    expect(t.$('[part="local-video"]') === null, "connecting: no self view yet").to.equal(true);
+    t.call.status = "connected";
+    await t.settle();
+    const shown = t.$<HTMLVideoElement>('[part="local-video"]');
+    expect(shown !== null, "connected: the self view").to.equal(true);
+    expect(shown!.srcObject === t.call.localStream, "the self view plays this side's camera").to.equal(true);
+
+    // The visitor: its self view shown while the call rings stays, the same element, while it connects.
+    const v = await setUp();
+    await v.call.acquire("video");
+    v.call.ring("video", { capabilities: { webrtc: true, audio: true, video: true } });
+    await v.settle();
+    const ringing = v.$('[part="local-video"]');
+    expect(ringing !== null, "ringing: the self view").to.equal(true);
+    Object.assign(v.call, { callId: "c2", status: "connecting" });
+    await v.settle();
+    expect(v.$('[part="local-video"]') === ringing, "connecting: the same self view").to.equal(true);
+  });
+
   it("a host whose peer connection fails before the room's accepted tells the room failed, once", async () => {
     const t = await setUp();
     const sent: ClientMessage[] = [];

@@ -163,6 +163,8 @@ export class CallView extends LitElement {
   @state() private fullscreen = false;
   /** A picture URL that failed to load: initials are shown instead. */
   @state() private brokenAvatar: string | undefined;
+  /** The self view is on the stage (as last rendered); see {@link renderStage}. */
+  private selfViewShown = false;
 
   @query(".screen") private screen!: HTMLElement | null;
   @query('[part="device-settings"]') private settingsButton!: HTMLButtonElement | null;
@@ -220,12 +222,19 @@ export class CallView extends LitElement {
    * The other side's video, or their picture or initials while there is no
    * video to show (an audio call, their camera off, before media arrives);
    * this side's camera in a corner; the call's chips in the other.
+   *
+   * The self view starts while the call rings (the visitor's: as a phone's
+   * video call does) or once connected, not while starting or connecting: a
+   * video element given a stream builds its player on the main thread, and
+   * the accepting host's would compete with its negotiation (as the remote
+   * media would; see {@link updated}). Once shown it stays.
    */
   private renderStage(context: CallContext) {
     const { call, strings: s } = context;
     const video = call.media === "video";
     const inCall = call.status === "connected" || call.status === "reconnecting";
-    const selfView = (call.localStream?.getVideoTracks().length ?? 0) > 0;
+    const selfView =
+      (call.localStream?.getVideoTracks().length ?? 0) > 0 && (inCall || call.status === "calling" || this.selfViewShown);
     const remotePicture = video && inCall && !call.remoteCameraOff && (call.remoteStream?.getVideoTracks().length ?? 0) > 0;
     const remoteScreen = inCall && !!call.remoteScreen;
     const localScreen = !!call.screenStream;
@@ -429,7 +438,9 @@ export class CallView extends LitElement {
       const media = root.querySelector<HTMLMediaElement>(`[part="${part}"]`);
       if (media && attach(media, remote)) this.play(media);
     }
-    attach(root.querySelector<HTMLVideoElement>('[part="local-video"]'), call?.localStream);
+    const selfView = root.querySelector<HTMLVideoElement>('[part="local-video"]');
+    this.selfViewShown = !!selfView;
+    attach(selfView, call?.localStream);
     const screen = root.querySelector<HTMLVideoElement>('[part="remote-screen"]');
     if (screen && attach(screen, call?.remoteScreen)) this.play(screen);
     attach(root.querySelector<HTMLVideoElement>('[part="local-screen"]'), call?.screenStream);
