@@ -90,8 +90,12 @@ const { values } = parseArgs({
 });
 const quick = values.quick === true;
 const only = values.only ? new Set(values.only.split(",")) : undefined;
-/** Budget for the benchmarks; the whole run (with start-up and shutdown) stays under 15 minutes. */
-const BUDGET_MS = quick ? 150_000 : 780_000;
+/**
+ * Budget for the benchmarks; the whole run (with start-up and shutdown)
+ * stays under 16 minutes. The meetings run last and need about 5 of them
+ * (the meeting of 5 and its direct mesh take over a minute each to seat).
+ */
+const BUDGET_MS = quick ? 150_000 : 870_000;
 /** If shutting down hangs, the process exits anyway (exit handlers kill the servers). */
 const HARD_LIMIT_MS = BUDGET_MS + 60_000;
 
