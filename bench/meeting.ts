@@ -40,11 +40,12 @@ const QUICK_SIZES: readonly number[] = [2, 3];
 /** How long the frames of a join may take to show, ms (page load and form filling included). */
 const JOIN_WAIT_MS = 90_000;
 /**
- * A meeting (or direct mesh) is not seated with less than this left before
- * the run's deadline (ms): seating five took over a minute here, and the
- * run's hard limit, a minute past the deadline, would lose every figure.
+ * A meeting (or direct mesh) of N is not seated with less than N times this
+ * left before the run's deadline (ms): seating five took over a minute here,
+ * and the run's hard limit, a minute past the deadline, would lose every
+ * figure.
  */
-const SEATING_RESERVE_MS = 90_000;
+const SEATING_MS_PER_PERSON = 15_000;
 
 /** Sizes of a run: joins per meeting size, the CPU window, and the time after which no further join starts. */
 function plan(quick: boolean): { joins: (size: number) => number; windowS: number; budgetMs: number } {
@@ -70,7 +71,7 @@ Frames are the counts \`test/support/meeting.ts\` reads on each remote tile (the
 page every 10 ms, on the shared clock (\`performance.timeOrigin + performance.now()\`). The host then removes the
 newcomer (\`meeting-remove\`) and its page closes; each further join is a fresh page with a new name (the meeting of 2 is joined once;
 no further join starts once the section has run ${plan(false).budgetMs / 1000} s or the run is within 90 s of its deadline,
-and no meeting or direct mesh is seated within ${SEATING_RESERVE_MS / 1000} s of it,
+and no meeting or direct mesh of N is seated within N × ${SEATING_MS_PER_PERSON / 1000} s of it,
 so n may be smaller (or 0); the section runs last for that reason; \`--quick\` leaves out the meeting
 of ${MAX_MEETING_SIZE}).
 
@@ -435,9 +436,10 @@ export async function benchMeeting(ctx: BenchContext): Promise<Figure[]> {
           return run();
         });
       // Seating a meeting can take a minute on a busy machine: none starts that could run past the run's hard limit.
+      const reserveMs = size * SEATING_MS_PER_PERSON;
       const seated = (what: string, run: () => Promise<Joins>): Promise<Joins> =>
-        ctx.deadline.remaining() < SEATING_RESERVE_MS
-          ? Promise.resolve({ samples: [], failures: [`${what} not started: under ${SEATING_RESERVE_MS / 1000} s left in the run`] })
+        ctx.deadline.remaining() < reserveMs
+          ? Promise.resolve({ samples: [], failures: [`${what} not started: under ${reserveMs / 1000} s left in the run`] })
           : attempt(what, run);
       try {
         const widget = await seated(`meeting of ${size}`, () => widgetMeeting(ctx, b!, size, run));
