@@ -11,7 +11,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { CONNECT_TIMEOUT_MS } from "../../widget/call/call-controller.ts";
 import { UNSIGNALED_GRACE_S } from "../../protocol/socket.ts";
-import { WAIT_MS, openHost, setAvailable, uniqueRoom, visible, type Pages } from "../support/browser.ts";
+import { WAIT_MS, openHost, setAvailable, signIn, uniqueRoom, visible, type Pages } from "../support/browser.ts";
 import { availableHostAndVisitor, useStack } from "../support/stack.ts";
 
 const stack = useStack();
@@ -21,9 +21,15 @@ const COULD_NOT_CONNECT = "The visitor could not connect.";
  * An available host, and a visitor page with `script` run before the widget
  * loads, in an audio call the host has just accepted (`accepted`: when, ms).
  */
-async function acceptedCall(pages: Pages, prefix: string, script: string) {
+async function acceptedCall(pages: Pages, prefix: string, script: string, hostScript?: string) {
   const room = uniqueRoom(prefix);
   const host = await openHost(pages, stack.server.origin, room, stack.hostKey);
+  if (hostScript) {
+    await host.page.addInitScript(hostScript);
+    await host.page.reload();
+    const key = host.page.getByRole("textbox", { name: "Host key" });
+    if (await key.isVisible({ timeout: 2_000 }).catch(() => false)) await signIn(host.page, stack.hostKey);
+  }
   await setAvailable(host.page, true);
   const visitor = await pages.open("about:blank");
   await visitor.page.addInitScript(script);
@@ -105,4 +111,16 @@ test("the visitor's socket drops as the host's accept arrives, before its answer
     assert.equal(await host.page.getByText(COULD_NOT_CONNECT).count(), 0);
     assert.ok(waited < UNSIGNALED_GRACE_S * 1000 + 5_000, `connected ${waited} ms after Accept`);
     console.log(`# connected ${waited} ms after Accept, through a socket drop`);
+  }));
+
+test("the same drop when the dashboard's offer goes after accepted (no warm-up): its signals refused meanwhile, it starts over once the visitor is back, and the call connects", () =>
+  stack.run(async (pages) => {
+    // The browser reads the microphone as not yet allowed: no camera or offer is made while it rings.
+    const NO_WARM_UP = `navigator.permissions.query = async () => ({ state: "prompt" });`;
+    const { host, panel, accepted } = await acceptedCall(pages, "gone-blip-late", DROP_ON_ACCEPTED, NO_WARM_UP);
+    await visible(panel.getByText("Connected", { exact: true }));
+    await visible(host.page.getByText("Connected", { exact: true }));
+    assert.match(host.frames.find((f) => f.includes(' > {"type":"accept"')) ?? "(no accept)", /^(?!.*"description")/, "accept carried no offer");
+    assert.equal(await host.page.getByText(COULD_NOT_CONNECT).count(), 0);
+    console.log(`# connected ${Date.now() - accepted} ms after Accept, through a socket drop, the offer sent after accepted`);
   }));

@@ -175,6 +175,12 @@ export class CallController implements ReactiveController {
   ringingVia: "push" | undefined;
   /** True while the other side's socket is reconnecting (media may still flow). */
   peerReconnecting = false;
+  /**
+   * The room refused a signal of this side while the other side's socket was
+   * away (`not_found`) before the call connected: the negotiation lost it,
+   * and starts over once the other side is back (see the `peer` frame).
+   */
+  private signalsLost = false;
   /** ICE transport policy from the room (`ICE_TRANSPORT_POLICY`). */
   iceTransportPolicy: RTCIceTransportPolicy = "all";
   /** This side's microphone is muted. */
@@ -248,6 +254,12 @@ export class CallController implements ReactiveController {
     signaling.on("peer", (m) => {
       if (m.callId !== this.callId) return;
       this.peerReconnecting = !m.connected;
+      // Back, after signals of ours were refused while it was away: the impolite peer starts over on a fresh
+      // connection (PeerCall.restart; a no-op for the polite one), whose offer the other side follows.
+      if (m.connected && this.signalsLost) {
+        this.signalsLost = false;
+        this.peer?.restart();
+      }
       // Not connected yet and the other side's page is gone: it will not answer.
       if (this.status === "connecting") this.giveUpConnecting(m.connected ? CONNECT_TIMEOUT_MS : PEER_GONE_CONNECTING_MS);
       this.host.requestUpdate();
@@ -263,6 +275,7 @@ export class CallController implements ReactiveController {
       );
     });
     signaling.on("error", (m) => {
+      if (m.code === "not_found" && this.peerReconnecting && this.status === "connecting") this.signalsLost = true;
       // A refusal of this side's call request ends it; other refusals are the element's notice.
       const status = ERROR_STATUS[m.code];
       if (this.status !== "calling" || this.callId || !status) return;
@@ -935,7 +948,7 @@ export class CallController implements ReactiveController {
   private teardown(lingerMs = 0): void {
     this.position = 0;
     this.ringingVia = undefined;
-    this.peerReconnecting = false;
+    this.peerReconnecting = this.signalsLost = false;
     this.peer?.close(lingerMs);
     this.peer = undefined;
     this.heldSignals = undefined;
